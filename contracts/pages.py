@@ -1,0 +1,25 @@
+"""The page-level result of extraction: what the PDF (or OCR) gave for each page."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+
+#: progress(stage, done, total): stage is "extracting" or "ocr"; done/total count pages.
+Progress = Callable[[str, int, int], None]
+
+
+@dataclass(frozen=True)
+class PageText:
+    """The body text of one page, ready to be structured into a Document.
+
+    ``text`` has running headers, footers and page numbers removed and lines re-joined inside
+    sentences; paragraph breaks stay as ``"\\n"``. Characters are as printed (full-width digits
+    stay full-width) except on OCR pages, which are NFKC-normalised.
+    """
+
+    number: int  # 1-based page number in the file
+    text: str
+    ocr: bool = False
+    confidence: float | None = None  # mean OCR word confidence 0-100, OCR pages only
+    vertical: bool = False  # 縦書き

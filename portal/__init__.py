@@ -1,0 +1,87 @@
+"""委託先監督ポータル: the Flask application."""
+
+from __future__ import annotations
+
+import logging
+from datetime import timedelta
+from typing import Any
+
+from flask import Flask, Response
+
+from portal.config import PROJECT_ROOT, check_production_safety, load_config
+
+
+def create_app(config: dict[str, Any] | None = None) -> Flask:
+    """The app factory: reads ``PORTAL_*`` settings, then applies ``config`` on top."""
+    settings = load_config()
+    settings.update(config or {})
+    check_production_safety(settings)
+
+    app = Flask(
+        __name__,
+        template_folder=str(PROJECT_ROOT / "templates"),
+        static_folder="static",
+        instance_path=settings["INSTANCE_DIR"],
+    )
+    app.config.update(settings)
+    app.config["PERMANENT_SESSION_LIFETIME"] = timedelta(hours=app.config["SESSION_ABSOLUTE_HOURS"])
+    app.config.setdefault("RATELIMIT_STORAGE_URI", app.config["REDIS_URL"] or "memory://")
+
+    from clauses.profile import load_profile
+
+    app.extensions["portal.profile"] = load_profile(
+        app.config["PROFILE"], search_path=app.config["PROFILE_PATH"]
+    )
+
+    _init_extensions(app)
+    _register_blueprints(app)
+
+    from portal import cli, errors, security, ui
+
+    security.init_app(app)
+    ui.init_app(app)
+    errors.init_app(app)
+    cli.init_app(app)
+    _init_transactions(app)
+
+    if not app.debug and not app.testing:
+        logging.basicConfig(level=logging.INFO)
+        logging.getLogger("alembic").setLevel(logging.WARNING)
+    return app
+
+
+def _init_extensions(app: Flask) -> None:
+    from portal import i18n, jobs
+    from portal.auth import sessions
+    from portal.db import db
+    from portal.extensions import csrf, limiter
+
+    db.init_app(app)
+    csrf.init_app(app)
+    limiter.init_app(app)
+    i18n.init_app(app)
+    sessions.init_app(app)
+    jobs.init_app(app)
+
+
+def _register_blueprints(app: Flask) -> None:
+    from portal.admin.views import bp as admin_bp
+    from portal.auth.views import bp as auth_bp
+    from portal.main.views import bp as main_bp
+
+    app.register_blueprint(main_bp)
+    app.register_blueprint(auth_bp)
+    app.register_blueprint(admin_bp)
+
+
+def _init_transactions(app: Flask) -> None:
+    """One transaction per request: commit what succeeded, roll back what did not."""
+    from portal.db import db
+
+    @app.after_request
+    def _commit(response: Response) -> Response:
+        if response.status_code < 400:
+            db.commit()
+        else:
+            db.rollback()
+        return response

@@ -1,0 +1,173 @@
+"""Accounts and organisation: users, divisions and departments."""
+
+from __future__ import annotations
+
+import secrets
+import string
+from dataclasses import dataclass
+
+from flask_babel import gettext as _
+from sqlmodel import Session, select
+
+from portal.auth.operations import end_all_sessions, normalize_email
+from portal.auth.passwords import hash_password
+from portal.models import Department, Division, User, Vendor
+from portal.permissions import STAFF_ROLES, Role
+
+
+class AccountError(ValueError):
+    """An account change that the rules refuse; ``message`` is Japanese."""
+
+    def __init__(self, message: str) -> None:
+        super().__init__(message)
+        self.message = message
+
+
+def generate_password(length: int = 20) -> str:
+    """A random temporary password (letters and digits, easy to type once)."""
+    alphabet = string.ascii_letters + string.digits
+    return "".join(secrets.choice(alphabet) for _ in range(length))
+
+
+@dataclass(frozen=True)
+class NewAccount:
+    user: User
+    temporary_password: str | None
+
+
+def create_user(
+    *,
+    session: Session,
+    email: str,
+    role: Role | str,
+    name: str = "",
+    password: str | None = None,
+    department_id: int | None = None,
+    vendor_id: int | None = None,
+) -> NewAccount:
+    """Create an account; without ``password`` a temporary one is generated and must be changed."""
+    role = Role(role)
+    email = normalize_email(email)
+    if session.exec(select(User).where(User.email == email)).first() is not None:
+        raise AccountError(_("%(email)s は既に登録されています。", email=email))
+    if role == Role.VENDOR and vendor_id is None:
+        raise AccountError(_("委託先ユーザーには所属する委託先の指定が必要です。"))
+    if role != Role.VENDOR and vendor_id is not None:
+        raise AccountError(_("委託先を指定できるのは委託先ユーザーだけです。"))
+    if role in {Role.MANAGER, Role.STAFF} and department_id is None:
+        raise AccountError(_("責任者・担当者には所属課室の指定が必要です。"))
+    if department_id is not None and session.get(Department, department_id) is None:
+        raise AccountError(_("指定された課室がありません。"))
+    if vendor_id is not None and session.get(Vendor, vendor_id) is None:
+        raise AccountError(_("指定された委託先がありません。"))
+    temporary = None
+    if password is None:
+        temporary = password = generate_password()
+    user = User(
+        email=email,
+        name=name,
+        role=role.value,
+        department_id=department_id if role in STAFF_ROLES else None,
+        vendor_id=vendor_id,
+        password_hash=hash_password(password),
+        must_change_password=temporary is not None,
+    )
+    session.add(user)
+    session.flush()
+    return NewAccount(user=user, temporary_password=temporary)
+
+
+def create_admin(*, session: Session, email: str) -> NewAccount:
+    """A system administrator with a random password to change at first sign-in."""
+    return create_user(session=session, email=email, role=Role.ADMIN, name="システム管理者")
+
+
+def update_user(
+    *,
+    session: Session,
+    user: User,
+    actor: User,
+    role: Role | str,
+    name: str,
+    department_id: int | None,
+    vendor_id: int | None,
+    active: bool,
+) -> User:
+    """Change an account's role, department, vendor or state."""
+    role = Role(role)
+    if user.id == actor.id and (role != Role.ADMIN or not active):
+        raise AccountError(
+            _("自分自身の管理者権限を外したり、自分のアカウントを停止したりすることはできません。")
+        )
+    if role == Role.VENDOR and vendor_id is None:
+        raise AccountError(_("委託先ユーザーには所属する委託先の指定が必要です。"))
+    if role in {Role.MANAGER, Role.STAFF} and department_id is None:
+        raise AccountError(_("責任者・担当者には所属課室の指定が必要です。"))
+    changed_access = user.role != role.value or user.active != active or user.vendor_id != vendor_id
+    user.role = role.value
+    user.name = name
+    user.department_id = department_id if role in STAFF_ROLES else None
+    user.vendor_id = vendor_id if role == Role.VENDOR else None
+    user.active = active
+    session.add(user)
+    if changed_access:
+        # A changed role or a stopped account takes effect now, not at the next sign-in.
+        end_all_sessions(session=session, user=user, reason="access_changed")
+    session.flush()
+    return user
+
+
+def reset_password(*, session: Session, user: User) -> str:
+    """Give ``user`` a new temporary password (ends every session); returns it once."""
+    temporary = generate_password()
+    user.password_hash = hash_password(temporary)
+    user.must_change_password = True
+    session.add(user)
+    end_all_sessions(session=session, user=user, reason="password_reset")
+    return temporary
+
+
+def list_users(*, session: Session) -> list[User]:
+    """Every account, by role then e-mail."""
+    return list(session.exec(select(User).order_by(User.role, User.email)).all())
+
+
+def create_division(*, session: Session, name: str, sort_order: int = 0) -> Division:
+    """Add a 部."""
+    name = name.strip()
+    if session.exec(select(Division).where(Division.name == name)).first():
+        raise AccountError(_("部「%(name)s」は既にあります。", name=name))
+    division = Division(name=name, sort_order=sort_order)
+    session.add(division)
+    session.flush()
+    return division
+
+
+def create_department(
+    *, session: Session, division_id: int, name: str, sort_order: int = 0
+) -> Department:
+    """Add a 課室 under a 部."""
+    name = name.strip()
+    if session.get(Division, division_id) is None:
+        raise AccountError(_("指定された部がありません。"))
+    exists = session.exec(
+        select(Department).where(Department.division_id == division_id, Department.name == name)
+    ).first()
+    if exists:
+        raise AccountError(_("課室「%(name)s」は既にあります。", name=name))
+    department = Department(division_id=division_id, name=name, sort_order=sort_order)
+    session.add(department)
+    session.flush()
+    return department
+
+
+def departments_by_division(*, session: Session) -> list[tuple[Division, list[Department]]]:
+    """Divisions in order, each with its departments in order."""
+    divisions = session.exec(select(Division).order_by(Division.sort_order, Division.name)).all()
+    departments = session.exec(
+        select(Department).order_by(Department.sort_order, Department.name)
+    ).all()
+    grouped: dict[int, list[Department]] = {d.id: [] for d in divisions}
+    for department in departments:
+        grouped.setdefault(department.division_id, []).append(department)
+    return [(division, grouped[division.id]) for division in divisions]

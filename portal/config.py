@@ -1,0 +1,108 @@
+"""Configuration from ``PORTAL_*`` environment variables.
+
+Development is the default; production (``PORTAL_ENV=production``) refuses to start with an
+unsafe configuration rather than run with one.
+"""
+
+from __future__ import annotations
+
+import os
+import secrets
+from collections.abc import Mapping
+from pathlib import Path
+from typing import Any
+
+PROJECT_ROOT = Path(__file__).resolve().parent.parent
+DEFAULT_INSTANCE = PROJECT_ROOT / "instance"
+MIN_SECRET_KEY_LENGTH = 32
+DEV_SECRET_MARKERS = ("dev", "change-me", "changeme", "secret", "insecure", "example")
+
+
+class ConfigError(RuntimeError):
+    """The configuration is not safe or not complete enough to start."""
+
+
+def _flag(value: str | None, default: bool = False) -> bool:
+    if value is None or value == "":
+        return default
+    return value.strip().lower() in {"1", "true", "yes", "on"}
+
+
+def _dev_secret_key(instance: Path) -> str:
+    """A random key kept in the instance folder so development sessions survive restarts."""
+    path = instance / "secret_key"
+    if path.exists():
+        return path.read_text().strip()
+    instance.mkdir(parents=True, exist_ok=True)
+    key = secrets.token_urlsafe(48)
+    path.write_text(key)
+    path.chmod(0o600)
+    return key
+
+
+def load_config(environ: Mapping[str, str] | None = None) -> dict[str, Any]:
+    """Build the Flask configuration from ``PORTAL_*`` variables."""
+    env = os.environ if environ is None else environ
+    mode = env.get("PORTAL_ENV", "development").strip().lower()
+    if mode not in {"development", "production", "testing"}:
+        raise ConfigError(f"PORTAL_ENV must be development, production or testing, not {mode!r}")
+    instance = Path(env.get("PORTAL_INSTANCE_DIR") or DEFAULT_INSTANCE)
+    production = mode == "production"
+
+    secret_key = env.get("PORTAL_SECRET_KEY", "")
+    if not secret_key and not production:
+        secret_key = _dev_secret_key(instance)
+
+    return {
+        "ENV_MODE": mode,
+        "PRODUCTION": production,
+        "TESTING": mode == "testing",
+        "DEBUG": _flag(env.get("PORTAL_DEBUG")),
+        "SECRET_KEY": secret_key,
+        "INSTANCE_DIR": str(instance),
+        "DATABASE_URL": env.get("PORTAL_DATABASE_URL") or f"sqlite:///{instance / 'portal.db'}",
+        "STORAGE_DIR": env.get("PORTAL_STORAGE_DIR") or str(instance / "storage"),
+        "REDIS_URL": env.get("PORTAL_REDIS_URL") or None,
+        "PROFILE": env.get("PORTAL_PROFILE", "miki"),
+        "PROFILE_PATH": [p for p in env.get("PORTAL_PROFILE_PATH", "").split(os.pathsep) if p],
+        "DEMO": _flag(env.get("PORTAL_DEMO")),
+        "HUEY_SQLITE_PATH": env.get("PORTAL_HUEY_PATH") or str(instance / "jobs.db"),
+        "BABEL_DEFAULT_LOCALE": "ja",
+        "BABEL_DEFAULT_TIMEZONE": "Asia/Tokyo",
+        "LANGUAGES": ("ja", "en"),
+        # Sessions: server-side records; the cookie only carries a random token.
+        "SESSION_COOKIE_NAME": "portal_session",
+        "SESSION_COOKIE_HTTPONLY": True,
+        "SESSION_COOKIE_SAMESITE": "Lax",
+        "SESSION_COOKIE_SECURE": _flag(env.get("PORTAL_COOKIE_SECURE"), default=production),
+        "SESSION_IDLE_MINUTES": int(env.get("PORTAL_SESSION_IDLE_MINUTES", "30")),
+        "SESSION_ABSOLUTE_HOURS": int(env.get("PORTAL_SESSION_ABSOLUTE_HOURS", "12")),
+        "REMEMBER_COOKIE_DURATION": 0,
+        "WTF_CSRF_TIME_LIMIT": None,  # the CSRF token lives as long as the session
+        "MAX_CONTENT_LENGTH": int(env.get("PORTAL_MAX_UPLOAD_MB", "30")) * 1024 * 1024,
+        "LOGIN_LIMITS_PER_ADDRESS": env.get("PORTAL_LOGIN_LIMIT_ADDRESS", "30 per 10 minutes"),
+        "LOGIN_LIMITS_PER_ACCOUNT": env.get("PORTAL_LOGIN_LIMIT_ACCOUNT", "10 per 10 minutes"),
+        "RATELIMIT_ENABLED": _flag(env.get("PORTAL_RATELIMIT_ENABLED"), default=True),
+    }
+
+
+def check_production_safety(config: Mapping[str, Any]) -> None:
+    """Refuse a production start with a weak secret, debug on, or demo data."""
+    if not config.get("PRODUCTION"):
+        return
+    key = config.get("SECRET_KEY") or ""
+    problems = []
+    if len(key) < MIN_SECRET_KEY_LENGTH:
+        problems.append(
+            f"PORTAL_SECRET_KEY must be set to at least {MIN_SECRET_KEY_LENGTH} random characters"
+        )
+    elif any(marker in key.lower() for marker in DEV_SECRET_MARKERS):
+        problems.append("PORTAL_SECRET_KEY looks like a development placeholder")
+    if config.get("DEBUG"):
+        problems.append("debug mode must be off in production (unset PORTAL_DEBUG)")
+    if config.get("DEMO"):
+        problems.append("demo mode is refused in production (unset PORTAL_DEMO)")
+    if not config.get("SESSION_COOKIE_SECURE"):
+        problems.append("session cookies must be Secure in production")
+    if problems:
+        raise ConfigError("refusing to start in production: " + "; ".join(problems))

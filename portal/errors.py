@@ -1,0 +1,102 @@
+"""Error pages in Japanese with a request id; never a traceback to a user."""
+
+from __future__ import annotations
+
+import logging
+
+from flask import Flask, jsonify, render_template, request
+from flask.typing import ResponseReturnValue
+from flask_babel import gettext as _
+from flask_wtf.csrf import CSRFError
+from sqlalchemy.exc import OperationalError
+from werkzeug.exceptions import HTTPException, InternalServerError
+
+from portal.db import db
+from portal.security import request_id
+
+log = logging.getLogger(__name__)
+
+
+def _messages() -> dict[int, tuple[str, str]]:
+    return {
+        400: (_("リクエストが正しくありません"), _("入力内容を確認して、もう一度お試しください。")),
+        401: (_("サインインが必要です"), _("この操作にはサインインが必要です。")),
+        403: (
+            _("権限がありません"),
+            _(
+                "このページを表示する権限がありません。必要な場合は所属の責任者にお問い合わせください。"
+            ),
+        ),
+        404: (
+            _("ページが見つかりません"),
+            _("お探しのページは存在しないか、表示できる範囲にありません。"),
+        ),
+        405: (_("この操作はできません"), _("このページではその操作を受け付けていません。")),
+        413: (
+            _("ファイルが大きすぎます"),
+            _("アップロードできるファイルの大きさの上限を超えています。"),
+        ),
+        429: (
+            _("操作が多すぎます"),
+            _(
+                "短い時間に操作が集中したため、一時的に受付を停止しています。しばらく待ってからお試しください。"
+            ),
+        ),
+        500: (
+            _("システムエラーが発生しました"),
+            _(
+                "処理中に問題が発生しました。時間をおいてお試しください。続く場合は受付番号を添えて管理者にご連絡ください。"
+            ),
+        ),
+        503: (
+            _("ただいま利用できません"),
+            _("システムが一時的に利用できません。しばらく待ってからお試しください。"),
+        ),
+    }
+
+
+def render_error(code: int, message: str | None = None) -> ResponseReturnValue:
+    """The Japanese error page (or JSON for the API) for ``code``."""
+    title, default = _messages().get(code, _messages()[500])
+    body = message or default
+    if request.path.startswith("/api/"):
+        return jsonify(error=body, request_id=request_id()), code
+    return render_template("errors/error.html", code=code, title=title, message=body), code
+
+
+def init_app(app: Flask) -> None:
+    """Register the handlers."""
+
+    @app.errorhandler(CSRFError)
+    def _csrf(error: CSRFError) -> ResponseReturnValue:
+        return render_error(
+            400,
+            _(
+                "フォームの有効期限が切れたか、不正な送信です。ページを読み込み直してから、もう一度お試しください。"
+            ),
+        )
+
+    @app.errorhandler(HTTPException)
+    def _http(error: HTTPException) -> ResponseReturnValue:
+        if isinstance(error, InternalServerError):
+            return _internal(error)
+        return render_error(error.code or 500)
+
+    @app.errorhandler(OperationalError)
+    def _database_down(error: OperationalError) -> ResponseReturnValue:
+        log.error("database unavailable [request %s]: %s", request_id(), error)
+        _safe_rollback()
+        return render_error(503)
+
+    @app.errorhandler(Exception)
+    def _internal(error: Exception) -> ResponseReturnValue:
+        log.exception("unhandled error [request %s]", request_id())
+        _safe_rollback()
+        return render_error(500)
+
+
+def _safe_rollback() -> None:
+    try:
+        db.rollback()
+    except Exception:
+        log.warning("rollback failed [request %s]", request_id())

@@ -1,0 +1,58 @@
+"""The start page, language switch and health check."""
+
+from __future__ import annotations
+
+from flask import Blueprint, current_app, jsonify, redirect, render_template, request, url_for
+from flask_login import current_user
+from sqlalchemy import text
+from werkzeug.wrappers import Response
+
+from portal.auth.views import safe_next
+from portal.db import db
+from portal.i18n import LOCALE_COOKIE
+from portal.models import Department, Division
+from portal.permissions import Permission, public, requires
+
+bp = Blueprint("main", __name__)
+
+
+@bp.route("/")
+@requires(Permission.VIEW_DASHBOARD)
+def dashboard() -> str:
+    """What the signed-in user can do, by role."""
+    department = division = None
+    if current_user.department_id:
+        department = db.session.get(Department, current_user.department_id)
+        division = db.session.get(Division, department.division_id) if department else None
+    return render_template("main/dashboard.html", department=department, division=division)
+
+
+@bp.route("/locale", methods=["POST"])
+@public
+def set_locale() -> Response:
+    """Switch the UI language (saved on the account when signed in, else in a cookie)."""
+    language = request.form.get("language", "")
+    if language not in current_app.config["LANGUAGES"]:
+        language = current_app.config["BABEL_DEFAULT_LOCALE"]
+    if current_user.is_authenticated:
+        current_user.locale = language
+        db.session.add(current_user._get_current_object())
+    target = safe_next(request.form.get("next")) or url_for("main.dashboard")
+    response = redirect(target)
+    response.set_cookie(
+        LOCALE_COOKIE,
+        language,
+        max_age=365 * 24 * 3600,
+        samesite="Lax",
+        secure=current_app.config["SESSION_COOKIE_SECURE"],
+        httponly=True,
+    )
+    return response
+
+
+@bp.route("/healthz")
+@public
+def healthz() -> Response:
+    """Liveness and database reachability, for the load balancer and the smoke test."""
+    db.session.execute(text("SELECT 1"))
+    return jsonify(status="ok")

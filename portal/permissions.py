@@ -1,0 +1,95 @@
+"""Roles and permissions, named in one place.
+
+Every view declares what it needs with ``@requires(Permission.X)`` (or ``@public``); the
+authorization-matrix test walks the URL map and fails on a view that declares nothing.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from enum import StrEnum
+from functools import wraps
+from typing import Any, TypeVar
+
+from flask import abort, redirect, request, url_for
+from flask_login import current_user
+
+F = TypeVar("F", bound=Callable[..., Any])
+
+
+class Role(StrEnum):
+    """Role identifiers used in data and APIs."""
+
+    ADMIN = "admin"
+    CHIEF = "chief"
+    MANAGER = "manager"
+    STAFF = "staff"
+    AUDITOR = "auditor"
+    VENDOR = "vendor"
+
+
+class Permission(StrEnum):
+    """Something a signed-in user may do."""
+
+    VIEW_DASHBOARD = "view_dashboard"
+    CHANGE_OWN_PASSWORD = "change_own_password"  # noqa: S105 - a permission name
+    MANAGE_USERS = "manage_users"
+    MANAGE_DEPARTMENTS = "manage_departments"
+    VIEW_PROFILE_SETTINGS = "view_profile_settings"
+
+
+_EVERYONE = {Permission.VIEW_DASHBOARD, Permission.CHANGE_OWN_PASSWORD}
+
+ROLE_PERMISSIONS: dict[Role, frozenset[Permission]] = {
+    # Admin rights are the minimum the job needs: accounts and organisation, not case data.
+    Role.ADMIN: frozenset(
+        _EVERYONE
+        | {Permission.MANAGE_USERS, Permission.MANAGE_DEPARTMENTS, Permission.VIEW_PROFILE_SETTINGS}
+    ),
+    Role.CHIEF: frozenset(_EVERYONE | {Permission.VIEW_PROFILE_SETTINGS}),
+    Role.MANAGER: frozenset(_EVERYONE),
+    Role.STAFF: frozenset(_EVERYONE),
+    Role.AUDITOR: frozenset(_EVERYONE | {Permission.VIEW_PROFILE_SETTINGS}),
+    Role.VENDOR: frozenset(_EVERYONE),
+}
+
+#: Roles that belong to the municipality's staff (as opposed to a vendor's users).
+STAFF_ROLES = frozenset({Role.ADMIN, Role.CHIEF, Role.MANAGER, Role.STAFF, Role.AUDITOR})
+
+
+def has_permission(role: str | None, permission: Permission) -> bool:
+    """Whether ``role`` grants ``permission``."""
+    try:
+        return permission in ROLE_PERMISSIONS[Role(role)]
+    except ValueError:
+        return False
+
+
+def _wants_json() -> bool:
+    return request.path.startswith("/api/")
+
+
+def requires(permission: Permission) -> Callable[[F], F]:
+    """Declare the permission a view needs: 401/redirect when signed out, 403 when lacking."""
+
+    def decorate(view: F) -> F:
+        @wraps(view)
+        def wrapper(*args: Any, **kwargs: Any) -> Any:
+            if not current_user.is_authenticated:
+                if _wants_json():
+                    abort(401)
+                return redirect(url_for("auth.login", next=request.full_path.rstrip("?")))
+            if not current_user.can(permission):
+                abort(403)
+            return view(*args, **kwargs)
+
+        wrapper.required_permission = permission  # type: ignore[attr-defined]
+        return wrapper  # type: ignore[return-value]
+
+    return decorate
+
+
+def public(view: F) -> F:
+    """Declare a view open to everyone, signed in or not."""
+    view.required_permission = None  # type: ignore[attr-defined]
+    return view
