@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from flask import Flask, current_app, request
+from flask import Flask, current_app, has_request_context, request
 from flask_login import current_user
 
 from portal.config import PROJECT_ROOT
@@ -14,6 +14,8 @@ LOCALE_COOKIE = "portal_lang"
 def select_locale() -> str:
     """The user's saved choice, else the language cookie, else Japanese."""
     languages = current_app.config["LANGUAGES"]
+    if not has_request_context():  # the CLI and jobs speak the default language
+        return current_app.config["BABEL_DEFAULT_LOCALE"]
     if current_user and current_user.is_authenticated and current_user.locale in languages:
         return current_user.locale
     chosen = request.cookies.get(LOCALE_COOKIE)
