@@ -1,0 +1,323 @@
+"""Sentence analysis on a GiNZA parse: predicates, their modality, role and who is bound.
+
+A contract sentence imposes something when its *main* predicate (the sentence-final one, or a
+predicate coordinated with it) carries an obligation or prohibition and its subject is a
+party. Predicates inside conditions (…場合には), exceptions (…場合を除き) or relative
+clauses (…する業務) only describe circumstances. The dependency parse tells which is which;
+the surface text after each predicate (its inflection and auxiliaries) tells the modality.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from spacy.tokens import Doc, Token
+
+# Modalities
+PROHIBITION = "prohibition"
+OBLIGATION = "obligation"
+EFFORT = "effort"
+PERMISSION = "permission"
+DECLARATIVE = "declarative"
+NONE = "none"
+IMPOSING = (PROHIBITION, OBLIGATION, DECLARATIVE)
+
+# Roles of a predicate in its sentence
+MAIN = "main"
+CONDITION = "condition"
+EXCEPTION = "exception"
+RELATIVE = "relative"
+
+# Parties
+CONTRACTOR = "contractor"
+PRINCIPAL = "principal"
+BOTH = "both"
+STAFF = "staff"
+OTHER = "other"
+UNKNOWN = "unknown"
+CONTRACTOR_SIDE = (CONTRACTOR, BOTH, STAFF)
+
+_PROHIBITION = re.compile(
+    r"てはならな|てはならず|ではならな|ではならず|てはいけな|てはな(?:りません|らぬ)|"
+    r"ないものとす|ないものとし|ないこと|ないようにしなければ|"
+    r"ことができな|ことはできな|ことができず|ことはできず|ことができません|"
+    r"禁止|禁ず|禁じ|認めな|認められな|許さな|許されな|行わな(?:いものと|いこと)"
+)
+_EFFORT = re.compile(r"努め|努力")
+_PERMISSION = re.compile(
+    r"ことができ(?!な|ず|ませ)|こともでき|ことを妨げ|妨げな|妨げられな|差し支えな|得るものと"
+)
+_OBLIGATION = re.compile(
+    r"なければならな|なければならず|なければなりません|ねばならな|ものとす|ものとし|ものと定め|"
+    r"こととす|こととし|義務を負|責任を負|べき|しなければ|ることとなる|こと$"
+)
+# Inflections that carry the predicate on to the next one (…し、又は…しなければならない).
+_CONDITION = re.compile(
+    r"場合|とき|時は|時には|際|ば$|たら|ならば|なら$|限り|ても|には$|に当た|に際し|上は|ので|ため$|"
+    r"後に|後は|前に|まで"
+)
+_EXCEPTION = re.compile(r"を除[きいく]|を除いて|以外は|を除外")
+_NEGATION = re.compile(r"(?:な[いくかけ](?!ればなら|ればな)|ず(?!に)|ぬ|ません)")
+_FIXED_MODALS = re.compile(
+    r"なければならな[いく]?|なければならず|てはならな[いく]?|てはならず|ではならな[いく]?|"
+    r"ことができな[いく]?|ことはできな[いく]?|ことができず|ねばならな[いく]?"
+)
+_COND_NOUNS = {"場合", "とき", "時", "際", "限り", "後", "前", "上", "うち", "間", "まで"}
+_MODAL_NOUNS = {"もの", "こと"}
+_PURPOSE_NOUNS = {"よう", "ため", "旨"}
+
+
+def normalize(text: str) -> str:
+    """NFKC-normalise and drop line breaks, for matching vocabulary."""
+    return unicodedata.normalize("NFKC", text).replace("\n", "")
+
+
+def classify_tail(tail: str) -> str | None:
+    """The modality a predicate's inflection expresses, or None if it only continues."""
+    if _PROHIBITION.search(tail):
+        return PROHIBITION
+    if _EFFORT.search(tail):
+        return EFFORT
+    if _PERMISSION.search(tail):
+        return PERMISSION
+    if _OBLIGATION.search(tail):
+        return OBLIGATION
+    return None
+
+
+def is_negated(tail: str) -> bool:
+    """Whether the predicate itself is negated (しない場合, 負わない), modals aside."""
+    return bool(_NEGATION.search(_FIXED_MODALS.sub("", tail)))
+
+
+@dataclass(frozen=True)
+class Predicate:
+    """One predicate of a sentence with what the parse says about it."""
+
+    index: int  # token index
+    start: int  # character offset in the sentence
+    lemma: str  # lemma including a compound prefix (再 + 委託 → 再委託)
+    tail: str  # the predicate and its inflection up to the next 、 or 。
+    modality: str
+    role: str
+    negated: bool
+    subject: str
+    governor: int  # token index of the predicate whose modality applies
+
+
+@dataclass
+class SentenceAnalysis:
+    """The predicates of one sentence, indexed for lookups by character offset."""
+
+    text: str
+    predicates: list[Predicate] = field(default_factory=list)
+    token_starts: list[int] = field(default_factory=list)
+    token_pred: list[int | None] = field(default_factory=list)  # token → predicate index
+    topic: str = UNKNOWN
+
+    def predicate_at(self, offset: int) -> Predicate | None:
+        """The predicate governing the word that ends at character ``offset``."""
+        if not self.token_starts:
+            return None
+        import bisect
+
+        i = max(0, bisect.bisect_right(self.token_starts, offset - 1) - 1)
+        p = self.token_pred[i]
+        return self.predicates[p] if p is not None else None
+
+    def main_predicates(self) -> list[Predicate]:
+        """Predicates that carry the sentence's own modality."""
+        return [p for p in self.predicates if p.role == MAIN]
+
+
+class PartyResolver:
+    """Maps a noun phrase (甲, 受託者, 甲及び乙 …) to the party it denotes."""
+
+    def __init__(self, roles: dict[str, str]) -> None:
+        self.roles = dict(roles)
+        terms = sorted(self.roles, key=len, reverse=True)
+        self._pattern = re.compile("|".join(re.escape(t) for t in terms)) if terms else None
+
+    def resolve(self, phrase: str) -> str:
+        """The party of ``phrase``: contractor, principal, both, staff, other or unknown."""
+        phrase = normalize(phrase)
+        if not phrase or self._pattern is None:
+            return UNKNOWN
+        if phrase in self.roles:
+            return self.roles[phrase]
+        found = [self.roles[m.group(0)] for m in self._pattern.finditer(phrase)]
+        if not found:
+            return OTHER if len(phrase) <= 20 else UNKNOWN
+        kinds = set(found)
+        if BOTH in kinds or (PRINCIPAL in kinds and CONTRACTOR in kinds):
+            # 甲及び乙 / 甲又は乙 bind both; "乙の従事者" binds the contractor side.
+            return (
+                BOTH
+                if re.search(r"及び|又は|並びに|若しくは|と|、|・|乙ともに|双方", phrase)
+                else found[-1]
+            )
+        # The head noun of a Japanese phrase comes last: 乙の従事者 → staff, 甲の職員 → principal.
+        return found[-1]
+
+
+def _compound_lemma(tok: Token) -> str:
+    prefix = "".join(
+        c.lemma_ for c in tok.children if c.dep_ == "compound" and c.i < tok.i and c.i == tok.i - 1
+    )
+    return prefix + tok.lemma_
+
+
+def _is_predicate(tok: Token) -> bool:
+    if tok.dep_ in ("fixed", "aux", "compound", "case", "mark", "cc", "punct"):
+        return False
+    if tok.pos_ in ("VERB", "ADJ"):
+        if tok.tag_.startswith("名詞"):
+            # サ変 nouns used as verbs have する/できる attached; a mis-tagged noun has not.
+            return any(c.dep_ in ("aux",) for c in tok.children) or tok.dep_ == "ROOT"
+        return True
+    return False
+
+
+def _tail(text: str, start: int) -> str:
+    end = len(text)
+    for mark in ("、", "。", ",", "，"):
+        k = text.find(mark, start)
+        if k != -1:
+            end = min(end, k)
+    return text[start : min(end, start + 40)]
+
+
+def analyse(doc: Doc, parties: PartyResolver) -> SentenceAnalysis:
+    """Analyse one parsed sentence."""
+    text = doc.text
+    result = SentenceAnalysis(text=text)
+    result.token_starts = [t.idx for t in doc]
+    preds = [t for t in doc if _is_predicate(t)]
+    pred_index = {t.i: k for k, t in enumerate(preds)}
+    tails = {t.i: _tail(text, t.idx) for t in preds}
+    topic = _topic(doc, parties)
+    result.topic = topic
+
+    for tok in preds:
+        modality, role, governor = _resolve(tok, tails, text)
+        subject = _subject(doc[governor], parties, topic)
+        result.predicates.append(
+            Predicate(
+                index=tok.i,
+                start=tok.idx,
+                lemma=_compound_lemma(tok),
+                tail=tails[tok.i],
+                modality=modality,
+                role=role,
+                negated=is_negated(tails[tok.i][len(tok.orth_) :]),
+                subject=subject,
+                governor=governor,
+            )
+        )
+    # Each token belongs to the nearest predicate above it in the tree.
+    owner: list[int | None] = []
+    for t in doc:
+        cur, hops = t, 0
+        while cur.i not in pred_index and cur.head.i != cur.i and hops < 30:
+            cur, hops = cur.head, hops + 1
+        owner.append(pred_index.get(cur.i))
+    result.token_pred = owner
+    return result
+
+
+def _resolve(tok: Token, tails: dict[int, str], text: str) -> tuple[str, str, int]:
+    """Follow the chain of coordinated predicates up to the one whose modality applies."""
+    role = MAIN
+    cur = tok
+    for _ in range(30):
+        tail = tails.get(cur.i) or _tail(text, cur.idx)
+        body = tail[len(cur.orth_) :]
+        if _EXCEPTION.search(body):
+            return NONE, EXCEPTION, cur.i
+        modality = classify_tail(body)
+        if modality is not None:
+            return modality, role, cur.i
+        if _CONDITION.search(body):
+            return NONE, CONDITION, cur.i
+        head = cur.head
+        if head.i == cur.i:
+            end = cur.idx + len(tail)
+            final = text[end : end + 1] in ("。", "") or end >= len(text.rstrip("。 "))
+            return (DECLARATIVE if final else NONE), role, cur.i
+        if head.pos_ in ("NOUN", "PRON", "PROPN", "NUM") and not _is_predicate(head):
+            lemma = head.lemma_
+            if lemma in _COND_NOUNS:
+                after = text[head.idx : head.idx + 12]
+                return NONE, (EXCEPTION if _EXCEPTION.search(after) else CONDITION), cur.i
+            if lemma in _MODAL_NOUNS:
+                after = text[head.idx : head.idx + 14]
+                m = classify_tail(after)
+                if m is not None:
+                    return m, role, cur.i
+                # "…すること" ending an item: an obligation stated by the list's lead.
+                if text[head.idx + len(head.orth_) : head.idx + len(head.orth_) + 1] in ("。", ""):
+                    return OBLIGATION, role, cur.i
+            if lemma in _PURPOSE_NOUNS:
+                return NONE, RELATIVE, cur.i
+            return NONE, RELATIVE, cur.i
+        cur = head
+    return NONE, role, cur.i
+
+
+def _phrase(tok: Token) -> str:
+    left = tok
+    for c in tok.lefts:
+        if (
+            c.dep_ in ("compound", "nmod", "conj", "cc", "det", "amod", "nummod")
+            or c.pos_ == "CCONJ"
+        ):
+            left = c if c.i < left.i else left
+    span = tok.doc[min(left.i, tok.i) : tok.i + 1]
+    return span.text
+
+
+def _subject(gov: Token, parties: PartyResolver, topic: str) -> str:
+    cur = gov
+    for _ in range(12):
+        for c in cur.children:
+            if c.dep_ in ("nsubj", "nsubj:pass", "csubj") or (
+                c.dep_ in ("obl", "dislocated")
+                and any(k.lemma_ == "は" for k in c.children)
+                and c.i < cur.i
+            ):
+                party = parties.resolve(_phrase(c))
+                if party not in (OTHER, UNKNOWN):
+                    return party
+                if party == OTHER and any(k.lemma_ in ("は", "が") for k in c.children):
+                    # A named non-party subject (再委託先は, 本契約は …).
+                    return _other_or_topic(c, topic)
+        if cur.head.i == cur.i:
+            break
+        if cur.dep_ not in ("advcl", "conj", "acl", "ccomp", "xcomp", "obl", "nmod"):
+            break
+        cur = cur.head
+    return topic
+
+
+def _other_or_topic(tok: Token, topic: str) -> str:
+    # The topic (Xは、) at the start of the sentence governs the whole sentence; a が-subject
+    # inside a condition does not change who the main predicate binds.
+    if any(k.lemma_ == "は" for k in tok.children):
+        return OTHER
+    return topic
+
+
+def _topic(doc: Doc, parties: PartyResolver) -> str:
+    """The party named as the sentence's topic (Xは、 near the start), if any."""
+    m = re.match(
+        r"^(?:[^、。]{0,30}?(?:において|については|に関し)、)?([^、。はが]{1,24})(?:は|が)、",
+        doc.text,
+    )
+    if not m:
+        return UNKNOWN
+    party = parties.resolve(m.group(1))
+    return party if party != OTHER else OTHER
