@@ -1,0 +1,251 @@
+"""OCR of scanned pages with Tesseract (jpn / jpn_vert), run as parallel subprocesses."""
+
+from __future__ import annotations
+
+import functools
+import os
+import re
+import shutil
+import statistics
+import subprocess
+import time
+import unicodedata
+from collections.abc import Callable
+from concurrent.futures import FIRST_COMPLETED, Future, ThreadPoolExecutor, wait
+
+from contracts.errors import LimitExceededError, OCRUnavailableError
+from contracts.layout import Line, RawPage
+from contracts.limits import Limits
+from contracts.pages import Progress
+
+__all__ = ["looks_vertical", "ocr_available", "ocr_image", "ocr_pages"]
+
+MIN_WORD_CONFIDENCE = 30.0  # a line whose words are all below this is noise (specks, seal)
+_LEADING_NUMBER = re.compile(r"\d{1,2}|[一二三四五六七八九十]{1,3}|[ア-ン]")
+Render = Callable[[int], tuple[int, int, bytes]]
+
+
+@functools.cache
+def _languages(executable: str) -> frozenset[str]:
+    try:
+        result = subprocess.run(  # noqa: S603 - fixed arguments, no shell
+            [executable, "--list-langs"], capture_output=True, text=True, timeout=30, check=False
+        )
+    except (OSError, subprocess.SubprocessError):
+        return frozenset()
+    return frozenset(line.strip() for line in result.stdout.splitlines()[1:] if line.strip())
+
+
+def _tesseract() -> str | None:
+    return shutil.which("tesseract")
+
+
+def ocr_available() -> bool:
+    """Whether Tesseract with Japanese (horizontal and vertical) data is installed."""
+    executable = _tesseract()
+    return executable is not None and {"jpn", "jpn_vert"} <= _languages(executable)
+
+
+def _workers() -> int:
+    try:
+        return max(1, len(os.sched_getaffinity(0)))
+    except AttributeError:  # not on Linux
+        return max(1, os.cpu_count() or 1)
+
+
+# --- orientation ------------------------------------------------------------------------------
+
+
+def _blank_share(profile: list[int]) -> float:
+    """Share of blank rows (or columns) between the first and the last inked one."""
+    inked = [i for i, value in enumerate(profile) if value < 250]
+    if len(inked) < 2:
+        return 0.0
+    span = profile[inked[0] : inked[-1] + 1]
+    return sum(1 for value in span if value >= 250) / len(span)
+
+
+def looks_vertical(width: int, height: int, gray: bytes) -> bool | None:
+    """Guess 縦書き from the page image: True, False, or None when it cannot tell.
+
+    Horizontal text leaves blank rows between lines and vertical text blank columns. The page
+    is cut into strips so that a slightly skewed scan still shows its gaps.
+    """
+    from PIL import Image  # only scanned pages need Pillow
+
+    image = Image.frombytes("L", (width, height), gray)
+    image = image.reduce(4) if min(width, height) > 800 else image
+    w, h = image.size
+    strips = 4
+    rows, columns = [], []
+    for k in range(strips):
+        strip = image.crop((k * w // strips, 0, (k + 1) * w // strips, h))
+        rows.append(_blank_share(list(strip.resize((1, h), Image.Resampling.BOX).tobytes())))
+        strip = image.crop((0, k * h // strips, w, (k + 1) * h // strips))
+        columns.append(_blank_share(list(strip.resize((w, 1), Image.Resampling.BOX).tobytes())))
+    row_blank, column_blank = statistics.mean(rows), statistics.mean(columns)
+    if column_blank > 1.5 * row_blank + 0.02:
+        return True
+    if row_blank > 1.5 * column_blank + 0.02:
+        return False
+    return None
+
+
+# --- one page -------------------------------------------------------------------------------
+
+
+def _run_tesseract(
+    width: int, height: int, gray: bytes, *, lang: str, dpi: int, timeout: float
+) -> list[list[str]]:
+    executable = _tesseract()
+    if executable is None:
+        raise OCRUnavailableError("tesseract not found")
+    image = b"P5\n%d %d\n255\n" % (width, height) + gray
+    env = {**os.environ, "OMP_THREAD_LIMIT": "1"}
+    try:
+        result = subprocess.run(  # noqa: S603 - fixed arguments, no shell
+            [executable, "stdin", "stdout", "-l", lang, "--psm", "3", "--dpi", str(dpi), "tsv"],
+            input=image,
+            capture_output=True,
+            timeout=max(timeout, 0.1),
+            env=env,
+            check=False,
+        )
+    except subprocess.TimeoutExpired:
+        raise LimitExceededError(f"OCR timed out after {timeout:.0f} s") from None
+    except OSError as exc:
+        raise OCRUnavailableError(str(exc)) from None
+    if result.returncode != 0:
+        raise OCRUnavailableError(result.stderr.decode(errors="replace")[-500:])
+    rows = [line.split("\t") for line in result.stdout.decode("utf-8").splitlines()[1:]]
+    return [row for row in rows if len(row) == 12]
+
+
+def _join_words(words: list[str]) -> str:
+    """Join Tesseract's words: no spaces inside Japanese, spaces between Latin words."""
+    text = ""
+    for word in words:
+        if not text:
+            text = word
+        elif (
+            text[-1].isascii() and text[-1].isalnum() and word[0].isascii() and word[0].isalnum()
+        ) or _LEADING_NUMBER.fullmatch(text):
+            text += " " + word
+        else:
+            text += word
+    return text
+
+
+def ocr_image(
+    number: int, width: int, height: int, gray: bytes, *, vertical: bool, dpi: int, timeout: float
+) -> RawPage:
+    """OCR one page image into a RawPage (NFKC-normalised lines with geometry)."""
+    rows = _run_tesseract(
+        width, height, gray, lang="jpn_vert" if vertical else "jpn", dpi=dpi, timeout=timeout
+    )
+    grouped: dict[tuple[str, str, str], list[tuple[str, float, int, int, int, int]]] = {}
+    confidences = []
+    for level, _page, block, par, line, _word, left, top, w, h, conf, text in rows:
+        if level != "5":
+            continue
+        word = unicodedata.normalize("NFKC", text).strip()
+        if not word:
+            continue
+        confidence = float(conf)
+        confidences.append(confidence)
+        grouped.setdefault((block, par, line), []).append(
+            (word, confidence, int(left), int(top), int(w), int(h))
+        )
+    page = RawPage(
+        number=number,
+        width=float(width),
+        height=float(height),
+        vertical=vertical,
+        ocr=True,
+        confidence=round(statistics.mean(confidences), 1) if confidences else 0.0,
+    )
+    for words in grouped.values():
+        if max(word[1] for word in words) < MIN_WORD_CONFIDENCE:
+            continue
+        left = min(word[2] for word in words)
+        top = min(word[3] for word in words)
+        right = max(word[2] + word[4] for word in words)
+        bottom = max(word[3] + word[5] for word in words)
+        text = _join_words([word[0] for word in words])
+        x, y = (left + right) / 2 / width, (top + bottom) / 2 / height
+        if vertical:
+            size = statistics.median(word[4] for word in words)
+            line = Line(text, top, bottom, width - right, width - left, size, x, y, True)
+        else:
+            size = statistics.median(word[5] for word in words)
+            line = Line(text, left, right, top, bottom, size, x, y, False)
+        page.lines.append(line)
+    return page
+
+
+def _ocr_page(
+    number: int, image: tuple[int, int, bytes], limits: Limits, deadline: float
+) -> RawPage:
+    width, height, gray = image
+    timeout = min(limits.ocr_page_timeout_seconds, deadline - time.monotonic())
+    guess = looks_vertical(width, height, gray)
+    options = {"dpi": limits.ocr_dpi, "timeout": timeout}
+    page = ocr_image(number, width, height, gray, vertical=bool(guess), **options)
+    if guess is None and (page.confidence or 0) < 70:
+        # The layout did not tell the writing direction: try the other one, keep the better.
+        other = ocr_image(number, width, height, gray, vertical=True, **options)
+        if (other.confidence or 0) > (page.confidence or 0):
+            page = other
+    return page
+
+
+# --- many pages -----------------------------------------------------------------------------
+
+
+def ocr_pages(
+    numbers: list[int],
+    render: Render,
+    *,
+    limits: Limits,
+    deadline: float,
+    progress: Progress | None = None,
+) -> dict[int, RawPage]:
+    """OCR the given pages (1-based numbers), as many at once as there are cores.
+
+    ``render`` is called from this thread only (it talks to the sandboxed parser); at most one
+    page image more than there are workers waits in memory.
+    """
+    if not numbers:
+        return {}
+    if not ocr_available():
+        raise OCRUnavailableError("tesseract with jpn and jpn_vert is not installed")
+    workers = min(_workers(), len(numbers))
+    results: dict[int, RawPage] = {}
+    queue = list(numbers)
+    running: set[Future[RawPage]] = set()
+    with ThreadPoolExecutor(max_workers=workers, thread_name_prefix="ocr") as pool:
+        try:
+            while queue or running:
+                while queue and len(running) < workers + 1:
+                    number = queue.pop(0)
+                    image = render(number)
+                    running.add(pool.submit(_ocr_page, number, image, limits, deadline))
+                done, running = wait(
+                    running,
+                    timeout=max(deadline - time.monotonic(), 0),
+                    return_when=FIRST_COMPLETED,
+                )
+                if not done:
+                    raise LimitExceededError(
+                        f"timeout after {limits.timeout_seconds} s",
+                        message_ja="ファイルの処理が制限時間を超えたため中止しました。",
+                    )
+                for future in done:
+                    page = future.result()
+                    results[page.number] = page
+                    if progress is not None:
+                        progress("ocr", len(results), len(numbers))
+        finally:
+            for future in running:
+                future.cancel()
+    return results
