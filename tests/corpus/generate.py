@@ -312,6 +312,7 @@ class Generator:
         self.clause_blocks = parse_blocks(SRC / "clauses.txt")
         self.fillers = {b.status: b for b in parse_blocks(SRC / "fillers.txt")}
         self.works = parse_works(SRC / "works.txt")
+        self.long = False
 
     # ---- labels and blocks
     def draw_labels(self, index: int) -> dict[str, str]:
@@ -427,7 +428,7 @@ class Generator:
         out = {}
         for name in names:
             block = self.filler(name, labels)
-            if block is not None and self.rng.random() < 0.5:
+            if block is not None and (self.long or self.rng.random() < 0.5):
                 out[name] = [ctx.article(a) for a in block.articles]
         return out
 
@@ -671,7 +672,6 @@ class Generator:
             "業務の中止",
             "変更",
             "契約不適合",
-            "契約不適合（損害賠償）",
             "履行遅滞",
             "危険負担",
             "任意解除",
@@ -688,13 +688,9 @@ class Generator:
                 block = self.filler(name, labels)
                 if block is None:
                     continue
-                if name not in keep and rng.random() > (0.9 if long else 0.55):
+                if name not in keep and rng.random() > (1.0 if long else 0.55):
                     continue
-                if (
-                    name == "契約不適合"
-                    and "契約不適合（損害賠償）" in names
-                    and rng.random() < 0.5
-                ):
+                if name == "契約不適合" and rng.random() < 0.5:
                     block = self.filler("契約不適合（損害賠償）", labels) or block
                 arts += [self.work_term(ctx.article(a), ctx) for a in block.articles]
             out.append(arts)
@@ -858,6 +854,12 @@ class Generator:
         return "\n".join(out) + "\n"
 
 
+ANNEXES = {
+    chunk.split("\n", 1)[0].strip(): chunk.split("\n", 1)[1].strip() + "\n"
+    for chunk in re.split(r"^=== ", (SRC / "annexes.txt").read_text(encoding="utf-8"), flags=re.M)[
+        1:
+    ]
+}
 STRUCTURES = [("tokki", 30), ("embedded", 26), ("bekki", 20), ("items", 14), ("spec", 10)]
 
 
@@ -875,10 +877,21 @@ def generate() -> list[tuple[str, dict[str, str]]]:
         private = structure != "spec" and gen.rng.random() < 0.15
         long = i % 17 == 5
         if long:
+            # the long documents carry the detailed security annex, so security is satisfied
             structure = gen.rng.choice(["embedded", "bekki"])
+            labels["security"] = "1"
+        gen.long = long
         ctx, meta = gen.make_ctx(structure, private)
         layout = gen.layout(private)
         text = getattr(gen, f"doc_{structure}")(labels, ctx, meta, layout, long)
+        if long and labels["security"] == "1":
+            text += "\n\n" + ctx.fill(ANNEXES["security"])
+        if long:
+            text += "\n\n" + ctx.fill(ANNEXES["manual"])
+            text += "\n\n" + ctx.fill(ANNEXES["forms"])
+            text += "\n\n" + ctx.fill(ANNEXES["breakdown"])
+        if long or (structure in ("embedded", "bekki") and gen.rng.random() < 0.12):
+            text += "\n\n" + ctx.fill(ANNEXES["form"])
         name = f"gen/g{i + 1:03d}_{structure}.txt"
         (DOCS / name).write_text(text, encoding="utf-8")
         rows.append((name, labels))
