@@ -747,7 +747,7 @@ class Generator:
                 "",
             ]
         text = "\n".join(head) + "\n" + self.render(layout, arts) + "\n"
-        if long or self.rng.random() < 0.6:
+        if long or self.rng.random() < 0.75:
             text += "\n\n別紙\n\n" + self.spec_text(
                 meta, ctx, common=long or self.rng.random() < 0.15
             )
