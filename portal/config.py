@@ -102,7 +102,5 @@ def check_production_safety(config: Mapping[str, Any]) -> None:
         problems.append("debug mode must be off in production (unset PORTAL_DEBUG)")
     if config.get("DEMO"):
         problems.append("demo mode is refused in production (unset PORTAL_DEMO)")
-    if not config.get("SESSION_COOKIE_SECURE"):
-        problems.append("session cookies must be Secure in production")
     if problems:
         raise ConfigError("refusing to start in production: " + "; ".join(problems))

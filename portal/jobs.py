@@ -15,6 +15,7 @@ from typing import Any
 from flask import Flask, current_app
 from huey import Huey, RedisHuey, SqliteHuey, crontab
 from sqlalchemy import event
+from sqlalchemy.orm import SessionTransaction
 from sqlmodel import Session
 
 JobFunction = Callable[..., Any]
@@ -86,6 +87,8 @@ def enqueue_after_commit(session: Session, name: str, *args: Any) -> None:
     """Send job ``name`` once ``session`` commits (dropped if it rolls back)."""
     if name not in _JOBS:
         raise KeyError(f"unknown job {name!r}")
+    if not session.in_transaction():
+        session.begin()  # so that a rollback, even of no SQL at all, drops the job
     session.info.setdefault(_PENDING_KEY, []).append(
         (current_app._get_current_object(), name, args)
     )
@@ -105,9 +108,12 @@ def _listen_for_commits() -> None:
         for app, name, args in session.info.pop(_PENDING_KEY, []):
             app.extensions["portal.tasks"][name](*args)
 
-    @event.listens_for(Session, "after_rollback")
-    def _drop(session: Session) -> None:
-        session.info.pop(_PENDING_KEY, None)
+    @event.listens_for(Session, "after_soft_rollback")
+    def _drop(session: Session, previous_transaction: SessionTransaction) -> None:
+        # Any rollback of the session's own transaction (even one that never touched the
+        # database) drops what it asked for; a rolled-back SAVEPOINT inside it does not.
+        if not previous_transaction.nested:
+            session.info.pop(_PENDING_KEY, None)
 
 
 def run_worker(app: Flask, *, workers: int = 1, worker_type: str = "thread") -> None:

@@ -5,12 +5,13 @@ from __future__ import annotations
 from flask import Blueprint, current_app, jsonify, redirect, render_template, request, url_for
 from flask_login import current_user
 from sqlalchemy import text
+from sqlmodel import select
 from werkzeug.wrappers import Response
 
 from portal.auth.views import safe_next
 from portal.db import db
 from portal.i18n import LOCALE_COOKIE
-from portal.models import Department, Division
+from portal.models import Department, Division, UserSession
 from portal.permissions import Permission, public, requires
 
 bp = Blueprint("main", __name__)
@@ -24,7 +25,16 @@ def dashboard() -> str:
     if current_user.department_id:
         department = db.session.get(Department, current_user.department_id)
         division = db.session.get(Division, department.division_id) if department else None
-    return render_template("main/dashboard.html", department=department, division=division)
+    previous = db.session.exec(
+        select(UserSession.created_at)
+        .where(UserSession.user_id == current_user.id)
+        .order_by(UserSession.created_at.desc())
+        .offset(1)
+        .limit(1)
+    ).first()
+    return render_template(
+        "main/dashboard.html", department=department, division=division, previous_sign_in=previous
+    )
 
 
 @bp.route("/locale", methods=["POST"])

@@ -7,10 +7,10 @@ import shutil
 import pytest
 
 from clauses.profile import BUILTIN_DIR, ProfileError, available_profiles, load_profile
-from conftest import base_config, csrf_token
 from portal import create_app
 from portal.config import ConfigError, load_config
 from portal.permissions import Role
+from portal_testing import base_config, csrf_token
 
 
 def test_security_headers_on_every_response(client):
@@ -129,7 +129,7 @@ def test_builtin_profiles():
 
 
 def test_ui_shows_the_profile_titles(engine, connection, tmp_path, factory):
-    from conftest import sign_in
+    from portal_testing import sign_in
 
     app = create_app(
         {
@@ -147,7 +147,7 @@ def test_ui_shows_the_profile_titles(engine, connection, tmp_path, factory):
 
 
 def test_a_third_municipality_is_only_a_file(engine, connection, tmp_path, factory):
-    from conftest import sign_in
+    from portal_testing import sign_in
 
     extra = tmp_path / "profiles"
     extra.mkdir()

@@ -7,10 +7,10 @@ from datetime import timedelta
 import pytest
 from sqlmodel import select
 
-from conftest import TEST_PASSWORD, csrf_token, sign_in
 from portal.models import UserSession
 from portal.permissions import Role
 from portal.timeutil import utcnow
+from portal_testing import TEST_PASSWORD, csrf_token, sign_in
 
 GENERIC_FAILURE = "メールアドレスまたはパスワードが正しくありません。"
 

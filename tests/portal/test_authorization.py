@@ -8,8 +8,8 @@ from __future__ import annotations
 
 import pytest
 
-from conftest import csrf_token, sign_in
 from portal.permissions import Role
+from portal_testing import csrf_token, sign_in
 
 ANON = "anonymous"
 ROLES = [ANON, *(role.value for role in Role)]

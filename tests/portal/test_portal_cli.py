@@ -6,9 +6,9 @@ import json
 
 from sqlmodel import select
 
-from conftest import sign_in
 from portal.auth.passwords import verify_password
 from portal.models import User
+from portal_testing import sign_in
 
 
 def test_create_admin_prints_a_one_time_password(runner, client, db_session):
