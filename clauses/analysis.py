@@ -140,16 +140,16 @@ class PartyResolver:
     def __init__(self, roles: dict[str, str]) -> None:
         self.roles = dict(roles)
         terms = sorted(self.roles, key=len, reverse=True)
-        self._pattern = re.compile("|".join(re.escape(t) for t in terms)) if terms else None
+        self.pattern = re.compile("|".join(re.escape(t) for t in terms)) if terms else None
 
     def resolve(self, phrase: str) -> str:
         """The party of ``phrase``: contractor, principal, both, staff, other or unknown."""
         phrase = normalize(phrase)
-        if not phrase or self._pattern is None:
+        if not phrase or self.pattern is None:
             return UNKNOWN
         if phrase in self.roles:
             return self.roles[phrase]
-        found = [self.roles[m.group(0)] for m in self._pattern.finditer(phrase)]
+        found = [self.roles[m.group(0)] for m in self.pattern.finditer(phrase)]
         if not found:
             return OTHER if len(phrase) <= 20 else UNKNOWN
         kinds = set(found)
@@ -204,7 +204,9 @@ def analyse(doc: Doc, parties: PartyResolver) -> SentenceAnalysis:
 
     for tok in preds:
         modality, role, governor = _resolve(tok, tails, text)
-        subject = _subject(doc[governor], parties, topic)
+        subject = _subject(doc[governor], parties, UNKNOWN)
+        if subject == UNKNOWN:
+            subject = _nearest_party(text[: doc[governor].idx], parties, topic)
         result.predicates.append(
             Predicate(
                 index=tok.i,
@@ -236,6 +238,8 @@ def _resolve(tok: Token, tails: dict[int, str], text: str) -> tuple[str, str, in
     for _ in range(30):
         tail = tails.get(cur.i) or _tail(text, cur.idx)
         body = tail[len(cur.orth_) :]
+        if cur.lemma_ in ("禁止", "禁ずる", "禁じる") and not is_negated(body):
+            return PROHIBITION, role, cur.i
         if _EXCEPTION.search(body):
             return NONE, EXCEPTION, cur.i
         modality = classify_tail(body)
@@ -309,6 +313,22 @@ def _other_or_topic(tok: Token, topic: str) -> str:
     if any(k.lemma_ == "は" for k in tok.children):
         return OTHER
     return topic
+
+
+def _nearest_party(before: str, parties: PartyResolver, default: str) -> str:
+    """The party last named as a topic (Xは) before a predicate, else as a subject (Xが)."""
+    if parties.pattern is None:
+        return default
+    for particle in ("は", "が"):
+        found = list(re.finditer(rf"(?:{parties.pattern.pattern}){particle}", before))
+        for m in reversed(found):
+            rest = re.split(r"[、。]", before[m.end() :], maxsplit=1)[0]
+            if particle == "が" and re.search(r"場合|とき|除|限り|ところ|際", rest):
+                continue  # the subject of a condition or an exception, not of the predicate
+            party = parties.resolve(m.group(0)[:-1])
+            if party not in (OTHER, UNKNOWN):
+                return party
+    return default
 
 
 def _topic(doc: Doc, parties: PartyResolver) -> str:

@@ -26,7 +26,7 @@ STRONG, WEAK = 2, 1
 APPROVAL, LEGAL, DISCRETION = "approval", "legal", "discretion"
 IMPERSONAL = "impersonal"
 
-_PERSON_WORDS = re.compile(r"者|先|人|社|会社|機関|職員|員|法人|団体|組合|事務所")
+_PERSON_WORDS = re.compile(r"(?:者|先|人|社|会社|機関|職員|員|法人|団体|組合|事務所)(?:等)?$")
 _LEGAL = re.compile(
     r"法令|法律|条例|裁判所|令状|捜査|官公署|行政機関|人の生命|身体又は財産|本人の同意"
 )
@@ -147,7 +147,8 @@ class _Ctx:
         return modality, role, subject
 
     def impersonal_topic(self, i: int) -> bool:
-        m = re.match(r"^([^、。]{1,24})(?:は|については)、", self.norm[i])
+        text = re.sub(r"\([^()]*\)", "", self.norm[i])
+        m = re.match(r"^([^、。]{1,40})(?:は|については)、", text)
         return (
             bool(m)
             and not _PERSON_WORDS.search(m.group(1))
@@ -163,7 +164,7 @@ class _Ctx:
         return A.UNKNOWN
 
     def hits(
-        self, i: int, rx: re.Pattern[str], max_gap: int = 12
+        self, i: int, rx: re.Pattern[str], max_gap: int = 24
     ) -> list[tuple[Predicate, str, str, str]]:
         """Predicates governing each match of ``rx``: (predicate, modality, role, subject)."""
         an = self.analyses.get(i)
@@ -171,14 +172,22 @@ class _Ctx:
             return []
         out: list[tuple[Predicate, str, str, str]] = []
         seen: set[int] = set()
+        topic_end = _topic_end(an.text)
+        mains = an.main_predicates()
         for m in rx.finditer(an.text):
-            p = an.predicate_at(m.end())
-            if p is None or p.index in seen:
-                continue
-            # The act must be the predicate or its close complement (再委託を行っては…), not a
-            # noun buried in a list of matters (…返還又は消去の義務その他の事項を定め…).
-            gap = an.text[m.end() : p.start] if p.start >= m.end() else ""
-            if len(gap) > max_gap or "の" in gap:
+            if m.end() <= topic_end and mains:
+                # The act is the topic: 個人情報の複製は、…これを禁止する。
+                p = max(mains, key=lambda q: q.start)
+            else:
+                p = an.predicate_at(m.end())
+                if p is None:
+                    continue
+                # The act must be the predicate or its close complement (再委託を行っては…),
+                # not a noun naming a matter (…返還又は消去の義務その他の事項を定め…).
+                gap = an.text[m.end() : p.start] if p.start >= m.end() else ""
+                if len(gap) > max_gap or _MATTER.search(gap):
+                    continue
+            if p.index in seen:
                 continue
             seen.add(p.index)
             out.append((p, *self.effective(i, p)))
@@ -198,6 +207,28 @@ class _Ctx:
         return out
 
 
+_MATTER = re.compile(
+    r"の[^、。]{0,6}?(?:義務|事項|方法|内容|状況|範囲|場所|項目|件数|名称|有無|期間|理由|手続|計画|"
+    r"確認|記録|結果|請求|申出|求め|指示|承諾|通知|旨)|に関する|について"
+)
+
+
+def _topic_end(text: str) -> int:
+    """Offset just after the sentence's top-level topic (…は、), or 0 if it has none."""
+    depth = 0
+    for k, ch in enumerate(text):
+        if ch in "(（「":
+            depth += 1
+        elif ch in ")）」":
+            depth = max(0, depth - 1)
+        elif depth == 0 and ch == "、":
+            is_topic = text[k - 1 : k] == "は" and not text[:k].endswith(
+                ("場合は", "ときは", "ては")
+            )
+            return k if is_topic else 0
+    return 0
+
+
 def _clause_text(an: SentenceAnalysis, p: Predicate) -> str:
     """The words of ``p``'s clause: from the previous 、 (or start) to its tail."""
     start = max(an.text.rfind("、", 0, p.start), an.text.rfind("。", 0, p.start)) + 1
@@ -215,9 +246,9 @@ def _sentence_modality(an: SentenceAnalysis) -> tuple[str, str]:
 
 # -- parties and definitions ---------------------------------------------------------------
 _ALIAS = re.compile(r"[（(]以下[、,]?\s*[「『](?P<term>[^」』]{1,20})[」』]という")
-_DEFINITION = re.compile(r"^[「『]?(?P<term>[^」』、。]{1,20})[」』]?とは、(?P<def>.*)$")
+_DEFINITION = re.compile(r"^[「『]?(?P<term>[^「」『』、。]{1,20})[」』]?とは、(?P<def>.*)$")
 _DEF_IN = re.compile(
-    r"(?:において|では)[、]?[「『]?(?P<term>[^」』、。]{2,20}?)[」』]?とは、(?P<def>.*)$"
+    r"(?:において|では)[、]?[「『]?(?P<term>[^「」『』、。]{2,20}?)[」』]?とは、(?P<def>.*)$"
 )
 
 
@@ -614,6 +645,8 @@ def _conf_rule(ctx: _Ctx, clause: Clause, i: int) -> list[Finding]:
 def _sec_filter(ctx: _Ctx, clause: Clause, i: int) -> bool:
     f = clause.facets[0]
     text = ctx.norm[i]
+    if _OCCURRENCE.search(text) and re.search(r"報告|通知|連絡|場合|とき", text):
+        return False  # measures taken after an incident belong to the incident clause
     return bool(
         (f.rx("measures").search(text) and f.rx("harms").search(text))
         or f.rx("generic").search(text)

@@ -1,0 +1,279 @@
+"""Each clause rule on short contracts: modality, who is bound, exceptions, quoting, scope."""
+
+from __future__ import annotations
+
+import pytest
+from conftest import PREAMBLE, contract
+
+from clauses import check
+
+pytestmark = pytest.mark.usefixtures("nlp")
+
+
+def status(text: str, clause: str) -> str:
+    return check(text).status(clause)
+
+
+# -- subcontracting ---------------------------------------------------------------------------
+@pytest.mark.parametrize(
+    ("sentence", "expected"),
+    [
+        (
+            "乙は、甲の書面による承諾を得た場合を除き、本業務を第三者に再委託してはならない。",
+            "satisfied",
+        ),
+        ("乙は、本業務の全部又は一部を第三者に再委託してはならない。", "satisfied"),
+        ("乙は、再委託をしようとするときは、あらかじめ甲の承諾を得なければならない。", "satisfied"),
+        ("再委託は、これを禁止する。", "satisfied"),
+        ("乙は、本業務の一部を第三者に再委託することができる。", "weak"),
+        ("乙は、再委託する場合には、事前に甲に通知しなければならない。", "weak"),
+        ("乙は、乙が必要と認める場合を除き、本業務を再委託してはならない。", "weak"),
+        ("甲は、本業務の一部を第三者に再委託してはならない。", "missing"),
+        ("乙は、本業務を誠実に遂行しなければならない。", "missing"),
+    ],
+)
+def test_subcontracting(sentence: str, expected: str) -> None:
+    assert status(contract(sentence), "subcontracting") == expected
+
+
+def test_subsidiary_note() -> None:
+    report = check(contract("乙は、甲の承諾を得ないで再委託してはならない。"))
+    sub = next(c for c in report.clauses if c.id == "subcontracting")
+    assert any("子会社" in n for n in sub.notes)
+    report = check(
+        contract("乙は、甲の承諾を得ないで再委託（乙の子会社への委託を含む。）をしてはならない。")
+    )
+    sub = next(c for c in report.clauses if c.id == "subcontracting")
+    assert sub.status == "satisfied" and not any("子会社" in n for n in sub.notes)
+
+
+# -- confidentiality --------------------------------------------------------------------------
+@pytest.mark.parametrize(
+    ("sentences", "expected"),
+    [
+        (
+            [
+                "乙は、本業務に関して知り得た個人情報を他に漏らし、又は本業務の目的以外の目的に利用してはならない。"
+            ],
+            "satisfied",
+        ),
+        (
+            [
+                "乙は、個人情報を第三者に漏らしてはならない。",
+                "乙は、甲の指示がある場合を除き、個人情報を契約の目的以外の目的に使用してはならない。",
+            ],
+            "satisfied",
+        ),
+        (["乙は、個人情報を第三者に漏らしてはならない。"], "weak"),
+        (
+            ["乙は、秘密情報を第三者に開示してはならず、本契約の目的以外に使用してはならない。"],
+            "weak",
+        ),
+        (["甲は、乙から提供された個人情報を第三者に開示してはならない。"], "missing"),
+    ],
+)
+def test_confidentiality(sentences: list[str], expected: str) -> None:
+    assert status(contract(*sentences), "confidentiality") == expected
+
+
+def test_confidentiality_through_a_defined_term() -> None:
+    text = contract(
+        "この契約において「秘密情報」とは、甲が乙に開示する情報（個人情報を含む。）をいう。",
+        "乙は、秘密情報を第三者に開示してはならず、本契約の目的以外に使用してはならない。",
+    )
+    assert status(text, "confidentiality") == "satisfied"
+
+
+def test_mutual_duty_binds_the_contractor() -> None:
+    text = contract(
+        "甲及び乙は、相手方の個人情報を第三者に漏らし、又は本契約の目的以外に利用してはならない。"
+    )
+    assert status(text, "confidentiality") == "satisfied"
+
+
+# -- copying ------------------------------------------------------------------------------------
+@pytest.mark.parametrize(
+    ("sentence", "expected"),
+    [
+        ("乙は、甲の承諾なく個人情報を複写し、又は複製してはならない。", "satisfied"),
+        ("個人情報の複製は、甲が指示した場合を除き、これを禁止する。", "satisfied"),
+        ("乙は、業務の目的の範囲を超えて個人情報を複製してはならない。", "weak"),
+        ("乙は、業務上必要な場合は、個人情報を複製することができる。", "weak"),
+        (
+            "乙は、甲の承諾なく個人情報を複写してはならない。ただし、乙が必要と判断した場合は、この限りでない。",
+            "weak",
+        ),
+    ],
+)
+def test_copying(sentence: str, expected: str) -> None:
+    assert status(contract(sentence), "copying") == expected
+
+
+# -- security -------------------------------------------------------------------------------------
+@pytest.mark.parametrize(
+    ("sentence", "expected"),
+    [
+        (
+            "乙は、個人情報の漏えい、滅失及びき損の防止その他の個人情報の適切な管理のために必要な措置を講じなければならない。",
+            "satisfied",
+        ),
+        (
+            "乙は、個人情報の漏えい、滅失及びき損の防止のために必要な措置を講ずるよう努めなければならない。",
+            "weak",
+        ),
+        ("乙は、個人情報を適正に取り扱わなければならない。", "weak"),
+    ],
+)
+def test_security(sentence: str, expected: str) -> None:
+    assert status(contract(sentence), "security") == expected
+
+
+# -- incident -------------------------------------------------------------------------------
+def test_incident_report_and_instructions() -> None:
+    text = contract(
+        "乙は、個人情報の漏えい、滅失又はき損その他の事故が発生し、又は発生したおそれがあるときは、"
+        "直ちに甲に報告し、甲の指示に従わなければならない。"
+    )
+    assert status(text, "incident") == "satisfied"
+    assert status(text, "security") == "missing"
+
+
+def test_incident_mentioned_without_duty() -> None:
+    text = contract(
+        "甲は、個人情報の漏えいの事故が発生したときは、その事実を公表することができる。"
+    )
+    assert status(text, "incident") != "satisfied"
+
+
+# -- return / deletion ---------------------------------------------------------------------------
+@pytest.mark.parametrize(
+    ("sentence", "expected"),
+    [
+        (
+            "乙は、業務が完了したときは、甲の指示に従い、個人情報を記録した媒体を甲に返還し、又は廃棄しなければならない。",
+            "satisfied",
+        ),
+        (
+            "乙は、業務が完了したときは、個人情報を記録した媒体を直ちに甲に返還しなければならない。",
+            "weak",
+        ),
+        ("乙は、業務が完了したときは、個人情報を消去しなければならない。", "weak"),
+    ],
+)
+def test_return_deletion(sentence: str, expected: str) -> None:
+    assert status(contract(sentence), "return_deletion") == expected
+
+
+def test_list_of_matters_for_a_subcontract_is_not_a_duty() -> None:
+    text = contract(
+        "乙は、再委託先との契約において、個人情報の返還又は消去の義務その他の事項を定めなければならない。"
+    )
+    assert status(text, "return_deletion") == "missing"
+
+
+# -- breach remedies ------------------------------------------------------------------------------
+def test_termination_and_damages() -> None:
+    text = contract(
+        "乙がこの契約に違反したときは、甲はこの契約を解除することができるものとし、"
+        "乙は、これにより甲に生じた損害を賠償するものとする。"
+    )
+    assert status(text, "breach_remedies") == "satisfied"
+
+
+def test_termination_only_is_weak() -> None:
+    text = contract("甲は、乙がこの契約に違反したときは、この契約を解除することができる。")
+    assert status(text, "breach_remedies") == "weak"
+
+
+def test_contractor_cannot_be_freed_from_damages() -> None:
+    text = contract(
+        "甲は、乙がこの契約に違反したときは、この契約を解除することができる。",
+        "乙は、甲に生じた損害について、賠償する責任を負わないものとする。",
+    )
+    assert status(text, "breach_remedies") == "weak"
+
+
+# -- reporting / audit ----------------------------------------------------------------------------
+def test_periodic_report_and_audit() -> None:
+    text = contract(
+        "乙は、毎月、個人情報の取扱状況を甲に報告しなければならない。",
+        "甲は、必要があると認めるときは、乙の事業所に立ち入り、個人情報の取扱状況を調査することができる。",
+    )
+    report = check(text)
+    assert report.status("reporting_audit") == "satisfied"
+    ra = next(c for c in report.clauses if c.id == "reporting_audit")
+    assert any("再委託先" in n for n in ra.notes)
+
+
+def test_report_on_request_only_is_weak() -> None:
+    text = contract(
+        "乙は、甲から求められたときは、個人情報の取扱状況を甲に報告しなければならない。"
+    )
+    assert status(text, "reporting_audit") == "weak"
+
+
+def test_inspection_of_deliverables_is_not_an_audit() -> None:
+    text = contract("甲は、成果物の納入を受けたときは、検査を行うものとする。")
+    assert status(text, "reporting_audit") == "missing"
+
+
+# -- parties, quoting, evidence -------------------------------------------------------------------
+def test_roles_learned_from_the_preamble() -> None:
+    text = (
+        "株式会社テスト（以下「受注者」という。）と三木市（以下「発注者」という。）は、次のとおり契約を締結する。\n"
+        "第1条 受注者は、発注者の承諾を得ずに再委託してはならない。\n"
+    )
+    assert status(text, "subcontracting") == "satisfied"
+    swapped = (
+        "株式会社Ａ（以下「丙」という。）は、株式会社Ｂ（以下「丁」という。）に対し、業務を委託する。\n"
+        "第1条 丙は、本業務を再委託してはならない。\n"
+    )
+    assert status(swapped, "subcontracting") == "missing"
+
+
+def test_quoting_the_regulation_satisfies_nothing() -> None:
+    text = (
+        "契約書には、次の各号に掲げる事項を明記するものとする。\n"
+        "（１）個人情報に関する秘密保持、目的外利用の禁止等の義務\n"
+        "（２）再委託の制限又は事前承認等再委託に係る条件に関する事項\n"
+        "（３）個人情報の複製等の制限に関する事項\n"
+        "目次\n第1条 再委託の禁止\n第2条 複写又は複製の禁止\n"
+    )
+    report = check(text)
+    assert [c.status for c in report.clauses].count("satisfied") == 0
+    assert report.status("subcontracting") == "missing"
+
+
+def test_evidence_points_at_the_sentence() -> None:
+    text = PREAMBLE + "（再委託の禁止）\n第6条 乙は、本業務を第三者に再委託してはならない。\n"
+    report = check(text)
+    sub = next(c for c in report.clauses if c.id == "subcontracting")
+    ev = sub.evidence[0]
+    assert ev.article == "第6条"
+    assert ev.page == 1
+    assert text[ev.start : ev.end] == ev.text == "乙は、本業務を第三者に再委託してはならない。"
+    data = report.to_dict()
+    assert set(data) == {"file", "profile", "pages", "ocr", "clauses", "seconds"}
+    assert [c["id"] for c in data["clauses"]] == [
+        "confidentiality",
+        "subcontracting",
+        "copying",
+        "security",
+        "incident",
+        "return_deletion",
+        "breach_remedies",
+        "reporting_audit",
+    ]
+
+
+def test_parse_all_gives_identical_results() -> None:
+    text = contract(
+        "乙は、個人情報を他に漏らしてはならない。",
+        "乙は、甲の承諾なく再委託してはならない。",
+        "乙は、業務上必要な場合は、個人情報を複製することができる。",
+        "甲は、乙が契約に違反したときは、契約を解除することができる。",
+    )
+    lazy = check(text).to_dict()
+    full = check(text, parse="all").to_dict()
+    lazy.pop("seconds"), full.pop("seconds")
+    assert lazy == full
