@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import pytest
-from conftest import PREAMBLE, contract
+from clause_samples import PREAMBLE, contract
 
 from clauses import check
 
