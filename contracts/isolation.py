@@ -47,8 +47,8 @@ class PageSource(ABC):
         """All pages' text lines, reporting ("extracting", n, total) per page."""
 
     @abstractmethod
-    def render(self, number: int) -> tuple[int, int, bytes]:
-        """Page ``number`` (1-based) as (width, height, 8-bit grey pixels) for OCR."""
+    def render(self, number: int) -> tuple[int, int, bytes, int]:
+        """Page ``number`` (1-based) for OCR: (width, height, 8-bit grey pixels, dpi)."""
 
     @abstractmethod
     def close(self) -> None:
@@ -80,8 +80,8 @@ class InProcessReader(PageSource):
                 progress("extracting", i + 1, total)
         return pages
 
-    def render(self, number: int) -> tuple[int, int, bytes]:
-        """Page ``number`` (1-based) as (width, height, 8-bit grey pixels) for OCR."""
+    def render(self, number: int) -> tuple[int, int, bytes, int]:
+        """Page ``number`` (1-based) for OCR: (width, height, 8-bit grey pixels, dpi)."""
         return self._reader.render_gray(number - 1, self._limits.ocr_dpi)
 
     def close(self) -> None:
@@ -171,15 +171,15 @@ class IsolatedReader(PageSource):
             elif message["t"] == "pages":
                 return [RawPage.from_json(page) for page in message["pages"]]
 
-    def render(self, number: int) -> tuple[int, int, bytes]:
-        """Page ``number`` (1-based) as (width, height, 8-bit grey pixels) for OCR."""
+    def render(self, number: int) -> tuple[int, int, bytes, int]:
+        """Page ``number`` (1-based) for OCR: (width, height, 8-bit grey pixels, dpi)."""
         self._conn.send_bytes(json.dumps({"t": "render", "page": number}).encode())
         header = self._message()
-        width, height = int(header["width"]), int(header["height"])
+        width, height, dpi = int(header["width"]), int(header["height"]), int(header["dpi"])
         pixels = self._receive()
         if len(pixels) != width * height:
             raise errors.BrokenPDFError("render size mismatch")
-        return width, height, pixels
+        return width, height, pixels, dpi
 
     def close(self) -> None:
         """Tell the child to exit, then make sure it has."""
@@ -248,6 +248,6 @@ def _serve_renders(
             return
         if request.get("t") != "render":
             return
-        width, height, pixels = reader.render_gray(int(request["page"]) - 1, limits.ocr_dpi)
-        send({"t": "image", "width": width, "height": height})
+        width, height, pixels, dpi = reader.render_gray(int(request["page"]) - 1, limits.ocr_dpi)
+        send({"t": "image", "width": width, "height": height, "dpi": dpi})
         conn.send_bytes(pixels)

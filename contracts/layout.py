@@ -164,11 +164,14 @@ def _set_apart(page: RawPage, i: int, zone: str) -> bool:
         toward_body = [p - here for p in others if p > here]
     else:
         toward_body = [here - p for p in others if p < here]
-    if not toward_body:
-        return True
-    positions = sorted(_across(line, page) for line in page.lines)
-    steps = [b - a for a, b in pairwise(positions) if b - a > 1e-4]
-    pitch = statistics.median(steps) if steps else 0.0
+    if not toward_body:  # nothing beyond it: it is the body (or a page of running text only)
+        return False
+    steps = [b - a for a, b in pairwise(sorted(others)) if b - a > 1e-4]
+    if steps:
+        pitch = statistics.median(steps)
+    else:  # a single body line: measure against the character size instead
+        extent = page.width if page.vertical else page.height
+        pitch = 1.5 * page.lines[i].size / extent
     return min(toward_body) > SET_APART_PITCH * pitch
 
 
@@ -227,6 +230,7 @@ _ITEM_MARKER = re.compile(
     r"|[0-9０-９一二三四五六七八九十ア-ン]{1,2}[ 　.．]"
     r"|[①-⑳]"
 )
+_HEADING = re.compile(r"第[0-9０-９一二三四五六七八九十百千]+[条章節款](?:[（(][^）)]*[）)])?")
 _SENTENCE_END = re.compile(r"[。．.！？!?][」』）)]*$")
 _ASCII_WORD_END = re.compile(r"[A-Za-z0-9,;:]$")
 _ASCII_WORD_START = re.compile(r"^[A-Za-z0-9(]")
@@ -291,6 +295,8 @@ def _continues(prev: Line, cur: Line, first_of_paragraph: Line, frame: _Frame) -
         return False
     text = cur.text
     if not text or text[0] in " 　\t" or _PARAGRAPH_START.match(text):
+        return False
+    if _HEADING.fullmatch(prev.text):
         return False
     if _SENTENCE_END.search(prev.text) and cur.a0 > prev.a0 + 0.6 * size:
         # A new paragraph indented by layout, unless this is the continuation of a hanging

@@ -184,12 +184,12 @@ def ocr_image(
 
 
 def _ocr_page(
-    number: int, image: tuple[int, int, bytes], limits: Limits, deadline: float
+    number: int, image: tuple[int, int, bytes, int], limits: Limits, deadline: float
 ) -> RawPage:
-    width, height, gray = image
+    width, height, gray, dpi = image
     timeout = min(limits.ocr_page_timeout_seconds, deadline - time.monotonic())
     guess = looks_vertical(width, height, gray)
-    options = {"dpi": limits.ocr_dpi, "timeout": timeout}
+    options = {"dpi": dpi, "timeout": timeout}
     page = ocr_image(number, width, height, gray, vertical=bool(guess), **options)
     if guess is None and (page.confidence or 0) < 70:
         # The layout did not tell the writing direction: try the other one, keep the better.

@@ -299,6 +299,7 @@ def scanned_pdf(
     rotation: float = 0.6,
     noise: bool = True,
     stamp: bool = True,
+    max_pages: int | None = None,
 ) -> bytes:
     """Image-only PDF of the text as if printed, stamped with a red 印 and scanned."""
     import pypdfium2 as pdfium
@@ -307,9 +308,10 @@ def scanned_pdf(
     source = pdfium.PdfDocument(reportlab_pdf(text, vertical=vertical, embed_font=False))
     rng = random.Random(1234)
     images = []
-    for index in range(len(source)):
+    count = len(source) if max_pages is None else min(len(source), max_pages)
+    for index in range(count):
         image = source[index].render(scale=dpi / 72).to_pil().convert("RGB")
-        if stamp and index == len(source) - 1:
+        if stamp and index == count - 1:
             draw = ImageDraw.Draw(image)
             r = dpi // 3
             cx, cy = image.width * 3 // 4, image.height * 4 // 5
