@@ -251,7 +251,7 @@ COMPANIES = [
 CLIENT_COMPANIES = [
     ("株式会社東都リテール", "東京都中央区日本橋二丁目3番4号"),
     ("丸星商事株式会社", "大阪府大阪市中央区本町一丁目5番6号"),
-    ("さくら損害保険代理株式会社", "神奈川県横浜市西区みなとみらい二丁目2番1号"),
+    ("株式会社みなと保険サービス", "神奈川県横浜市西区みなとみらい二丁目2番1号"),
     ("医療法人社団青葉会", "千葉県千葉市中央区新町1000番地"),
 ]
 DATES = [
@@ -379,6 +379,7 @@ class Generator:
             "CITY": city,
             "RULE": str(rng.choice([23, 24, 29, 30])),
             "RULENO": str(rng.choice([1, 2, 3])),
+            "SECTOR": "private" if private else "public",
         }
         ctx = Ctx(m, k, pi, sp, ct, work_term, extra)
         meta = {
@@ -686,7 +687,7 @@ class Generator:
             arts: list[Article] = []
             for name in names:
                 block = self.filler(name, labels)
-                if block is None:
+                if block is None or (name == "契約保証金" and ctx.extra["SECTOR"] == "private"):
                     continue
                 if name not in keep and rng.random() > (1.0 if long else 0.55):
                     continue
