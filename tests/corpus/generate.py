@@ -380,6 +380,7 @@ class Generator:
             "RULE": str(rng.choice([23, 24, 29, 30])),
             "RULENO": str(rng.choice([1, 2, 3])),
             "SECTOR": "private" if private else "public",
+            "ADDRESSEE": f"{city}　御中" if private else f"{city}長　様",
         }
         ctx = Ctx(m, k, pi, sp, ct, work_term, extra)
         meta = {
