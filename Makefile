@@ -7,7 +7,7 @@ STAMP := $(VENV)/.installed
 # Debian packages the portal needs: OCR for scanned contracts, LibreOffice and CJK fonts for
 # generated test PDFs, poppler for page images, Chromium for the browser tests.
 APT_PACKAGES := tesseract-ocr tesseract-ocr-jpn tesseract-ocr-jpn-vert libreoffice-writer-nogui \
-	fonts-noto-cjk poppler-utils chromium
+	fonts-noto-cjk fonts-ipaexfont-mincho poppler-utils chromium
 
 .PHONY: install run test lint format translations worker clean
 

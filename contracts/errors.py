@@ -26,7 +26,9 @@ class NotPDFError(ContractError):
 
 class EncryptedPDFError(ContractError):
     code = "encrypted"
-    message_ja = "パスワードで保護（暗号化）されたPDFは読み取れません。保護を解除したPDFを登録してください。"
+    message_ja = (
+        "パスワードで保護（暗号化）されたPDFは読み取れません。保護を解除したPDFを登録してください。"
+    )
 
 
 class BrokenPDFError(ContractError):
@@ -48,7 +50,9 @@ class LimitExceededError(ContractError):
 
 class OCRUnavailableError(ContractError):
     code = "ocr_unavailable"
-    message_ja = "スキャンされたページがありますが、文字認識（OCR）が利用できないため読み取れません。"
+    message_ja = (
+        "スキャンされたページがありますが、文字認識（OCR）が利用できないため読み取れません。"
+    )
 
 
 class EmptyDocumentError(ContractError):
