@@ -220,6 +220,7 @@ def analyse(doc: Doc, parties: PartyResolver) -> SentenceAnalysis:
                 governor=governor,
             )
         )
+    _coordinate(result, text)
     # Each token belongs to the nearest predicate above it in the tree.
     owner: list[int | None] = []
     for t in doc:
@@ -229,6 +230,42 @@ def analyse(doc: Doc, parties: PartyResolver) -> SentenceAnalysis:
         owner.append(pred_index.get(cur.i))
     result.token_pred = owner
     return result
+
+
+_COORDINATOR = re.compile(r"^、?(?:又は|若しくは|及び|並びに|かつ|又)")
+
+
+def _coordinate(result: SentenceAnalysis, text: str) -> None:
+    """A continuative predicate followed by 又は/若しくは… shares the next predicate's modality,
+    whatever attachment the parser chose (…を第三者に委託し、又は…行わせてはならない)."""
+    preds = sorted(result.predicates, key=lambda p: p.start)
+    for k in range(len(preds) - 2, -1, -1):
+        p = preds[k]
+        if p.role == MAIN and p.modality != NONE:
+            continue
+        after = text[p.start + len(p.tail) :]
+        if (
+            not p.tail
+            or p.tail[-1] not in "しいきりちみびぎえけせてれ"
+            or not _COORDINATOR.match(after)
+        ):
+            continue
+        nxt = next((q for q in preds[k + 1 :] if q.role == MAIN), None)
+        if nxt is None:
+            continue
+        coordinated = Predicate(
+            index=p.index,
+            start=p.start,
+            lemma=p.lemma,
+            tail=p.tail,
+            modality=nxt.modality,
+            role=MAIN,
+            negated=p.negated,
+            subject=nxt.subject,
+            governor=nxt.governor,
+        )
+        result.predicates[result.predicates.index(p)] = coordinated
+        preds[k] = coordinated
 
 
 def _resolve(tok: Token, tails: dict[int, str], text: str) -> tuple[str, str, int]:

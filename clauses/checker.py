@@ -736,7 +736,7 @@ def _inc_rule(ctx: _Ctx, clause: Clause, i: int) -> list[Finding]:
             out.append(Finding(response.id, STRONG if pi else WEAK, i))
         elif mod == A.EFFORT:
             out.append(Finding(response.id, WEAK, i))
-    if not out:
+    if not out and _OCCURRENCE.search(text):
         mod, subj = _sentence_modality(ctx.analyses[i])
         if mod != A.NONE and subj != A.UNKNOWN:
             out.append(Finding(report.id, WEAK, i, "事故発生時の報告義務が定められていません。"))
@@ -777,7 +777,7 @@ def _breach_rule(ctx: _Ctx, clause: Clause, i: int) -> list[Finding]:
     term, dmg = clause.facets
     text = ctx.norm[i]
     out: list[Finding] = []
-    items_text = "".join(ctx.norm[k] for k in ctx.items.get(i, []))
+    items_text = "".join(ctx.norm[k] for k in ctx.items.get(i, [])) + _referred(ctx, i)
     for p, mod, role, subj in ctx.hits(i, term.rx("act")):
         if role != A.MAIN or p.negated:
             continue
@@ -822,8 +822,9 @@ def _audit_rule(ctx: _Ctx, clause: Clause, i: int) -> list[Finding]:
     context = text + (
         ctx.norm[ctx.doc.sentences[i].lead] if ctx.doc.sentences[i].lead is not None else ""
     )
+    incident = bool(_OCCURRENCE.search(text))
     for _p, mod, _role, subj in ctx.main_with(i, rep.rx("report")):
-        if not _contractor(subj) or mod not in A.IMPOSING:
+        if not _contractor(subj) or mod not in A.IMPOSING or incident:
             continue
         periodic = rep.rx("periodic").search(context)
         topic = rep.rx("topic").search(context)
@@ -874,7 +875,7 @@ _OCCURRENCE = re.compile(
 _AUDIT_TOPIC = re.compile(
     r"状況|特記事項|事業所|作業場所|作業現場|安全管理|セキュリティ|個人情報|個人データ|遵守|履行"
 )
-_DELIVERABLE = re.compile(r"成果物|納入|検収|納品|出来形|完了検査|給付|目的物")
+_DELIVERABLE = re.compile(r"成果物|納入|検収|納品|出来形|完了|完成|給付|目的物|合格|補正")
 
 
 def _lvl(cond: bool, strong: bool) -> int:
@@ -954,10 +955,23 @@ def _ret_bound(ctx: _Ctx, clause: Clause, i: int) -> dict[str, int]:
     return {f.id: _lvl(bool(f.rx("act").search(text)), strong) for f in clause.facets}
 
 
+def _referred(ctx: _Ctx, i: int) -> str:
+    """The text of the paragraph a sentence refers to with 前項の場合 (…において)."""
+    if not re.search(r"前(?:項|条|各項)(?:の場合|に規定する場合|に定める場合)", ctx.norm[i]):
+        return ""
+    s = ctx.doc.sentences[i]
+    prev = [
+        t
+        for t in ctx.doc.sentences[max(0, i - 12) : i]
+        if t.article == s.article and t.paragraph != s.paragraph and t.kind == "body"
+    ]
+    return ctx.norm[prev[-1].index] if prev else ""
+
+
 def _breach_bound(ctx: _Ctx, clause: Clause, i: int) -> dict[str, int]:
     term, dmg = clause.facets
     text = ctx.norm[i]
-    items = "".join(ctx.norm[k] for k in ctx.items.get(i, []))
+    items = "".join(ctx.norm[k] for k in ctx.items.get(i, [])) + _referred(ctx, i)
     modal = bool(_IMPOSE.search(text) or _PERMIT.search(text))
     return {
         "termination": _lvl(
@@ -975,6 +989,7 @@ def _audit_bound(ctx: _Ctx, clause: Clause, i: int) -> dict[str, int]:
     has_report = bool(rep.rx("report").search(text))
     periodic, topic = bool(rep.rx("periodic").search(text)), bool(rep.rx("topic").search(text))
     audit = bool(aud.rx("act").search(text)) and not _DELIVERABLE.search(text)
+    has_report = has_report and not _OCCURRENCE.search(text)
     return {
         "periodic_report": _lvl(has_report and (periodic or topic), modal and periodic and topic),
         "audit": _lvl(
