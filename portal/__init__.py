@@ -66,12 +66,21 @@ def _init_extensions(app: Flask) -> None:
 
 def _register_blueprints(app: Flask) -> None:
     from portal.admin.views import bp as admin_bp
+    from portal.api.views import bp as api_bp
     from portal.auth.views import bp as auth_bp
+    from portal.extensions import csrf
+    from portal.ledger.views import bp as ledger_bp
     from portal.main.views import bp as main_bp
+    from portal.outsourcings.views import bp as outsourcings_bp
 
     app.register_blueprint(main_bp)
     app.register_blueprint(auth_bp)
     app.register_blueprint(admin_bp)
+    app.register_blueprint(ledger_bp)
+    app.register_blueprint(api_bp)
+    # Bearer tokens, not cookies, authenticate the API: there is no session to forge.
+    csrf.exempt(api_bp)
+    app.register_blueprint(outsourcings_bp)
 
 
 def _init_transactions(app: Flask) -> None:

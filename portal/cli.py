@@ -113,18 +113,26 @@ def _refuse_in_production() -> None:
 
 @demo_group.command("load")
 @click.option("--if-empty", is_flag=True, help="Load only into a database without users.")
+@click.option(
+    "--nodes", type=click.IntRange(0, 1_000_000), default=0, help="Also generate N outsourcings."
+)
 @with_appcontext
-def demo_load(if_empty: bool) -> None:
+def demo_load(if_empty: bool, nodes: int) -> None:
     """Load the demo municipality and print the demo accounts."""
     from portal import demo
     from portal.models import User
 
     _refuse_in_production()
-    if if_empty and db.session.exec(select(User)).first() is not None:
+    has_data = db.session.exec(select(User)).first() is not None
+    if if_empty and has_data:
         click.echo("database already has data: demo not loaded")
     else:
         with transaction() as session:
-            demo.load(session=session)
+            if not has_data:
+                demo.load(session=session)
+            if nodes:
+                made = demo.load_large(session=session, nodes=nodes)
+                click.echo(f"generated {made} outsourcings")
         click.echo("demo data loaded")
     demo.print_accounts(click.echo)
 
@@ -162,7 +170,9 @@ def worker(workers: int, worker_type: str) -> None:
 
 def init_app(app: Flask) -> None:
     """Attach the command groups to the app's CLI."""
-    for command in (db_group, users_group, demo_group, worker):
+    from portal.api.cli import tokens_group
+
+    for command in (db_group, users_group, demo_group, tokens_group, worker):
         app.cli.add_command(command)
 
 

@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import date, datetime
+from enum import StrEnum
 
 from sqlalchemy import Column, ForeignKey, Integer, UniqueConstraint
 from sqlmodel import Field, SQLModel
@@ -116,3 +117,81 @@ class UserSession(SQLModel, table=True):
     end_reason: str | None = Field(default=None, max_length=32)
     address: str = Field(default="", max_length=64)
     user_agent: str = Field(default="", max_length=300)
+
+
+class OutsourcingStatus(StrEnum):
+    """requested → approved or rejected → active → ended."""
+
+    REQUESTED = "requested"
+    APPROVED = "approved"
+    REJECTED = "rejected"
+    ACTIVE = "active"
+    ENDED = "ended"
+
+
+class Outsourcing(SQLModel, table=True):
+    """委託: one node of the chain. A root is contracted by the municipality itself; a child
+    is a subcontract (再委託, 再々委託, …) of its parent, at any depth."""
+
+    __tablename__ = "outsourcings"
+
+    id: int | None = Field(default=None, primary_key=True)
+    task_name: str = Field(max_length=200)
+    # The department that owns the root; every node below carries the root's department so
+    # that scope queries need no walk up the tree.
+    department_id: int = Field(foreign_key="departments.id", index=True)
+    vendor_id: int = Field(foreign_key="vendors.id", index=True)
+    parent_id: int | None = Field(default=None, foreign_key="outsourcings.id", index=True)
+    root_id: int | None = Field(default=None, foreign_key="outsourcings.id", index=True)
+    # Materialised path of ids, e.g. "/12/40/41/": the subtree is a prefix match and the tier
+    # is the number of ids.
+    path: str = Field(default="", max_length=2000, index=True)
+    start_date: date
+    end_date: date
+    status: str = Field(default=OutsourcingStatus.REQUESTED, max_length=16, index=True)
+    # The personal information entrusted (第2項: the minimum the task needs).
+    pi_categories: str = Field(default="", max_length=500)
+    special_care: bool = Field(default=False)
+    persons: int = Field(default=0)
+    scope_note: str = Field(default="", max_length=2000)
+    # What a subcontracting request states.
+    reason: str = Field(default="", max_length=2000)
+    responsible_persons: str = Field(default="", max_length=500)
+    protection_measures: str = Field(default="", max_length=2000)
+    oversight_method: str = Field(default="", max_length=2000)
+    declared_subsidiary: bool = Field(default=False)
+    requested_by_id: int | None = Field(default=None, foreign_key="users.id")
+    requested_at: datetime | None = Field(default=None)
+    decided_by_id: int | None = Field(default=None, foreign_key="users.id")
+    decided_at: datetime | None = Field(default=None)
+    decision_comment: str = Field(default="", max_length=2000)
+    # A subcontract recorded without prior approval (e.g. found at an inspection or imported).
+    entered_without_approval: bool = Field(default=False)
+    created_at: datetime = Field(default_factory=utcnow)
+
+    @property
+    def tier(self) -> int:
+        """1 for a contract with the municipality, 2 for a subcontract, 3 for the next …"""
+        return max(self.path.count("/") - 1, 1)
+
+    @property
+    def is_root(self) -> bool:
+        return self.parent_id is None
+
+
+class ApiToken(SQLModel, table=True):
+    """A personal token for the read API (``Authorization: Bearer …``); only its hash is kept."""
+
+    __tablename__ = "api_tokens"
+
+    id: int | None = Field(default=None, primary_key=True)
+    user_id: int = Field(
+        sa_column=Column(
+            Integer, ForeignKey("users.id", ondelete="CASCADE"), index=True, nullable=False
+        )
+    )
+    token_hash: str = Field(max_length=64, unique=True)
+    label: str = Field(default="", max_length=100)
+    created_at: datetime = Field(default_factory=utcnow)
+    last_used_at: datetime | None = Field(default=None)
+    revoked_at: datetime | None = Field(default=None)

@@ -36,9 +36,29 @@ class Permission(StrEnum):
     MANAGE_USERS = "manage_users"
     MANAGE_DEPARTMENTS = "manage_departments"
     VIEW_PROFILE_SETTINGS = "view_profile_settings"
+    VIEW_OUTSOURCINGS = "view_outsourcings"  # within the user's scope (see outsourcings.scope)
+    MANAGE_OUTSOURCINGS = "manage_outsourcings"  # register, activate, end, record subcontracts
+    DECIDE_SUBCONTRACTS = "decide_subcontracts"  # approve or reject re-subcontracting
+    REQUEST_SUBCONTRACT = "request_subcontract"  # a vendor asks to subcontract
+    MANAGE_VENDORS = "manage_vendors"
+    EXPORT_LEDGER = "export_ledger"
+    IMPORT_LEDGER = "import_ledger"
+    USE_API = "use_api"
 
 
-_EVERYONE = {Permission.VIEW_DASHBOARD, Permission.CHANGE_OWN_PASSWORD}
+_EVERYONE = {
+    Permission.VIEW_DASHBOARD,
+    Permission.CHANGE_OWN_PASSWORD,
+    Permission.VIEW_OUTSOURCINGS,
+    Permission.USE_API,
+}
+_OFFICER = {
+    Permission.MANAGE_OUTSOURCINGS,
+    Permission.DECIDE_SUBCONTRACTS,
+    Permission.MANAGE_VENDORS,
+    Permission.EXPORT_LEDGER,
+    Permission.IMPORT_LEDGER,
+}
 
 ROLE_PERMISSIONS: dict[Role, frozenset[Permission]] = {
     # Admin rights are the minimum the job needs: accounts and organisation, not case data.
@@ -46,11 +66,14 @@ ROLE_PERMISSIONS: dict[Role, frozenset[Permission]] = {
         _EVERYONE
         | {Permission.MANAGE_USERS, Permission.MANAGE_DEPARTMENTS, Permission.VIEW_PROFILE_SETTINGS}
     ),
-    Role.CHIEF: frozenset(_EVERYONE | {Permission.VIEW_PROFILE_SETTINGS}),
-    Role.MANAGER: frozenset(_EVERYONE),
-    Role.STAFF: frozenset(_EVERYONE),
-    Role.AUDITOR: frozenset(_EVERYONE | {Permission.VIEW_PROFILE_SETTINGS}),
-    Role.VENDOR: frozenset(_EVERYONE),
+    Role.CHIEF: frozenset(_EVERYONE | {Permission.VIEW_PROFILE_SETTINGS, Permission.EXPORT_LEDGER}),
+    Role.MANAGER: frozenset(_EVERYONE | _OFFICER),
+    Role.STAFF: frozenset(_EVERYONE | _OFFICER),
+    # The auditor reads everything in scope and changes nothing.
+    Role.AUDITOR: frozenset(
+        _EVERYONE | {Permission.VIEW_PROFILE_SETTINGS, Permission.EXPORT_LEDGER}
+    ),
+    Role.VENDOR: frozenset(_EVERYONE | {Permission.REQUEST_SUBCONTRACT}),
 }
 
 #: Roles that belong to the municipality's staff (as opposed to a vendor's users).

@@ -18,6 +18,9 @@ from portal.timeutil import to_local
 # (endpoint, label, permission): the menu, shown item by item to those who may use it.
 NAVIGATION: list[tuple[str, Any, Permission]] = [
     ("main.dashboard", _l("トップ"), Permission.VIEW_DASHBOARD),
+    ("outsourcings.tree", _l("委託の系列"), Permission.VIEW_OUTSOURCINGS),
+    ("outsourcings.requests", _l("承認待ち"), Permission.DECIDE_SUBCONTRACTS),
+    ("ledger.index", _l("台帳"), Permission.EXPORT_LEDGER),
     ("admin.users", _l("利用者管理"), Permission.MANAGE_USERS),
     ("admin.departments", _l("部・課室"), Permission.MANAGE_DEPARTMENTS),
     ("admin.profile", _l("規程プロファイル"), Permission.VIEW_PROFILE_SETTINGS),
@@ -59,6 +62,7 @@ def init_app(app: Flask) -> None:
             "nav_items": nav_items,
             "request_id": request_id,
             "current_locale": str(get_locale() or "ja"),
+            "Permission": Permission,
         }
 
     app.add_template_filter(local_datetime, "local_datetime")

@@ -61,6 +61,7 @@ class Factory:
         self.session = session
         self.password_hash = password_hash
         self._n = 0
+        self.last_user: User | None = None
 
     def _next(self) -> int:
         self._n += 1
@@ -109,6 +110,7 @@ class Factory:
         )
         self.session.add(user)
         self.session.commit()
+        self.last_user = user
         return user
 
 

@@ -9,6 +9,12 @@ document.addEventListener("DOMContentLoaded", () => {
       nav.classList.toggle("open", !open);
     });
   }
+  for (const button of document.querySelectorAll("button[data-tree]")) {
+    button.addEventListener("click", () => {
+      const open = button.dataset.tree === "expand";
+      for (const details of document.querySelectorAll(".tree details")) details.open = open;
+    });
+  }
   for (const form of document.querySelectorAll("form[data-confirm]")) {
     form.addEventListener("submit", (event) => {
       if (!window.confirm(form.dataset.confirm)) event.preventDefault();

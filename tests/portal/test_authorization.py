@@ -8,6 +8,8 @@ from __future__ import annotations
 
 import pytest
 
+from portal.api.operations import create_token
+from portal.models import Outsourcing
 from portal.permissions import Role
 from portal_testing import csrf_token, sign_in
 
@@ -25,6 +27,8 @@ def everyone(status: int, anon: int | None = None) -> dict[str, int]:
 
 
 SIGNED_IN = {r.value for r in Role}
+OFFICERS = {"manager", "staff"}
+LEDGER_READERS = {"chief", "manager", "staff", "auditor"}
 
 # endpoint -> (method, path template, {role: expected status})
 MATRIX: dict[str, tuple[str, str, dict[str, int]]] = {
@@ -41,6 +45,41 @@ MATRIX: dict[str, tuple[str, str, dict[str, int]]] = {
     "admin.user_reset_password": ("POST", "/admin/users/{user_id}/reset-password", only({"admin"})),
     "admin.departments": ("GET", "/admin/departments", only({"admin"})),
     "admin.profile": ("GET", "/admin/profile", only({"admin", "chief", "auditor"})),
+    # The outsourcing used below is one the signed-in user may see: in the officer's own
+    # department, held by the vendor user's vendor (see ``_outsourcing_for``).
+    "outsourcings.tree": ("GET", "/outsourcings/tree", only(SIGNED_IN)),
+    "outsourcings.requests": ("GET", "/outsourcings/requests", only(OFFICERS)),
+    "outsourcings.new": ("GET", "/outsourcings/new", only(OFFICERS)),
+    "outsourcings.detail": ("GET", "/outsourcings/{outsourcing_id}", only(SIGNED_IN)),
+    "outsourcings.request_subcontract": (
+        "GET",
+        "/outsourcings/{outsourcing_id}/subcontract",
+        only({"vendor"}),
+    ),
+    "outsourcings.decide": (
+        "POST",
+        "/outsourcings/{outsourcing_id}/decide",
+        only(OFFICERS, ok=302),
+    ),
+    "outsourcings.activate": (
+        "POST",
+        "/outsourcings/{outsourcing_id}/activate",
+        only(OFFICERS, ok=302),
+    ),
+    "outsourcings.end": ("POST", "/outsourcings/{outsourcing_id}/end", only(OFFICERS, ok=302)),
+    "ledger.index": ("GET", "/ledger/", only(LEDGER_READERS)),
+    "ledger.export": ("GET", "/ledger/export.xlsx", only(LEDGER_READERS)),
+    "ledger.import_file": ("GET", "/ledger/import", only(OFFICERS)),
+    "ledger.import_template": ("GET", "/ledger/import/template.xlsx", only(OFFICERS)),
+    # API endpoints are called with a bearer token of the role (see ``test_matrix``).
+    "api.me": ("GET", "/api/v1/me", only(SIGNED_IN, anon=401)),
+    "api.outsourcings": ("GET", "/api/v1/outsourcings", only(SIGNED_IN, anon=401)),
+    "api.outsourcing": ("GET", "/api/v1/outsourcings/{outsourcing_id}", only(SIGNED_IN, anon=401)),
+    "api.outsourcing_tree": (
+        "GET",
+        "/api/v1/outsourcings/{outsourcing_id}/tree",
+        only(SIGNED_IN, anon=401),
+    ),
 }
 
 
@@ -61,6 +100,28 @@ def test_every_view_declares_its_permission(app):
     assert not undeclared, f"views without @requires or @public: {undeclared}"
 
 
+def _outsourcing_for(factory, role: str) -> Outsourcing:
+    """A root the signed-in user may see (and act on, where its role allows)."""
+    from datetime import date
+
+    user = factory.last_user if role != ANON else None
+    department_id = user.department_id if user is not None and user.department_id else None
+    vendor_id = user.vendor_id if user is not None and user.vendor_id else None
+    node = Outsourcing(
+        task_name="権限確認用の委託",
+        department_id=department_id or factory.department().id,
+        vendor_id=vendor_id or factory.vendor().id,
+        start_date=date(2026, 4, 1),
+        end_date=date(2027, 3, 31),
+        status="active",
+    )
+    factory.session.add(node)
+    factory.session.flush()
+    node.root_id, node.path = node.id, f"/{node.id}/"
+    factory.session.commit()
+    return node
+
+
 CASES = [(endpoint, role) for endpoint in MATRIX for role in ROLES]
 
 
@@ -69,13 +130,19 @@ def test_matrix(client, factory, endpoint, role):
     method, template, expected = MATRIX[endpoint]
     target = factory.user(Role.STAFF)
     token = csrf_token(client)
+    headers: dict[str, str] = {}
     if role != ANON:
         user = factory.user(role)
-        assert sign_in(client, user.email).status_code == 302
-        token = csrf_token(client, "/auth/password")
-    path = template.format(user_id=target.id)
+        if endpoint.startswith("api."):
+            secret = create_token(session=factory.session, user=user).secret
+            factory.session.commit()
+            headers["Authorization"] = f"Bearer {secret}"
+        else:
+            assert sign_in(client, user.email).status_code == 302
+            token = csrf_token(client, "/auth/password")
+    path = template.format(user_id=target.id, outsourcing_id=_outsourcing_for(factory, role).id)
     if method == "GET":
-        response = client.get(path)
+        response = client.get(path, headers=headers)
     else:
         response = client.post(path, data={"csrf_token": token})
     assert response.status_code == expected[role], (method, path, role)

@@ -1,0 +1,288 @@
+"""The chain: the tree, a node, registering, requesting and deciding subcontracts."""
+
+from __future__ import annotations
+
+from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_login import current_user
+from sqlmodel import select
+from werkzeug.wrappers import Response
+
+from portal.db import db
+from portal.models import Department, Outsourcing, OutsourcingStatus, User, Vendor
+from portal.outsourcings import operations as ops
+from portal.outsourcings.badges import badges_for
+from portal.outsourcings.forms import (
+    DecisionForm,
+    EndForm,
+    OutsourcingForm,
+    SubcontractRequestForm,
+    TreeFilterForm,
+)
+from portal.outsourcings.scope import get_visible, holds, owns_department, visible_outsourcings
+from portal.outsourcings.tree import TreeFilter, build_tree
+from portal.permissions import Permission, Role, requires
+
+bp = Blueprint("outsourcings", __name__, url_prefix="/outsourcings")
+
+
+def _me() -> User:
+    return current_user._get_current_object()
+
+
+def _visible_or_404(outsourcing_id: int) -> Outsourcing:
+    return get_visible(session=db.session, user=_me(), outsourcing_id=outsourcing_id) or abort(404)
+
+
+def _entrusted(form: OutsourcingForm | SubcontractRequestForm) -> ops.EntrustedData:
+    return ops.EntrustedData(
+        categories=form.pi_categories.data.strip(),
+        special_care=form.special_care.data,
+        persons=form.persons.data or 0,
+        scope_note=form.scope_note.data.strip(),
+    )
+
+
+def _department_choices() -> list[tuple[int, str]]:
+    from portal.admin.operations import departments_by_division
+
+    return [
+        (d.id, f"{division.name} {d.name}")
+        for division, departments in departments_by_division(session=db.session)
+        for d in departments
+    ]
+
+
+@bp.route("/tree")
+@requires(Permission.VIEW_OUTSOURCINGS)
+def tree() -> str:
+    """The whole chain in the user's scope, with filters and search."""
+    form = TreeFilterForm(request.args)
+    form.department.choices = [(None, _("すべての課室")), *_department_choices()]
+    valid = form.validate()
+    tree_filter = TreeFilter(
+        root_id=request.args.get("root", type=int),
+        department_id=form.department.data if valid else None,
+        unapproved=bool(form.unapproved.data),
+        overdue=bool(form.overdue.data),
+        min_tier=form.min_tier.data if valid else None,
+        vendor_id=request.args.get("vendor", type=int),
+        query=(form.q.data or "").strip() if valid else "",
+    )
+    result = build_tree(session=db.session, user=_me(), tree_filter=tree_filter)
+    return render_template(
+        "outsourcings/tree.html", tree=result, form=form, tree_filter=tree_filter
+    )
+
+
+@bp.route("/<int:outsourcing_id>")
+@requires(Permission.VIEW_OUTSOURCINGS)
+def detail(outsourcing_id: int) -> str:
+    """One node: its place in the chain, what is entrusted, the request and its decision."""
+    node = _visible_or_404(outsourcing_id)
+    me = _me()
+    visible = visible_outsourcings(me)
+    ancestor_ids = [int(p) for p in node.path.strip("/").split("/")[:-1]]
+    ancestors = (
+        db.session.exec(
+            visible.where(Outsourcing.id.in_(ancestor_ids)).order_by(Outsourcing.path)
+        ).all()
+        if ancestor_ids
+        else []
+    )
+    children = db.session.exec(
+        visible_outsourcings(me).where(Outsourcing.parent_id == node.id).order_by(Outsourcing.id)
+    ).all()
+    vendors = {
+        v.id: v
+        for v in db.session.exec(
+            select(Vendor).where(Vendor.id.in_({node.vendor_id, *(c.vendor_id for c in children)}))
+        ).all()
+    }
+    people = {
+        u.id: u
+        for u in db.session.exec(
+            select(User).where(
+                User.id.in_({i for i in (node.requested_by_id, node.decided_by_id) if i})
+            )
+        ).all()
+    }
+    return render_template(
+        "outsourcings/detail.html",
+        node=node,
+        ancestors=ancestors,
+        children=children,
+        vendors=vendors,
+        people=people,
+        department=db.session.get(Department, node.department_id),
+        badges=badges_for(db.session, [node, *children]),
+        decision_form=DecisionForm(),
+        end_form=EndForm(),
+        can_decide=me.can(Permission.DECIDE_SUBCONTRACTS) and owns_department(me, node),
+        can_manage=me.can(Permission.MANAGE_OUTSOURCINGS) and owns_department(me, node),
+        can_request=me.can(Permission.REQUEST_SUBCONTRACT) and holds(me, node),
+        is_violation=ops.is_violation(node),
+    )
+
+
+@bp.route("/new", methods=["GET", "POST"])
+@requires(Permission.MANAGE_OUTSOURCINGS)
+def new() -> Response | str:
+    """Register an outsourcing contracted by the municipality (tier 1)."""
+    me = _me()
+    form = OutsourcingForm()
+    form.department_id.choices = [c for c in _department_choices() if c[0] == me.department_id]
+    if request.method == "GET":
+        form.department_id.data = me.department_id
+    if form.validate_on_submit():
+        try:
+            vendor = ops.find_or_create_vendor(
+                session=db.session,
+                name=form.vendor_name.data,
+                corporate_number=form.corporate_number.data,
+            )
+            node = ops.create_root(
+                session=db.session,
+                actor=me,
+                task_name=form.task_name.data,
+                department_id=form.department_id.data,
+                vendor_id=vendor.id,
+                start_date=form.start_date.data,
+                end_date=form.end_date.data,
+                data=_entrusted(form),
+            )
+        except ops.ChainError as error:
+            form.corporate_number.errors.append(error.message)
+        else:
+            flash(_("委託「%(name)s」を登録しました。", name=node.task_name), "success")
+            return redirect(url_for("outsourcings.detail", outsourcing_id=node.id))
+    return render_template("outsourcings/form.html", form=form, parent=None)
+
+
+@bp.route("/<int:outsourcing_id>/subcontract", methods=["GET", "POST"])
+@requires(Permission.REQUEST_SUBCONTRACT)
+def request_subcontract(outsourcing_id: int) -> Response | str:
+    """A vendor user asks for approval to subcontract part of a node its vendor holds."""
+    parent = _visible_or_404(outsourcing_id)
+    me = _me()
+    if not holds(me, parent):
+        abort(403)
+    form = SubcontractRequestForm()
+    if request.method == "GET":
+        form.start_date.data, form.end_date.data = parent.start_date, parent.end_date
+    if form.validate_on_submit():
+        try:
+            vendor = ops.find_or_create_vendor(
+                session=db.session,
+                name=form.vendor_name.data,
+                corporate_number=form.corporate_number.data,
+            )
+            node = ops.request_subcontract(
+                session=db.session,
+                actor=me,
+                parent=parent,
+                request=ops.SubcontractRequest(
+                    task_name=form.task_name.data,
+                    vendor_id=vendor.id,
+                    start_date=form.start_date.data,
+                    end_date=form.end_date.data,
+                    data=_entrusted(form),
+                    reason=form.reason.data,
+                    responsible_persons=form.responsible_persons.data,
+                    protection_measures=form.protection_measures.data,
+                    oversight_method=form.oversight_method.data,
+                    declared_subsidiary=form.declared_subsidiary.data,
+                ),
+            )
+        except ops.ChainError as error:
+            form.corporate_number.errors.append(error.message)
+        else:
+            flash(_("再委託の承認を申請しました。市の担当課の判断をお待ちください。"), "success")
+            return redirect(url_for("outsourcings.detail", outsourcing_id=node.id))
+    return render_template("outsourcings/form.html", form=form, parent=parent)
+
+
+@bp.route("/<int:outsourcing_id>/decide", methods=["POST"])
+@requires(Permission.DECIDE_SUBCONTRACTS)
+def decide(outsourcing_id: int) -> Response:
+    """Approve or reject a subcontracting request, with a comment."""
+    node = _visible_or_404(outsourcing_id)
+    me = _me()
+    if not owns_department(me, node):
+        abort(403)
+    form = DecisionForm()
+    if not form.validate_on_submit():
+        flash(_("判断を選んでください。"), "error")
+    else:
+        try:
+            ops.decide_request(
+                session=db.session,
+                actor=me,
+                node=node,
+                approve=form.decision.data == "approve",
+                comment=form.comment.data or "",
+            )
+        except ops.ChainError as error:
+            flash(error.message, "error")
+        else:
+            if node.status == OutsourcingStatus.APPROVED:
+                flash(_("再委託を承認しました。"), "success")
+            else:
+                flash(_("再委託の申請を却下しました。"), "success")
+    return redirect(url_for("outsourcings.detail", outsourcing_id=node.id))
+
+
+@bp.route("/<int:outsourcing_id>/activate", methods=["POST"])
+@requires(Permission.VIEW_OUTSOURCINGS)
+def activate(outsourcing_id: int) -> Response:
+    """The contract is concluded: the vendor holding the parent, or an officer, starts it."""
+    node = _visible_or_404(outsourcing_id)
+    me = _me()
+    parent = db.session.get(Outsourcing, node.parent_id) if node.parent_id else None
+    allowed = (me.can(Permission.MANAGE_OUTSOURCINGS) and owns_department(me, node)) or (
+        me.role == Role.VENDOR and parent is not None and holds(me, parent)
+    )
+    if not allowed:
+        abort(403)
+    try:
+        ops.activate(session=db.session, node=node)
+    except ops.ChainError as error:
+        flash(error.message, "error")
+    else:
+        flash(_("委託を実施中にしました。"), "success")
+    return redirect(url_for("outsourcings.detail", outsourcing_id=node.id))
+
+
+@bp.route("/<int:outsourcing_id>/end", methods=["POST"])
+@requires(Permission.MANAGE_OUTSOURCINGS)
+def end(outsourcing_id: int) -> Response:
+    """End a node; with open subcontracts below, only when asked to end them too."""
+    node = _visible_or_404(outsourcing_id)
+    if not owns_department(_me(), node):
+        abort(403)
+    form = EndForm()
+    form.validate_on_submit()
+    try:
+        ended = ops.end_outsourcing(session=db.session, node=node, cascade=bool(form.cascade.data))
+    except ops.ChainError as error:
+        flash(error.message, "warning")
+    else:
+        flash(_("委託を終了しました（%(n)d件）。", n=len(ended)), "success")
+    return redirect(url_for("outsourcings.detail", outsourcing_id=node.id))
+
+
+@bp.route("/requests")
+@requires(Permission.DECIDE_SUBCONTRACTS)
+def requests() -> str:
+    """Subcontracting requests waiting for this department's decision."""
+    me = _me()
+    rows = db.session.exec(
+        select(Outsourcing, Vendor)
+        .join(Vendor, Vendor.id == Outsourcing.vendor_id)
+        .where(
+            Outsourcing.status == OutsourcingStatus.REQUESTED,
+            Outsourcing.department_id == me.department_id,
+        )
+        .order_by(Outsourcing.requested_at)
+    ).all()
+    return render_template("outsourcings/requests.html", rows=rows)
