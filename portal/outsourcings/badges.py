@@ -9,11 +9,12 @@ from __future__ import annotations
 
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
+from typing import Protocol
 
 from flask_babel import lazy_gettext as _l
 from sqlmodel import Session
 
-from portal.models import Outsourcing, OutsourcingStatus
+from portal.models import OutsourcingStatus
 
 
 @dataclass(frozen=True)
@@ -26,7 +27,18 @@ class Badge:
     flags: frozenset[str] = field(default_factory=frozenset)
 
 
-BadgeProvider = Callable[[Session, Sequence[Outsourcing]], dict[int, list[Badge]]]
+class NodeLike(Protocol):
+    """What a provider may read of a node: an ``Outsourcing`` or a lighter tree row."""
+
+    id: int
+    parent_id: int | None
+    path: str
+    status: str
+    entered_without_approval: bool
+    declared_subsidiary: bool
+
+
+BadgeProvider = Callable[[Session, Sequence[NodeLike]], dict[int, list[Badge]]]
 _PROVIDERS: list[BadgeProvider] = []
 
 
@@ -37,7 +49,7 @@ def badge_provider(provider: BadgeProvider) -> BadgeProvider:
     return provider
 
 
-def badges_for(session: Session, nodes: Sequence[Outsourcing]) -> dict[int, list[Badge]]:
+def badges_for(session: Session, nodes: Sequence[NodeLike]) -> dict[int, list[Badge]]:
     """All badges of ``nodes``, provider by provider, in registration order."""
     result: dict[int, list[Badge]] = {node.id: [] for node in nodes}
     for provider in _PROVIDERS:
@@ -47,31 +59,32 @@ def badges_for(session: Session, nodes: Sequence[Outsourcing]) -> dict[int, list
 
 
 @badge_provider
-def chain_badges(session: Session, nodes: Sequence[Outsourcing]) -> dict[int, list[Badge]]:
+def chain_badges(session: Session, nodes: Sequence[NodeLike]) -> dict[int, list[Badge]]:
     """Approval state and violations of the chain itself."""
+    # Labels are built once per page, not once per node.
+    unapproved = Badge(
+        str(_l("無承認の再委託")),
+        "bad",
+        str(_l("事前承認を得ずに再委託されています。")),
+        frozenset({"unapproved", "violation"}),
+    )
+    by_status = {
+        OutsourcingStatus.REQUESTED: Badge(
+            str(_l("承認待ち")), "warn", flags=frozenset({"unapproved"})
+        ),
+        OutsourcingStatus.APPROVED: Badge(str(_l("承認済・未開始")), "ok"),
+        OutsourcingStatus.REJECTED: Badge(str(_l("却下")), "muted"),
+        OutsourcingStatus.ENDED: Badge(str(_l("終了")), "muted"),
+    }
+    subsidiary = Badge(str(_l("子会社")), "muted", str(_l("委託先の子会社への再委託です。")))
     result: dict[int, list[Badge]] = {}
     for node in nodes:
         badges: list[Badge] = []
         if node.entered_without_approval:
-            badges.append(
-                Badge(
-                    str(_l("無承認の再委託")),
-                    "bad",
-                    str(_l("事前承認を得ずに再委託されています。")),
-                    frozenset({"unapproved", "violation"}),
-                )
-            )
-        elif node.status == OutsourcingStatus.REQUESTED:
-            badges.append(Badge(str(_l("承認待ち")), "warn", flags=frozenset({"unapproved"})))
-        elif node.status == OutsourcingStatus.APPROVED:
-            badges.append(Badge(str(_l("承認済・未開始")), "ok"))
-        elif node.status == OutsourcingStatus.REJECTED:
-            badges.append(Badge(str(_l("却下")), "muted"))
-        elif node.status == OutsourcingStatus.ENDED:
-            badges.append(Badge(str(_l("終了")), "muted"))
+            badges.append(unapproved)
+        elif node.status in by_status:
+            badges.append(by_status[node.status])
         if node.declared_subsidiary:
-            badges.append(
-                Badge(str(_l("子会社")), "muted", str(_l("委託先の子会社への再委託です。")))
-            )
+            badges.append(subsidiary)
         result[node.id] = badges
     return result

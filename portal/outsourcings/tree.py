@@ -7,16 +7,42 @@ from datetime import date
 
 from sqlmodel import Session, select
 
-from portal.models import Department, Outsourcing, User, Vendor
+from portal.models import Outsourcing, User, Vendor
 from portal.outsourcings.badges import Badge, badges_for
 from portal.outsourcings.scope import visibility_clause
 
 
-@dataclass
+@dataclass(slots=True)
+class NodeRow:
+    """The columns of one node the tree shows (lighter than a full ORM object)."""
+
+    id: int
+    parent_id: int | None
+    root_id: int | None
+    path: str
+    task_name: str
+    status: str
+    start_date: date
+    end_date: date
+    entered_without_approval: bool
+    declared_subsidiary: bool
+
+    @property
+    def tier(self) -> int:
+        return max(self.path.count("/") - 1, 1)
+
+
+@dataclass(slots=True)
+class VendorRow:
+    id: int
+    name: str
+    corporate_number: str
+
+
+@dataclass(slots=True)
 class TreeNode:
-    node: Outsourcing
-    vendor: Vendor
-    department: Department
+    node: NodeRow
+    vendor: VendorRow
     badges: list[Badge] = field(default_factory=list)
     children: list[TreeNode] = field(default_factory=list)
     matched: bool = True
@@ -47,9 +73,10 @@ class Tree:
     roots: list[TreeNode]
     shown: int
     matched: int
+    deepest: int = 1
 
 
-def _ancestor_ids(node: Outsourcing) -> list[int]:
+def _ancestor_ids(node: NodeRow) -> list[int]:
     return [int(part) for part in node.path.strip("/").split("/")[:-1] if part]
 
 
@@ -57,19 +84,33 @@ def build_tree(
     *, session: Session, user: User, tree_filter: TreeFilter, today: date | None = None
 ) -> Tree:
     """The visible nodes (filtered) as nested TreeNodes, roots first, each level by id."""
+    o = Outsourcing
     statement = (
-        select(Outsourcing, Vendor, Department)
-        .join(Vendor, Vendor.id == Outsourcing.vendor_id)
-        .join(Department, Department.id == Outsourcing.department_id)
+        select(
+            o.id,
+            o.parent_id,
+            o.root_id,
+            o.path,
+            o.task_name,
+            o.status,
+            o.start_date,
+            o.end_date,
+            o.entered_without_approval,
+            o.declared_subsidiary,
+            Vendor.id,
+            Vendor.name,
+            Vendor.corporate_number,
+        )
+        .join(Vendor, Vendor.id == o.vendor_id)
         .where(visibility_clause(user))
-        .order_by(Outsourcing.path)
+        .order_by(o.path)
     )
     if tree_filter.root_id:
         statement = statement.where(Outsourcing.root_id == tree_filter.root_id)
     if tree_filter.department_id:
         statement = statement.where(Outsourcing.department_id == tree_filter.department_id)
     rows = session.exec(statement).all()
-    nodes = {o.id: TreeNode(o, v, d) for o, v, d in rows}
+    nodes = {row[0]: TreeNode(NodeRow(*row[:10]), VendorRow(*row[10:])) for row in rows}
     badge_map = badges_for(session, [n.node for n in nodes.values()])
     for node_id, badges in badge_map.items():
         if node_id in nodes:
@@ -94,7 +135,8 @@ def build_tree(
             parent.children.append(tn)
         else:
             roots.append(tn)  # a root, or the top of what this user may see
-    return Tree(roots=roots, shown=len(keep), matched=len(matches))
+    deepest = max((nodes[i].node.tier for i in keep), default=1)
+    return Tree(roots=roots, shown=len(keep), matched=len(matches), deepest=deepest)
 
 
 def _matches(tn: TreeNode, f: TreeFilter) -> bool:
@@ -117,4 +159,4 @@ def _matches(tn: TreeNode, f: TreeFilter) -> bool:
     return True
 
 
-__all__ = ["Tree", "TreeFilter", "TreeNode", "build_tree"]
+__all__ = ["NodeRow", "Tree", "TreeFilter", "TreeNode", "VendorRow", "build_tree"]

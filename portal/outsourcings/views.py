@@ -70,9 +70,27 @@ def tree() -> str:
         query=(form.q.data or "").strip() if valid else "",
     )
     result = build_tree(session=db.session, user=_me(), tree_filter=tree_filter)
+    # Per-page lookups, so that rendering thousands of nodes translates nothing per node.
     return render_template(
-        "outsourcings/tree.html", tree=result, form=form, tree_filter=tree_filter
+        "outsourcings/tree.html",
+        tree=result,
+        form=form,
+        tree_filter=tree_filter,
+        status_labels=status_labels(),
+        tier_labels={n: _("第%(n)d層", n=n) for n in range(1, result.deepest + 1)},
+        detail_prefix=url_for("outsourcings.detail", outsourcing_id=0)[:-1],
     )
+
+
+def status_labels() -> dict[str, str]:
+    """The names of the statuses in the user's language."""
+    return {
+        OutsourcingStatus.REQUESTED: _("申請中"),
+        OutsourcingStatus.APPROVED: _("承認済"),
+        OutsourcingStatus.REJECTED: _("却下"),
+        OutsourcingStatus.ACTIVE: _("実施中"),
+        OutsourcingStatus.ENDED: _("終了"),
+    }
 
 
 @bp.route("/<int:outsourcing_id>")
