@@ -66,6 +66,7 @@ _FIXED_MODALS = re.compile(
     r"なければならな[いく]?|なければならず|てはならな[いく]?|てはならず|ではならな[いく]?|"
     r"ことができな[いく]?|ことはできな[いく]?|ことができず|ねばならな[いく]?"
 )
+_BAN_NOUN = re.compile(r"禁止(?:と|事項と)$")
 _COND_NOUNS = {"場合", "とき", "時", "際", "限り", "後", "前", "上", "うち", "間", "まで"}
 _MODAL_NOUNS = {"もの", "こと"}
 _PURPOSE_NOUNS = {"よう", "ため", "旨"}
@@ -107,6 +108,7 @@ class Predicate:
     negated: bool
     subject: str
     governor: int  # token index of the predicate whose modality applies
+    size: int = 0  # length of the predicate's own word (the tail's first characters)
 
 
 @dataclass
@@ -172,6 +174,8 @@ def _compound_lemma(tok: Token) -> str:
 
 
 def _is_predicate(tok: Token) -> bool:
+    if _is_stranded_verb(tok):
+        return True
     if tok.dep_ in ("fixed", "aux", "compound", "case", "mark", "cc", "punct"):
         return False
     if tok.pos_ in ("VERB", "ADJ"):
@@ -182,9 +186,23 @@ def _is_predicate(tok: Token) -> bool:
     return False
 
 
+def _is_stranded_verb(tok: Token) -> bool:
+    """する attached as an auxiliary to the nominaliser after it (…の請求をすることができる
+    parsed with こと as the root): the parser's error; the verb is the predicate."""
+    return (
+        tok.dep_ == "aux"
+        and tok.lemma_ in ("する", "行う")
+        and tok.head.i > tok.i
+        and tok.head.lemma_ in _MODAL_NOUNS
+        and not any(_is_predicate(c) for c in tok.head.children if c.i < tok.i and c.dep_ != "aux")
+    )
+
+
 def _tail(text: str, start: int) -> str:
     end = len(text)
-    for mark in ("、", "。", ",", "，"):
+    # A parenthetical after a predicate (…しないこと（甲の承諾を得た場合を除く。）) is not
+    # part of its inflection: the tail stops there.
+    for mark in ("、", "。", ",", "，", "(", "（"):
         k = text.find(mark, start)
         if k != -1:
             end = min(end, k)
@@ -218,20 +236,26 @@ def analyse(doc: Doc, parties: PartyResolver) -> SentenceAnalysis:
                 negated=is_negated(tails[tok.i][len(tok.orth_) :]),
                 subject=subject,
                 governor=governor,
+                size=len(tok.orth_),
             )
         )
     _coordinate(result, text)
     # Each token belongs to the nearest predicate above it in the tree.
+    # A nominaliser the parser made the head of a stranded verb belongs to that verb.
+    stand_in = {t.head.i: t.i for t in preds if _is_stranded_verb(t)}
     owner: list[int | None] = []
     for t in doc:
         cur, hops = t, 0
-        while cur.i not in pred_index and cur.head.i != cur.i and hops < 30:
+        while (
+            cur.i not in pred_index and cur.i not in stand_in and cur.head.i != cur.i and hops < 30
+        ):
             cur, hops = cur.head, hops + 1
-        owner.append(pred_index.get(cur.i))
+        owner.append(pred_index.get(stand_in.get(cur.i, cur.i)))
     result.token_pred = owner
     return result
 
 
+_CONTENT_WORD = re.compile(r"[\u4e00-\u9fff\u30a1-\u30fa]")
 _COORDINATOR = re.compile(r"^、?(?:又は|若しくは|及び|並びに|かつ|又)")
 
 
@@ -248,6 +272,10 @@ def _coordinate(result: SentenceAnalysis, text: str) -> None:
             not p.tail
             or p.tail[-1] not in "しいきりちみびぎえけせてれ"
             or not _COORDINATOR.match(after)
+            # Only the predicate whose own inflection ends at the 、 is coordinated; a verb
+            # inside a relative clause before it (…から引き渡された資料を複写し、又は…)
+            # is not.
+            or _CONTENT_WORD.search(p.tail[p.size :])
         ):
             continue
         nxt = next((q for q in preds[k + 1 :] if q.role == MAIN), None)
@@ -263,6 +291,7 @@ def _coordinate(result: SentenceAnalysis, text: str) -> None:
             negated=p.negated,
             subject=nxt.subject,
             governor=nxt.governor,
+            size=p.size,
         )
         result.predicates[result.predicates.index(p)] = coordinated
         preds[k] = coordinated
@@ -275,7 +304,12 @@ def _resolve(tok: Token, tails: dict[int, str], text: str) -> tuple[str, str, in
     for _ in range(30):
         tail = tails.get(cur.i) or _tail(text, cur.idx)
         body = tail[len(cur.orth_) :]
+        if cur.lemma_ in ("努める", "努力"):
+            return EFFORT, role, cur.i  # 努めなければならない is still an effort duty
         if cur.lemma_ in ("禁止", "禁ずる", "禁じる") and not is_negated(body):
+            return PROHIBITION, role, cur.i
+        if cur.lemma_ in ("する", "なる") and _BAN_NOUN.search(text[: cur.idx]):
+            # 再委託は、原則として禁止とする。 / …は禁止となる。
             return PROHIBITION, role, cur.i
         if _EXCEPTION.search(body):
             return NONE, EXCEPTION, cur.i

@@ -35,6 +35,8 @@ class Clause:
     regulation: str
     prefilter: re.Pattern[str]
     facets: tuple[Facet, ...]
+    # The matter's own words, for texts that defer it (…については、別途協議して定める).
+    topic: re.Pattern[str] | None = None
 
     def facet(self, facet_id: str) -> Facet:
         """The facet ``facet_id``."""
@@ -53,6 +55,10 @@ class Catalog:
     staff_terms: tuple[str, ...]
     approval: re.Pattern[str]
     notice: re.Pattern[str]
+    consult: re.Pattern[str]
+    generic_secret: re.Pattern[str]
+    carrier: re.Pattern[str]
+    law_name: re.Pattern[str]
 
     @property
     def ids(self) -> tuple[str, ...]:
@@ -86,6 +92,7 @@ def load_catalog(path: Path = CATALOG_PATH) -> Catalog:
             regulation=c["regulation"],
             prefilter=re.compile(c["prefilter"]),
             facets=tuple(Facet(f["id"], f["title"], _compile(f)) for f in c.get("facet", [])),
+            topic=re.compile(c["topic"]) if "topic" in c else None,
         )
         for c in data["clause"]
     )
@@ -98,4 +105,8 @@ def load_catalog(path: Path = CATALOG_PATH) -> Catalog:
         staff_terms=tuple(voc["staff_terms"]),
         approval=re.compile(voc["approval"]),
         notice=re.compile(voc["notice"]),
+        consult=re.compile(voc["consult"]),
+        generic_secret=re.compile(voc["generic_secret"]),
+        carrier=re.compile(voc["carrier"]),
+        law_name=re.compile(voc["law_name"]),
     )

@@ -16,7 +16,7 @@ from dataclasses import dataclass, field
 
 from clauses import analysis as A
 from clauses.analysis import PartyResolver, Predicate, SentenceAnalysis, normalize
-from clauses.catalog import Catalog, Clause, load_catalog
+from clauses.catalog import Catalog, Clause, Facet, load_catalog
 from clauses.report import ClauseResult, Evidence, Report
 from contracts.document import Document
 
@@ -51,6 +51,7 @@ class _Ctx:
     contractor_rx: re.Pattern[str]
     norm: list[str]
     pi_aliases: dict[int, dict[str, bool]]
+    masked: list[str] = field(default_factory=list)
     analyses: dict[int, SentenceAnalysis] = field(default_factory=dict)
     provisos: dict[int, list[int]] = field(default_factory=dict)
     items: dict[int, list[int]] = field(default_factory=dict)
@@ -63,6 +64,15 @@ class _Ctx:
         section = self.doc.sentences[i].section
         aliases = {**self.pi_aliases.get(0, {}), **self.pi_aliases.get(section, {})}
         return any(flag and term in text for term, flag in aliases.items())
+
+    def generic_only(self, i: int) -> bool:
+        """Whether sentence ``i`` itself names secrets in general (秘密情報 …) and no personal
+        information: a list lead or heading about personal information does not widen it."""
+        return bool(self.catalog.generic_secret.search(self.norm[i])) and not self.explicit_pi(i)
+
+    def without_laws(self, i: int) -> str:
+        """The sentence with the names of laws and rules taken out."""
+        return self.catalog.law_name.sub("", self.norm[i])
 
     def pi_level(self, i: int) -> int:
         """3: the sentence (or its list lead/items) names personal information; 2: the
@@ -164,17 +174,33 @@ class _Ctx:
         return A.UNKNOWN
 
     def hits(
-        self, i: int, rx: re.Pattern[str], max_gap: int = 24
+        self,
+        i: int,
+        rx: re.Pattern[str],
+        max_gap: int = 24,
+        matter: re.Pattern[str] | None = None,
+        not_after: re.Pattern[str] | None = None,
     ) -> list[tuple[Predicate, str, str, str]]:
-        """Predicates governing each match of ``rx``: (predicate, modality, role, subject)."""
+        """Predicates governing each match of ``rx``: (predicate, modality, role, subject).
+
+        ``rx`` is matched on the sentence and on the sentence with the insides of its
+        parentheticals blanked out, so that a long inserted definition (第三者（…（…）…）に
+        委託) does not break a phrase; ``not_after`` rejects matches followed by it."""
         an = self.analyses.get(i)
         if an is None:
             return []
+        matter = matter or _MATTER
         out: list[tuple[Predicate, str, str, str]] = []
         seen: set[int] = set()
         topic_end = _topic_end(an.text)
         mains = an.main_predicates()
-        for m in rx.finditer(an.text):
+        masked = self.masked[i] if self.masked else an.text
+        matches = list(rx.finditer(an.text))
+        if masked != an.text:
+            matches += [m for m in rx.finditer(masked) if "・" not in m.group(0)[:1]]
+        for m in matches:
+            if not_after is not None and not_after.search(an.text[m.end() :]):
+                continue
             if m.end() <= topic_end and mains:
                 # The act is the topic: 個人情報の複製は、…これを禁止する。
                 p = max(mains, key=lambda q: q.start)
@@ -185,7 +211,8 @@ class _Ctx:
                 # The act must be the predicate or its close complement (再委託を行っては…),
                 # not a noun naming a matter (…返還又は消去の義務その他の事項を定め…).
                 gap = an.text[m.end() : p.start] if p.start >= m.end() else ""
-                if len(gap) > max_gap or _MATTER.search(gap):
+                listed = _LIST_GAP.match(_PAREN.sub("", gap))
+                if not listed and (len(gap) > max_gap or matter.search(gap)):
                     continue
             if p.index in seen:
                 continue
@@ -207,10 +234,35 @@ class _Ctx:
         return out
 
 
-_MATTER = re.compile(
-    r"の[^、。]{0,6}?(?:義務|事項|方法|内容|状況|範囲|場所|項目|件数|名称|有無|期間|理由|手続|計画|"
-    r"確認|記録|結果|請求|申出|求め|指示|承諾|通知|旨)|に関する|について"
+_MATTER_WORDS = (
+    r"義務|事項|方法|内容|状況|範囲|場所|項目|件数|名称|有無|期間|理由|手続|計画|"
+    r"確認|記録|結果|申出|申入|申し入|指示|承諾|通知|旨"
 )
+_MATTER = re.compile(rf"の[^、。]{{0,6}}?(?:{_MATTER_WORDS}|請求|求め)|に関する|について")
+# For remedies, "の請求" names the remedy claimed (解除及び損害賠償の請求をすることができる).
+_REMEDY_MATTER = re.compile(rf"の[^、。]{{0,6}}?(?:{_MATTER_WORDS})|に関する|について")
+# A list of acts ending in a head noun (…の複写、複製、送信その他これらに類する行為をしては
+# ならない): each listed act is the object of the final predicate.
+_LIST_GAP = re.compile(
+    r"^(?:(?:、|及び|又は|若しくは|並びに|・)[^、。]{1,16}?)*"
+    r"(?:その他(?:これら|これ)?(?:に類する)?|等の)[^、。]{0,10}?(?:行為|こと|処理|取扱い)(?:を|は)$"
+)
+_PAREN = re.compile(r"\([^()]*\)")
+
+
+def _mask_parens(text: str) -> str:
+    """``text`` with the inside of every top-level parenthetical replaced by ・ (same length)."""
+    out, depth = [], 0
+    for ch in text:
+        if ch == "(":
+            depth += 1
+            out.append(ch if depth == 1 else "・")
+        elif ch == ")" and depth:
+            depth -= 1
+            out.append(ch if depth == 0 else "・")
+        else:
+            out.append("・" if depth else ch)
+    return "".join(out)
 
 
 def _topic_end(text: str) -> int:
@@ -362,6 +414,7 @@ class Checker:
             norm=norm,
             pi_aliases=learn_pi_aliases(doc, norm, self.catalog),
         )
+        ctx.masked = [_mask_parens(t) for t in norm]
         for s in doc.sentences:
             if s.proviso_of is not None:
                 ctx.provisos.setdefault(s.proviso_of, []).append(s.index)
@@ -446,6 +499,12 @@ class Checker:
                 if strength > best[f.facet]:
                     best[f.facet] = strength
                     first[f.facet] = Finding(f.facet, strength, i, f.note)
+        if not any(best.values()):
+            deferred = _deferred(ctx, clause)
+            if deferred is not None:
+                best[facet_ids[0]] = WEAK
+                note = "協議又は別の定めに委ねられ、義務が定められていません。"
+                first[facet_ids[0]] = Finding(facet_ids[0], WEAK, deferred, note)
         if all(best[f] == STRONG for f in facet_ids):
             status = "satisfied"
         elif any(v >= WEAK for v in best.values()):
@@ -476,6 +535,24 @@ class Checker:
         return Evidence(article=s.citation, page=s.page, start=s.start, end=s.end, text=s.text)
 
 
+def _deferred(ctx: _Ctx, clause: Clause) -> int | None:
+    """A sentence that names the matter but leaves it to later agreement or to the
+    municipality's rules (…については、甲乙協議して定める): mentioned, not imposed."""
+    if clause.topic is None:
+        return None
+    for s in ctx.doc.sentences:
+        if s.kind not in ("body", "item"):
+            continue
+        text = ctx.norm[s.index]
+        m = ctx.catalog.consult.search(text)
+        if m and clause.topic.search(text[: m.start()]):
+            return s.index
+    return None
+
+
+_PRINCIPAL_NOTE = "委託者の義務としてのみ定められ、受託者に課されていません。"
+
+
 # -- per-clause rules: (candidate filter, evaluator) -------------------------------------------
 def _contractor(subject: str) -> bool:
     return subject in (*A.CONTRACTOR_SIDE, IMPERSONAL)
@@ -499,7 +576,12 @@ def _approval_obligation(ctx: _Ctx, i: int) -> bool:
 
 
 def _sub_filter(ctx: _Ctx, clause: Clause, i: int) -> bool:
-    return bool(clause.facets[0].rx("act").search(ctx.norm[i]))
+    f = clause.facets[0]
+    return bool(
+        f.rx("act").search(ctx.norm[i])
+        or f.rx("act").search(ctx.masked[i])
+        or f.rx("flowdown").search(ctx.norm[i])
+    )
 
 
 def _sub_rule(ctx: _Ctx, clause: Clause, i: int) -> list[Finding]:
@@ -512,6 +594,8 @@ def _sub_rule(ctx: _Ctx, clause: Clause, i: int) -> list[Finding]:
             strength, note = _restriction_strength(
                 ctx, i, mod, "再委託の禁止に受託者の判断による例外があります。"
             )
+            if facet.rx("whole_only").search(text) and not facet.rx("part").search(text):
+                strength, note = WEAK, "業務の全部（一括）の再委託のみが禁止されています。"
             out.append(Finding(facet.id, strength, i, note))
         elif role == A.MAIN and mod == A.PERMISSION and subj not in (A.PRINCIPAL,):
             if ctx.approved_by_principal(text) and not re.search(r"承諾を要しない|承諾なく", text):
@@ -538,6 +622,14 @@ def _sub_rule(ctx: _Ctx, clause: Clause, i: int) -> list[Finding]:
             out.append(Finding(facet.id, WEAK, i, note))
     if not hits and _approval_obligation(ctx, i):
         out.append(Finding(facet.id, STRONG, i))
+    if not out and facet.rx("flowdown").search(text):
+        mod, subj = _sentence_modality(ctx.analyses[i])
+        mains = [ctx.effective(i, p) for p in ctx.analyses[i].main_predicates()]
+        if mains:
+            mod, _, subj = mains[-1]
+        if mod in A.IMPOSING and _contractor(subj):
+            note = "再委託先への義務の承継のみで、再委託の制限・事前承認の定めがありません。"
+            out.append(Finding(facet.id, WEAK, i, note))
     return out
 
 
@@ -551,6 +643,12 @@ def _copy_rule(ctx: _Ctx, clause: Clause, i: int) -> list[Finding]:
     out: list[Finding] = []
     pi = ctx.pi_level(i)
     for _p, mod, role, subj in ctx.hits(i, facet.rx("act")):
+        if role == A.MAIN and subj == A.PRINCIPAL and mod in (*A.IMPOSING, A.PERMISSION):
+            out.append(Finding(facet.id, WEAK, i, _PRINCIPAL_NOTE))
+            continue
+        if role == A.MAIN and mod == A.EFFORT and _contractor(subj):
+            out.append(Finding(facet.id, WEAK, i, "複製の制限が努力義務にとどまっています。"))
+            continue
         if role == A.MAIN and mod == A.PROHIBITION and _contractor(subj):
             if facet.rx("partial").search(text) and not ctx.approved_by_principal(text):
                 out.append(
@@ -573,7 +671,11 @@ def _copy_rule(ctx: _Ctx, clause: Clause, i: int) -> list[Finding]:
         elif role == A.CONDITION and _approval_obligation(ctx, i) and pi:
             out.append(Finding(facet.id, STRONG, i))
         elif role == A.MAIN and mod in (A.OBLIGATION, A.DECLARATIVE) and _contractor(subj):
-            out.append(Finding(facet.id, WEAK, i, ""))
+            # 複製は、甲の指示がある場合に限り行うこと: allowed only on the municipality's word.
+            if pi and facet.rx("only_if").search(text) and ctx.approved_by_principal(text):
+                out.append(Finding(facet.id, STRONG, i))
+            else:
+                out.append(Finding(facet.id, WEAK, i, ""))
     return out
 
 
@@ -591,10 +693,14 @@ def _conf_rule(ctx: _Ctx, clause: Clause, i: int) -> list[Finding]:
     secrecy, purpose = clause.facets
     text = ctx.norm[i]
     out: list[Finding] = []
-    explicit = ctx.pi_level(i) >= 2
+    explicit = ctx.pi_level(i) >= 2 and not ctx.generic_only(i)
     generic_note = "秘密情報一般の規定で、個人情報が明記されていません。"
     for _p, mod, role, subj in ctx.hits(i, secrecy.rx("forbid")):
-        if role == A.MAIN and mod == A.PROHIBITION and _contractor(subj):
+        if role == A.MAIN and mod == A.PROHIBITION and subj == A.PRINCIPAL:
+            out.append(Finding(secrecy.id, WEAK, i, _PRINCIPAL_NOTE))
+        elif role == A.MAIN and mod == A.EFFORT and _contractor(subj):
+            out.append(Finding(secrecy.id, WEAK, i, "秘密保持が努力義務にとどまっています。"))
+        elif role == A.MAIN and mod == A.PROHIBITION and _contractor(subj):
             strength, note = _restriction_strength(
                 ctx, i, mod, "秘密保持義務に受託者の判断による例外があります。"
             )
@@ -616,6 +722,13 @@ def _conf_rule(ctx: _Ctx, clause: Clause, i: int) -> list[Finding]:
             out.append(Finding(secrecy.id, WEAK, i, "秘密保持が努力義務にとどまっています。"))
     if purpose.rx("context").search(text):
         for _p, mod, role, subj in ctx.hits(i, purpose.rx("use")):
+            if role == A.MAIN and subj == A.PRINCIPAL and mod == A.PROHIBITION:
+                out.append(Finding(purpose.id, WEAK, i, _PRINCIPAL_NOTE))
+                continue
+            if role == A.MAIN and mod == A.EFFORT and _contractor(subj):
+                note = "目的外利用の禁止が努力義務にとどまっています。"
+                out.append(Finding(purpose.id, WEAK, i, note))
+                continue
             if role != A.MAIN or not _contractor(subj):
                 continue
             ok = mod == A.PROHIBITION or (
@@ -644,23 +757,40 @@ def _conf_rule(ctx: _Ctx, clause: Clause, i: int) -> list[Finding]:
 
 def _sec_filter(ctx: _Ctx, clause: Clause, i: int) -> bool:
     f = clause.facets[0]
-    text = ctx.norm[i]
+    text = ctx.without_laws(i)
     if _OCCURRENCE.search(text) and re.search(r"報告|通知|連絡|場合|とき", text):
         return False  # measures taken after an incident belong to the incident clause
+    if _DEFINES.search(text) or (_LEAD.search(text) and not _sec_specific(f, text)):
+        return False  # a definition, or a list lead whose items carry the measures
     return bool(
-        (f.rx("measures").search(text) and f.rx("harms").search(text))
+        _sec_specific(f, text)
         or f.rx("generic").search(text)
+        or (f.rx("harms").search(text) and f.rx("prevent").search(text))
     )
+
+
+def _sec_specific(f: Facet, text: str) -> bool:
+    """Measures against leaks etc. that the sentence has someone take (講ずる, 実施する …)."""
+    return bool(
+        f.rx("measures").search(text) and f.rx("harms").search(text) and f.rx("take").search(text)
+    )
+
+
+_DEFINES = re.compile(r"とは、.*(?:をいう|を指す|とする)。?$")
+_LEAD = re.compile(r"次に掲げる|次の各号|次の事項|以下の事項|次のとおり")
 
 
 def _sec_rule(ctx: _Ctx, clause: Clause, i: int) -> list[Finding]:
     f = clause.facets[0]
-    text = ctx.norm[i]
+    text = ctx.without_laws(i)
     an = ctx.analyses.get(i)
     if an is None:
         return []
     pi = ctx.pi_level(i)
     mod, subj = _sentence_modality(an)
+    specific = _sec_specific(f, text)
+    if subj == A.PRINCIPAL and mod in A.IMPOSING and (specific or f.rx("generic").search(text)):
+        return [Finding(f.id, WEAK, i, _PRINCIPAL_NOTE)] if pi else []
     if not _contractor(subj):
         # Items of a list of measures carry the lead's duty.
         mains = [ctx.effective(i, p) for p in an.main_predicates()]
@@ -671,12 +801,12 @@ def _sec_rule(ctx: _Ctx, clause: Clause, i: int) -> list[Finding]:
     s = ctx.doc.sentences[i]
     if s.lead is not None and mains_modality(ctx, i):
         mod = mains_modality(ctx, i)
-    specific = bool(f.rx("measures").search(text) and f.rx("harms").search(text))
-    if mod == A.EFFORT and (specific or f.rx("generic").search(text)) and pi:
+    prevent = bool(f.rx("harms").search(text) and f.rx("prevent").search(text))
+    if mod == A.EFFORT and (specific or prevent or f.rx("generic").search(text)) and pi:
         return [Finding(f.id, WEAK, i, "安全管理措置が努力義務にとどまっています。")]
     if mod not in A.IMPOSING:
         return []
-    if specific and pi >= 1 and s.lead is None:
+    if specific and pi >= 1:
         return [Finding(f.id, STRONG, i)]
     if specific and pi == 0:
         return [Finding(f.id, WEAK, i, "安全管理措置の対象に個人情報が明記されていません。")]
@@ -714,9 +844,10 @@ def _inc_rule(ctx: _Ctx, clause: Clause, i: int) -> list[Finding]:
     text = ctx.norm[i]
     out: list[Finding] = []
     pi = ctx.pi_level(i) or re.search(r"漏|洩|滅失|毀損|き損", text)
+    occurred = _OCCURRENCE.search(_context_text(ctx, i))
     for _p, mod, _role, subj in ctx.main_with(i, report.rx("report")):
-        if not _contractor(subj):
-            continue
+        if not _contractor(subj) or not occurred:
+            continue  # a notice given before any incident (運搬の方法を届け出る) is not one
         if mod in A.IMPOSING:
             out.append(
                 Finding(
@@ -728,7 +859,6 @@ def _inc_rule(ctx: _Ctx, clause: Clause, i: int) -> list[Finding]:
             )
         elif mod == A.EFFORT:
             out.append(Finding(report.id, WEAK, i, "事故の報告が努力義務にとどまっています。"))
-    occurred = _OCCURRENCE.search(_context_text(ctx, i))
     for _p, mod, _role, subj in ctx.main_with(i, response.rx("respond")):
         if not _contractor(subj) or not occurred:
             continue
@@ -750,6 +880,18 @@ def _ret_filter(ctx: _Ctx, clause: Clause, i: int) -> bool:
 def _ret_rule(ctx: _Ctx, clause: Clause, i: int) -> list[Finding]:
     out: list[Finding] = []
     pi = ctx.pi_level(i)
+    text = ctx.norm[i]
+    if not pi and not ctx.catalog.carrier.search(text):
+        return []  # deliverables handed over (成果物の引渡し) are not information returned
+    ret = clause.facet("return")
+    if pi and ret.rx("receive").search(text):
+        for _p, mod, role, subj in ctx.hits(i, ret.rx("act")):
+            if role == A.MAIN and subj == A.PRINCIPAL and mod in (*A.IMPOSING, A.PERMISSION):
+                out.append(Finding(ret.id, WEAK, i, "返還を委託者が受け、又は求める定めのみです。"))
+    if ctx.pi_level(i) >= 2:
+        for _p, mod, role, subj in ctx.hits(i, ret.rx("handover")):
+            if role == A.MAIN and _contractor(subj) and mod in (*A.IMPOSING, A.EFFORT):
+                out.append(Finding(ret.id, WEAK, i, "個人情報の引継ぎの定めのみです。"))
     for facet in clause.facets:
         for _p, mod, role, subj in ctx.hits(i, facet.rx("act")):
             if role != A.MAIN or not _contractor(subj):
@@ -770,7 +912,12 @@ def _ret_rule(ctx: _Ctx, clause: Clause, i: int) -> list[Finding]:
 
 def _breach_filter(ctx: _Ctx, clause: Clause, i: int) -> bool:
     text = ctx.norm[i]
-    return bool(re.search(r"解除|賠償|補償|損害を負担", text))
+    if _FORMALITY.search(text):
+        return False  # …の請求、通知及び解除は、書面により行わなければならない
+    return bool(re.search(r"解除|賠償|補償|損害を負担|違約金", text))
+
+
+_FORMALITY = re.compile(r"(?:書面|文書)(?:により|によって|で|をもって)行")
 
 
 def _breach_rule(ctx: _Ctx, clause: Clause, i: int) -> list[Finding]:
@@ -778,18 +925,27 @@ def _breach_rule(ctx: _Ctx, clause: Clause, i: int) -> list[Finding]:
     text = ctx.norm[i]
     out: list[Finding] = []
     items_text = "".join(ctx.norm[k] for k in ctx.items.get(i, [])) + _referred(ctx, i)
-    for p, mod, role, subj in ctx.hits(i, term.rx("act")):
+    hits = ctx.hits(i, term.rx("act"), matter=_REMEDY_MATTER, not_after=term.rx("not_right"))
+    for p, mod, role, subj in hits:
         if role != A.MAIN or p.negated:
             continue
         rights = mod in (A.PERMISSION, *A.IMPOSING)
-        if rights and subj in (A.PRINCIPAL, A.BOTH, IMPERSONAL):
+        accepts = (
+            mod in A.IMPOSING
+            and _contractor(subj)
+            and term.rx("accept").search(_clause_text(ctx.analyses[i], p) + p.tail)
+        )
+        if (rights and subj in (A.PRINCIPAL, A.BOTH, IMPERSONAL)) or accepts:
             if term.rx("breach").search(text + items_text):
                 out.append(Finding(term.id, STRONG, i))
             else:
                 out.append(
                     Finding(term.id, WEAK, i, "契約解除の事由に契約・法令違反が含まれていません。")
                 )
-    for p, mod, role, subj in ctx.hits(i, dmg.rx("act")):
+    for p, mod, role, subj in ctx.hits(i, dmg.rx("penalty")):
+        if role == A.MAIN and not p.negated and mod in A.IMPOSING and _contractor(subj):
+            out.append(Finding(dmg.id, WEAK, i, "違約金の定めのみで、損害賠償の定めがありません。"))
+    for p, mod, role, subj in ctx.hits(i, dmg.rx("act"), matter=_REMEDY_MATTER):
         if (
             role != A.MAIN
             or p.negated
@@ -892,7 +1048,7 @@ def _conf_bound(ctx: _Ctx, clause: Clause, i: int) -> dict[str, int]:
     secrecy, purpose = clause.facets
     text = ctx.norm[i]
     modal = bool(_IMPOSE.search(_context_text(ctx, i)))
-    explicit = ctx.pi_level(i) >= 2
+    explicit = ctx.pi_level(i) >= 2 and not ctx.generic_only(i)
     return {
         "secrecy": _lvl(
             bool(secrecy.rx("forbid").search(text) or secrecy.rx("keep").search(text)),
@@ -925,14 +1081,12 @@ def _copy_bound(ctx: _Ctx, clause: Clause, i: int) -> dict[str, int]:
 
 def _sec_bound(ctx: _Ctx, clause: Clause, i: int) -> dict[str, int]:
     f = clause.facets[0]
-    text = ctx.norm[i]
-    s = ctx.doc.sentences[i]
-    specific = bool(f.rx("measures").search(text) and f.rx("harms").search(text))
+    text = ctx.without_laws(i)
+    specific = _sec_specific(f, text)
     strong = (
         specific
         and ctx.pi_level(i) >= 1
-        and s.lead is None
-        and bool(_IMPOSE.search(text))
+        and bool(_IMPOSE.search(_context_text(ctx, i)))
         and not re.search(r"努め|努力", text)
     )
     return {"measures": _lvl(True, strong)}
@@ -952,7 +1106,12 @@ def _inc_bound(ctx: _Ctx, clause: Clause, i: int) -> dict[str, int]:
 def _ret_bound(ctx: _Ctx, clause: Clause, i: int) -> dict[str, int]:
     text = _context_text(ctx, i)
     strong = ctx.pi_level(i) >= 1 and bool(_IMPOSE.search(text))
-    return {f.id: _lvl(bool(f.rx("act").search(text)), strong) for f in clause.facets}
+    ret = clause.facet("return")
+    handed = bool(ret.rx("handover").search(text))
+    return {
+        f.id: _lvl(bool(f.rx("act").search(text)) or (f is ret and handed), strong)
+        for f in clause.facets
+    }
 
 
 def _referred(ctx: _Ctx, i: int) -> str:
@@ -963,7 +1122,12 @@ def _referred(ctx: _Ctx, i: int) -> str:
     prev = [
         t
         for t in ctx.doc.sentences[max(0, i - 12) : i]
-        if t.article == s.article and t.paragraph != s.paragraph and t.kind == "body"
+        if t.article == s.article
+        and t.kind in ("body", "item")
+        and t.proviso_of is None
+        # the previous paragraph, or in a list whose items are numbered like paragraphs
+        # (ア …。 イ 前項の場合において、…), the previous item
+        and (t.paragraph != s.paragraph or (s.item is not None and t.item != s.item))
     ]
     return ctx.norm[prev[-1].index] if prev else ""
 
@@ -972,13 +1136,16 @@ def _breach_bound(ctx: _Ctx, clause: Clause, i: int) -> dict[str, int]:
     term, dmg = clause.facets
     text = ctx.norm[i]
     items = "".join(ctx.norm[k] for k in ctx.items.get(i, [])) + _referred(ctx, i)
-    modal = bool(_IMPOSE.search(text) or _PERMIT.search(text))
+    modal = bool(_IMPOSE.search(_context_text(ctx, i)) or _PERMIT.search(text))
     return {
         "termination": _lvl(
             bool(term.rx("act").search(text)),
             modal and bool(term.rx("breach").search(text + items)),
         ),
-        "damages": _lvl(bool(dmg.rx("act").search(text)), modal),
+        "damages": _lvl(
+            bool(dmg.rx("act").search(text) or dmg.rx("penalty").search(text)),
+            modal and bool(dmg.rx("act").search(text)),
+        ),
     }
 
 

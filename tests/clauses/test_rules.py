@@ -69,7 +69,7 @@ def test_subsidiary_note() -> None:
             ["乙は、秘密情報を第三者に開示してはならず、本契約の目的以外に使用してはならない。"],
             "weak",
         ),
-        (["甲は、乙から提供された個人情報を第三者に開示してはならない。"], "missing"),
+        (["甲は、乙から提供された個人情報を第三者に開示してはならない。"], "weak"),
     ],
 )
 def test_confidentiality(sentences: list[str], expected: str) -> None:
@@ -277,3 +277,157 @@ def test_parse_all_gives_identical_results() -> None:
     full = check(text, parse="all").to_dict()
     lazy.pop("seconds"), full.pop("seconds")
     assert lazy == full
+
+
+# -- general rules added for noun-form acts, structure, who is bound --------------------------
+def test_long_parenthetical_inside_the_phrase() -> None:
+    text = contract(
+        "乙は、甲の承認を得ずに、本件事務を第三者（乙の関連会社（親会社（会社法に規定する"
+        "ものをいう。）を含む。）を含む。）に委託してはならない。"
+    )
+    assert status(text, "subcontracting") == "satisfied"
+
+
+def test_flow_down_only_and_whole_work_ban_are_weak() -> None:
+    lead = (
+        "乙は、次に掲げる事項を守らなければならない。\n"
+        "（１）再委託先にもこの条の義務を遵守させること。"
+    )
+    assert status(PREAMBLE + "第1条 " + lead + "\n", "subcontracting") == "weak"
+    assert (
+        status(
+            contract("乙は、本件事務の全部を一括して他人に請け負わせてはならない。"),
+            "subcontracting",
+        )
+        == "weak"
+    )
+
+
+def test_item_ban_under_a_duty_lead() -> None:
+    text = (
+        PREAMBLE + "第1条 乙は、保有する個人情報について、次の事項を遵守しなければならない。\n"
+        "一 個人情報を扱う作業を他に委託しないこと。\n"
+        "二 個人情報を外部に漏らさないこと及び契約目的以外に用いないこと"
+        "（甲の同意がある場合を除く。）。\n"
+        "三 個人情報を記録した帳票の複写は、甲の指示があるときに限り行うこと。\n"
+        "四 書庫の施錠その他の個人情報の漏えいを防止するための措置を講ずること。\n"
+    )
+    report = check(text)
+    for cid in ("subcontracting", "confidentiality", "copying", "security"):
+        assert report.status(cid) == "satisfied", cid
+
+
+def test_generic_secret_item_under_a_personal_information_lead_is_weak() -> None:
+    text = (
+        PREAMBLE + "第1条 乙は、個人情報の取扱いについて、次の事項を守らなければならない。\n"
+        "一 職務上知り得た秘密情報を他人に知らせず、本契約の目的以外に用いないこと。\n"
+    )
+    assert status(text, "confidentiality") == "weak"
+
+
+def test_noun_list_of_acts_before_a_head_noun() -> None:
+    text = contract(
+        "乙は、個人情報（これを記録した磁気媒体を含む。）の複写、転記、外部記憶装置への保存"
+        "その他これらに類する行為をしてはならない。ただし、甲の書面による承認を得たときは、この限りでない。"
+    )
+    assert status(text, "copying") == "satisfied"
+
+
+def test_effort_and_principal_only_duties_are_weak() -> None:
+    assert (
+        status(contract("乙は、個人情報の複写を必要最小限とするよう努めるものとする。"), "copying")
+        == "weak"
+    )
+    assert (
+        status(contract("乙は、個人情報を目的外に利用しないよう努めること。"), "confidentiality")
+        == "weak"
+    )
+    text = contract(
+        "甲は、乙に渡す個人情報の漏えい及び滅失の防止のため必要な措置を講ずるものとする。"
+    )
+    assert status(text, "security") == "weak"
+    assert (
+        status(contract("乙は、個人情報の紛失の防止に努めなければならない。"), "security") == "weak"
+    )
+
+
+def test_list_leads_law_names_and_content_lists_are_not_measures() -> None:
+    assert (
+        status(
+            contract("乙は、個人情報の保護に関し、次に掲げる事項を遵守するものとする。"), "security"
+        )
+        == "missing"
+    )
+    text = contract(
+        "この契約において「個人情報」とは、個人情報の保護に関する法律第2条第1項に規定する個人情報をいう。"
+    )
+    assert status(text, "security") == "missing"
+    text = contract(
+        "乙は、再委託をするときは、再委託先における安全管理の方法を記載した書面を甲に提出し、甲の承認を受けなければならない。"
+    )
+    assert status(text, "security") == "missing"
+
+
+def test_deferred_matters_are_weak() -> None:
+    text = contract("個人情報の漏えい等の事故が発生した場合の措置については、甲乙協議の上定める。")
+    assert status(text, "incident") == "weak"
+    assert status(contract("再委託の可否は、別途協議して定める。"), "subcontracting") == "weak"
+
+
+def test_incident_needs_an_occurrence_and_handling_alone_is_weak() -> None:
+    text = contract(
+        "乙は、個人情報を搬送するときは、その経路をあらかじめ甲に届け出て、紛失防止の措置を講じなければならない。"
+    )
+    assert status(text, "incident") == "missing"
+    text = contract(
+        "乙は、個人情報の盗難等の事故が起きたときは、乙の負担でこれを処理するものとする。"
+    )
+    assert status(text, "incident") == "weak"
+
+
+def test_return_needs_information_not_deliverables_or_waste() -> None:
+    text = contract(
+        "成果品の所有権は、成果品の引渡しを受けた時に乙から甲に移転するものとする。",
+        "乙は、作業に伴う廃棄物を適正に処分しなければならない。",
+    )
+    assert status(text, "return_deletion") == "missing"
+    text = contract("甲は、契約の終了後、乙から個人情報を記録した媒体の返還を受けるものとする。")
+    assert status(text, "return_deletion") == "weak"
+
+
+def test_nominal_remedies_and_acceptance() -> None:
+    text = contract(
+        "甲は、乙が個人情報の取扱いに関する定めに違反したときは、契約の解除及び損害賠償の請求をすることができる。"
+    )
+    assert status(text, "breach_remedies") == "satisfied"
+    text = (
+        PREAMBLE + "第1条 乙は、個人情報について、次の事項を守らなければならない。\n"
+        "一 この条の定めに違反したときは、甲による契約の解除及び損害賠償の請求に応じること。\n"
+    )
+    assert status(text, "breach_remedies") == "satisfied"
+
+
+def test_termination_as_a_time_or_formality_is_not_a_remedy() -> None:
+    text = contract(
+        "前条の義務は、契約の解除後も存続する。",
+        "この契約に基づく通知、承認及び解除は、書面により行わなければならない。",
+    )
+    assert status(text, "breach_remedies") == "missing"
+    text = contract(
+        "乙がこの契約に違反したときは、乙は、違約金として委託料の1割を甲に支払わなければならない。"
+    )
+    assert status(text, "breach_remedies") == "weak"
+
+
+def test_ban_stated_as_a_noun() -> None:
+    text = contract(
+        "個人情報を扱う事務の再委託は、禁止とする。ただし、甲が書面で承認したときは、この限りでない。"
+    )
+    assert status(text, "subcontracting") == "satisfied"
+
+
+def test_relative_clause_before_a_coordinated_act_is_not_coordinated() -> None:
+    text = contract(
+        "乙は、甲の承諾なしに、甲から引き渡された個人情報を記録した資料を複写し、又は複製してはならない。"
+    )
+    assert status(text, "return_deletion") == "missing"
