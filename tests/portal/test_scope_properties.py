@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import csv
+import io
 import re
 from datetime import date
 
@@ -10,7 +12,7 @@ from hypothesis import strategies as st
 
 from portal.models import Outsourcing, User
 from portal.outsourcings.scope import visible_outsourcings
-from portal.permissions import Role
+from portal.permissions import Permission, Role
 from portal_testing import sign_in
 
 # A tree: for each node after the first few roots, the index of its parent (or None), its
@@ -88,6 +90,29 @@ def test_every_answer_holds_exactly_the_users_scope(app, db_session, factory, sh
     html = client.get("/outsourcings/tree").get_data(as_text=True)
     linked = {int(i) for i in re.findall(r'href="/outsourcings/(\d+)"', html)} & ours
     assert linked == want
+    # The read API, following ``next`` to the end.
+    with app.app_context():
+        from portal.api.operations import create_token
+
+        secret = create_token(session=db_session, user=user).secret
+        db_session.commit()
+    headers = {"Authorization": f"Bearer {secret}"}
+    api_ids: set[int] = set()
+    url: str | None = "/api/v1/outsourcings?limit=7"
+    while url:
+        answer = client.get(url, headers=headers).get_json()
+        api_ids |= {item["id"] for item in answer["items"]}
+        url = answer["next"]
+    assert api_ids & ours == want
+    for node in nodes:
+        status = client.get(f"/api/v1/outsourcings/{node.id}", headers=headers).status_code
+        assert status == (200 if node.id in want else 404)
+    # The ledger export (officers, the chief and the auditor may export).
+    if user.can(Permission.EXPORT_LEDGER):
+        text = client.get("/ledger/export.csv").get_data().decode("utf-8-sig")
+        rows = csv.reader(io.StringIO(text))
+        exported = {int(row[0]) for row in rows if row and row[0].isdigit()}
+        assert exported & ours == want
     # Every detail page: 200 inside the scope, 404 outside.
     for node in nodes:
         status = client.get(f"/outsourcings/{node.id}").status_code
