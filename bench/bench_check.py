@@ -93,7 +93,10 @@ def best_of(fn, runs: int) -> float:
 def main() -> int:
     """Run the benchmark and print the figures."""
     parser = argparse.ArgumentParser()
-    parser.add_argument("--shared", default=os.environ.get("SHARED_DIR", "/work/shared"))
+    parser.add_argument(
+        "--shared",
+        default=os.environ.get("SHARED_DIR", str(Path(__file__).resolve().parents[2] / "shared")),
+    )
     parser.add_argument("--runs", type=int, default=3)
     parser.add_argument("--skip-naive", action="store_true")
     args = parser.parse_args()
