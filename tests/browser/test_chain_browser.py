@@ -13,7 +13,7 @@ from portal.outsourcings import operations as ops
 PASSWORD = "ブラウザ試験用のながいパスワード"
 
 
-def sign_in(page, base: str, email: str) -> None:  # noqa: ANN001
+def sign_in(page, base: str, email: str) -> None:
     page.goto(base + "/auth/login")
     page.get_by_label("メールアドレス").fill(email)
     page.get_by_label("パスワード").fill(PASSWORD)
@@ -21,7 +21,7 @@ def sign_in(page, base: str, email: str) -> None:  # noqa: ANN001
     page.wait_for_url(base + "/")
 
 
-def sign_out(page) -> None:  # noqa: ANN001
+def sign_out(page) -> None:
     page.get_by_role("button", name="サインアウト").click()
 
 
