@@ -1,5 +1,14 @@
-"""The clause check measured on the independent corpus (tests/corpus), with the issue's targets:
-per clause, false "satisfied" ≤ 2 %, recall of satisfied ≥ 97 %, three-way accuracy ≥ 92 %."""
+"""The clause check measured on the independent corpus (tests/corpus).
+
+The corpus is materialised and evaluated once per test session; every clause is then asserted
+from those figures, so the whole file costs one pass over the corpus.
+
+``TARGETS`` are the issue's targets, per clause: false "satisfied" ≤ 2 %, recall of satisfied
+≥ 97 %, three-way accuracy ≥ 92 %. ``FLOORS`` is a ratchet: per clause, what the checker
+measured when the floors were last raised (recall/accuracy rounded down to 0.01, false
+"satisfied" rounded up). Floors only ever go up — raise them when the checker improves, never
+lower them — so any regression fails here even where it would still meet the targets.
+"""
 
 from __future__ import annotations
 
@@ -16,6 +25,22 @@ from clauses.cli import evaluate, read_labels
 
 CORPUS = Path(__file__).resolve().parents[1] / "corpus"
 LABELS = CORPUS / "labels.csv"
+IDS = load_catalog().ids
+
+# The issue's targets, the same for every clause.
+TARGETS = {"false_satisfied": 0.02, "recall_satisfied": 0.97, "accuracy": 0.92}
+
+# Ratchet: measured on the full corpus (138 texts + 8 PDFs); only ever raise these.
+FLOORS: dict[str, dict[str, float]] = {
+    "confidentiality": {"recall_satisfied": 1.00, "false_satisfied": 0.00, "accuracy": 0.99},
+    "subcontracting": {"recall_satisfied": 1.00, "false_satisfied": 0.00, "accuracy": 0.98},
+    "copying": {"recall_satisfied": 1.00, "false_satisfied": 0.00, "accuracy": 1.00},
+    "security": {"recall_satisfied": 1.00, "false_satisfied": 0.00, "accuracy": 0.95},
+    "incident": {"recall_satisfied": 0.98, "false_satisfied": 0.00, "accuracy": 0.98},
+    "return_deletion": {"recall_satisfied": 1.00, "false_satisfied": 0.00, "accuracy": 0.98},
+    "breach_remedies": {"recall_satisfied": 1.00, "false_satisfied": 0.00, "accuracy": 0.99},
+    "reporting_audit": {"recall_satisfied": 0.98, "false_satisfied": 0.00, "accuracy": 0.93},
+}
 
 pytestmark = [
     pytest.mark.usefixtures("nlp"),
@@ -23,7 +48,7 @@ pytestmark = [
 ]
 
 
-@pytest.fixture(scope="module")
+@pytest.fixture(scope="session")
 def corpus_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """The corpus as build.py materialises it (PDFs included), else its text documents."""
     dest = tmp_path_factory.mktemp("corpus")
@@ -38,9 +63,10 @@ def corpus_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
     return dest
 
 
-@pytest.fixture(scope="module")
+@pytest.fixture(scope="session")
 def figures(corpus_dir: Path) -> dict[str, dict[str, float]]:
-    labels = read_labels(LABELS, load_catalog().ids)
+    """Per-clause figures of one evaluation of the whole corpus."""
+    labels = read_labels(LABELS, IDS)
     labels = {k: v for k, v in labels.items() if (corpus_dir / k).exists()}
     err = io.StringIO()
     result, failures = evaluate(corpus_dir, labels, "miki", err)
@@ -48,19 +74,37 @@ def figures(corpus_dir: Path) -> dict[str, dict[str, float]]:
     return result
 
 
-@pytest.mark.parametrize("clause", load_catalog().ids)
-def test_no_false_satisfied(figures: dict[str, dict[str, float]], clause: str) -> None:
-    assert figures[clause]["false_satisfied"] <= 0.02
+def test_floors_cover_every_clause() -> None:
+    assert set(FLOORS) == set(IDS)
+    assert all(set(floor) == set(TARGETS) for floor in FLOORS.values())
 
 
-@pytest.mark.parametrize("clause", load_catalog().ids)
-def test_recall_of_satisfied(figures: dict[str, dict[str, float]], clause: str) -> None:
-    assert figures[clause]["recall_satisfied"] >= 0.97
+@pytest.mark.parametrize("clause", IDS)
+def test_no_regression_below_the_floors(figures: dict[str, dict[str, float]], clause: str) -> None:
+    got, floor = figures[clause], FLOORS[clause]
+    assert got["false_satisfied"] <= floor["false_satisfied"], got
+    assert got["recall_satisfied"] >= floor["recall_satisfied"], got
+    assert got["accuracy"] >= floor["accuracy"], got
 
 
-@pytest.mark.parametrize("clause", load_catalog().ids)
-def test_three_way_accuracy(figures: dict[str, dict[str, float]], clause: str) -> None:
-    assert figures[clause]["accuracy"] >= 0.92
+def _meets_targets(floor: dict[str, float]) -> bool:
+    return (
+        floor["false_satisfied"] <= TARGETS["false_satisfied"]
+        and floor["recall_satisfied"] >= TARGETS["recall_satisfied"]
+        and floor["accuracy"] >= TARGETS["accuracy"]
+    )
+
+
+# Clauses whose floors already meet the issue's targets must keep meeting them.
+AT_TARGET = [c for c in IDS if _meets_targets(FLOORS[c])]
+
+
+@pytest.mark.parametrize("clause", AT_TARGET)
+def test_issue_targets(figures: dict[str, dict[str, float]], clause: str) -> None:
+    got = figures[clause]
+    assert got["false_satisfied"] <= TARGETS["false_satisfied"], got
+    assert got["recall_satisfied"] >= TARGETS["recall_satisfied"], got
+    assert got["accuracy"] >= TARGETS["accuracy"], got
 
 
 def test_parsing_only_candidates_changes_nothing(corpus_dir: Path) -> None:
