@@ -69,6 +69,7 @@ def _register_blueprints(app: Flask) -> None:
     from portal.api.views import bp as api_bp
     from portal.auth.views import bp as auth_bp
     from portal.extensions import csrf
+    from portal.inspections.views import bp as inspections_bp
     from portal.ledger.views import bp as ledger_bp
     from portal.main.views import bp as main_bp
     from portal.outsourcings.views import bp as outsourcings_bp
@@ -81,6 +82,7 @@ def _register_blueprints(app: Flask) -> None:
     # Bearer tokens, not cookies, authenticate the API: there is no session to forge.
     csrf.exempt(api_bp)
     app.register_blueprint(outsourcings_bp)
+    app.register_blueprint(inspections_bp)
 
 
 def _init_transactions(app: Flask) -> None:

@@ -195,3 +195,8 @@ class ApiToken(SQLModel, table=True):
     created_at: datetime = Field(default_factory=utcnow)
     last_used_at: datetime | None = Field(default=None)
     revoked_at: datetime | None = Field(default=None)
+
+
+# Feature packages keep their tables beside their code; importing them here registers the
+# tables on the metadata that Alembic and the app share.
+from portal.inspections.models import *  # noqa: E402, F403

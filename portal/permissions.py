@@ -44,6 +44,9 @@ class Permission(StrEnum):
     EXPORT_LEDGER = "export_ledger"
     IMPORT_LEDGER = "import_ledger"
     USE_API = "use_api"
+    VIEW_INSPECTIONS = "view_inspections"  # within the user's scope (see outsourcings.scope)
+    MANAGE_INSPECTIONS = "manage_inspections"  # plan, schedule, record, follow up
+    ANSWER_CORRECTIVE_ACTIONS = "answer_corrective_actions"  # the inspected vendor answers
 
 
 _EVERYONE = {
@@ -51,6 +54,7 @@ _EVERYONE = {
     Permission.CHANGE_OWN_PASSWORD,
     Permission.VIEW_OUTSOURCINGS,
     Permission.USE_API,
+    Permission.VIEW_INSPECTIONS,
 }
 _OFFICER = {
     Permission.MANAGE_OUTSOURCINGS,
@@ -58,6 +62,7 @@ _OFFICER = {
     Permission.MANAGE_VENDORS,
     Permission.EXPORT_LEDGER,
     Permission.IMPORT_LEDGER,
+    Permission.MANAGE_INSPECTIONS,
 }
 
 ROLE_PERMISSIONS: dict[Role, frozenset[Permission]] = {
@@ -73,7 +78,9 @@ ROLE_PERMISSIONS: dict[Role, frozenset[Permission]] = {
     Role.AUDITOR: frozenset(
         _EVERYONE | {Permission.VIEW_PROFILE_SETTINGS, Permission.EXPORT_LEDGER}
     ),
-    Role.VENDOR: frozenset(_EVERYONE | {Permission.REQUEST_SUBCONTRACT}),
+    Role.VENDOR: frozenset(
+        _EVERYONE | {Permission.REQUEST_SUBCONTRACT, Permission.ANSWER_CORRECTIVE_ACTIONS}
+    ),
 }
 
 #: Roles that belong to the municipality's staff (as opposed to a vendor's users).

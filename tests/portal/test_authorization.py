@@ -67,6 +67,26 @@ MATRIX: dict[str, tuple[str, str, dict[str, int]]] = {
         only(OFFICERS, ok=302),
     ),
     "outsourcings.end": ("POST", "/outsourcings/{outsourcing_id}/end", only(OFFICERS, ok=302)),
+    # The inspection and corrective action below belong to that outsourcing.
+    "inspections.index": ("GET", "/inspections/", only(SIGNED_IN)),
+    "inspections.detail": ("GET", "/inspections/{inspection_id}", only(SIGNED_IN)),
+    "inspections.sheet": ("GET", "/inspections/{inspection_id}/sheet", only(SIGNED_IN)),
+    "inspections.record": ("GET", "/inspections/{inspection_id}/record", only(OFFICERS)),
+    "inspections.schedule": (
+        "POST",
+        "/inspections/{inspection_id}/schedule",
+        only(OFFICERS, ok=302),
+    ),
+    "inspections.answer": (
+        "POST",
+        "/inspections/actions/{action_id}/answer",
+        only({"vendor"}, ok=302),
+    ),
+    "inspections.follow_up": (
+        "POST",
+        "/inspections/actions/{action_id}/follow-up",
+        only(OFFICERS, ok=302),
+    ),
     "ledger.index": ("GET", "/ledger/", only(LEDGER_READERS)),
     "ledger.export": ("GET", "/ledger/export.xlsx", only(LEDGER_READERS)),
     "ledger.import_file": ("GET", "/ledger/import", only(OFFICERS)),
@@ -122,6 +142,29 @@ def _outsourcing_for(factory, role: str) -> Outsourcing:
     return node
 
 
+def _inspection_for(factory, node: Outsourcing) -> tuple[int, int]:
+    """An open inspection of ``node`` and a corrective action on it: (inspection, action) ids."""
+    from datetime import date
+
+    from portal.inspections.models import CorrectiveAction, Inspection, InspectionFinding
+
+    inspection = Inspection(outsourcing_id=node.id, due_date=date(2027, 3, 31))
+    factory.session.add(inspection)
+    factory.session.flush()
+    finding = InspectionFinding(inspection_id=inspection.id, description="権限確認用の指摘")
+    factory.session.add(finding)
+    factory.session.flush()
+    action = CorrectiveAction(
+        finding_id=finding.id,
+        outsourcing_id=node.id,
+        description="権限確認用の是正措置",
+        due_date=date(2027, 1, 31),
+    )
+    factory.session.add(action)
+    factory.session.commit()
+    return inspection.id, action.id
+
+
 CASES = [(endpoint, role) for endpoint in MATRIX for role in ROLES]
 
 
@@ -140,7 +183,11 @@ def test_matrix(client, factory, endpoint, role):
         else:
             assert sign_in(client, user.email).status_code == 302
             token = csrf_token(client, "/auth/password")
-    path = template.format(user_id=target.id, outsourcing_id=_outsourcing_for(factory, role).id)
+    node = _outsourcing_for(factory, role)
+    inspection_id, action_id = _inspection_for(factory, node) if "_id}" in template else (0, 0)
+    path = template.format(
+        user_id=target.id, outsourcing_id=node.id, inspection_id=inspection_id, action_id=action_id
+    )
     if method == "GET":
         response = client.get(path, headers=headers)
     else:

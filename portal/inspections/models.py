@@ -1,0 +1,167 @@
+"""Inspection tables: the inspection of one outsourcing, its findings, corrective actions,
+the reminders sent about it, and the private calendar feeds of users."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+from enum import StrEnum
+from typing import Any
+
+from sqlalchemy import JSON, Column, ForeignKey, Integer, UniqueConstraint
+from sqlmodel import Field, SQLModel
+
+from portal.timeutil import utcnow
+
+
+class InspectionStatus(StrEnum):
+    """due (no date agreed) → planned (date accepted) → completed; cancelled when the
+    outsourcing ends before it is done (the row stays as history)."""
+
+    DUE = "due"
+    PLANNED = "planned"
+    COMPLETED = "completed"
+    CANCELLED = "cancelled"
+
+
+OPEN_STATUSES = (InspectionStatus.DUE, InspectionStatus.PLANNED)
+
+
+class InspectionMethod(StrEnum):
+    ON_SITE = "on_site"
+    REMOTE = "remote"
+
+
+class PerformedBy(StrEnum):
+    MUNICIPALITY = "municipality"
+    CONTRACTOR = "contractor"
+
+
+class Severity(StrEnum):
+    MINOR = "minor"
+    MAJOR = "major"
+    CRITICAL = "critical"
+
+
+class ActionStatus(StrEnum):
+    """open → answered (by the vendor) → closed (confirmed by the officer), or back to open."""
+
+    OPEN = "open"
+    ANSWERED = "answered"
+    CLOSED = "closed"
+
+
+class Inspection(SQLModel, table=True):
+    """実地検査: one inspection of one outsourcing (at any tier), due by ``due_date``."""
+
+    __tablename__ = "inspections"
+
+    id: int | None = Field(default=None, primary_key=True)
+    outsourcing_id: int = Field(
+        sa_column=Column(
+            Integer, ForeignKey("outsourcings.id", ondelete="CASCADE"), index=True, nullable=False
+        )
+    )
+    due_date: date = Field(index=True)
+    proposed_date: date | None = Field(default=None)  # the planner's proposal
+    planned_date: date | None = Field(default=None, index=True)  # accepted by an officer
+    method: str = Field(default=InspectionMethod.ON_SITE, max_length=16)
+    remote_reason: str = Field(default="", max_length=2000)
+    performed_by: str = Field(default=PerformedBy.MUNICIPALITY, max_length=16)
+    inspector_id: int | None = Field(default=None, foreign_key="users.id", index=True)
+    status: str = Field(default=InspectionStatus.DUE, max_length=16, index=True)
+    completed_on: date | None = Field(default=None)
+    recorded_by_id: int | None = Field(default=None, foreign_key="users.id")
+    summary: str = Field(default="", max_length=4000)
+    # {item id: {"result": "ok"|"ng"|"na", "note": str}} over the checklist items.
+    checklist: dict[str, Any] = Field(default_factory=dict, sa_column=Column(JSON, nullable=False))
+    created_at: datetime = Field(default_factory=utcnow)
+
+
+class InspectionFinding(SQLModel, table=True):
+    """指摘事項: something the inspection found wanting, with its severity."""
+
+    __tablename__ = "inspection_findings"
+
+    id: int | None = Field(default=None, primary_key=True)
+    inspection_id: int = Field(
+        sa_column=Column(
+            Integer, ForeignKey("inspections.id", ondelete="CASCADE"), index=True, nullable=False
+        )
+    )
+    item: str = Field(default="", max_length=32)  # the checklist item it concerns
+    severity: str = Field(default=Severity.MINOR, max_length=16)
+    description: str = Field(max_length=2000)
+
+
+class CorrectiveAction(SQLModel, table=True):
+    """是正措置: what the vendor must correct by ``due_date``, and its answer."""
+
+    __tablename__ = "corrective_actions"
+
+    id: int | None = Field(default=None, primary_key=True)
+    finding_id: int = Field(
+        sa_column=Column(
+            Integer,
+            ForeignKey("inspection_findings.id", ondelete="CASCADE"),
+            index=True,
+            nullable=False,
+        )
+    )
+    # Denormalised so that the badges find open actions per outsourcing in one query.
+    outsourcing_id: int = Field(foreign_key="outsourcings.id", index=True)
+    description: str = Field(max_length=2000)
+    due_date: date
+    status: str = Field(default=ActionStatus.OPEN, max_length=16, index=True)
+    answer: str = Field(default="", max_length=4000)
+    answered_by_id: int | None = Field(default=None, foreign_key="users.id")
+    answered_at: datetime | None = Field(default=None)
+    follow_up: str = Field(default="", max_length=2000)
+    closed_by_id: int | None = Field(default=None, foreign_key="users.id")
+    closed_at: datetime | None = Field(default=None)
+
+
+class InspectionReminder(SQLModel, table=True):
+    """A reminder sent about an inspection: each kind once, stamped when sent."""
+
+    __tablename__ = "inspection_reminders"
+    __table_args__ = (UniqueConstraint("inspection_id", "kind"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    inspection_id: int = Field(
+        sa_column=Column(
+            Integer, ForeignKey("inspections.id", ondelete="CASCADE"), index=True, nullable=False
+        )
+    )
+    kind: str = Field(max_length=16)  # "30", "7", "1" (days before due) or "overdue"
+    sent_at: datetime = Field(default_factory=utcnow)
+    recipients: str = Field(default="", max_length=2000)
+
+
+class CalendarFeed(SQLModel, table=True):
+    """A user's private iCalendar feed; only the hash of the URL's token is kept."""
+
+    __tablename__ = "calendar_feeds"
+
+    id: int | None = Field(default=None, primary_key=True)
+    user_id: int = Field(
+        sa_column=Column(
+            Integer, ForeignKey("users.id", ondelete="CASCADE"), unique=True, nullable=False
+        )
+    )
+    token_hash: str = Field(max_length=64, unique=True)
+    created_at: datetime = Field(default_factory=utcnow)
+
+
+__all__ = [
+    "OPEN_STATUSES",
+    "ActionStatus",
+    "CalendarFeed",
+    "CorrectiveAction",
+    "Inspection",
+    "InspectionFinding",
+    "InspectionMethod",
+    "InspectionReminder",
+    "InspectionStatus",
+    "PerformedBy",
+    "Severity",
+]

@@ -1,0 +1,96 @@
+"""Reading inspections within the user's scope (every read goes through the chain's scope)."""
+
+from __future__ import annotations
+
+from datetime import date, timedelta
+
+from sqlmodel import Session, select
+
+from portal.inspections.models import (
+    OPEN_STATUSES,
+    ActionStatus,
+    CorrectiveAction,
+    Inspection,
+    InspectionFinding,
+)
+from portal.models import Outsourcing, User, Vendor
+from portal.outsourcings.scope import visibility_clause
+from portal.timeutil import to_local, utcnow
+
+
+def local_today() -> date:
+    """Today in Japan (due dates are Japanese calendar days)."""
+    return to_local(utcnow()).date()  # type: ignore[union-attr]
+
+
+def visible_inspections(user: User):
+    """``select(Inspection, Outsourcing, Vendor)`` limited to what ``user`` may see."""
+    return (
+        select(Inspection, Outsourcing, Vendor)
+        .join(Outsourcing, Outsourcing.id == Inspection.outsourcing_id)
+        .join(Vendor, Vendor.id == Outsourcing.vendor_id)
+        .where(visibility_clause(user))
+    )
+
+
+def get_visible_inspection(
+    *, session: Session, user: User, inspection_id: int
+) -> tuple[Inspection, Outsourcing, Vendor] | None:
+    """The inspection with its outsourcing and vendor if ``user`` may see it, else None."""
+    row = session.exec(visible_inspections(user).where(Inspection.id == inspection_id)).first()
+    return tuple(row) if row else None  # type: ignore[return-value]
+
+
+def open_inspections(
+    *,
+    session: Session,
+    user: User,
+    department_id: int | None = None,
+    until: date | None = None,
+) -> list[tuple[Inspection, Outsourcing, Vendor]]:
+    """Open inspections in scope, soonest due first (optionally of one department)."""
+    statement = visible_inspections(user).where(Inspection.status.in_(OPEN_STATUSES))
+    if department_id:
+        statement = statement.where(Outsourcing.department_id == department_id)
+    if until is not None:
+        statement = statement.where(Inspection.due_date <= until)
+    rows = session.exec(statement.order_by(Inspection.due_date, Inspection.id)).all()
+    return [tuple(row) for row in rows]  # type: ignore[misc]
+
+
+def due_lists(
+    rows: list[tuple[Inspection, Outsourcing, Vendor]], today: date, days: int = 30
+) -> tuple[list, list]:
+    """Split open inspections into overdue and due within ``days``."""
+    soon = today + timedelta(days=days)
+    overdue = [r for r in rows if r[0].due_date < today]
+    due = [r for r in rows if today <= r[0].due_date <= soon]
+    return overdue, due
+
+
+def findings_of(
+    *, session: Session, inspection_id: int
+) -> list[tuple[InspectionFinding, CorrectiveAction | None]]:
+    """The findings of an inspection, each with its corrective action (if any)."""
+    rows = session.exec(
+        select(InspectionFinding, CorrectiveAction)
+        .join(
+            CorrectiveAction,
+            CorrectiveAction.finding_id == InspectionFinding.id,
+            isouter=True,
+        )
+        .where(InspectionFinding.inspection_id == inspection_id)
+        .order_by(InspectionFinding.id)
+    ).all()
+    return [tuple(row) for row in rows]  # type: ignore[misc]
+
+
+def open_actions(*, session: Session, user: User) -> list[tuple[CorrectiveAction, Outsourcing]]:
+    """Corrective actions in scope that still wait for the vendor's answer."""
+    rows = session.exec(
+        select(CorrectiveAction, Outsourcing)
+        .join(Outsourcing, Outsourcing.id == CorrectiveAction.outsourcing_id)
+        .where(visibility_clause(user), CorrectiveAction.status == ActionStatus.OPEN)
+        .order_by(CorrectiveAction.due_date)
+    ).all()
+    return [tuple(row) for row in rows]  # type: ignore[misc]

@@ -1,0 +1,345 @@
+"""Inspections: due and overdue lists, one inspection, scheduling, recording, actions."""
+
+from __future__ import annotations
+
+from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_login import current_user
+from sqlmodel import select
+from werkzeug.wrappers import Response
+
+from portal.db import db
+from portal.inspections import operations as ops
+from portal.inspections import queries
+from portal.inspections.forms import (
+    AnswerForm,
+    FollowUpForm,
+    ListFilterForm,
+    RecordForm,
+    ScheduleForm,
+    checklist_labels,
+)
+from portal.inspections.models import OPEN_STATUSES, CorrectiveAction, InspectionFinding
+from portal.inspections.rules import CHECKLIST_ITEMS
+from portal.models import Department, Outsourcing, User
+from portal.outsourcings.scope import get_visible, holds, owns_department
+from portal.permissions import Permission, Role, requires
+
+bp = Blueprint("inspections", __name__, url_prefix="/inspections")
+
+
+def _me() -> User:
+    return current_user._get_current_object()
+
+
+def _visible_or_404(inspection_id: int):
+    row = queries.get_visible_inspection(
+        session=db.session, user=_me(), inspection_id=inspection_id
+    )
+    return row or abort(404)
+
+
+def _department_choices() -> list[tuple[int, str]]:
+    from portal.admin.operations import departments_by_division
+
+    return [
+        (d.id, f"{division.name} {d.name}")
+        for division, departments in departments_by_division(session=db.session)
+        for d in departments
+    ]
+
+
+def _officers(department_id: int) -> list[User]:
+    return list(
+        db.session.exec(
+            select(User)
+            .where(
+                User.department_id == department_id,
+                User.role.in_([Role.MANAGER, Role.STAFF]),
+                User.active,
+            )
+            .order_by(User.name)
+        ).all()
+    )
+
+
+def labels() -> dict[str, dict[str, str]]:
+    """Display names of statuses, methods, performers and severities."""
+    return {
+        "status": {
+            "due": _("未予定"),
+            "planned": _("予定済"),
+            "completed": _("実施済"),
+            "cancelled": _("中止"),
+        },
+        "method": {"on_site": _("実地検査"), "remote": _("映像・写真等による確認")},
+        "performed_by": {"municipality": _("市が直接実施"), "contractor": _("委託先を通じて実施")},
+        "severity": {"minor": _("軽微"), "major": _("重大"), "critical": _("緊急")},
+        "action": {"open": _("未回答"), "answered": _("回答済・確認待ち"), "closed": _("完了")},
+        "result": {"ok": _("適合"), "ng": _("不適合"), "na": _("該当なし")},
+    }
+
+
+@bp.route("/")
+@requires(Permission.VIEW_INSPECTIONS)
+def index() -> str:
+    """Overdue and due inspections (per department), and actions waiting for an answer."""
+    me = _me()
+    form = ListFilterForm(request.args)
+    form.department.choices = [(None, _("すべての課室")), *_department_choices()]
+    department_id = form.department.data if form.validate() else None
+    if department_id is None and me.department_id and me.role in {Role.MANAGER, Role.STAFF}:
+        department_id = me.department_id
+    today = queries.local_today()
+    if me.can(Permission.MANAGE_INSPECTIONS) and me.department_id:
+        # Contracts change between the daily runs; the officer's own list is always current.
+        ops.sync_inspections(session=db.session, today=today, department_id=me.department_id)
+    rows = queries.open_inspections(session=db.session, user=me, department_id=department_id)
+    overdue, due = queries.due_lists(rows, today)
+    later = [r for r in rows if r not in overdue and r not in due]
+    departments = {d.id: d.name for d in db.session.exec(select(Department)).all()}
+    return render_template(
+        "inspections/index.html",
+        form=form,
+        overdue=overdue,
+        due=due,
+        later=later,
+        today=today,
+        departments=departments,
+        actions=queries.open_actions(session=db.session, user=me),
+        labels=labels(),
+    )
+
+
+@bp.route("/<int:inspection_id>")
+@requires(Permission.VIEW_INSPECTIONS)
+def detail(inspection_id: int) -> str:
+    """One inspection: schedule, result, findings and corrective actions."""
+    inspection, node, vendor = _visible_or_404(inspection_id)
+    me = _me()
+    can_manage = me.can(Permission.MANAGE_INSPECTIONS) and owns_department(me, node)
+    schedule_form = ScheduleForm(obj=inspection)
+    officers = _officers(node.department_id)
+    schedule_form.inspector_id.choices = [(None, _("未定")), *((u.id, u.name) for u in officers)]
+    people = {
+        u.id: u
+        for u in db.session.exec(
+            select(User).where(
+                User.id.in_({i for i in (inspection.inspector_id, inspection.recorded_by_id) if i})
+            )
+        ).all()
+    }
+    return render_template(
+        "inspections/detail.html",
+        inspection=inspection,
+        node=node,
+        vendor=vendor,
+        people=people,
+        findings=queries.findings_of(session=db.session, inspection_id=inspection.id),
+        checklist=checklist_labels(),
+        labels=labels(),
+        is_open=inspection.status in OPEN_STATUSES,
+        can_manage=can_manage,
+        can_answer=me.can(Permission.ANSWER_CORRECTIVE_ACTIONS) and holds(me, node),
+        schedule_form=schedule_form,
+        answer_form=AnswerForm(),
+        follow_up_form=FollowUpForm(),
+        today=queries.local_today(),
+    )
+
+
+def _managed_or_403(inspection_id: int):
+    inspection, node, vendor = _visible_or_404(inspection_id)
+    if not owns_department(_me(), node):
+        abort(403)
+    return inspection, node, vendor
+
+
+@bp.route("/<int:inspection_id>/schedule", methods=["POST"])
+@requires(Permission.MANAGE_INSPECTIONS)
+def schedule(inspection_id: int) -> Response:
+    """Move the date, assign the inspector, or set how and by whom it is performed."""
+    inspection, node, _vendor = _managed_or_403(inspection_id)
+    form = ScheduleForm()
+    form.inspector_id.choices = [
+        (None, ""),
+        *((u.id, u.name) for u in _officers(node.department_id)),
+    ]
+    if not form.validate_on_submit():
+        for errors in form.errors.values():
+            for error in errors:
+                flash(str(error), "error")
+    else:
+        try:
+            ops.schedule_inspection(
+                session=db.session,
+                inspection=inspection,
+                outsourcing=node,
+                planned_date=form.planned_date.data,
+                inspector_id=form.inspector_id.data,
+                method=form.method.data,
+                remote_reason=form.remote_reason.data or "",
+                performed_by=form.performed_by.data,
+            )
+        except ops.InspectionError as error:
+            flash(error.message, "error")
+        else:
+            flash(_("検査の予定を更新しました。"), "success")
+    return redirect(url_for("inspections.detail", inspection_id=inspection_id))
+
+
+def _record_from(form: RecordForm) -> ops.InspectionRecord:
+    checks = {
+        key: {"result": entry.form.result.data, "note": entry.form.note.data or ""}
+        for key, entry in zip(CHECKLIST_ITEMS, form.checks.entries, strict=True)
+    }
+    findings = tuple(
+        ops.FindingInput(
+            description=entry.form.description.data or "",
+            severity=entry.form.severity.data,
+            action=entry.form.action.data or "",
+            action_due=entry.form.action_due.data,
+        )
+        for entry in form.findings.entries
+        if (entry.form.description.data or "").strip() or (entry.form.action.data or "").strip()
+    )
+    return ops.InspectionRecord(
+        completed_on=form.completed_on.data,
+        method=form.method.data,
+        performed_by=form.performed_by.data,
+        remote_reason=form.remote_reason.data or "",
+        summary=form.summary.data or "",
+        checklist=checks,
+        findings=findings,
+    )
+
+
+@bp.route("/<int:inspection_id>/record", methods=["GET", "POST"])
+@requires(Permission.MANAGE_INSPECTIONS)
+def record(inspection_id: int) -> Response | str:
+    """Record the result: checklist, findings with severity, corrective actions."""
+    inspection, node, vendor = _managed_or_403(inspection_id)
+    if inspection.status not in OPEN_STATUSES:
+        flash(_("この検査は既に記録されているか、中止されています。"), "warning")
+        return redirect(url_for("inspections.detail", inspection_id=inspection_id))
+    form = RecordForm()
+    if request.method == "GET":
+        form.method.data = inspection.method
+        form.performed_by.data = inspection.performed_by
+        form.remote_reason.data = inspection.remote_reason
+        form.completed_on.data = min(
+            inspection.planned_date or queries.local_today(), queries.local_today()
+        )
+    if form.validate_on_submit():
+        try:
+            ops.record_inspection(
+                session=db.session,
+                actor=_me(),
+                inspection=inspection,
+                outsourcing=node,
+                record=_record_from(form),
+                today=queries.local_today(),
+            )
+        except ops.InspectionError as error:
+            form.form_errors.append(error.message)
+        else:
+            flash(_("検査結果を記録しました。"), "success")
+            return redirect(url_for("inspections.detail", inspection_id=inspection_id))
+    return render_template(
+        "inspections/record.html",
+        form=form,
+        inspection=inspection,
+        node=node,
+        vendor=vendor,
+        checklist=list(zip(CHECKLIST_ITEMS, form.checks.entries, strict=True)),
+        checklist_labels=checklist_labels(),
+    )
+
+
+def _action_or_404(action_id: int) -> tuple[CorrectiveAction, Outsourcing, int]:
+    action = db.session.get(CorrectiveAction, action_id)
+    if action is None:
+        abort(404)
+    node = get_visible(session=db.session, user=_me(), outsourcing_id=action.outsourcing_id)
+    if node is None:
+        abort(404)
+    finding = db.session.get(InspectionFinding, action.finding_id)
+    return action, node, finding.inspection_id  # type: ignore[union-attr]
+
+
+@bp.route("/actions/<int:action_id>/answer", methods=["POST"])
+@requires(Permission.ANSWER_CORRECTIVE_ACTIONS)
+def answer(action_id: int) -> Response:
+    """The inspected vendor answers a corrective action."""
+    action, node, inspection_id = _action_or_404(action_id)
+    me = _me()
+    if not holds(me, node):
+        abort(403)
+    form = AnswerForm()
+    if not form.validate_on_submit():
+        flash(_("回答を入力してください。"), "error")
+    else:
+        try:
+            ops.answer_action(session=db.session, actor=me, action=action, answer=form.answer.data)
+        except ops.InspectionError as error:
+            flash(error.message, "error")
+        else:
+            flash(_("是正措置に回答しました。"), "success")
+    return redirect(url_for("inspections.detail", inspection_id=inspection_id))
+
+
+@bp.route("/actions/<int:action_id>/follow-up", methods=["POST"])
+@requires(Permission.MANAGE_INSPECTIONS)
+def follow_up(action_id: int) -> Response:
+    """The officer confirms the vendor's answer or sends it back."""
+    action, node, inspection_id = _action_or_404(action_id)
+    me = _me()
+    if not owns_department(me, node):
+        abort(403)
+    form = FollowUpForm()
+    if not form.validate_on_submit():
+        flash(_("確認結果を選んでください。"), "error")
+    else:
+        try:
+            ops.follow_up_action(
+                session=db.session,
+                actor=me,
+                action=action,
+                accept=form.decision.data == "accept",
+                comment=form.comment.data or "",
+            )
+        except ops.InspectionError as error:
+            flash(error.message, "error")
+        else:
+            flash(_("是正措置の確認結果を記録しました。"), "success")
+    return redirect(url_for("inspections.detail", inspection_id=inspection_id))
+
+
+@bp.route("/<int:inspection_id>/sheet")
+@requires(Permission.VIEW_INSPECTIONS)
+def sheet(inspection_id: int) -> str:
+    """The inspection sheet in Japanese, laid out for printing."""
+    inspection, node, vendor = _visible_or_404(inspection_id)
+    from flask_babel import force_locale
+
+    people = {
+        u.id: u
+        for u in db.session.exec(
+            select(User).where(
+                User.id.in_({i for i in (inspection.inspector_id, inspection.recorded_by_id) if i})
+            )
+        ).all()
+    }
+    # The sheet is an official record: always Japanese, whatever the UI language.
+    with force_locale("ja"):
+        return render_template(
+            "inspections/sheet.html",
+            inspection=inspection,
+            node=node,
+            vendor=vendor,
+            people=people,
+            department=db.session.get(Department, node.department_id),
+            findings=queries.findings_of(session=db.session, inspection_id=inspection.id),
+            checklist={k: str(v) for k, v in checklist_labels().items()},
+            labels=labels(),
+        )
