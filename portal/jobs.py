@@ -80,7 +80,8 @@ def init_app(app: Flask) -> None:
 
 def _import_job_modules() -> None:
     # Modules whose jobs the worker runs; importing registers them.
-    import portal.auth.jobs  # noqa: F401
+    import portal.auth.jobs
+    import portal.inspections.jobs  # noqa: F401
 
 
 def enqueue_after_commit(session: Session, name: str, *args: Any) -> None:

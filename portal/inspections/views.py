@@ -8,6 +8,7 @@ from flask_login import current_user
 from sqlmodel import select
 from werkzeug.wrappers import Response
 
+import portal.inspections.badges  # noqa: F401 - registers the tree badges
 from portal.db import db
 from portal.inspections import operations as ops
 from portal.inspections import queries

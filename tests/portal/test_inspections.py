@@ -258,3 +258,85 @@ def test_other_department_cannot_see_or_manage(app, client, chain, db_session, f
         == 404
     )
     assert "権限確認" not in client.get("/inspections/").get_data(as_text=True)
+
+
+# --- chasing ---------------------------------------------------------------------------
+
+
+def test_tree_badges_overdue_filter_and_green(app, client, factory, db_session):
+    officer = factory.user(Role.STAFF)
+    vendor = factory.vendor("株式会社期限切れ")
+    today = local_today()
+    late = make_node(
+        factory,
+        department_id=officer.department_id,
+        vendor=vendor,
+        task_name="期限切れの委託",
+        start_date=today - timedelta(days=400),
+        end_date=today + timedelta(days=400),
+    )
+    fresh = make_node(
+        factory,
+        department_id=officer.department_id,
+        vendor=factory.vendor("株式会社検査済"),
+        task_name="検査済の委託",
+        start_date=today - timedelta(days=100),
+        end_date=today + timedelta(days=200),
+    )
+    with app.app_context():
+        ops.sync_inspections(session=db_session, today=today)
+        ops.record_inspection(
+            session=db_session,
+            actor=officer,
+            inspection=_open(db_session, fresh),
+            outsourcing=fresh,
+            record=ops.InspectionRecord(
+                completed_on=today, method="on_site", performed_by="municipality", checklist=ALL_OK
+            ),
+            today=today,
+        )
+        db_session.commit()
+    assert _open(db_session, late).due_date < today
+    sign_in(client, officer.email)
+    html = client.get("/outsourcings/tree").get_data(as_text=True)
+    assert "検査期限超過" in html and "検査済" in html
+    html = client.get("/outsourcings/tree?overdue=y").get_data(as_text=True)
+    assert "期限切れの委託" in html and "検査済の委託" not in html
+    html = client.get("/inspections/").get_data(as_text=True)
+    assert "期限超過（1件）" in html and "期限切れの委託" in html
+
+
+def test_due_list_is_per_department(app, client, factory, db_session):
+    officer, other = factory.user(Role.STAFF), factory.user(Role.STAFF)
+    today = local_today()
+    for user, name in [(officer, "自課の委託"), (other, "他課の委託")]:
+        make_node(
+            factory,
+            department_id=user.department_id,
+            vendor=factory.vendor(),
+            task_name=name,
+            start_date=today - timedelta(days=360),
+            end_date=today + timedelta(days=300),
+        )
+    with app.app_context():
+        ops.sync_inspections(session=db_session, today=today)
+        db_session.commit()
+    sign_in(client, officer.email)
+    html = client.get("/inspections/").get_data(as_text=True)
+    assert "自課の委託" in html and "他課の委託" not in html
+
+
+def test_daily_job_is_scheduled_and_recomputes(app, factory, db_session):
+    from datetime import UTC, datetime
+
+    from portal.inspections.jobs import inspections_daily
+
+    huey = app.extensions["portal.huey"]
+    names = {t.name for t in huey.read_periodic(datetime(2026, 1, 1, 5, 30, tzinfo=UTC))}
+    assert "inspections_daily" in names
+    officer = factory.user(Role.STAFF)
+    node = make_node(factory, department_id=officer.department_id, vendor=factory.vendor())
+    with app.app_context():
+        assert inspections_daily(session=db_session)["created"] >= 1
+        assert inspections_daily(session=db_session)["created"] == 0
+    assert _open(db_session, node).due_date == date(2027, 3, 31)

@@ -1,0 +1,17 @@
+"""The daily inspection run: recompute what is due (and send the reminders that are due)."""
+
+from __future__ import annotations
+
+from huey import crontab
+from sqlmodel import Session
+
+from portal.inspections.operations import sync_inspections
+from portal.inspections.queries import local_today
+from portal.jobs import periodic
+
+
+@periodic("inspections_daily", crontab(minute="30", hour="5"))
+def inspections_daily(*, session: Session) -> dict[str, int]:
+    """Recompute due inspections for every outsourcing (daily at 05:30); idempotent."""
+    result = sync_inspections(session=session, today=local_today())
+    return {"created": result.created, "updated": result.updated, "cancelled": result.cancelled}
