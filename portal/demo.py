@@ -15,6 +15,7 @@ from sqlmodel import Session, SQLModel, select
 from portal.admin.operations import create_department, create_division, create_user
 from portal.corporate_number import check_digit
 from portal.models import Department, Outsourcing, OutsourcingStatus, User, Vendor
+from portal.outsourcings.operations import place_in_chain
 from portal.permissions import Role
 from portal.timeutil import utcnow
 
@@ -272,10 +273,7 @@ SUBTASKS = ["データ入力", "印刷・封入", "システム保守", "コー�
 
 def _node(session: Session, parent: Outsourcing | None, **fields: object) -> Outsourcing:
     node = Outsourcing(**fields)  # type: ignore[arg-type]
-    session.add(node)
-    session.flush()
-    node.root_id = parent.root_id if parent else node.id
-    node.path = f"{parent.path}{node.id}/" if parent else f"/{node.id}/"
+    place_in_chain(session=session, node=node, parent=parent)
     return node
 
 

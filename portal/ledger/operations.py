@@ -29,6 +29,7 @@ from portal.outsourcings.operations import (
     create_root,
     create_vendor,
     is_violation,
+    place_in_chain,
     validate_corporate_number,
 )
 from portal.outsourcings.scope import get_visible, visibility_clause
@@ -999,13 +1000,7 @@ def apply_import(*, session: Session, actor: User, plan: ImportPlan) -> ImportRe
                 node.decided_by_id = actor.id
                 node.decided_at = now
                 node.decision_comment = row.comment or _("台帳の取込みにより承認済みとして登録")
-            session.add(node)
-            session.flush()
-            # The materialised path, as the chain's own operations build it.
-            node.root_id = parent.root_id
-            node.path = f"{parent.path}{node.id}/"
-            session.add(node)
-            session.flush()
+            place_in_chain(session=session, node=node, parent=parent)
         created[row.number] = node
     return ImportResult(vendors_created=vendors_created, outsourcings_created=len(created))
 

@@ -115,8 +115,11 @@ def _check_period(start: date, end: date) -> None:
         raise ChainError(_("日付が範囲外です（2000年から2100年まで）。"))
 
 
-def _place(session: Session, node: Outsourcing, parent: Outsourcing | None) -> None:
-    """Give a flushed node its root and materialised path."""
+def place_in_chain(*, session: Session, node: Outsourcing, parent: Outsourcing | None) -> None:
+    """Give a newly added node its id, root and materialised path (under ``parent``)."""
+    if node.id is None:
+        session.add(node)
+        session.flush()
     if parent is None:
         node.root_id = node.id
         node.path = f"/{node.id}/"
@@ -161,7 +164,7 @@ def create_root(
     )
     session.add(node)
     session.flush()
-    _place(session, node, None)
+    place_in_chain(session=session, node=node, parent=None)
     return node
 
 
@@ -221,7 +224,7 @@ def _new_child(
     )
     session.add(node)
     session.flush()
-    _place(session, node, parent)
+    place_in_chain(session=session, node=node, parent=parent)
     return node
 
 
