@@ -78,6 +78,8 @@ def _register_blueprints(app: Flask) -> None:
     app.register_blueprint(auth_bp)
     app.register_blueprint(admin_bp)
     app.register_blueprint(ledger_bp)
+    import portal.inspections.api  # noqa: F401 - adds /api/v1/inspections to the API blueprint
+
     app.register_blueprint(api_bp)
     # Bearer tokens, not cookies, authenticate the API: there is no session to forge.
     csrf.exempt(api_bp)

@@ -94,6 +94,7 @@ MATRIX: dict[str, tuple[str, str, dict[str, int]]] = {
     # API endpoints are called with a bearer token of the role (see ``test_matrix``).
     "api.me": ("GET", "/api/v1/me", only(SIGNED_IN, anon=401)),
     "api.outsourcings": ("GET", "/api/v1/outsourcings", only(SIGNED_IN, anon=401)),
+    "api.inspections": ("GET", "/api/v1/inspections", only(SIGNED_IN, anon=401)),
     "api.outsourcing": ("GET", "/api/v1/outsourcings/{outsourcing_id}", only(SIGNED_IN, anon=401)),
     "api.outsourcing_tree": (
         "GET",

@@ -340,3 +340,42 @@ def test_daily_job_is_scheduled_and_recomputes(app, factory, db_session):
         assert inspections_daily(session=db_session)["created"] >= 1
         assert inspections_daily(session=db_session)["created"] == 0
     assert _open(db_session, node).due_date == date(2027, 3, 31)
+
+
+# --- API -------------------------------------------------------------------------------
+
+
+def test_api_lists_inspections_in_scope_with_exact_fields(app, client, chain, db_session, factory):
+    from portal.api.operations import create_token
+
+    officer, root, child, _a_user, b_user = chain
+    stranger = factory.user(Role.STAFF)
+    with app.app_context():
+        ops.sync_inspections(session=db_session, today=TODAY)
+        secrets = {
+            user.email: create_token(session=db_session, user=user).secret
+            for user in (officer, b_user, stranger)
+        }
+        db_session.commit()
+
+    def get(user, **params):
+        headers = {"Authorization": f"Bearer {secrets[user.email]}"}
+        return client.get("/api/v1/inspections", headers=headers, query_string=params).get_json()
+
+    body = get(officer)
+    mine = {item["outsourcing_id"]: item for item in body["items"]}
+    assert set(mine) == {root.id, child.id} and body["next"] is None
+    assert mine[root.id] == {
+        "id": mine[root.id]["id"],
+        "outsourcing_id": root.id,
+        "due_date": "2027-03-31",
+        "planned_date": None,
+        "method": "on_site",
+        "performed_by": "municipality",
+        "status": "due",
+        "completed_on": None,
+    }
+    assert {i["outsourcing_id"] for i in get(b_user)["items"]} == {child.id}
+    assert get(stranger)["items"] == []
+    first = get(officer, limit=1)
+    assert len(first["items"]) == 1 and "after=" in first["next"]
