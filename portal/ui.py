@@ -20,6 +20,7 @@ NAVIGATION: list[tuple[str, Any, Permission]] = [
     ("main.dashboard", _l("トップ"), Permission.VIEW_DASHBOARD),
     ("outsourcings.tree", _l("委託の系列"), Permission.VIEW_OUTSOURCINGS),
     ("outsourcings.requests", _l("承認待ち"), Permission.DECIDE_SUBCONTRACTS),
+    ("outsourcings.vendors", _l("委託先"), Permission.MANAGE_VENDORS),
     ("inspections.index", _l("実地検査"), Permission.VIEW_INSPECTIONS),
     ("ledger.index", _l("台帳"), Permission.EXPORT_LEDGER),
     ("admin.users", _l("利用者管理"), Permission.MANAGE_USERS),

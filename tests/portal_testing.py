@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import itertools
 import os
 import re
 import socket
@@ -14,6 +15,9 @@ from flask.testing import FlaskClient
 
 from portal.models import Department, Division, User, Vendor
 from portal.permissions import Role
+
+# Unique 法人番号 bases for test vendors within one test process.
+_VENDOR_SEQUENCE = itertools.count(1)
 
 IN_CI = os.environ.get("CI", "").lower() == "true"
 TEST_PASSWORD = "正しい馬の電池のホッチキス"  # a Japanese passphrase is a good password
@@ -86,9 +90,7 @@ class Factory:
         n = self._next()
         vendor = Vendor(
             name=name or f"株式会社テスト{n}",
-            corporate_number=corporate_number(
-                f"{700000000000 + n * 7919 + uuid.uuid4().int % 10_000:012d}"
-            ),
+            corporate_number=corporate_number(f"{800000000000 + next(_VENDOR_SEQUENCE):012d}"),
             parent_vendor_id=parent.id if parent else None,
         )
         self.session.add(vendor)

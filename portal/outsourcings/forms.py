@@ -100,3 +100,17 @@ class TreeFilterForm(FlaskForm):
     overdue = BooleanField(_l("期限超過"))
     min_tier = IntegerField(_l("階層（以上）"), validators=[Optional(), NumberRange(min=1, max=50)])
     q = StringField(_l("委託先名・法人番号"), validators=[Optional(), Length(max=100)])
+
+
+class VendorForm(FlaskForm):
+    name = StringField(_l("名称"), validators=[DataRequired(), Length(max=200)])
+    address = StringField(_l("所在地"), validators=[Optional(), Length(max=300)])
+    contact = StringField(_l("連絡先"), validators=[Optional(), Length(max=300)])
+    parent_vendor_id = SelectField(
+        _l("親会社（子会社の場合）"),
+        coerce=lambda v: int(v) if v not in (None, "", "None") else None,
+        validators=[Optional()],
+        description=_l(
+            "親会社を登録すると、その会社からの再委託が子会社への再委託として表示されます。"
+        ),
+    )

@@ -218,7 +218,11 @@ def _new_child(
         responsible_persons=request.responsible_persons.strip(),
         protection_measures=request.protection_measures.strip(),
         oversight_method=request.oversight_method.strip(),
-        declared_subsidiary=request.declared_subsidiary,
+        # Declared by the vendor, or known from the registered parent company.
+        declared_subsidiary=request.declared_subsidiary
+        or is_subsidiary(
+            session=session, child_vendor_id=request.vendor_id, parent_vendor_id=parent.vendor_id
+        ),
         requested_by_id=actor.id,
         requested_at=utcnow(),
     )
@@ -344,3 +348,29 @@ def move_outsourcing(
 def is_violation(node: Outsourcing) -> bool:
     """A subcontract in use without prior approval."""
     return node.parent_id is not None and node.entered_without_approval
+
+
+def update_vendor(
+    *,
+    session: Session,
+    vendor: Vendor,
+    name: str,
+    address: str,
+    contact: str,
+    parent_vendor_id: int | None,
+) -> Vendor:
+    """Change a vendor's details or parent company (never itself or one of its subsidiaries)."""
+    if not name.strip():
+        raise ChainError(_("委託先の名称を入力してください。"))
+    if parent_vendor_id is not None:
+        if parent_vendor_id == vendor.id or is_subsidiary(
+            session=session, child_vendor_id=parent_vendor_id, parent_vendor_id=vendor.id
+        ):
+            raise ChainError(_("自社や自社の子会社を親会社にすることはできません。"))
+        if session.get(Vendor, parent_vendor_id) is None:
+            raise ChainError(_("指定された親会社がありません。"))
+    vendor.name, vendor.address, vendor.contact = name.strip(), address.strip(), contact.strip()
+    vendor.parent_vendor_id = parent_vendor_id
+    session.add(vendor)
+    session.flush()
+    return vendor

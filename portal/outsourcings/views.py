@@ -18,6 +18,7 @@ from portal.outsourcings.forms import (
     OutsourcingForm,
     SubcontractRequestForm,
     TreeFilterForm,
+    VendorForm,
 )
 from portal.outsourcings.scope import get_visible, holds, owns_department, visible_outsourcings
 from portal.outsourcings.tree import TreeFilter, build_tree
@@ -304,3 +305,39 @@ def requests() -> str:
         .order_by(Outsourcing.requested_at)
     ).all()
     return render_template("outsourcings/requests.html", rows=rows)
+
+
+@bp.route("/vendors")
+@requires(Permission.MANAGE_VENDORS)
+def vendors() -> str:
+    """Every registered vendor with its 法人番号 and parent company."""
+    rows = db.session.exec(select(Vendor).order_by(Vendor.name)).all()
+    return render_template("outsourcings/vendors.html", vendors=rows, by_id={v.id: v for v in rows})
+
+
+@bp.route("/vendors/<int:vendor_id>", methods=["GET", "POST"])
+@requires(Permission.MANAGE_VENDORS)
+def vendor_edit(vendor_id: int) -> Response | str:
+    """Change a vendor's details and its parent company (so a 子会社 is recognised)."""
+    vendor = db.session.get(Vendor, vendor_id) or abort(404)
+    form = VendorForm(obj=vendor)
+    others = db.session.exec(
+        select(Vendor).where(Vendor.id != vendor.id).order_by(Vendor.name)
+    ).all()
+    form.parent_vendor_id.choices = [(None, _("（なし）"))] + [(v.id, v.name) for v in others]
+    if form.validate_on_submit():
+        try:
+            ops.update_vendor(
+                session=db.session,
+                vendor=vendor,
+                name=form.name.data,
+                address=form.address.data or "",
+                contact=form.contact.data or "",
+                parent_vendor_id=form.parent_vendor_id.data,
+            )
+        except ops.ChainError as error:
+            form.parent_vendor_id.errors.append(error.message)
+        else:
+            flash(_("委託先「%(name)s」を更新しました。", name=vendor.name), "success")
+            return redirect(url_for("outsourcings.vendors"))
+    return render_template("outsourcings/vendor_form.html", form=form, vendor=vendor)

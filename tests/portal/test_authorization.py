@@ -67,6 +67,8 @@ MATRIX: dict[str, tuple[str, str, dict[str, int]]] = {
         only(OFFICERS, ok=302),
     ),
     "outsourcings.end": ("POST", "/outsourcings/{outsourcing_id}/end", only(OFFICERS, ok=302)),
+    "outsourcings.vendors": ("GET", "/outsourcings/vendors", only(OFFICERS)),
+    "outsourcings.vendor_edit": ("GET", "/outsourcings/vendors/{vendor_id}", only(OFFICERS)),
     # The inspection and corrective action below belong to that outsourcing.
     "inspections.index": ("GET", "/inspections/", only(SIGNED_IN)),
     "inspections.detail": ("GET", "/inspections/{inspection_id}", only(SIGNED_IN)),
@@ -187,7 +189,11 @@ def test_matrix(client, factory, endpoint, role):
     node = _outsourcing_for(factory, role)
     inspection_id, action_id = _inspection_for(factory, node) if "_id}" in template else (0, 0)
     path = template.format(
-        user_id=target.id, outsourcing_id=node.id, inspection_id=inspection_id, action_id=action_id
+        user_id=target.id,
+        outsourcing_id=node.id,
+        vendor_id=node.vendor_id,
+        inspection_id=inspection_id,
+        action_id=action_id,
     )
     if method == "GET":
         response = client.get(path, headers=headers)

@@ -317,9 +317,9 @@ def test_tree_filters(app, client, factory, db_session):
     assert f'/outsourcings/{other_root.id}"' not in html
     html = client.get("/outsourcings/tree?min_tier=2").get_data(as_text=True)
     assert "無承認の作業" in html and "別の委託" not in html
-    html = client.get(
-        "/outsourcings/tree", query_string={"q": vendor_b.corporate_number[:6]}
-    ).get_data(as_text=True)
+    html = client.get("/outsourcings/tree", query_string={"q": vendor_b.corporate_number}).get_data(
+        as_text=True
+    )
     assert "株式会社ベータ" in html and "別の委託" not in html
 
 
@@ -339,3 +339,46 @@ def test_scope_query_per_role(app_ctx, db_session, factory):
     assert ids(officer) >= {root.id, child.id}
     assert ids(factory.user(Role.STAFF)) & {root.id, child.id} == set()
     assert ids(factory.user(Role.VENDOR, vendor_id=vendor_b.id)) == {child.id}
+
+
+def test_vendor_parent_company_makes_requests_subsidiary(app, client, factory, db_session):
+    officer = factory.user(Role.STAFF)
+    parent_company, child_company = (
+        factory.vendor("親会社株式会社"),
+        factory.vendor("子会社株式会社"),
+    )
+    from portal_testing import sign_in
+
+    sign_in(client, officer.email)
+    page = f"/outsourcings/vendors/{child_company.id}"
+    response = client.post(
+        page,
+        data={
+            "csrf_token": csrf_token(client, page),
+            "name": "子会社株式会社",
+            "address": "三木市",
+            "contact": "",
+            "parent_vendor_id": str(parent_company.id),
+        },
+    )
+    assert response.status_code == 302
+    db_session.refresh(child_company)
+    assert child_company.parent_vendor_id == parent_company.id
+    # A parent cannot become its own subsidiary's child.
+    page = f"/outsourcings/vendors/{parent_company.id}"
+    response = client.post(
+        page,
+        data={
+            "csrf_token": csrf_token(client, page),
+            "name": "親会社株式会社",
+            "parent_vendor_id": str(child_company.id),
+        },
+    )
+    assert "子会社を親会社にすることはできません" in response.get_data(as_text=True)
+    with app.app_context():
+        root = make_root(db_session, officer, parent_company)
+        user = factory.user(Role.VENDOR, vendor_id=parent_company.id)
+        node = ops.request_subcontract(
+            session=db_session, actor=user, parent=root, request=sub_request(child_company.id)
+        )
+        assert node.declared_subsidiary  # recognised without the vendor declaring it
