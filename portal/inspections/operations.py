@@ -23,6 +23,7 @@ from portal.inspections.models import (
     PerformedBy,
     Severity,
 )
+from portal.inspections.planner import Booked, PlanItem, plan
 from portal.inspections.rules import CHECK_RESULTS, CHECKLIST_ITEMS, IntervalRule, due_date_for
 from portal.models import Outsourcing, OutsourcingStatus, User
 from portal.timeutil import utcnow
@@ -355,3 +356,34 @@ def follow_up_action(
     session.add(action)
     session.flush()
     return action
+
+
+def propose_plan(*, session: Session, today: date, department_id: int | None = None) -> int:
+    """Propose dates for the open, not yet planned inspections (of one department, or all)."""
+    o = Outsourcing
+    statement = (
+        select(Inspection, o.start_date, o.end_date, o.department_id)
+        .join(o, o.id == Inspection.outsourcing_id)
+        .where(Inspection.status.in_(OPEN_STATUSES))
+    )
+    if department_id is not None:
+        statement = statement.where(o.department_id == department_id)
+    rows = session.exec(statement).all()
+    items, booked, by_id = [], [], {}
+    for inspection, start, end, department in rows:
+        if inspection.planned_date:
+            booked.append(Booked(inspection.planned_date, department, inspection.inspector_id))
+            continue
+        by_id[inspection.id] = inspection
+        items.append(
+            PlanItem(
+                inspection.id, inspection.due_date, start, end, department, inspection.inspector_id
+            )
+        )
+    proposals = plan(items, today=today, booked=booked)
+    for inspection_id, day in proposals.items():
+        inspection = by_id[inspection_id]
+        inspection.proposed_date = day
+        session.add(inspection)
+    session.flush()
+    return len(proposals)

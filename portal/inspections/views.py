@@ -20,7 +20,7 @@ from portal.inspections.forms import (
     ScheduleForm,
     checklist_labels,
 )
-from portal.inspections.models import OPEN_STATUSES, CorrectiveAction, InspectionFinding
+from portal.inspections.models import OPEN_STATUSES, CorrectiveAction, Inspection, InspectionFinding
 from portal.inspections.rules import CHECKLIST_ITEMS
 from portal.models import Department, Outsourcing, User
 from portal.outsourcings.scope import get_visible, holds, owns_department
@@ -110,6 +110,40 @@ def index() -> str:
         actions=queries.open_actions(session=db.session, user=me),
         labels=labels(),
     )
+
+
+@bp.route("/plan", methods=["POST"])
+@requires(Permission.MANAGE_INSPECTIONS)
+def plan() -> Response:
+    """Propose dates for the department's open inspections over the next year."""
+    me = _me()
+    if not me.department_id:
+        abort(403)
+    today = queries.local_today()
+    ops.sync_inspections(session=db.session, today=today, department_id=me.department_id)
+    count = ops.propose_plan(session=db.session, today=today, department_id=me.department_id)
+    flash(
+        _("%(n)d件の検査に計画案の日付を入れました。内容を確認して採用してください。", n=count),
+        "success",
+    )
+    return redirect(url_for("inspections.index"))
+
+
+@bp.route("/plan/accept", methods=["POST"])
+@requires(Permission.MANAGE_INSPECTIONS)
+def accept_plan() -> Response:
+    """Accept every proposed date of the department's open inspections."""
+    me = _me()
+    if not me.department_id:
+        abort(403)
+    inspections = db.session.exec(
+        select(Inspection)
+        .join(Outsourcing, Outsourcing.id == Inspection.outsourcing_id)
+        .where(Outsourcing.department_id == me.department_id, Inspection.proposed_date.is_not(None))
+    ).all()
+    count = ops.accept_proposals(session=db.session, inspections=inspections)
+    flash(_("%(n)d件の計画案を採用しました。", n=count), "success")
+    return redirect(url_for("inspections.index"))
 
 
 @bp.route("/<int:inspection_id>")

@@ -71,6 +71,8 @@ MATRIX: dict[str, tuple[str, str, dict[str, int]]] = {
     "outsourcings.vendor_edit": ("GET", "/outsourcings/vendors/{vendor_id}", only(OFFICERS)),
     # The inspection and corrective action below belong to that outsourcing.
     "inspections.index": ("GET", "/inspections/", only(SIGNED_IN)),
+    "inspections.plan": ("POST", "/inspections/plan", only(OFFICERS, ok=302)),
+    "inspections.accept_plan": ("POST", "/inspections/plan/accept", only(OFFICERS, ok=302)),
     "inspections.detail": ("GET", "/inspections/{inspection_id}", only(SIGNED_IN)),
     "inspections.sheet": ("GET", "/inspections/{inspection_id}/sheet", only(SIGNED_IN)),
     "inspections.record": ("GET", "/inspections/{inspection_id}/record", only(OFFICERS)),
