@@ -266,6 +266,20 @@ def load(*, session: Session) -> None:
             vendor_id=vendors[vendor_index].id,
         )
     _load_chains(session, departments, vendors)
+    _plan_inspections(session)
+
+
+def _plan_inspections(session: Session) -> None:
+    """Every active node gets its open inspection; the year is proposed and mostly accepted."""
+    from portal.inspections.models import Inspection
+    from portal.inspections.operations import accept_proposals, propose_plan, sync_inspections
+
+    today = date.today()
+    sync_inspections(session=session, today=today)
+    propose_plan(session=session, today=today)
+    proposed = session.exec(select(Inspection).where(Inspection.proposed_date.is_not(None))).all()
+    # Two thirds accepted by the officers; the rest still waits as a proposal.
+    accept_proposals(session=session, inspections=[i for i in proposed if i.id % 3])
 
 
 SUBTASKS = ["データ入力", "印刷・封入", "システム保守", "コールセンター", "保管"]

@@ -59,3 +59,13 @@ def test_demo_is_refused_in_production(app, runner):
     app.config["PRODUCTION"] = True
     result = runner.invoke(args=["demo", "load"])
     assert result.exit_code != 0 and "refused in production" in result.output
+
+
+def test_demo_comes_with_inspections_planned(runner, db_session):
+    from portal.inspections.models import Inspection, InspectionStatus
+
+    runner.invoke(args=["demo", "load"])
+    planned = db_session.exec(
+        select(Inspection).where(Inspection.status == InspectionStatus.PLANNED)
+    ).all()
+    assert planned and all(i.planned_date for i in planned)
