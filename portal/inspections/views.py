@@ -10,8 +10,8 @@ from werkzeug.wrappers import Response
 
 import portal.inspections.badges  # noqa: F401 - registers the tree badges
 from portal.db import db
+from portal.inspections import calendar, queries
 from portal.inspections import operations as ops
-from portal.inspections import queries
 from portal.inspections.forms import (
     AnswerForm,
     FollowUpForm,
@@ -24,7 +24,7 @@ from portal.inspections.models import OPEN_STATUSES, CorrectiveAction, Inspectio
 from portal.inspections.rules import CHECKLIST_ITEMS
 from portal.models import Department, Outsourcing, User
 from portal.outsourcings.scope import get_visible, holds, owns_department
-from portal.permissions import Permission, Role, requires
+from portal.permissions import Permission, Role, public, requires
 
 bp = Blueprint("inspections", __name__, url_prefix="/inspections")
 
@@ -144,6 +144,33 @@ def accept_plan() -> Response:
     count = ops.accept_proposals(session=db.session, inspections=inspections)
     flash(_("%(n)d件の計画案を採用しました。", n=count), "success")
     return redirect(url_for("inspections.index"))
+
+
+@bp.route("/calendar", methods=["GET", "POST"])
+@requires(Permission.VIEW_INSPECTIONS)
+def calendar_feed() -> str:
+    """Create the user's private calendar URL (a new one ends the old one)."""
+    url = None
+    if request.method == "POST":  # CSRFProtect has checked the form's token
+        token = calendar.issue_feed_token(session=db.session, user=_me())
+        url = url_for("inspections.calendar_ics", token=token, _external=True)
+    return render_template("inspections/calendar.html", url=url)
+
+
+@bp.route("/calendar/<token>.ics")
+@public
+def calendar_ics(token: str) -> Response:
+    """The private iCalendar feed of planned inspections (the token is the credential)."""
+    user = calendar.user_for_feed(session=db.session, token=token) or abort(404)
+    text = calendar.feed_ics(
+        calendar.planned_rows(session=db.session, user=user),
+        calendar_name=_("実地検査の予定"),
+        host=request.host.split(":")[0],
+    )
+    response = Response(text, mimetype="text/calendar")
+    response.headers["Content-Disposition"] = "inline; filename=inspections.ics"
+    response.headers["Cache-Control"] = "private, max-age=300"
+    return response
 
 
 @bp.route("/<int:inspection_id>")

@@ -71,6 +71,9 @@ MATRIX: dict[str, tuple[str, str, dict[str, int]]] = {
     "outsourcings.vendor_edit": ("GET", "/outsourcings/vendors/{vendor_id}", only(OFFICERS)),
     # The inspection and corrective action below belong to that outsourcing.
     "inspections.index": ("GET", "/inspections/", only(SIGNED_IN)),
+    "inspections.calendar_feed": ("GET", "/inspections/calendar", only(SIGNED_IN)),
+    # The feed's token is its credential: an unknown token is a 404 for everyone.
+    "inspections.calendar_ics": ("GET", "/inspections/calendar/not-a-token.ics", everyone(404)),
     "inspections.plan": ("POST", "/inspections/plan", only(OFFICERS, ok=302)),
     "inspections.accept_plan": ("POST", "/inspections/plan/accept", only(OFFICERS, ok=302)),
     "inspections.detail": ("GET", "/inspections/{inspection_id}", only(SIGNED_IN)),
