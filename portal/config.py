@@ -63,6 +63,13 @@ def load_config(environ: Mapping[str, str] | None = None) -> dict[str, Any]:
         "DATABASE_URL": env.get("PORTAL_DATABASE_URL") or f"sqlite:///{instance / 'portal.db'}",
         "STORAGE_DIR": env.get("PORTAL_STORAGE_DIR") or str(instance / "storage"),
         "REDIS_URL": env.get("PORTAL_REDIS_URL") or None,
+        # E-mail (reminders); without a host, notices stay in the portal.
+        "SMTP_HOST": env.get("PORTAL_SMTP_HOST") or None,
+        "SMTP_PORT": int(env.get("PORTAL_SMTP_PORT", "25")),
+        "SMTP_FROM": env.get("PORTAL_SMTP_FROM", "itaku-portal@localhost"),
+        "SMTP_USER": env.get("PORTAL_SMTP_USER") or None,
+        "SMTP_PASSWORD": env.get("PORTAL_SMTP_PASSWORD") or None,
+        "SMTP_STARTTLS": _flag(env.get("PORTAL_SMTP_STARTTLS")),
         "PROFILE": env.get("PORTAL_PROFILE", "miki"),
         "PROFILE_PATH": [p for p in env.get("PORTAL_PROFILE_PATH", "").split(os.pathsep) if p],
         "DEMO": _flag(env.get("PORTAL_DEMO")),

@@ -10,7 +10,7 @@ from werkzeug.wrappers import Response
 
 import portal.inspections.badges  # noqa: F401 - registers the tree badges
 from portal.db import db
-from portal.inspections import calendar, queries
+from portal.inspections import calendar, queries, reminders
 from portal.inspections import operations as ops
 from portal.inspections.forms import (
     AnswerForm,
@@ -98,6 +98,9 @@ def index() -> str:
     rows = queries.open_inspections(session=db.session, user=me, department_id=department_id)
     overdue, due = queries.due_lists(rows, today)
     later = [r for r in rows if r not in overdue and r not in due]
+    notices = reminders.recent_reminders(
+        session=db.session, inspection_ids=[r[0].id for r in rows], today=today
+    )
     departments = {d.id: d.name for d in db.session.exec(select(Department)).all()}
     return render_template(
         "inspections/index.html",
@@ -109,6 +112,7 @@ def index() -> str:
         departments=departments,
         actions=queries.open_actions(session=db.session, user=me),
         labels=labels(),
+        notices=notices,
     )
 
 
