@@ -51,7 +51,7 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
 
 
 def _init_extensions(app: Flask) -> None:
-    from portal import i18n, jobs
+    from portal import i18n, jobs, storage
     from portal.auth import sessions
     from portal.db import db
     from portal.extensions import csrf, limiter
@@ -62,6 +62,7 @@ def _init_extensions(app: Flask) -> None:
     i18n.init_app(app)
     sessions.init_app(app)
     jobs.init_app(app)
+    storage.init_app(app)
 
 
 def _register_blueprints(app: Flask) -> None:
@@ -73,18 +74,21 @@ def _register_blueprints(app: Flask) -> None:
     from portal.ledger.views import bp as ledger_bp
     from portal.main.views import bp as main_bp
     from portal.outsourcings.views import bp as outsourcings_bp
+    from portal.reviews.views import bp as reviews_bp
 
     app.register_blueprint(main_bp)
     app.register_blueprint(auth_bp)
     app.register_blueprint(admin_bp)
     app.register_blueprint(ledger_bp)
-    import portal.inspections.api  # noqa: F401 - adds /api/v1/inspections to the API blueprint
+    import portal.inspections.api  # adds /api/v1/inspections to the API blueprint
+    import portal.reviews.api  # noqa: F401 - adds the document endpoints to the API blueprint
 
     app.register_blueprint(api_bp)
     # Bearer tokens, not cookies, authenticate the API: there is no session to forge.
     csrf.exempt(api_bp)
     app.register_blueprint(outsourcings_bp)
     app.register_blueprint(inspections_bp)
+    app.register_blueprint(reviews_bp)
 
 
 def _init_transactions(app: Flask) -> None:

@@ -52,6 +52,12 @@ def load_config(environ: Mapping[str, str] | None = None) -> dict[str, Any]:
     secret_key = env.get("PORTAL_SECRET_KEY", "")
     if not secret_key and not production:
         secret_key = _dev_secret_key(instance)
+    backend = env.get("PORTAL_STORAGE_BACKEND", "local").strip().lower()
+    storage_key = env.get("PORTAL_STORAGE_KEY", "")
+    if not storage_key and not production and backend == "local":
+        from portal.storage import dev_storage_key
+
+        storage_key = dev_storage_key(instance)
 
     return {
         "ENV_MODE": mode,
@@ -62,6 +68,18 @@ def load_config(environ: Mapping[str, str] | None = None) -> dict[str, Any]:
         "INSTANCE_DIR": str(instance),
         "DATABASE_URL": env.get("PORTAL_DATABASE_URL") or f"sqlite:///{instance / 'portal.db'}",
         "STORAGE_DIR": env.get("PORTAL_STORAGE_DIR") or str(instance / "storage"),
+        # Uploaded files: "local" (encrypted at rest) or "s3"; see portal/storage.py.
+        "STORAGE_BACKEND": backend,
+        "STORAGE_KEY": storage_key,
+        "S3_BUCKET": env.get("PORTAL_S3_BUCKET", ""),
+        "S3_ENDPOINT_URL": env.get("PORTAL_S3_ENDPOINT_URL") or None,
+        "S3_REGION": env.get("PORTAL_S3_REGION") or None,
+        "S3_PREFIX": env.get("PORTAL_S3_PREFIX", ""),
+        "S3_ADDRESSING_STYLE": env.get("PORTAL_S3_ADDRESSING_STYLE", "auto"),
+        # Contract analysis in the worker.
+        "ANALYSIS_OCR": _flag(env.get("PORTAL_ANALYSIS_OCR"), default=True),
+        "ANALYSIS_MAX_PAGES": int(env.get("PORTAL_ANALYSIS_MAX_PAGES", "200")),
+        "ANALYSIS_LEASE_SECONDS": int(env.get("PORTAL_ANALYSIS_LEASE_SECONDS", "900")),
         "REDIS_URL": env.get("PORTAL_REDIS_URL") or None,
         # E-mail (reminders); without a host, notices stay in the portal.
         "SMTP_HOST": env.get("PORTAL_SMTP_HOST") or None,
@@ -109,5 +127,7 @@ def check_production_safety(config: Mapping[str, Any]) -> None:
         problems.append("debug mode must be off in production (unset PORTAL_DEBUG)")
     if config.get("DEMO"):
         problems.append("demo mode is refused in production (unset PORTAL_DEMO)")
+    if (config.get("STORAGE_BACKEND") or "local") == "local" and not config.get("STORAGE_KEY"):
+        problems.append("PORTAL_STORAGE_KEY must be set (uploaded files are encrypted with it)")
     if problems:
         raise ConfigError("refusing to start in production: " + "; ".join(problems))

@@ -22,6 +22,7 @@ JobFunction = Callable[..., Any]
 
 _JOBS: dict[str, JobFunction] = {}
 _PERIODIC: dict[str, tuple[JobFunction, crontab]] = {}
+_STARTUP: dict[str, JobFunction] = {}
 _PENDING_KEY = "portal.pending_jobs"
 
 
@@ -40,6 +41,16 @@ def periodic(name: str, schedule: crontab) -> Callable[[JobFunction], JobFunctio
 
     def register(fn: JobFunction) -> JobFunction:
         _PERIODIC[name] = (fn, schedule)
+        return fn
+
+    return register
+
+
+def on_worker_start(name: str) -> Callable[[JobFunction], JobFunction]:
+    """Register ``fn`` to run when each worker starts (it receives ``session=``)."""
+
+    def register(fn: JobFunction) -> JobFunction:
+        _STARTUP[name] = fn
         return fn
 
     return register
@@ -73,6 +84,8 @@ def init_app(app: Flask) -> None:
     tasks = {name: huey.task(name=name)(_in_app(app, fn)) for name, fn in _JOBS.items()}
     for name, (fn, schedule) in _PERIODIC.items():
         huey.periodic_task(schedule, name=name)(_in_app(app, fn))
+    for name, fn in _STARTUP.items():
+        huey.on_startup(name)(_in_app(app, fn))
     app.extensions["portal.huey"] = huey
     app.extensions["portal.tasks"] = tasks
     _listen_for_commits()
@@ -81,7 +94,8 @@ def init_app(app: Flask) -> None:
 def _import_job_modules() -> None:
     # Modules whose jobs the worker runs; importing registers them.
     import portal.auth.jobs
-    import portal.inspections.jobs  # noqa: F401
+    import portal.inspections.jobs
+    import portal.reviews.jobs  # noqa: F401
 
 
 def enqueue_after_commit(session: Session, name: str, *args: Any) -> None:

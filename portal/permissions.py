@@ -47,6 +47,8 @@ class Permission(StrEnum):
     VIEW_INSPECTIONS = "view_inspections"  # within the user's scope (see outsourcings.scope)
     MANAGE_INSPECTIONS = "manage_inspections"  # plan, schedule, record, follow up
     ANSWER_CORRECTIVE_ACTIONS = "answer_corrective_actions"  # the inspected vendor answers
+    UPLOAD_CONTRACTS = "upload_contracts"  # officers; vendors for the subcontracts they signed
+    REVIEW_CONTRACTS = "review_contracts"  # confirm or override a clause check
 
 
 _EVERYONE = {
@@ -63,6 +65,8 @@ _OFFICER = {
     Permission.EXPORT_LEDGER,
     Permission.IMPORT_LEDGER,
     Permission.MANAGE_INSPECTIONS,
+    Permission.UPLOAD_CONTRACTS,
+    Permission.REVIEW_CONTRACTS,
 }
 
 ROLE_PERMISSIONS: dict[Role, frozenset[Permission]] = {
@@ -79,7 +83,12 @@ ROLE_PERMISSIONS: dict[Role, frozenset[Permission]] = {
         _EVERYONE | {Permission.VIEW_PROFILE_SETTINGS, Permission.EXPORT_LEDGER}
     ),
     Role.VENDOR: frozenset(
-        _EVERYONE | {Permission.REQUEST_SUBCONTRACT, Permission.ANSWER_CORRECTIVE_ACTIONS}
+        _EVERYONE
+        | {
+            Permission.REQUEST_SUBCONTRACT,
+            Permission.ANSWER_CORRECTIVE_ACTIONS,
+            Permission.UPLOAD_CONTRACTS,
+        }
     ),
 }
 

@@ -94,6 +94,23 @@ MATRIX: dict[str, tuple[str, str, dict[str, int]]] = {
         "/inspections/actions/{action_id}/follow-up",
         only(OFFICERS, ok=302),
     ),
+    # Contract review: the document below is a version of that outsourcing's contract. The
+    # vendor user holds the outsourcing itself, so it may not upload the municipality's
+    # contract (only the subcontracts it signs); officers' empty posts are sent back (302).
+    "reviews.documents": ("GET", "/outsourcings/{outsourcing_id}/documents", only(SIGNED_IN)),
+    "reviews.upload": (
+        "POST",
+        "/outsourcings/{outsourcing_id}/documents",
+        only(OFFICERS, ok=302),
+    ),
+    "reviews.document": ("GET", "/documents/{document_id}", only(SIGNED_IN)),
+    "reviews.progress": ("GET", "/documents/{document_id}/progress.json", only(SIGNED_IN)),
+    "reviews.download": ("GET", "/documents/{document_id}/download", only(SIGNED_IN)),
+    "reviews.review_clause": (
+        "POST",
+        "/documents/{document_id}/clauses/security",
+        only(OFFICERS, ok=302),
+    ),
     "ledger.index": ("GET", "/ledger/", only(LEDGER_READERS)),
     "ledger.export": ("GET", "/ledger/export.xlsx", only(LEDGER_READERS)),
     "ledger.import_file": ("GET", "/ledger/import", only(OFFICERS)),
@@ -103,6 +120,12 @@ MATRIX: dict[str, tuple[str, str, dict[str, int]]] = {
     "api.outsourcings": ("GET", "/api/v1/outsourcings", only(SIGNED_IN, anon=401)),
     "api.inspections": ("GET", "/api/v1/inspections", only(SIGNED_IN, anon=401)),
     "api.outsourcing": ("GET", "/api/v1/outsourcings/{outsourcing_id}", only(SIGNED_IN, anon=401)),
+    "api.upload_document": (
+        "POST",
+        "/api/v1/outsourcings/{outsourcing_id}/documents",
+        only(OFFICERS, ok=400, anon=401),  # 400: the post carries no file
+    ),
+    "api.document": ("GET", "/api/v1/documents/{document_id}", only(SIGNED_IN, anon=401)),
     "api.outsourcing_tree": (
         "GET",
         "/api/v1/outsourcings/{outsourcing_id}/tree",
@@ -173,6 +196,29 @@ def _inspection_for(factory, node: Outsourcing) -> tuple[int, int]:
     return inspection.id, action.id
 
 
+def _document_for(client, factory, node: Outsourcing) -> int:
+    """An analysed contract of ``node`` with its file in the app's storage."""
+    import io
+
+    from portal.reviews.models import ContractDocument
+
+    storage = client.application.extensions["portal.storage"]
+    stored = storage.put(f"documents/matrix-{node.id}.pdf", io.BytesIO(b"%PDF-1.7 matrix"))
+    document = ContractDocument(
+        outsourcing_id=node.id,
+        filename="権限確認用.pdf",
+        storage_key=f"documents/matrix-{node.id}.pdf",
+        sha256=stored.sha256,
+        size=stored.size,
+        status="done",
+        report={"clauses": [{"id": "security", "status": "weak", "evidence": [], "notes": []}]},
+        statuses={"security": "weak"},
+    )
+    factory.session.add(document)
+    factory.session.commit()
+    return document.id
+
+
 CASES = [(endpoint, role) for endpoint in MATRIX for role in ROLES]
 
 
@@ -193,15 +239,17 @@ def test_matrix(client, factory, endpoint, role):
             token = csrf_token(client, "/auth/password")
     node = _outsourcing_for(factory, role)
     inspection_id, action_id = _inspection_for(factory, node) if "_id}" in template else (0, 0)
+    document_id = _document_for(client, factory, node) if "{document_id}" in template else 0
     path = template.format(
         user_id=target.id,
         outsourcing_id=node.id,
         vendor_id=node.vendor_id,
         inspection_id=inspection_id,
         action_id=action_id,
+        document_id=document_id,
     )
     if method == "GET":
         response = client.get(path, headers=headers)
     else:
-        response = client.post(path, data={"csrf_token": token})
+        response = client.post(path, data={"csrf_token": token}, headers=headers)
     assert response.status_code == expected[role], (method, path, role)

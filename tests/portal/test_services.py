@@ -80,6 +80,7 @@ def test_gunicorn_on_postgresql_serves_sign_in(postgres_database, tmp_path):
         **os.environ,
         "PORTAL_ENV": "production",
         "PORTAL_SECRET_KEY": uuid.uuid4().hex + uuid.uuid4().hex,
+        "PORTAL_STORAGE_KEY": "k1:" + "A" * 43,
         "PORTAL_DATABASE_URL": postgres_database,
         "PORTAL_INSTANCE_DIR": str(tmp_path),
         "PORTAL_COOKIE_SECURE": "0",  # plain HTTP on loopback in this test only

@@ -1,0 +1,60 @@
+"""How a document's state is shown: progress labels, status names, clause titles."""
+
+from __future__ import annotations
+
+import functools
+from typing import Any
+
+from flask_babel import gettext as _
+
+from portal.reviews.models import ContractDocument, DocumentStatus
+
+
+@functools.cache
+def clause_titles() -> dict[str, str]:
+    """{clause id: title} of the eight matters, in catalog order (no GiNZA involved)."""
+    from clauses.catalog import load_catalog
+
+    return {clause.id: clause.title for clause in load_catalog().clauses}
+
+
+def status_names() -> dict[str, str]:
+    """The clause statuses as the review page names them."""
+    return {"satisfied": _("適合"), "weak": _("不十分"), "missing": _("欠落")}
+
+
+def progress_label(document: ContractDocument) -> str:
+    """Where the analysis stands, in words."""
+    n, total = document.stage_done, document.stage_total
+    if document.status == DocumentStatus.DONE:
+        return _("解析が完了しました。")
+    if document.status == DocumentStatus.FAILED:
+        return _("解析できませんでした: %(reason)s", reason=document.error_message)
+    if document.status == DocumentStatus.QUEUED:
+        return _("解析の順番を待っています。")
+    if document.stage == "extracting":
+        if total:
+            return _("ページを読み取っています（%(n)d / %(total)d ページ）", n=n, total=total)
+        return _("ページを読み取っています。")
+    if document.stage == "ocr":
+        return _("文字認識（OCR）を行っています（%(n)d / %(total)d ページ）", n=n, total=total)
+    if document.stage == "analysing":
+        return _("条項を解析しています（%(n)d / %(total)d 項目）", n=n, total=total)
+    return _("解析しています。")
+
+
+def progress_data(document: ContractDocument) -> dict[str, Any]:
+    """The JSON the page polls and the API returns as ``progress``."""
+    return {
+        "stage": document.stage,
+        "current": document.stage_done,
+        "total": document.stage_total,
+        "label": progress_label(document),
+    }
+
+
+def error_data(document: ContractDocument) -> dict[str, str] | None:
+    """The failure, if any: a stable code and the Japanese message."""
+    if document.status != DocumentStatus.FAILED:
+        return None
+    return {"code": document.error_code, "message": document.error_message}

@@ -1,0 +1,218 @@
+"""Contract review pages: versions and upload, the review page with its progress, download."""
+
+from __future__ import annotations
+
+import logging
+from typing import Any
+from urllib.parse import quote
+
+from flask import (
+    Blueprint,
+    Response,
+    abort,
+    flash,
+    jsonify,
+    redirect,
+    render_template,
+    stream_with_context,
+    url_for,
+)
+from flask_babel import gettext as _
+from flask_login import current_user
+from sqlmodel import select
+from werkzeug.wrappers import Response as BaseResponse
+
+import portal.reviews.badges  # noqa: F401 - registers the tree badges
+from portal.db import db
+from portal.models import Outsourcing, User
+from portal.outsourcings.scope import get_visible
+from portal.permissions import Permission, requires
+from portal.reviews import operations as ops
+from portal.reviews.forms import ClauseReviewForm, UploadForm
+from portal.reviews.models import ClauseReview, ContractDocument
+from portal.reviews.presenters import clause_titles, progress_data, status_names
+from portal.storage import get_storage
+
+bp = Blueprint("reviews", __name__)
+access_log = logging.getLogger("portal.access")
+
+
+def _me() -> User:
+    return current_user._get_current_object()
+
+
+def _node_or_404(outsourcing_id: int) -> Outsourcing:
+    return get_visible(session=db.session, user=_me(), outsourcing_id=outsourcing_id) or abort(404)
+
+
+def _document_or_404(document_id: int) -> tuple[ContractDocument, Outsourcing]:
+    """The document if its outsourcing is in the user's scope (404 otherwise, not 403)."""
+    document = db.session.get(ContractDocument, document_id) or abort(404)
+    return document, _node_or_404(document.outsourcing_id)
+
+
+def _parent(node: Outsourcing) -> Outsourcing | None:
+    return db.session.get(Outsourcing, node.parent_id) if node.parent_id else None
+
+
+@bp.route("/outsourcings/<int:outsourcing_id>/documents")
+@requires(Permission.VIEW_OUTSOURCINGS)
+def documents(outsourcing_id: int) -> str:
+    """The contract versions of an outsourcing, and the upload form for those who may."""
+    node = _node_or_404(outsourcing_id)
+    versions = db.session.exec(
+        select(ContractDocument)
+        .where(ContractDocument.outsourcing_id == node.id)
+        .order_by(ContractDocument.version.desc())
+    ).all()
+    return render_template(
+        "reviews/documents.html",
+        node=node,
+        versions=versions,
+        form=UploadForm(),
+        can_upload=ops.can_upload(_me(), node, _parent(node)),
+    )
+
+
+@bp.route("/outsourcings/<int:outsourcing_id>/documents", methods=["POST"])
+@requires(Permission.UPLOAD_CONTRACTS)
+def upload(outsourcing_id: int) -> BaseResponse | str:
+    """Store an uploaded contract and queue its analysis."""
+    node = _node_or_404(outsourcing_id)
+    if not ops.can_upload(_me(), node, _parent(node)):
+        abort(403)
+    form = UploadForm()
+    if not form.validate_on_submit():
+        for error in form.file.errors or [_("入力内容を確認してください。")]:
+            flash(str(error), "error")
+        return redirect(url_for("reviews.documents", outsourcing_id=node.id))
+    upload = form.file.data
+    try:
+        document = ops.upload_document(
+            session=db.session,
+            storage=get_storage(),
+            actor=_me(),
+            outsourcing=node,
+            stream=upload.stream,
+            filename=upload.filename or "",
+        )
+    except ops.ReviewError as error:
+        flash(error.message, "error")
+        if error.existing is not None:
+            return redirect(url_for("reviews.document", document_id=error.existing.id))
+        return redirect(url_for("reviews.documents", outsourcing_id=node.id))
+    flash(_("契約書を登録しました。解析を始めます。"), "success")
+    return redirect(url_for("reviews.document", document_id=document.id))
+
+
+@bp.route("/documents/<int:document_id>")
+@requires(Permission.VIEW_OUTSOURCINGS)
+def document(document_id: int) -> str:
+    """The review page: progress, then the eight matters as cards with evidence and reviews."""
+    document, node = _document_or_404(document_id)
+    me = _me()
+    access_log.info("view document=%s user=%s", document.id, me.id)
+    reviews = ops.latest_reviews(session=db.session, document_id=document.id)
+    history = db.session.exec(
+        select(ClauseReview)
+        .where(ClauseReview.document_id == document.id)
+        .order_by(ClauseReview.reviewed_at.desc(), ClauseReview.id.desc())
+    ).all()
+    previous = db.session.exec(
+        select(ContractDocument)
+        .where(
+            ContractDocument.outsourcing_id == node.id,
+            ContractDocument.version < document.version,
+            ContractDocument.status == "done",
+        )
+        .order_by(ContractDocument.version.desc())
+    ).first()
+    parent = _parent(node)
+    parent_document = (
+        ops.latest_done(session=db.session, outsourcing_ids=[parent.id]).get(parent.id)
+        if parent is not None
+        else None
+    )
+    statuses = document.statuses or {}
+    people = {
+        u.id: u
+        for u in db.session.exec(
+            select(User).where(User.id.in_({r.reviewed_by_id for r in history}))
+        ).all()
+    }
+    return render_template(
+        "reviews/document.html",
+        document=document,
+        node=node,
+        clauses=(document.report or {}).get("clauses", []),
+        statuses=statuses,
+        reviews=reviews,
+        history=history,
+        people=people,
+        titles=clause_titles(),
+        status_names=status_names(),
+        progress=progress_data(document),
+        previous=previous,
+        version_changes=ops.compare(previous.statuses, statuses) if previous else [],
+        parent=parent,
+        parent_document=parent_document,
+        flow_down=ops.compare(parent_document.statuses, statuses) if parent_document else [],
+        can_review=ops.can_review(me, node),
+        form=ClauseReviewForm(),
+    )
+
+
+@bp.route("/documents/<int:document_id>/progress.json")
+@requires(Permission.VIEW_OUTSOURCINGS)
+def progress(document_id: int) -> Any:
+    """The analysis state, polled by the review page while it runs."""
+    document, _node = _document_or_404(document_id)
+    return jsonify(status=document.status, progress=progress_data(document))
+
+
+@bp.route("/documents/<int:document_id>/download")
+@requires(Permission.VIEW_OUTSOURCINGS)
+def download(document_id: int) -> Response:
+    """The stored file, streamed as an attachment that no browser renders inline."""
+    document, _node = _document_or_404(document_id)
+    access_log.info("download document=%s user=%s", document.id, _me().id)
+    chunks = get_storage().open(document.storage_key)
+    response = Response(stream_with_context(chunks), mimetype="application/pdf")
+    response.headers["Content-Disposition"] = (
+        f'attachment; filename="contract-{document.id}.pdf"; '
+        f"filename*=UTF-8''{quote(document.filename, safe='')}"
+    )
+    response.headers["Content-Length"] = str(document.size)
+    response.headers["X-Content-Type-Options"] = "nosniff"
+    response.headers["Content-Security-Policy"] = "sandbox"
+    return response
+
+
+@bp.route("/documents/<int:document_id>/clauses/<clause_id>", methods=["POST"])
+@requires(Permission.REVIEW_CONTRACTS)
+def review_clause(document_id: int, clause_id: str) -> BaseResponse:
+    """Confirm or override one clause's status with a reason."""
+    document, node = _document_or_404(document_id)
+    if not ops.can_review(_me(), node):
+        abort(403)
+    form = ClauseReviewForm()
+    target = url_for("reviews.document", document_id=document.id, _anchor=f"clause-{clause_id}")
+    if not form.validate_on_submit():
+        for errors in form.errors.values():
+            for error in errors:
+                flash(str(error), "error")
+        return redirect(target)
+    try:
+        ops.review_clause(
+            session=db.session,
+            actor=_me(),
+            document=document,
+            clause_id=clause_id,
+            status=form.status.data,
+            reason=form.reason.data,
+        )
+    except ops.ReviewError as error:
+        flash(error.message, "error")
+        return redirect(target)
+    flash(_("「%(title)s」の判定を記録しました。", title=clause_titles().get(clause_id)), "success")
+    return redirect(target)

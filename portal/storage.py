@@ -1,0 +1,371 @@
+"""Uploaded files behind one interface: ``LocalStorage`` (encrypted at rest) or ``S3Storage``.
+
+The backend is chosen by configuration (``PORTAL_STORAGE_BACKEND``: ``local`` or ``s3``).
+Keys are chosen by the portal (e.g. ``documents/<uuid>.pdf``), never taken from a user's file
+name. Both backends stream in both directions and return the size and SHA-256 of what they
+stored, so that nothing has to hold a whole file in memory.
+
+Local file format (one file per key): a header, then length-prefixed AES-256-GCM chunks::
+
+    b"ITKENC" | version (1 byte) | key id length (1 byte) | key id | nonce prefix (8 bytes)
+    then per chunk: ciphertext length (4 bytes, big endian) | ciphertext+tag
+
+Chunk ``i`` is sealed with the nonce ``prefix | i`` and the header plus ``i`` and a "last"
+flag as associated data, so chunks cannot be reordered, dropped or truncated unnoticed
+(the STREAM construction). The key id in the header names the key that sealed the file, so
+that keys can be rotated: new files use the first key of ``PORTAL_STORAGE_KEY``; older files
+stay readable as long as their key is still listed.
+"""
+
+from __future__ import annotations
+
+import base64
+import binascii
+import hashlib
+import os
+import re
+import secrets
+import struct
+import tempfile
+from abc import ABC, abstractmethod
+from collections.abc import Iterator, Mapping
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any, BinaryIO
+
+from flask import Flask, current_app
+
+CHUNK_SIZE = 64 * 1024
+_MAGIC = b"ITKENC"
+_VERSION = 1
+_NONCE_PREFIX = 8
+_KEY = re.compile(r"^[a-z0-9][a-z0-9_-]*(?:/[a-z0-9][a-z0-9_.-]*)*$")
+_KEY_ID = re.compile(r"^[A-Za-z0-9_-]{1,32}$")
+
+
+class StorageError(RuntimeError):
+    """A stored object is missing, damaged, or cannot be read with the configured keys."""
+
+
+@dataclass(frozen=True)
+class StoredObject:
+    """What ``put`` stored: the plaintext's size in bytes and its SHA-256 (hex)."""
+
+    size: int
+    sha256: str
+
+
+class Storage(ABC):
+    """Where uploaded files live."""
+
+    @abstractmethod
+    def put(self, key: str, stream: BinaryIO) -> StoredObject:
+        """Store everything ``stream`` yields under ``key``."""
+
+    @abstractmethod
+    def open(self, key: str) -> Iterator[bytes]:
+        """The object's bytes, chunk by chunk (integrity is checked while streaming)."""
+
+    @abstractmethod
+    def delete(self, key: str) -> None:
+        """Remove ``key`` (no error when it is already gone)."""
+
+    def read_bytes(self, key: str) -> bytes:
+        """The whole object (for the worker, which hands bytes to the analysis)."""
+        return b"".join(self.open(key))
+
+
+def check_key(key: str) -> str:
+    """``key`` if it is a portal-made key: lower-case segments, no ``..``, no leading slash."""
+    if not _KEY.match(key) or ".." in key or len(key) > 200:
+        raise ValueError(f"invalid storage key {key!r}")
+    return key
+
+
+def _chunks(stream: BinaryIO) -> Iterator[bytes]:
+    while chunk := stream.read(CHUNK_SIZE):
+        yield chunk
+
+
+# --- keys -------------------------------------------------------------------------------
+
+
+def parse_keys(value: str) -> dict[str, bytes]:
+    """``"id1:base64key,id2:base64key"`` → {id: 32-byte key}; the first id seals new files."""
+    keys: dict[str, bytes] = {}
+    for part in (p.strip() for p in value.split(",")):
+        if not part:
+            continue
+        key_id, sep, encoded = part.partition(":")
+        if not sep or not _KEY_ID.match(key_id):
+            raise ValueError("PORTAL_STORAGE_KEY entries look like id:base64key")
+        try:
+            raw = base64.urlsafe_b64decode(encoded + "=" * (-len(encoded) % 4))
+        except (binascii.Error, ValueError) as exc:
+            raise ValueError(f"storage key {key_id!r} is not base64") from exc
+        if len(raw) != 32:
+            raise ValueError(f"storage key {key_id!r} must be 32 bytes (AES-256)")
+        keys[key_id] = raw
+    if not keys:
+        raise ValueError("PORTAL_STORAGE_KEY holds no key")
+    return keys
+
+
+def new_key_entry(key_id: str | None = None) -> str:
+    """A fresh ``id:base64key`` entry for ``PORTAL_STORAGE_KEY``."""
+    key_id = key_id or "k" + secrets.token_hex(4)
+    return f"{key_id}:{base64.urlsafe_b64encode(secrets.token_bytes(32)).decode().rstrip('=')}"
+
+
+def dev_storage_key(instance: Path) -> str:
+    """A key kept in the instance folder so that development files survive restarts."""
+    path = instance / "storage_key"
+    if path.exists():
+        return path.read_text().strip()
+    instance.mkdir(parents=True, exist_ok=True)
+    entry = new_key_entry("dev")
+    path.write_text(entry)
+    path.chmod(0o600)
+    return entry
+
+
+# --- local, encrypted -------------------------------------------------------------------
+
+
+class LocalStorage(Storage):
+    """Files in a folder, each sealed with AES-256-GCM in chunks (see the module docstring)."""
+
+    def __init__(self, root: str | os.PathLike[str], keys: Mapping[str, bytes]) -> None:
+        self.root = Path(root)
+        self.keys = dict(keys)
+        self.current_key_id = next(iter(self.keys))
+
+    def _path(self, key: str) -> Path:
+        return self.root / check_key(key)
+
+    @staticmethod
+    def _aad(header: bytes, index: int, last: bool) -> bytes:
+        return header + struct.pack(">IB", index, 1 if last else 0)
+
+    @staticmethod
+    def _nonce(prefix: bytes, index: int) -> bytes:
+        return prefix + struct.pack(">I", index)
+
+    def put(self, key: str, stream: BinaryIO) -> StoredObject:
+        from cryptography.hazmat.primitives.ciphers.aead import AESGCM
+
+        path = self._path(key)
+        path.parent.mkdir(parents=True, exist_ok=True)
+        aead = AESGCM(self.keys[self.current_key_id])
+        key_id = self.current_key_id.encode()
+        prefix = secrets.token_bytes(_NONCE_PREFIX)
+        header = _MAGIC + bytes([_VERSION, len(key_id)]) + key_id + prefix
+        size, digest = 0, hashlib.sha256()
+        fd, temp = tempfile.mkstemp(dir=path.parent, prefix=".upload-")
+        try:
+            with os.fdopen(fd, "wb") as out:
+                out.write(header)
+                index, pending = 0, b""
+                # One chunk is held back so that the last one can be sealed as last.
+                for chunk in _chunks(stream):
+                    size += len(chunk)
+                    digest.update(chunk)
+                    if pending:
+                        self._write_chunk(out, aead, header, prefix, index, pending, last=False)
+                        index += 1
+                    pending = chunk
+                self._write_chunk(out, aead, header, prefix, index, pending, last=True)
+                out.flush()
+                os.fsync(out.fileno())
+            os.replace(temp, path)
+        except BaseException:
+            Path(temp).unlink(missing_ok=True)
+            raise
+        return StoredObject(size=size, sha256=digest.hexdigest())
+
+    def _write_chunk(
+        self,
+        out: BinaryIO,
+        aead: Any,
+        header: bytes,
+        prefix: bytes,
+        index: int,
+        data: bytes,
+        *,
+        last: bool,
+    ) -> None:
+        sealed = aead.encrypt(self._nonce(prefix, index), data, self._aad(header, index, last))
+        out.write(struct.pack(">I", len(sealed)) + sealed)
+
+    def open(self, key: str) -> Iterator[bytes]:
+        path = self._path(key)
+        if not path.exists():
+            raise StorageError(f"no stored object {key!r}")
+        return self._decrypt(path)
+
+    def _decrypt(self, path: Path) -> Iterator[bytes]:
+        from cryptography.exceptions import InvalidTag
+        from cryptography.hazmat.primitives.ciphers.aead import AESGCM
+
+        with path.open("rb") as source:
+            start = source.read(len(_MAGIC) + 2)
+            if len(start) < len(_MAGIC) + 2 or not start.startswith(_MAGIC):
+                raise StorageError(f"{path.name}: not an encrypted portal file")
+            if start[len(_MAGIC)] != _VERSION:
+                raise StorageError(f"{path.name}: unknown format version")
+            key_id = source.read(start[-1])
+            prefix = source.read(_NONCE_PREFIX)
+            key = self.keys.get(key_id.decode(errors="replace"))
+            if key is None:
+                raise StorageError(f"{path.name}: sealed with key {key_id!r}, not configured")
+            header = start + key_id + prefix
+            aead = AESGCM(key)
+            index, record = 0, self._record(source)
+            while record is not None:
+                following = self._record(source)
+                try:
+                    yield aead.decrypt(
+                        self._nonce(prefix, index),
+                        record,
+                        self._aad(header, index, following is None),
+                    )
+                except InvalidTag:
+                    raise StorageError(f"{path.name}: chunk {index} fails authentication") from None
+                index, record = index + 1, following
+            if index == 0:
+                raise StorageError(f"{path.name}: truncated")
+
+    @staticmethod
+    def _record(source: BinaryIO) -> bytes | None:
+        head = source.read(4)
+        if not head:
+            return None
+        if len(head) < 4:
+            raise StorageError("truncated chunk header")
+        (length,) = struct.unpack(">I", head)
+        data = source.read(length)
+        if len(data) != length:
+            raise StorageError("truncated chunk")
+        return data
+
+    def delete(self, key: str) -> None:
+        self._path(key).unlink(missing_ok=True)
+
+    def key_id_of(self, key: str) -> str:
+        """The id of the key that sealed ``key`` (for rotation reports)."""
+        with self._path(key).open("rb") as source:
+            start = source.read(len(_MAGIC) + 2)
+            return source.read(start[-1]).decode()
+
+    def reseal(self, key: str) -> bool:
+        """Re-encrypt ``key`` with the current key if an older one sealed it (rotation)."""
+        if self.key_id_of(key) == self.current_key_id:
+            return False
+        with tempfile.TemporaryFile() as plain:
+            for chunk in self.open(key):
+                plain.write(chunk)
+            plain.seek(0)
+            self.put(key, plain)  # type: ignore[arg-type]
+        return True
+
+
+# --- S3 ---------------------------------------------------------------------------------
+
+
+class S3Storage(Storage):
+    """Objects in an S3(-compatible) bucket; SHA-256 checksums verified on upload and read."""
+
+    def __init__(self, client: Any, bucket: str, prefix: str = "") -> None:
+        self.client = client
+        self.bucket = bucket
+        self.prefix = prefix.strip("/") + "/" if prefix.strip("/") else ""
+
+    def _name(self, key: str) -> str:
+        return self.prefix + check_key(key)
+
+    def put(self, key: str, stream: BinaryIO) -> StoredObject:
+        # Spooled so that the checksum is known before the upload starts and the store can
+        # verify it; files up to 8 MiB stay in memory, larger ones go to a temporary file.
+        with tempfile.SpooledTemporaryFile(max_size=8 * 2**20) as spool:
+            size, digest = 0, hashlib.sha256()
+            for chunk in _chunks(stream):
+                size += len(chunk)
+                digest.update(chunk)
+                spool.write(chunk)
+            spool.seek(0)
+            checksum = base64.b64encode(digest.digest()).decode()
+            self.client.put_object(
+                Bucket=self.bucket,
+                Key=self._name(key),
+                Body=spool,
+                ContentLength=size,
+                ChecksumSHA256=checksum,
+                Metadata={"sha256": digest.hexdigest()},
+            )
+        return StoredObject(size=size, sha256=digest.hexdigest())
+
+    def open(self, key: str) -> Iterator[bytes]:
+        try:
+            response = self.client.get_object(
+                Bucket=self.bucket, Key=self._name(key), ChecksumMode="ENABLED"
+            )
+        except self.client.exceptions.NoSuchKey:
+            raise StorageError(f"no stored object {key!r}") from None
+        return self._verified(key, response)
+
+    @staticmethod
+    def _verified(key: str, response: Mapping[str, Any]) -> Iterator[bytes]:
+        expected = response.get("Metadata", {}).get("sha256")
+        digest = hashlib.sha256()
+        body = response["Body"]
+        try:
+            for chunk in body.iter_chunks(CHUNK_SIZE):
+                digest.update(chunk)
+                yield chunk
+        finally:
+            body.close()
+        if expected and digest.hexdigest() != expected:
+            raise StorageError(f"{key}: SHA-256 mismatch")
+
+    def delete(self, key: str) -> None:
+        self.client.delete_object(Bucket=self.bucket, Key=self._name(key))
+
+
+# --- configuration ----------------------------------------------------------------------
+
+
+def make_storage(config: Mapping[str, Any]) -> Storage:
+    """The storage the configuration chooses."""
+    backend = (config.get("STORAGE_BACKEND") or "local").lower()
+    if backend == "local":
+        return LocalStorage(config["STORAGE_DIR"], parse_keys(config["STORAGE_KEY"]))
+    if backend == "s3":
+        import boto3
+        from botocore.config import Config
+
+        if not config.get("S3_BUCKET"):
+            raise ValueError("PORTAL_S3_BUCKET must be set for the s3 storage backend")
+        client = boto3.client(
+            "s3",
+            endpoint_url=config.get("S3_ENDPOINT_URL") or None,
+            region_name=config.get("S3_REGION") or None,
+            aws_access_key_id=config.get("S3_ACCESS_KEY_ID") or None,
+            aws_secret_access_key=config.get("S3_SECRET_ACCESS_KEY") or None,
+            config=Config(
+                s3={"addressing_style": config.get("S3_ADDRESSING_STYLE") or "auto"},
+                request_checksum_calculation="when_required",
+                response_checksum_validation="when_supported",
+            ),
+        )
+        return S3Storage(client, config["S3_BUCKET"], config.get("S3_PREFIX") or "")
+    raise ValueError(f"PORTAL_STORAGE_BACKEND must be local or s3, not {backend!r}")
+
+
+def init_app(app: Flask) -> None:
+    """Create the app's storage."""
+    app.extensions["portal.storage"] = make_storage(app.config)
+
+
+def get_storage() -> Storage:
+    """The current app's storage."""
+    return current_app.extensions["portal.storage"]
