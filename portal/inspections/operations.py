@@ -140,9 +140,11 @@ def _follow_contract(inspection: Inspection, *, due: date, start: date, end: dat
     changed = False
     if inspection.due_date != due:
         inspection.due_date = due
+        inspection.proposed_date = None  # the planner proposes again for the new due date
         changed = True
-    latest = min(due, end)
-    if inspection.proposed_date and not start <= inspection.proposed_date <= latest:
+    # A proposal may lie after the due date when the inspection is already overdue (the
+    # planner then proposes the earliest free day), but never outside the contract.
+    if inspection.proposed_date and not start <= inspection.proposed_date <= end:
         inspection.proposed_date = None
         changed = True
     if inspection.planned_date and not start <= inspection.planned_date <= end:

@@ -85,11 +85,15 @@ def findings_of(
     return [tuple(row) for row in rows]  # type: ignore[misc]
 
 
-def open_actions(*, session: Session, user: User) -> list[tuple[CorrectiveAction, Outsourcing]]:
-    """Corrective actions in scope that still wait for the vendor's answer."""
+def open_actions(
+    *, session: Session, user: User
+) -> list[tuple[CorrectiveAction, Outsourcing, InspectionFinding]]:
+    """Corrective actions in scope that still wait for the vendor's answer (with the finding,
+    whose ``inspection_id`` links to the inspection page)."""
     rows = session.exec(
-        select(CorrectiveAction, Outsourcing)
+        select(CorrectiveAction, Outsourcing, InspectionFinding)
         .join(Outsourcing, Outsourcing.id == CorrectiveAction.outsourcing_id)
+        .join(InspectionFinding, InspectionFinding.id == CorrectiveAction.finding_id)
         .where(visibility_clause(user), CorrectiveAction.status == ActionStatus.OPEN)
         .order_by(CorrectiveAction.due_date)
     ).all()
