@@ -22,6 +22,7 @@ from __future__ import annotations
 import base64
 import binascii
 import hashlib
+import io
 import os
 import re
 import secrets
@@ -53,6 +54,27 @@ class StoredObject:
 
     size: int
     sha256: str
+
+
+class PrefixedStream(io.RawIOBase):
+    """The bytes already read (e.g. for a magic-number check), then the rest of the stream."""
+
+    def __init__(self, head: bytes, rest: BinaryIO) -> None:
+        self._head, self._rest = head, rest
+
+    def readable(self) -> bool:
+        return True
+
+    def read(self, size: int = -1) -> bytes:  # type: ignore[override]
+        if not self._head:
+            return self._rest.read(size)
+        if size is None or size < 0:
+            data, self._head = self._head + self._rest.read(), b""
+            return data
+        data, self._head = self._head[:size], self._head[size:]
+        if len(data) < size and not self._head:
+            data += self._rest.read(size - len(data))
+        return data
 
 
 class Storage(ABC):

@@ -137,6 +137,27 @@ class InspectionReminder(SQLModel, table=True):
     recipients: str = Field(default="", max_length=2000)
 
 
+class InspectionAttachment(SQLModel, table=True):
+    """A photo or PDF kept with an inspection record (stored through ``portal.storage``)."""
+
+    __tablename__ = "inspection_attachments"
+    __table_args__ = (UniqueConstraint("inspection_id", "sha256"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    inspection_id: int = Field(
+        sa_column=Column(
+            Integer, ForeignKey("inspections.id", ondelete="CASCADE"), index=True, nullable=False
+        )
+    )
+    storage_key: str = Field(max_length=200, unique=True)
+    filename: str = Field(max_length=255)  # as uploaded, for display only
+    content_type: str = Field(max_length=100)
+    size: int
+    sha256: str = Field(max_length=64)
+    uploaded_by_id: int | None = Field(default=None, foreign_key="users.id")
+    uploaded_at: datetime = Field(default_factory=utcnow)
+
+
 class CalendarFeed(SQLModel, table=True):
     """A user's private iCalendar feed; only the hash of the URL's token is kept."""
 
@@ -158,6 +179,7 @@ __all__ = [
     "CalendarFeed",
     "CorrectiveAction",
     "Inspection",
+    "InspectionAttachment",
     "InspectionFinding",
     "InspectionMethod",
     "InspectionReminder",

@@ -2,7 +2,18 @@
 
 from __future__ import annotations
 
-from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from urllib.parse import quote
+
+from flask import (
+    Blueprint,
+    abort,
+    flash,
+    redirect,
+    render_template,
+    request,
+    stream_with_context,
+    url_for,
+)
 from flask_babel import gettext as _
 from flask_login import current_user
 from sqlmodel import select
@@ -20,11 +31,18 @@ from portal.inspections.forms import (
     ScheduleForm,
     checklist_labels,
 )
-from portal.inspections.models import OPEN_STATUSES, CorrectiveAction, Inspection, InspectionFinding
+from portal.inspections.models import (
+    OPEN_STATUSES,
+    CorrectiveAction,
+    Inspection,
+    InspectionAttachment,
+    InspectionFinding,
+)
 from portal.inspections.rules import CHECKLIST_ITEMS
 from portal.models import Department, Outsourcing, User
 from portal.outsourcings.scope import get_visible, holds, owns_department
 from portal.permissions import Permission, Role, public, requires
+from portal.storage import get_storage
 
 bp = Blueprint("inspections", __name__, url_prefix="/inspections")
 
@@ -202,6 +220,11 @@ def detail(inspection_id: int) -> str:
         vendor=vendor,
         people=people,
         findings=queries.findings_of(session=db.session, inspection_id=inspection.id),
+        attachments=db.session.exec(
+            select(InspectionAttachment)
+            .where(InspectionAttachment.inspection_id == inspection.id)
+            .order_by(InspectionAttachment.id)
+        ).all(),
         checklist=checklist_labels(),
         labels=labels(),
         is_open=inspection.status in OPEN_STATUSES,
@@ -219,6 +242,52 @@ def _managed_or_403(inspection_id: int):
     if not owns_department(_me(), node):
         abort(403)
     return inspection, node, vendor
+
+
+@bp.route("/<int:inspection_id>/attachments", methods=["POST"])
+@requires(Permission.MANAGE_INSPECTIONS)
+def attach(inspection_id: int) -> Response:
+    """Keep a photo or PDF with the inspection record."""
+    inspection, _node, _vendor = _managed_or_403(inspection_id)
+    upload = request.files.get("file")
+    if upload is None or not upload.filename:
+        flash(_("添付するファイルを選んでください。"), "error")
+    else:
+        try:
+            attachment = ops.attach_file(
+                session=db.session,
+                storage=get_storage(),
+                actor=_me(),
+                inspection=inspection,
+                stream=upload.stream,
+                filename=upload.filename,
+            )
+        except ops.InspectionError as error:
+            flash(error.message, "error")
+        else:
+            flash(_("「%(name)s」を添付しました。", name=attachment.filename), "success")
+    return redirect(
+        url_for("inspections.detail", inspection_id=inspection.id, _anchor="attachments")
+    )
+
+
+@bp.route("/attachments/<int:attachment_id>")
+@requires(Permission.VIEW_INSPECTIONS)
+def download_attachment(attachment_id: int) -> Response:
+    """An attachment, streamed as a download that no browser renders inline."""
+    item = db.session.get(InspectionAttachment, attachment_id) or abort(404)
+    _visible_or_404(item.inspection_id)  # the same scope as the inspection itself
+    response = Response(
+        stream_with_context(get_storage().open(item.storage_key)), mimetype=item.content_type
+    )
+    response.headers["Content-Disposition"] = (
+        f'attachment; filename="attachment-{item.id}"; '
+        f"filename*=UTF-8''{quote(item.filename, safe='')}"
+    )
+    response.headers["Content-Length"] = str(item.size)
+    response.headers["X-Content-Type-Options"] = "nosniff"
+    response.headers["Content-Security-Policy"] = "sandbox"
+    return response
 
 
 @bp.route("/<int:inspection_id>/schedule", methods=["POST"])
@@ -406,6 +475,11 @@ def sheet(inspection_id: int) -> str:
             people=people,
             department=db.session.get(Department, node.department_id),
             findings=queries.findings_of(session=db.session, inspection_id=inspection.id),
+            attachments=db.session.exec(
+                select(InspectionAttachment)
+                .where(InspectionAttachment.inspection_id == inspection.id)
+                .order_by(InspectionAttachment.id)
+            ).all(),
             checklist={k: str(v) for k, v in checklist_labels().items()},
             labels=labels(),
         )

@@ -3,7 +3,6 @@ compare versions and a subcontract with its parent's contract."""
 
 from __future__ import annotations
 
-import io
 import uuid
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
@@ -24,7 +23,7 @@ from portal.reviews.models import (
     DocumentKind,
     DocumentStatus,
 )
-from portal.storage import Storage
+from portal.storage import PrefixedStream, Storage
 from portal.timeutil import utcnow
 
 ANALYSE_JOB = "reviews.analyse"
@@ -56,24 +55,6 @@ def can_review(user: User, node: Outsourcing) -> bool:
     return user.can(Permission.REVIEW_CONTRACTS) and owns_department(user, node)
 
 
-class _Prefixed(io.RawIOBase):
-    """The bytes already read for the magic check, then the rest of the stream."""
-
-    def __init__(self, head: bytes, rest: BinaryIO) -> None:
-        self._head, self._rest = head, rest
-
-    def readable(self) -> bool:
-        return True
-
-    def read(self, size: int = -1) -> bytes:  # type: ignore[override]
-        if self._head:
-            data, self._head = self._head[: size if size >= 0 else None], b""
-            if size >= 0 and len(data) == size:
-                return data
-            return data + (self._rest.read(size - len(data)) if size >= 0 else self._rest.read())
-        return self._rest.read(size)
-
-
 def upload_document(
     *,
     session: Session,
@@ -90,7 +71,7 @@ def upload_document(
     if b"%PDF-" not in head:
         raise ReviewError(_("PDFファイルではありません。PDF形式の契約書を選んでください。"))
     key = f"documents/{uuid.uuid4().hex}.pdf"
-    stored = storage.put(key, _Prefixed(head, stream))  # type: ignore[arg-type]
+    stored = storage.put(key, PrefixedStream(head, stream))  # type: ignore[arg-type]
     existing = session.exec(
         select(ContractDocument).where(
             ContractDocument.outsourcing_id == outsourcing.id,

@@ -77,6 +77,16 @@ MATRIX: dict[str, tuple[str, str, dict[str, int]]] = {
     "inspections.plan": ("POST", "/inspections/plan", only(OFFICERS, ok=302)),
     "inspections.accept_plan": ("POST", "/inspections/plan/accept", only(OFFICERS, ok=302)),
     "inspections.detail": ("GET", "/inspections/{inspection_id}", only(SIGNED_IN)),
+    "inspections.attach": (
+        "POST",
+        "/inspections/{inspection_id}/attachments",
+        only(OFFICERS, ok=302),
+    ),
+    "inspections.download_attachment": (
+        "GET",
+        "/inspections/attachments/0",
+        only(SIGNED_IN, ok=404),
+    ),
     "inspections.sheet": ("GET", "/inspections/{inspection_id}/sheet", only(SIGNED_IN)),
     "inspections.record": ("GET", "/inspections/{inspection_id}/record", only(OFFICERS)),
     "inspections.schedule": (
