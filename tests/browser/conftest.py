@@ -16,6 +16,7 @@ from portal import create_app, migrate
 from portal.db import make_engine
 from portal_testing import base_config, need_service
 
+PASSWORD = "ブラウザ試験用のながいパスワード"
 CHROMIUM = os.environ.get("PORTAL_CHROMIUM", "/usr/bin/chromium")
 ARTIFACTS = Path(__file__).resolve().parents[2] / "artifacts" / "screenshots"
 CHROMIUM_ARGS = [
@@ -45,6 +46,14 @@ def browser() -> Iterator[object]:
 class LiveServer:
     def __init__(self, app, url: str, engine) -> None:
         self.app, self.url, self.engine = app, url, engine
+
+    def sign_in(self, page, email: str, password: str = PASSWORD) -> None:
+        """Sign in through the real form and wait for the start page."""
+        page.goto(self.url + "/auth/login")
+        page.get_by_label("メールアドレス").fill(email)
+        page.get_by_label("パスワード").fill(password)
+        page.get_by_role("button", name="サインイン").click()
+        page.wait_for_url(self.url + "/")
 
     def add_user(self, role: str, email: str, password: str, **fields: object) -> None:
         """Create an account directly in the live server's database."""

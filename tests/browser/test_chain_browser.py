@@ -13,14 +13,6 @@ from portal.outsourcings import operations as ops
 PASSWORD = "ブラウザ試験用のながいパスワード"
 
 
-def sign_in(page, base: str, email: str) -> None:
-    page.goto(base + "/auth/login")
-    page.get_by_label("メールアドレス").fill(email)
-    page.get_by_label("パスワード").fill(PASSWORD)
-    page.get_by_role("button", name="サインイン").click()
-    page.wait_for_url(base + "/")
-
-
 def sign_out(page) -> None:
     page.get_by_role("button", name="サインアウト").click()
 
@@ -74,7 +66,7 @@ def test_request_approve_tree_and_sibling(live_server, page, shot):
     )
 
     # The contractor asks for approval to subcontract.
-    sign_in(page, base, "motouke@vendor.example.jp")
+    live_server.sign_in(page, "motouke@vendor.example.jp")
     page.goto(f"{base}/outsourcings/{root_id}")
     page.get_by_role("link", name="再委託の承認を申請する").click()
     page.get_by_label("再委託する業務").fill("封入封緘作業")
@@ -99,7 +91,7 @@ def test_request_approve_tree_and_sibling(live_server, page, shot):
     sign_out(page)
 
     # The officer of the owning department approves it.
-    sign_in(page, base, "officer@city.example.jp")
+    live_server.sign_in(page, "officer@city.example.jp")
     page.get_by_role("navigation", name="メインメニュー").get_by_role(
         "link", name="承認待ち"
     ).click()
@@ -112,7 +104,7 @@ def test_request_approve_tree_and_sibling(live_server, page, shot):
     sign_out(page)
 
     # The manager sees the new node in the tree, flagged against the unapproved sibling.
-    sign_in(page, base, "manager@city.example.jp")
+    live_server.sign_in(page, "manager@city.example.jp")
     page.get_by_role("navigation", name="メインメニュー").get_by_role(
         "link", name="委託の系列"
     ).click()
@@ -130,7 +122,7 @@ def test_request_approve_tree_and_sibling(live_server, page, shot):
         ).one()
         new_id, new_vendor = new_node.id, new_node.vendor_id
     live_server.add_user("vendor", "fuunyu@vendor.example.jp", PASSWORD, vendor_id=new_vendor)
-    sign_in(page, base, "fuunyu@vendor.example.jp")
+    live_server.sign_in(page, "fuunyu@vendor.example.jp")
     page.goto(f"{base}/outsourcings/{new_id}")
     assert page.locator("h1").inner_text() == "封入封緘作業"
     response = page.goto(f"{base}/outsourcings/{sibling_id}")

@@ -14,16 +14,7 @@ from portal.outsourcings import operations as ops
 PASSWORD = "ブラウザ試験用のながいパスワード"
 
 
-def sign_in(page, base: str, email: str) -> None:
-    page.goto(base + "/auth/login")
-    page.get_by_label("メールアドレス").fill(email)
-    page.get_by_label("パスワード").fill(PASSWORD)
-    page.get_by_role("button", name="サインイン").click()
-    page.wait_for_url(base + "/")
-
-
 def test_plan_record_answer_and_green_badge(live_server, page, shot):
-    base = live_server.url
     live_server.add_user("staff", "kensa@city.example.jp", PASSWORD, name="検査 花子")
     with live_server.app.app_context(), Session(live_server.engine) as session:
         officer = session.exec(select(User).where(User.email == "kensa@city.example.jp")).one()
@@ -50,7 +41,7 @@ def test_plan_record_answer_and_green_badge(live_server, page, shot):
     live_server.add_user("vendor", "jutaku@vendor.example.jp", PASSWORD, vendor_id=vendor_id)
 
     # The officer plans the year and accepts the proposal.
-    sign_in(page, base, "kensa@city.example.jp")
+    live_server.sign_in(page, "kensa@city.example.jp")
     page.get_by_role("navigation", name="メインメニュー").get_by_role(
         "link", name="実地検査"
     ).click()
@@ -76,7 +67,7 @@ def test_plan_record_answer_and_green_badge(live_server, page, shot):
     page.get_by_role("button", name="サインアウト").click()
 
     # The vendor sees the result and answers the corrective action.
-    sign_in(page, base, "jutaku@vendor.example.jp")
+    live_server.sign_in(page, "jutaku@vendor.example.jp")
     page.get_by_role("navigation", name="メインメニュー").get_by_role(
         "link", name="実地検査"
     ).click()
@@ -91,7 +82,7 @@ def test_plan_record_answer_and_green_badge(live_server, page, shot):
     page.get_by_role("button", name="サインアウト").click()
 
     # The node's badge in the tree is green.
-    sign_in(page, base, "kensa@city.example.jp")
+    live_server.sign_in(page, "kensa@city.example.jp")
     page.get_by_role("navigation", name="メインメニュー").get_by_role(
         "link", name="委託の系列"
     ).click()

@@ -15,14 +15,6 @@ from review_samples import STRONG
 PASSWORD = "ブラウザ試験用のながいパスワード"
 
 
-def sign_in(page, base: str, email: str) -> None:
-    page.goto(base + "/auth/login")
-    page.get_by_label("メールアドレス").fill(email)
-    page.get_by_label("パスワード").fill(PASSWORD)
-    page.get_by_role("button", name="サインイン").click()
-    page.wait_for_url(base + "/")
-
-
 def test_upload_progress_cards_and_override(live_server, page, shot, tmp_path):
     base = live_server.url
     live_server.add_user("staff", "reviewer@city.example.jp", PASSWORD, name="審査 花子")
@@ -50,7 +42,7 @@ def test_upload_progress_cards_and_override(live_server, page, shot, tmp_path):
     huey = live_server.app.extensions["portal.huey"]
     huey.flush()
 
-    sign_in(page, base, "reviewer@city.example.jp")
+    live_server.sign_in(page, "reviewer@city.example.jp")
     page.goto(f"{base}/outsourcings/{root_id}")
     page.get_by_role("link", name="契約書と条項の確認").click()
     page.get_by_label("契約書（PDF）").set_input_files(str(pdf))
