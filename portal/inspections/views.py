@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from urllib.parse import quote
-
 from flask import (
     Blueprint,
     abort,
@@ -11,7 +9,6 @@ from flask import (
     redirect,
     render_template,
     request,
-    stream_with_context,
     url_for,
 )
 from flask_babel import gettext as _
@@ -21,6 +18,7 @@ from werkzeug.wrappers import Response
 
 import portal.inspections.badges  # noqa: F401 - registers the tree badges
 from portal.db import db
+from portal.downloads import attachment_response
 from portal.inspections import calendar, queries, reminders
 from portal.inspections import operations as ops
 from portal.inspections.forms import (
@@ -277,17 +275,13 @@ def download_attachment(attachment_id: int) -> Response:
     """An attachment, streamed as a download that no browser renders inline."""
     item = db.session.get(InspectionAttachment, attachment_id) or abort(404)
     _visible_or_404(item.inspection_id)  # the same scope as the inspection itself
-    response = Response(
-        stream_with_context(get_storage().open(item.storage_key)), mimetype=item.content_type
+    return attachment_response(
+        get_storage().open(item.storage_key),
+        filename=item.filename,
+        fallback=f"attachment-{item.id}",
+        mimetype=item.content_type,
+        size=item.size,
     )
-    response.headers["Content-Disposition"] = (
-        f'attachment; filename="attachment-{item.id}"; '
-        f"filename*=UTF-8''{quote(item.filename, safe='')}"
-    )
-    response.headers["Content-Length"] = str(item.size)
-    response.headers["X-Content-Type-Options"] = "nosniff"
-    response.headers["Content-Security-Policy"] = "sandbox"
-    return response
 
 
 @bp.route("/<int:inspection_id>/schedule", methods=["POST"])

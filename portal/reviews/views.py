@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import logging
 from typing import Any
-from urllib.parse import quote
 
 from flask import (
     Blueprint,
@@ -14,7 +13,6 @@ from flask import (
     jsonify,
     redirect,
     render_template,
-    stream_with_context,
     url_for,
 )
 from flask_babel import gettext as _
@@ -24,6 +22,7 @@ from werkzeug.wrappers import Response as BaseResponse
 
 import portal.reviews.badges  # noqa: F401 - registers the tree badges
 from portal.db import db
+from portal.downloads import attachment_response
 from portal.models import Outsourcing, User
 from portal.outsourcings.scope import get_visible
 from portal.permissions import Permission, requires
@@ -176,16 +175,13 @@ def download(document_id: int) -> Response:
     """The stored file, streamed as an attachment that no browser renders inline."""
     document, _node = _document_or_404(document_id)
     access_log.info("download document=%s user=%s", document.id, _me().id)
-    chunks = get_storage().open(document.storage_key)
-    response = Response(stream_with_context(chunks), mimetype="application/pdf")
-    response.headers["Content-Disposition"] = (
-        f'attachment; filename="contract-{document.id}.pdf"; '
-        f"filename*=UTF-8''{quote(document.filename, safe='')}"
+    return attachment_response(
+        get_storage().open(document.storage_key),
+        filename=document.filename,
+        fallback=f"contract-{document.id}.pdf",
+        mimetype="application/pdf",
+        size=document.size,
     )
-    response.headers["Content-Length"] = str(document.size)
-    response.headers["X-Content-Type-Options"] = "nosniff"
-    response.headers["Content-Security-Policy"] = "sandbox"
-    return response
 
 
 @bp.route("/documents/<int:document_id>/clauses/<clause_id>", methods=["POST"])
