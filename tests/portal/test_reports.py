@@ -501,7 +501,7 @@ def test_vendor_submits_through_the_form_and_the_tree_shows_the_violation(
 
 
 def test_a_vendor_cannot_see_another_vendors_report(app, client, chain, db_session, factory):
-    _officer, root, child, a_user, b_user = chain
+    _officer, root, child, a_user, _b_user = chain
     with app.app_context():
         ops.sync_reports(session=db_session, today=TODAY)
     db_session.commit()
@@ -570,7 +570,7 @@ def test_officer_sets_the_frequency_on_the_node_page(app, client, chain, db_sess
 
 
 def test_api_lists_reports_in_the_vendors_scope(app, client, chain, db_session):
-    _officer, root, child, a_user, _b_user = chain
+    _officer, root, _child, a_user, _b_user = chain
     with app.app_context():
         ops.sync_reports(session=db_session, today=TODAY)
     secret = create_token(session=db_session, user=a_user).secret
