@@ -578,3 +578,20 @@ def test_api_lists_reports_in_the_vendors_scope(app, client, chain, db_session):
     body = client.get("/api/v1/reports", headers={"Authorization": f"Bearer {secret}"}).get_json()
     assert {item["outsourcing_id"] for item in body["items"]} == {root.id}
     assert len(body["items"]) == 3 and body["items"][0]["status"] == "due"
+
+
+def test_the_daily_job_owes_the_slots_and_chases_each_once(app, chain, db_session):
+    from portal.reports.jobs import reports_daily
+
+    _officer, root, child, *_ = chain
+    with app.app_context():
+        first = reports_daily(session=db_session)
+        again = reports_daily(session=db_session)
+    assert first["created"] >= 6 and first["reminded"] >= 4  # two quarters overdue per node
+    assert (again["created"], again["reminded"]) == (0, 0)
+    stamped = db_session.exec(
+        select(ReportReminder.kind)
+        .join(ComplianceReport, ComplianceReport.id == ReportReminder.report_id)
+        .where(ComplianceReport.outsourcing_id.in_([root.id, child.id]))
+    ).all()
+    assert stamped.count("overdue") >= 4
