@@ -20,6 +20,8 @@ from typing import Any
 BUILTIN_DIR = Path(__file__).with_name("profiles")
 ROLES = ("admin", "chief", "manager", "staff", "auditor", "vendor")
 REQUIRED_ARTICLES = ("outsourcing", "provision", "incident_report")
+# How often a contractor reports its compliance (定期報告), in months per period.
+REPORTING_FREQUENCIES = {"monthly": 1, "quarterly": 3, "half_yearly": 6, "yearly": 12}
 _PROFILE_ID = re.compile(r"^[a-z][a-z0-9_]{0,31}$")
 
 
@@ -114,6 +116,18 @@ def _parse(path: Path) -> Profile:
         raise ProfileError(
             f"{path}: inspection.interval_months must be 1..12 (at least once a year)"
         )
+    reporting = {
+        "default_frequency": "quarterly",
+        "due_days_after_period": 14,
+        **table("reporting"),
+    }
+    if reporting["default_frequency"] not in REPORTING_FREQUENCIES:
+        raise ProfileError(
+            f"{path}: reporting.default_frequency must be one of {', '.join(REPORTING_FREQUENCIES)}"
+        )
+    due_days = reporting["due_days_after_period"]
+    if not isinstance(due_days, int) or not 0 <= due_days <= 90:
+        raise ProfileError(f"{path}: reporting.due_days_after_period must be 0..90 (days)")
     return Profile(
         id=data["id"],
         municipality=text("municipality"),
@@ -121,7 +135,7 @@ def _parse(path: Path) -> Profile:
         articles=MappingProxyType(dict(articles)),
         roles=MappingProxyType(dict(roles)),
         inspection=MappingProxyType(inspection),
-        reporting=MappingProxyType({"default_frequency": "quarterly", **table("reporting")}),
+        reporting=MappingProxyType(reporting),
         incident=MappingProxyType(dict(table("incident"))),
         security=MappingProxyType({"totp_required": False, **table("security")}),
         source=path,

@@ -74,6 +74,7 @@ def _register_blueprints(app: Flask) -> None:
     from portal.ledger.views import bp as ledger_bp
     from portal.main.views import bp as main_bp
     from portal.outsourcings.views import bp as outsourcings_bp
+    from portal.reports.views import bp as reports_bp
     from portal.reviews.views import bp as reviews_bp
 
     app.register_blueprint(main_bp)
@@ -81,6 +82,7 @@ def _register_blueprints(app: Flask) -> None:
     app.register_blueprint(admin_bp)
     app.register_blueprint(ledger_bp)
     import portal.inspections.api  # adds /api/v1/inspections to the API blueprint
+    import portal.reports.api  # adds /api/v1/reports to the API blueprint
     import portal.reviews.api  # noqa: F401 - adds the document endpoints to the API blueprint
 
     app.register_blueprint(api_bp)
@@ -89,6 +91,7 @@ def _register_blueprints(app: Flask) -> None:
     app.register_blueprint(outsourcings_bp)
     app.register_blueprint(inspections_bp)
     app.register_blueprint(reviews_bp)
+    app.register_blueprint(reports_bp)
 
 
 def _init_transactions(app: Flask) -> None:

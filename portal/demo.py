@@ -267,6 +267,7 @@ def load(*, session: Session) -> None:
         )
     _load_chains(session, departments, vendors)
     _plan_inspections(session)
+    _load_reports(session)
 
 
 def _plan_inspections(session: Session) -> None:
@@ -280,6 +281,86 @@ def _plan_inspections(session: Session) -> None:
     proposed = session.exec(select(Inspection).where(Inspection.proposed_date.is_not(None))).all()
     # Two thirds accepted by the officers; the rest still waits as a proposal.
     accept_proposals(session=session, inspections=[i for i in proposed if i.id % 3])
+
+
+def _load_reports(session: Session) -> None:
+    """Every active node owes its reports; the demo vendor has submitted a few: one accepted,
+    one naming an unapproved subcontractor (a violation on the tree), one answering "no" to a
+    matter. The rest are due or overdue."""
+    from portal.reports.models import ComplianceReport
+    from portal.reports.operations import (
+        ReportContent,
+        SubcontractorEntry,
+        approved_subcontractors,
+        review_report,
+        save_report,
+        sync_reports,
+    )
+    from portal.reports.rules import checklist_items
+
+    today = date.today()
+    sync_reports(session=session, today=today)
+    vendor_user = session.exec(select(User).where(User.email == "vendor@demo.example.jp")).one()
+    roots = session.exec(
+        select(Outsourcing)
+        .where(
+            Outsourcing.vendor_id == vendor_user.vendor_id,
+            Outsourcing.parent_id.is_(None),  # type: ignore[union-attr]
+            Outsourcing.status == OutsourcingStatus.ACTIVE,
+        )
+        .order_by(Outsourcing.id)
+    ).all()
+    all_yes = {key: {"answer": "yes", "comment": ""} for key, _title in checklist_items()}
+    for number, root in enumerate(roots[:2]):
+        ended = session.exec(
+            select(ComplianceReport)
+            .where(ComplianceReport.outsourcing_id == root.id, ComplianceReport.period_end < today)
+            .order_by(ComplianceReport.period_start)
+        ).all()
+        in_use = tuple(
+            SubcontractorEntry(vendor_id=v.id)
+            for v in approved_subcontractors(session=session, outsourcing=root).values()
+        )
+        officer = session.exec(
+            select(User).where(User.department_id == root.department_id, User.role == Role.STAFF)
+        ).first()
+        for index, report in enumerate(ended[:2]):
+            checklist, subcontractors = all_yes, in_use
+            if number == 1:
+                checklist = all_yes | {
+                    "copying": {
+                        "answer": "no",
+                        "comment": "作業用端末に一時的に複製した。削除済み。",
+                    }
+                }
+            elif index == 1:
+                subcontractors = (
+                    *in_use,
+                    SubcontractorEntry(
+                        name="株式会社未承認データ処理",
+                        corporate_number=corporate_number("140001019191"),
+                    ),
+                )
+            save_report(
+                session=session,
+                actor=vendor_user,
+                report=report,
+                outsourcing=root,
+                content=ReportContent(
+                    checklist=checklist, subcontractors=subcontractors, had_incidents=False
+                ),
+                submit=True,
+                today=today,
+            )
+            if number == 0 and index == 0 and officer is not None:
+                review_report(
+                    session=session,
+                    actor=officer,
+                    report=report,
+                    outsourcing=root,
+                    accept=True,
+                    comment="",
+                )
 
 
 SUBTASKS = ["データ入力", "印刷・封入", "システム保守", "コールセンター", "保管"]

@@ -49,6 +49,9 @@ class Permission(StrEnum):
     ANSWER_CORRECTIVE_ACTIONS = "answer_corrective_actions"  # the inspected vendor answers
     UPLOAD_CONTRACTS = "upload_contracts"  # officers; vendors for the subcontracts they signed
     REVIEW_CONTRACTS = "review_contracts"  # confirm or override a clause check
+    VIEW_REPORTS = "view_reports"  # periodic reports in scope (vendors: the nodes they hold)
+    MANAGE_REPORTS = "manage_reports"  # set the frequency, accept or return, follow violations
+    SUBMIT_REPORTS = "submit_reports"  # the vendor writes and submits its periodic reports
 
 
 _EVERYONE = {
@@ -57,6 +60,7 @@ _EVERYONE = {
     Permission.VIEW_OUTSOURCINGS,
     Permission.USE_API,
     Permission.VIEW_INSPECTIONS,
+    Permission.VIEW_REPORTS,
 }
 _OFFICER = {
     Permission.MANAGE_OUTSOURCINGS,
@@ -67,6 +71,7 @@ _OFFICER = {
     Permission.MANAGE_INSPECTIONS,
     Permission.UPLOAD_CONTRACTS,
     Permission.REVIEW_CONTRACTS,
+    Permission.MANAGE_REPORTS,
 }
 
 ROLE_PERMISSIONS: dict[Role, frozenset[Permission]] = {
@@ -88,6 +93,7 @@ ROLE_PERMISSIONS: dict[Role, frozenset[Permission]] = {
             Permission.REQUEST_SUBCONTRACT,
             Permission.ANSWER_CORRECTIVE_ACTIONS,
             Permission.UPLOAD_CONTRACTS,
+            Permission.SUBMIT_REPORTS,
         }
     ),
 }

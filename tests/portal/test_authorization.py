@@ -104,6 +104,30 @@ MATRIX: dict[str, tuple[str, str, dict[str, int]]] = {
         "/inspections/actions/{action_id}/follow-up",
         only(OFFICERS, ok=302),
     ),
+    # Periodic reports: the report below is owed on that outsourcing (the vendor user holds
+    # it), and the violation was raised by it. Vendors see only reports of nodes they hold.
+    "reports.index": ("GET", "/reports/", only(SIGNED_IN)),
+    "reports.detail": ("GET", "/reports/{report_id}", only(SIGNED_IN)),
+    "reports.edit": ("GET", "/reports/{report_id}/edit", only({"vendor"})),
+    "reports.attach": ("POST", "/reports/{report_id}/attachments", only({"vendor"}, ok=302)),
+    "reports.download_attachment": ("GET", "/reports/attachments/0", only(SIGNED_IN, ok=404)),
+    "reports.review": ("POST", "/reports/{report_id}/review", only(OFFICERS, ok=302)),
+    "reports.node_reports": ("GET", "/reports/outsourcings/{outsourcing_id}", only(SIGNED_IN)),
+    "reports.set_frequency": (
+        "POST",
+        "/reports/outsourcings/{outsourcing_id}/frequency",
+        only(OFFICERS, ok=302),
+    ),
+    "reports.resolve_violation": (
+        "POST",
+        "/reports/violations/{violation_id}/resolve",
+        only(OFFICERS, ok=302),
+    ),
+    "reports.record_violation": (
+        "POST",
+        "/reports/violations/{violation_id}/record",
+        only(OFFICERS, ok=302),
+    ),
     # Contract review: the document below is a version of that outsourcing's contract. The
     # vendor user holds the outsourcing itself, so it may not upload the municipality's
     # contract (only the subcontracts it signs); officers' empty posts are sent back (302).
@@ -129,6 +153,7 @@ MATRIX: dict[str, tuple[str, str, dict[str, int]]] = {
     "api.me": ("GET", "/api/v1/me", only(SIGNED_IN, anon=401)),
     "api.outsourcings": ("GET", "/api/v1/outsourcings", only(SIGNED_IN, anon=401)),
     "api.inspections": ("GET", "/api/v1/inspections", only(SIGNED_IN, anon=401)),
+    "api.reports": ("GET", "/api/v1/reports", only(SIGNED_IN, anon=401)),
     "api.outsourcing": ("GET", "/api/v1/outsourcings/{outsourcing_id}", only(SIGNED_IN, anon=401)),
     "api.upload_document": (
         "POST",
@@ -206,6 +231,31 @@ def _inspection_for(factory, node: Outsourcing) -> tuple[int, int]:
     return inspection.id, action.id
 
 
+def _report_for(factory, node: Outsourcing) -> tuple[int, int]:
+    """A report owed on ``node`` and a violation it raised: (report, violation) ids."""
+    from datetime import date
+
+    from portal.reports.models import ComplianceReport, SubcontractViolation
+
+    report = ComplianceReport(
+        outsourcing_id=node.id,
+        period_start=date(2026, 4, 1),
+        period_end=date(2026, 6, 30),
+        due_date=date(2026, 7, 14),
+    )
+    factory.session.add(report)
+    factory.session.flush()
+    violation = SubcontractViolation(
+        outsourcing_id=node.id,
+        report_id=report.id,
+        name="権限確認用の再委託先",
+        corporate_number=factory.vendor().corporate_number,
+    )
+    factory.session.add(violation)
+    factory.session.commit()
+    return report.id, violation.id
+
+
 def _document_for(client, factory, node: Outsourcing) -> int:
     """An analysed contract of ``node`` with its file in the app's storage."""
     import io
@@ -250,6 +300,7 @@ def test_matrix(client, factory, endpoint, role):
     node = _outsourcing_for(factory, role)
     inspection_id, action_id = _inspection_for(factory, node) if "_id}" in template else (0, 0)
     document_id = _document_for(client, factory, node) if "{document_id}" in template else 0
+    report_id, violation_id = _report_for(factory, node) if "/reports/" in template else (0, 0)
     path = template.format(
         user_id=target.id,
         outsourcing_id=node.id,
@@ -257,6 +308,8 @@ def test_matrix(client, factory, endpoint, role):
         inspection_id=inspection_id,
         action_id=action_id,
         document_id=document_id,
+        report_id=report_id,
+        violation_id=violation_id,
     )
     if method == "GET":
         response = client.get(path, headers=headers)

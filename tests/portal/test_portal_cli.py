@@ -69,3 +69,13 @@ def test_demo_comes_with_inspections_planned(runner, db_session):
         select(Inspection).where(Inspection.status == InspectionStatus.PLANNED)
     ).all()
     assert planned and all(i.planned_date for i in planned)
+
+
+def test_demo_comes_with_reports_due_submitted_and_a_violation(runner, db_session):
+    from portal.reports.models import ComplianceReport, SubcontractViolation
+
+    result = runner.invoke(args=["demo", "load"])
+    assert result.exit_code == 0, result.output
+    statuses = set(db_session.exec(select(ComplianceReport.status)).all())
+    assert {"due", "submitted", "accepted"} <= statuses
+    assert db_session.exec(select(SubcontractViolation)).all()

@@ -1,0 +1,196 @@
+"""Periodic compliance report tables: the reporting setting of an outsourcing, one report per
+period, its history, attachments and reminders, and the unapproved subcontractors it revealed."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+from enum import StrEnum
+from typing import Any
+
+from sqlalchemy import JSON, Column, ForeignKey, Integer, UniqueConstraint
+from sqlmodel import Field, SQLModel
+
+from portal.timeutil import utcnow
+
+
+class ReportStatus(StrEnum):
+    """due (nothing written yet) → draft → submitted → accepted, or returned → submitted …"""
+
+    DUE = "due"
+    DRAFT = "draft"
+    SUBMITTED = "submitted"
+    RETURNED = "returned"
+    ACCEPTED = "accepted"
+
+
+#: The vendor still owes the report (it can edit it, and reminders chase it).
+EDITABLE_STATUSES = (ReportStatus.DUE, ReportStatus.DRAFT, ReportStatus.RETURNED)
+
+
+class ViolationStatus(StrEnum):
+    """open → resolved (with a reason) or recorded (entered in the chain as a violation)."""
+
+    OPEN = "open"
+    RESOLVED = "resolved"
+    RECORDED = "recorded"
+
+
+class ReportingSetting(SQLModel, table=True):
+    """How often one outsourcing reports, when it differs from the profile's default."""
+
+    __tablename__ = "reporting_settings"
+
+    id: int | None = Field(default=None, primary_key=True)
+    outsourcing_id: int = Field(
+        sa_column=Column(
+            Integer, ForeignKey("outsourcings.id", ondelete="CASCADE"), unique=True, nullable=False
+        )
+    )
+    frequency: str = Field(max_length=16)
+    updated_by_id: int | None = Field(default=None, foreign_key="users.id")
+    updated_at: datetime = Field(default_factory=utcnow)
+
+
+class ComplianceReport(SQLModel, table=True):
+    """定期報告: the vendor's report on one period of one outsourcing, due by ``due_date``."""
+
+    __tablename__ = "compliance_reports"
+    __table_args__ = (UniqueConstraint("outsourcing_id", "period_start"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    outsourcing_id: int = Field(
+        sa_column=Column(
+            Integer, ForeignKey("outsourcings.id", ondelete="CASCADE"), index=True, nullable=False
+        )
+    )
+    period_start: date
+    period_end: date
+    due_date: date = Field(index=True)
+    status: str = Field(default=ReportStatus.DUE, max_length=16, index=True)
+    # {clause id: {"answer": "yes"|"no"|"", "comment": str}} over the eight matters.
+    checklist: dict[str, Any] = Field(default_factory=dict, sa_column=Column(JSON, nullable=False))
+    # [{"vendor_id": int|None, "name": str, "corporate_number": str}]: subcontractors in use.
+    subcontractors: list[Any] = Field(default_factory=list, sa_column=Column(JSON, nullable=False))
+    had_incidents: bool | None = Field(default=None)
+    incident_description: str = Field(default="", max_length=4000)
+    remarks: str = Field(default="", max_length=4000)
+    submitted_by_id: int | None = Field(default=None, foreign_key="users.id")
+    submitted_at: datetime | None = Field(default=None)
+    reviewed_by_id: int | None = Field(default=None, foreign_key="users.id")
+    reviewed_at: datetime | None = Field(default=None)
+    review_comment: str = Field(default="", max_length=4000)
+    created_at: datetime = Field(default_factory=utcnow)
+
+
+class ReportEvent(SQLModel, table=True):
+    """One state change of a report: who, when, what, and the comment."""
+
+    __tablename__ = "report_events"
+
+    id: int | None = Field(default=None, primary_key=True)
+    report_id: int = Field(
+        sa_column=Column(
+            Integer,
+            ForeignKey("compliance_reports.id", ondelete="CASCADE"),
+            index=True,
+            nullable=False,
+        )
+    )
+    action: str = Field(max_length=16)  # saved, submitted, returned, accepted
+    actor_id: int | None = Field(default=None, foreign_key="users.id")
+    comment: str = Field(default="", max_length=4000)
+    at: datetime = Field(default_factory=utcnow)
+
+
+class ReportReminder(SQLModel, table=True):
+    """A reminder sent about a report: each kind once, stamped when sent."""
+
+    __tablename__ = "report_reminders"
+    __table_args__ = (UniqueConstraint("report_id", "kind"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    report_id: int = Field(
+        sa_column=Column(
+            Integer,
+            ForeignKey("compliance_reports.id", ondelete="CASCADE"),
+            index=True,
+            nullable=False,
+        )
+    )
+    kind: str = Field(max_length=16)  # "30", "7", "1" (days before due) or "overdue"
+    sent_at: datetime = Field(default_factory=utcnow)
+    recipients: str = Field(default="", max_length=2000)
+
+
+class ReportAttachment(SQLModel, table=True):
+    """A PDF or photo the vendor keeps with its report (stored through ``portal.storage``)."""
+
+    __tablename__ = "report_attachments"
+    __table_args__ = (UniqueConstraint("report_id", "sha256"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    report_id: int = Field(
+        sa_column=Column(
+            Integer,
+            ForeignKey("compliance_reports.id", ondelete="CASCADE"),
+            index=True,
+            nullable=False,
+        )
+    )
+    storage_key: str = Field(max_length=200, unique=True)
+    filename: str = Field(max_length=255)  # as uploaded, for display only
+    content_type: str = Field(max_length=100)
+    size: int
+    sha256: str = Field(max_length=64)
+    uploaded_by_id: int | None = Field(default=None, foreign_key="users.id")
+    uploaded_at: datetime = Field(default_factory=utcnow)
+
+
+class SubcontractViolation(SQLModel, table=True):
+    """A subcontractor named in a report that is not an approved subcontract of the node."""
+
+    __tablename__ = "subcontract_violations"
+
+    id: int | None = Field(default=None, primary_key=True)
+    # The node whose vendor uses the subcontractor (the violation shows on it).
+    outsourcing_id: int = Field(
+        sa_column=Column(
+            Integer, ForeignKey("outsourcings.id", ondelete="CASCADE"), index=True, nullable=False
+        )
+    )
+    report_id: int = Field(
+        sa_column=Column(
+            Integer,
+            ForeignKey("compliance_reports.id", ondelete="CASCADE"),
+            index=True,
+            nullable=False,
+        )
+    )
+    vendor_id: int | None = Field(default=None, foreign_key="vendors.id")
+    name: str = Field(max_length=200)
+    corporate_number: str = Field(max_length=13)
+    status: str = Field(default=ViolationStatus.OPEN, max_length=16, index=True)
+    resolution: str = Field(default="", max_length=2000)
+    resolved_by_id: int | None = Field(default=None, foreign_key="users.id")
+    resolved_at: datetime | None = Field(default=None)
+    # The child node entered in the chain for it (a subcontract without approval).
+    child_outsourcing_id: int | None = Field(
+        default=None,
+        sa_column=Column(
+            Integer, ForeignKey("outsourcings.id", ondelete="SET NULL"), nullable=True
+        ),
+    )
+    created_at: datetime = Field(default_factory=utcnow)
+
+
+__all__ = [
+    "EDITABLE_STATUSES",
+    "ComplianceReport",
+    "ReportAttachment",
+    "ReportEvent",
+    "ReportReminder",
+    "ReportStatus",
+    "ReportingSetting",
+    "SubcontractViolation",
+    "ViolationStatus",
+]
