@@ -22,6 +22,7 @@ NAVIGATION: list[tuple[str, Any, Permission]] = [
     ("outsourcings.requests", _l("承認待ち"), Permission.DECIDE_SUBCONTRACTS),
     ("outsourcings.vendors", _l("委託先"), Permission.MANAGE_VENDORS),
     ("inspections.index", _l("実地検査"), Permission.VIEW_INSPECTIONS),
+    ("incidents.index", _l("漏えい等の事案"), Permission.VIEW_INCIDENTS),
     ("ledger.index", _l("台帳"), Permission.EXPORT_LEDGER),
     ("admin.users", _l("利用者管理"), Permission.MANAGE_USERS),
     ("admin.departments", _l("部・課室"), Permission.MANAGE_DEPARTMENTS),
