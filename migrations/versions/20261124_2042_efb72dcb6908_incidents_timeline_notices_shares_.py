@@ -11,7 +11,6 @@ import sqlalchemy as sa
 import sqlmodel
 from alembic import op
 
-
 revision: str = "efb72dcb6908"
 down_revision: str | None = "db35eebd2550"
 branch_labels: str | Sequence[str] | None = None
