@@ -639,3 +639,13 @@ def test_api_lists_incidents_in_scope(client, app, chain, db_session):
     assert [item["id"] for item in body["items"]] == [mine.id]
     assert body["items"][0]["commission_required"] is True
     assert body["items"][0]["final_report_due"] == (TODAY + timedelta(days=30)).isoformat()
+
+
+def test_demo_comes_with_an_open_and_a_closed_incident(runner, db_session):
+    result = runner.invoke(args=["demo", "load"])
+    assert result.exit_code == 0, result.output
+    incidents = db_session.exec(select(Incident).order_by(Incident.id)).all()
+    assert [i.status for i in incidents] == ["open", "closed"]
+    big, small = incidents
+    assert big.commission_required and big.first_reported_on and big.escalation_level == 1
+    assert small.publication_decision == "notify" and small.measures
