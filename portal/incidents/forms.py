@@ -70,7 +70,7 @@ class ReportForm(FactsForm):
 
 
 class EscalateForm(FlaskForm):
-    note = TextAreaField(
+    escalation_note = TextAreaField(
         _l("報告の内容（経緯・被害状況・対応）"),
         validators=[DataRequired(_l("報告の内容を入力してください。")), Length(max=4000)],
     )
@@ -85,7 +85,7 @@ class CommissionReportForm(FlaskForm):
     filed_on = DateField(
         _l("報告した日"), validators=[DataRequired(_l("報告した日を入力してください。")), _in_range]
     )
-    note = TextAreaField(_l("メモ（受付番号等）"), validators=[Length(max=2000)])
+    report_note = TextAreaField(_l("メモ（受付番号等）"), validators=[Length(max=2000)])
 
 
 class MeasuresForm(FlaskForm):
@@ -111,4 +111,4 @@ class PublicationForm(FlaskForm):
 
 
 class CloseForm(FlaskForm):
-    note = TextAreaField(_l("完了時のメモ"), validators=[Length(max=2000)])
+    close_note = TextAreaField(_l("完了時のメモ"), validators=[Length(max=2000)])

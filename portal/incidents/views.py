@@ -323,7 +323,11 @@ def escalate(incident_id: int) -> Response:
         _flash_errors(form)
         return _back(incident_id, "escalation")
     ops.escalate_incident(
-        session=db.session, actor=_me(), incident=incident, outsourcing=node, note=form.note.data
+        session=db.session,
+        actor=_me(),
+        incident=incident,
+        outsourcing=node,
+        note=form.escalation_note.data,
     )
     flash(
         _("%(title)sへ報告しました。", title=ops.escalation_chain()[incident.escalation_level]),
@@ -348,7 +352,7 @@ def commission(incident_id: int) -> Response:
             incident=incident,
             which=form.which.data,
             filed_on=form.filed_on.data,
-            note=form.note.data or "",
+            note=form.report_note.data or "",
             today=local_today(),
         )
     except ops.IncidentError as error:
@@ -418,7 +422,7 @@ def close(incident_id: int) -> Response:
         return _back(incident_id)
     try:
         ops.close_incident(
-            session=db.session, actor=_me(), incident=incident, note=form.note.data or ""
+            session=db.session, actor=_me(), incident=incident, note=form.close_note.data or ""
         )
     except ops.IncidentError as error:
         flash(error.message, "error")

@@ -238,7 +238,10 @@ def test_a_profile_change_changes_the_decision(engine, connection, tmp_path, fac
 def _escalate(client, incident_id: int, note: str = "経緯と被害状況を報告します。"):
     return client.post(
         f"/incidents/{incident_id}/escalate",
-        data={"csrf_token": csrf_token(client, f"/incidents/{incident_id}"), "note": note},
+        data={
+            "csrf_token": csrf_token(client, f"/incidents/{incident_id}"),
+            "escalation_note": note,
+        },
     )
 
 
