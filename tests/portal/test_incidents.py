@@ -652,3 +652,10 @@ def test_demo_comes_with_an_open_and_a_closed_incident(runner, db_session):
     big, small = incidents
     assert big.commission_required and big.first_reported_on and big.escalation_level == 1
     assert small.publication_decision == "notify" and small.measures
+
+
+def test_profile_page_shows_the_commission_rules(client, login):
+    login(Role.CHIEF)
+    html = client.get("/admin/profile").get_data(as_text=True)
+    assert "30日（不正の目的の場合60日）" in html
+    assert "本人の数は100人を超える場合" in html
