@@ -22,6 +22,24 @@ ROLES = ("admin", "chief", "manager", "staff", "auditor", "vendor")
 REQUIRED_ARTICLES = ("outsourcing", "provision", "incident_report")
 # How often a contractor reports its compliance (定期報告), in months per period.
 REPORTING_FREQUENCIES = {"monthly": 1, "quarterly": 3, "half_yearly": 6, "yearly": 12}
+#: The facts that make a report to the 個人情報保護委員会 necessary (個人情報保護法第68条第1項,
+#: 施行規則第43条 for 行政機関等); a profile lists the ones in force.
+COMMISSION_TRIGGERS = (
+    "special_care",
+    "financial_harm",
+    "wrongful_purpose",
+    "persons",
+    "ordinance_designated",
+)
+COMMISSION_DEFAULTS: dict[str, Any] = {
+    "triggers": list(COMMISSION_TRIGGERS),
+    "persons_threshold": 100,  # more than this many persons (101 or more)
+    "first_report_days": 5,  # 速報: 速やかに, guidance おおむね3〜5日
+    "first_report_guidance": "速やかに（おおむね3〜5日以内）",
+    "final_report_days": 30,  # 確報: within 30 days of becoming aware
+    "final_report_days_wrongful": 60,  # 60 days for a wrongful-purpose case
+    "legal_basis": "個人情報の保護に関する法律第68条第1項、同法施行規則第43条・第44条",
+}
 _PROFILE_ID = re.compile(r"^[a-z][a-z0-9_]{0,31}$")
 
 
@@ -136,7 +154,49 @@ def _parse(path: Path) -> Profile:
         roles=MappingProxyType(dict(roles)),
         inspection=MappingProxyType(inspection),
         reporting=MappingProxyType(reporting),
-        incident=MappingProxyType(dict(table("incident"))),
+        incident=_incident(path, table("incident")),
         security=MappingProxyType({"totp_required": False, **table("security")}),
         source=path,
+    )
+
+
+def _incident(path: Path, table: dict[str, Any]) -> Mapping[str, Any]:
+    """The ``[incident]`` table: the escalation chain and the Commission-report rules."""
+    escalation = table.get("escalation", [])
+    if (
+        not isinstance(escalation, list)
+        or not escalation
+        or not all(isinstance(step, str) and step.strip() for step in escalation)
+    ):
+        raise ProfileError(f"{path}: incident.escalation must be a non-empty list of titles")
+    commission_table = table.get("commission", {})
+    if not isinstance(commission_table, dict):
+        raise ProfileError(f"{path}: [incident.commission] must be a table")
+    commission = {**COMMISSION_DEFAULTS, **commission_table}
+    triggers = commission["triggers"]
+    if not isinstance(triggers, list) or not set(triggers) <= set(COMMISSION_TRIGGERS):
+        raise ProfileError(
+            f"{path}: incident.commission.triggers must be a list of "
+            f"{', '.join(COMMISSION_TRIGGERS)}"
+        )
+    for key in ("persons_threshold", "first_report_days", "final_report_days"):
+        value = commission[key]
+        if not isinstance(value, int) or isinstance(value, bool) or value < 0:
+            raise ProfileError(f"{path}: incident.commission.{key} must be a whole number >= 0")
+    wrongful = commission["final_report_days_wrongful"]
+    if not isinstance(wrongful, int) or wrongful < commission["final_report_days"]:
+        raise ProfileError(
+            f"{path}: incident.commission.final_report_days_wrongful must be a whole number "
+            "no smaller than final_report_days"
+        )
+    if commission["first_report_days"] > commission["final_report_days"]:
+        raise ProfileError(
+            f"{path}: incident.commission.first_report_days exceeds final_report_days"
+        )
+    for key in ("first_report_guidance", "legal_basis"):
+        if not isinstance(commission[key], str):
+            raise ProfileError(f"{path}: incident.commission.{key} must be a string")
+    commission["triggers"] = tuple(triggers)
+    return MappingProxyType(
+        {**table, "escalation": tuple(escalation), "commission": MappingProxyType(commission)}
     )

@@ -70,6 +70,7 @@ def _register_blueprints(app: Flask) -> None:
     from portal.api.views import bp as api_bp
     from portal.auth.views import bp as auth_bp
     from portal.extensions import csrf
+    from portal.incidents.views import bp as incidents_bp
     from portal.inspections.views import bp as inspections_bp
     from portal.ledger.views import bp as ledger_bp
     from portal.main.views import bp as main_bp
@@ -81,6 +82,7 @@ def _register_blueprints(app: Flask) -> None:
     app.register_blueprint(auth_bp)
     app.register_blueprint(admin_bp)
     app.register_blueprint(ledger_bp)
+    import portal.incidents.api  # adds /api/v1/incidents to the API blueprint
     import portal.inspections.api  # adds /api/v1/inspections to the API blueprint
     import portal.reports.api  # adds /api/v1/reports to the API blueprint
     import portal.reviews.api  # noqa: F401 - adds the document endpoints to the API blueprint
@@ -90,6 +92,7 @@ def _register_blueprints(app: Flask) -> None:
     csrf.exempt(api_bp)
     app.register_blueprint(outsourcings_bp)
     app.register_blueprint(inspections_bp)
+    app.register_blueprint(incidents_bp)
     app.register_blueprint(reviews_bp)
     app.register_blueprint(reports_bp)
 

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import random
 from collections.abc import Callable
-from datetime import date
+from datetime import date, timedelta
 
 from sqlalchemy import delete
 from sqlmodel import Session, SQLModel, select
@@ -268,6 +268,7 @@ def load(*, session: Session) -> None:
     _load_chains(session, departments, vendors)
     _plan_inspections(session)
     _load_reports(session)
+    _report_incidents(session, vendors[0])
 
 
 def _plan_inspections(session: Session) -> None:
@@ -361,6 +362,98 @@ def _load_reports(session: Session) -> None:
                     accept=True,
                     comment="",
                 )
+
+
+def _report_incidents(session: Session, vendor: Vendor) -> None:
+    """Two incidents: one the demo vendor reported three days ago (150 persons, so the
+    Commission must be told; escalated once, the 速報 filed), and a small one that is closed
+    with its measures shared and the publication decision recorded."""
+    from portal.incidents import operations as incidents
+
+    today = date.today()
+    users = {u.email: u for u in session.exec(select(User)).all()}
+    manager, staff = users["manager@demo.example.jp"], users["staff@demo.example.jp"]
+    reporter = users["vendor@demo.example.jp"]
+    candidates = session.exec(
+        select(Outsourcing)
+        .where(Outsourcing.vendor_id == vendor.id, Outsourcing.status == OutsourcingStatus.ACTIVE)
+        .order_by(Outsourcing.id)
+    ).all()
+    # Preferably in the demo manager's department, so that the demo accounts can act on it.
+    held = next(
+        (o for o in candidates if o.department_id == manager.department_id),
+        candidates[0] if candidates else None,
+    )
+    if held is not None:
+        big = incidents.report_incident(
+            session=session,
+            actor=reporter,
+            outsourcing=held,
+            report=incidents.IncidentReport(
+                summary="案内文書の差込印刷で宛名と内容がずれ、他人の情報を記載した文書を発送した。",
+                discovered_on=today - timedelta(days=3),
+                persons=150,
+                containment="未配達分の回収を郵便局に依頼し、発送を停止した。",
+            ),
+            today=today - timedelta(days=3),
+        )
+        if incidents.can_escalate(manager, big, held):
+            incidents.escalate_incident(
+                session=session,
+                actor=manager,
+                incident=big,
+                outsourcing=held,
+                note="被害状況（誤送付150通、回収42通）と経緯を報告する。",
+            )
+        incidents.record_commission_report(
+            session=session,
+            actor=staff,
+            incident=big,
+            which="first",
+            filed_on=today - timedelta(days=1),
+            note="個人情報保護委員会の報告フォームで速報（受付番号は台帳参照）",
+            today=today,
+        )
+    own = session.exec(
+        select(Outsourcing)
+        .where(
+            Outsourcing.department_id == staff.department_id,
+            Outsourcing.status == OutsourcingStatus.ACTIVE,
+            Outsourcing.parent_id.is_(None),  # type: ignore[union-attr]
+        )
+        .order_by(Outsourcing.id.desc())  # type: ignore[union-attr]
+    ).first()
+    if own is None:
+        return
+    small = incidents.report_incident(
+        session=session,
+        actor=staff,
+        outsourcing=own,
+        report=incidents.IncidentReport(
+            summary="受付票2件を誤って別の申請者に返送した。",
+            discovered_on=today - timedelta(days=20),
+            persons=2,
+            kind="leak",
+            containment="返送先から受付票を回収した。",
+        ),
+        today=today - timedelta(days=20),
+    )
+    incidents.record_measures(
+        session=session,
+        actor=staff,
+        incident=small,
+        outsourcing=own,
+        cause="返送前の宛名確認が一人で行われていた。",
+        measures="返送時は二人で宛名と受付番号を照合し、照合欄に押印する。",
+    )
+    incidents.decide_publication(
+        session=session,
+        actor=manager,
+        incident=small,
+        decision="notify",
+        reason="影響は2名に限られ回収済みのため、本人に連絡し謝罪する。公表は行わない。",
+    )
+    incidents.close_incident(session=session, actor=manager, incident=small)
 
 
 SUBTASKS = ["データ入力", "印刷・封入", "システム保守", "コールセンター", "保管"]

@@ -52,6 +52,11 @@ class Permission(StrEnum):
     VIEW_REPORTS = "view_reports"  # periodic reports in scope (vendors: the nodes they hold)
     MANAGE_REPORTS = "manage_reports"  # set the frequency, accept or return, follow violations
     SUBMIT_REPORTS = "submit_reports"  # the vendor writes and submits its periodic reports
+    VIEW_INCIDENTS = "view_incidents"  # within the user's scope (see outsourcings.scope)
+    REPORT_INCIDENTS = "report_incidents"  # a vendor or an officer reports a leak
+    MANAGE_INCIDENTS = "manage_incidents"  # Commission reports, measures, publication, close
+    ESCALATE_INCIDENTS = "escalate_incidents"  # up the profile's chain, step by step
+    VIEW_SHARED_MEASURES = "view_shared_measures"  # measures shared from incidents elsewhere
 
 
 _EVERYONE = {
@@ -61,6 +66,7 @@ _EVERYONE = {
     Permission.USE_API,
     Permission.VIEW_INSPECTIONS,
     Permission.VIEW_REPORTS,
+    Permission.VIEW_INCIDENTS,
 }
 _OFFICER = {
     Permission.MANAGE_OUTSOURCINGS,
@@ -72,6 +78,9 @@ _OFFICER = {
     Permission.UPLOAD_CONTRACTS,
     Permission.REVIEW_CONTRACTS,
     Permission.MANAGE_REPORTS,
+    Permission.REPORT_INCIDENTS,
+    Permission.MANAGE_INCIDENTS,
+    Permission.VIEW_SHARED_MEASURES,
 }
 
 ROLE_PERMISSIONS: dict[Role, frozenset[Permission]] = {
@@ -80,12 +89,27 @@ ROLE_PERMISSIONS: dict[Role, frozenset[Permission]] = {
         _EVERYONE
         | {Permission.MANAGE_USERS, Permission.MANAGE_DEPARTMENTS, Permission.VIEW_PROFILE_SETTINGS}
     ),
-    Role.CHIEF: frozenset(_EVERYONE | {Permission.VIEW_PROFILE_SETTINGS, Permission.EXPORT_LEDGER}),
-    Role.MANAGER: frozenset(_EVERYONE | _OFFICER),
+    # The chief escalates incidents up the chain (to 最高情報セキュリティ責任者 and 市長).
+    Role.CHIEF: frozenset(
+        _EVERYONE
+        | {
+            Permission.VIEW_PROFILE_SETTINGS,
+            Permission.EXPORT_LEDGER,
+            Permission.ESCALATE_INCIDENTS,
+            Permission.VIEW_SHARED_MEASURES,
+        }
+    ),
+    # The manager (取扱責任者/保護管理者) is the first step of the incident chain.
+    Role.MANAGER: frozenset(_EVERYONE | _OFFICER | {Permission.ESCALATE_INCIDENTS}),
     Role.STAFF: frozenset(_EVERYONE | _OFFICER),
     # The auditor reads everything in scope and changes nothing.
     Role.AUDITOR: frozenset(
-        _EVERYONE | {Permission.VIEW_PROFILE_SETTINGS, Permission.EXPORT_LEDGER}
+        _EVERYONE
+        | {
+            Permission.VIEW_PROFILE_SETTINGS,
+            Permission.EXPORT_LEDGER,
+            Permission.VIEW_SHARED_MEASURES,
+        }
     ),
     Role.VENDOR: frozenset(
         _EVERYONE
@@ -94,6 +118,7 @@ ROLE_PERMISSIONS: dict[Role, frozenset[Permission]] = {
             Permission.ANSWER_CORRECTIVE_ACTIONS,
             Permission.UPLOAD_CONTRACTS,
             Permission.SUBMIT_REPORTS,
+            Permission.REPORT_INCIDENTS,
         }
     ),
 }

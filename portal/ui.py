@@ -23,6 +23,7 @@ NAVIGATION: list[tuple[str, Any, Permission]] = [
     ("outsourcings.vendors", _l("委託先"), Permission.MANAGE_VENDORS),
     ("inspections.index", _l("実地検査"), Permission.VIEW_INSPECTIONS),
     ("reports.index", _l("定期報告"), Permission.VIEW_REPORTS),
+    ("incidents.index", _l("漏えい等の事案"), Permission.VIEW_INCIDENTS),
     ("ledger.index", _l("台帳"), Permission.EXPORT_LEDGER),
     ("admin.users", _l("利用者管理"), Permission.MANAGE_USERS),
     ("admin.departments", _l("部・課室"), Permission.MANAGE_DEPARTMENTS),

@@ -1,7 +1,7 @@
 """periodic compliance reports, history, reminders, subcontract violations
 
 Revision ID: e1dcc972dfd4
-Revises: db35eebd2550
+Revises: efb72dcb6908
 Create Date: 2026-11-24 20:45:36.135190
 """
 
@@ -12,7 +12,7 @@ import sqlmodel
 from alembic import op
 
 revision: str = "e1dcc972dfd4"
-down_revision: str | None = "db35eebd2550"
+down_revision: str | None = "efb72dcb6908"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 

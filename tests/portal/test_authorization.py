@@ -128,6 +128,28 @@ MATRIX: dict[str, tuple[str, str, dict[str, int]]] = {
         "/reports/violations/{violation_id}/record",
         only(OFFICERS, ok=302),
     ),
+    # Incidents: the incident below is an open one at that outsourcing, at the first step of
+    # the chain, so only the owning department's manager may escalate it; empty posts are
+    # sent back with a message (302).
+    "incidents.index": ("GET", "/incidents/", only(SIGNED_IN)),
+    "incidents.new": ("GET", "/incidents/new", only(OFFICERS | {"vendor"})),
+    "incidents.shared": ("GET", "/incidents/measures", only(SIGNED_IN - {"admin", "vendor"})),
+    "incidents.detail": ("GET", "/incidents/{incident_id}", only(SIGNED_IN)),
+    "incidents.timeline": ("GET", "/incidents/{incident_id}/timeline", only(SIGNED_IN)),
+    "incidents.facts": ("POST", "/incidents/{incident_id}/facts", only(OFFICERS, ok=302)),
+    "incidents.escalate": ("POST", "/incidents/{incident_id}/escalate", only({"manager"}, ok=302)),
+    "incidents.commission": (
+        "POST",
+        "/incidents/{incident_id}/commission",
+        only(OFFICERS, ok=302),
+    ),
+    "incidents.measures": ("POST", "/incidents/{incident_id}/measures", only(OFFICERS, ok=302)),
+    "incidents.publication": (
+        "POST",
+        "/incidents/{incident_id}/publication",
+        only(OFFICERS, ok=302),
+    ),
+    "incidents.close": ("POST", "/incidents/{incident_id}/close", only(OFFICERS, ok=302)),
     # Contract review: the document below is a version of that outsourcing's contract. The
     # vendor user holds the outsourcing itself, so it may not upload the municipality's
     # contract (only the subcontracts it signs); officers' empty posts are sent back (302).
@@ -154,6 +176,7 @@ MATRIX: dict[str, tuple[str, str, dict[str, int]]] = {
     "api.outsourcings": ("GET", "/api/v1/outsourcings", only(SIGNED_IN, anon=401)),
     "api.inspections": ("GET", "/api/v1/inspections", only(SIGNED_IN, anon=401)),
     "api.reports": ("GET", "/api/v1/reports", only(SIGNED_IN, anon=401)),
+    "api.incidents": ("GET", "/api/v1/incidents", only(SIGNED_IN, anon=401)),
     "api.outsourcing": ("GET", "/api/v1/outsourcings/{outsourcing_id}", only(SIGNED_IN, anon=401)),
     "api.upload_document": (
         "POST",
@@ -256,6 +279,24 @@ def _report_for(factory, node: Outsourcing) -> tuple[int, int]:
     return report.id, violation.id
 
 
+def _incident_for(factory, node: Outsourcing) -> int:
+    """An open incident at ``node`` (reported today, no Commission report needed)."""
+    from datetime import date
+
+    from portal.incidents.models import Incident
+
+    incident = Incident(
+        outsourcing_id=node.id,
+        summary="権限確認用の事案",
+        discovered_on=date(2026, 11, 1),
+        aware_on=date(2026, 11, 1),
+        persons=3,
+    )
+    factory.session.add(incident)
+    factory.session.commit()
+    return incident.id
+
+
 def _document_for(client, factory, node: Outsourcing) -> int:
     """An analysed contract of ``node`` with its file in the app's storage."""
     import io
@@ -301,6 +342,7 @@ def test_matrix(client, factory, endpoint, role):
     inspection_id, action_id = _inspection_for(factory, node) if "_id}" in template else (0, 0)
     document_id = _document_for(client, factory, node) if "{document_id}" in template else 0
     report_id, violation_id = _report_for(factory, node) if "/reports/" in template else (0, 0)
+    incident_id = _incident_for(factory, node) if "{incident_id}" in template else 0
     path = template.format(
         user_id=target.id,
         outsourcing_id=node.id,
@@ -310,6 +352,7 @@ def test_matrix(client, factory, endpoint, role):
         document_id=document_id,
         report_id=report_id,
         violation_id=violation_id,
+        incident_id=incident_id,
     )
     if method == "GET":
         response = client.get(path, headers=headers)
