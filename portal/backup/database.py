@@ -211,16 +211,22 @@ def _dump_postgresql(engine: Engine, target: Path) -> Snapshot:
     return snapshot
 
 
-def _restore_postgresql(engine: Engine, source: Path) -> None:
-    url, env = _libpq(engine)
+def clear(engine: Engine) -> None:
+    """Drop every table (of a target that was empty before a failed restore)."""
     with engine.begin() as connection:
-        pg_restore = _client("pg_restore", connection)
-        # The target is empty (checked before), but may hold the schema of `portal db
-        # upgrade`: drop those empty tables so that the dump's schema is restored whole.
         existing = MetaData()
         existing.reflect(bind=connection)
         existing.drop_all(bind=connection)
     engine.dispose()
+
+
+def _restore_postgresql(engine: Engine, source: Path) -> None:
+    url, env = _libpq(engine)
+    with engine.connect() as connection:
+        pg_restore = _client("pg_restore", connection)
+    # The target is empty (checked before), but may hold the schema of `portal db upgrade`:
+    # drop those empty tables so that the dump's schema is restored whole.
+    clear(engine)
     _run(
         [
             pg_restore,

@@ -435,33 +435,46 @@ def restore_backup(
     _check_empty(engine, storage)
 
     objects = {FILES + item["key"]: item for item in manifest["storage"]["objects"]}
-    with tempfile.TemporaryDirectory(prefix="itaku-restore-") as temp:
-        dump = Path(temp) / "database"
-        with _members(path, keys) as members:
-            for name, stream in members:
-                if name == manifest["database"]["member"]:
-                    with dump.open("wb") as out:
-                        reader = _HashingReader(stream)
-                        while chunk := reader.read(_COPY):
-                            out.write(chunk)
-                    if reader.digest.hexdigest() != manifest["database"]["sha256"]:
-                        raise BackupError("データベースの写しが一度目の検査の後に変わりました。")
-                elif name in objects:
-                    storage.put_stored(name[len(FILES) :], stream)
-        try:
-            database.restore(engine, dump, manifest["database"]["dialect"])
-        except database.DatabaseBackupError as error:
-            raise BackupError(str(error)) from error
-
-    problems = verify_restored(engine=engine, storage=storage, manifest=manifest)
-    if problems:
-        raise BackupError("復元後の検証で不一致があります: " + " / ".join(problems))
+    written: list[str] = []
+    try:
+        with tempfile.TemporaryDirectory(prefix="itaku-restore-") as temp:
+            dump = Path(temp) / "database"
+            with _members(path, keys) as members:
+                for name, stream in members:
+                    if name == manifest["database"]["member"]:
+                        _save_dump(stream, dump, manifest["database"]["sha256"])
+                    elif name in objects:
+                        written.append(name[len(FILES) :])
+                        storage.put_stored(written[-1], stream)
+            # The database last: by now the second pass has authenticated the whole file.
+            try:
+                database.restore(engine, dump, manifest["database"]["dialect"])
+            except database.DatabaseBackupError as error:
+                raise BackupError(str(error)) from error
+        problems = verify_restored(engine=engine, storage=storage, manifest=manifest)
+        if problems:
+            raise BackupError("復元後の検証で不一致があります: " + " / ".join(problems))
+    except BaseException:
+        # All or nothing: the instance was empty before, so leave it empty again.
+        for key in written:
+            storage.delete(key)
+        database.clear(engine)
+        raise
     warnings = _missing_storage_keys(storage, manifest)
     if needs_upgrade:
         from portal import migrate
 
         migrate.upgrade(engine)
     return RestoreResult(manifest=manifest, upgraded=needs_upgrade, warnings=warnings)
+
+
+def _save_dump(stream: BinaryIO, target: Path, sha256: str) -> None:
+    reader = _HashingReader(stream)
+    with target.open("wb") as out:
+        while chunk := reader.read(_COPY):
+            out.write(chunk)
+    if reader.digest.hexdigest() != sha256:
+        raise BackupError("データベースの写しが一度目の検査の後に変わりました。")
 
 
 def _missing_storage_keys(storage: Storage, manifest: Mapping[str, Any]) -> list[str]:

@@ -9,8 +9,10 @@ from __future__ import annotations
 import contextlib
 import hashlib
 import io
+import json
 import os
 import struct
+import tarfile
 import uuid
 from collections.abc import Iterator
 from pathlib import Path
@@ -345,6 +347,47 @@ def test_a_backup_key_equal_to_the_storage_key_is_refused(source, backups):
     result = run(app, "backup", "--to", str(backups))
     assert result.exit_code != 0 and "PORTAL_BACKUP_KEY が設定されていません" in result.output
     assert not backups.exists() or not list(backups.iterdir())
+
+
+def rewrite_manifest(path: Path, change) -> None:
+    """Re-seal the backup with the right key after ``change(manifest)`` (a lying backup)."""
+    keys = parse_keys(BACKUP_KEY)
+    members = []
+    with (
+        path.open("rb") as raw,
+        tarfile.open(fileobj=DecryptingReader(raw, keys), mode="r|") as tar,
+    ):
+        for member in tar:
+            members.append((member.name, tar.extractfile(member).read()))
+    out = io.BytesIO()
+    writer = EncryptingWriter(out, "bk1", keys["bk1"])
+    with tarfile.open(fileobj=writer, mode="w|") as tar:
+        for name, data in members:
+            if name == "manifest.json":
+                manifest = json.loads(data)
+                change(manifest)
+                data = json.dumps(manifest).encode()
+            info = tarfile.TarInfo(name)
+            info.size = len(data)
+            tar.addfile(info, io.BytesIO(data))
+    writer.close()
+    path.write_bytes(out.getvalue())
+
+
+def test_a_restore_that_does_not_verify_is_undone(source, backups, tmp_path):
+    app, _ = source
+    path = backup(app, backups)
+
+    def one_user_more(manifest):
+        manifest["database"]["tables"]["users"] += 1
+
+    rewrite_manifest(path, one_user_more)
+    target = make_instance(tmp_path / "target")
+    migrate.upgrade(engine_of(target))
+    result = run(target, "restore", str(path))
+    assert result.exit_code != 0 and "テーブル users" in result.output
+    # Everything written was taken back: the target is empty again, ready for a retry.
+    assert_is_empty(target)
 
 
 def test_a_backup_from_a_newer_schema_is_refused(source, backups, tmp_path):
