@@ -13,6 +13,7 @@ from portal.backup.operations import (
     backup_keys,
     check_backup,
     create_backup,
+    newest_backup,
     restore_backup,
 )
 from portal.storage import get_storage, new_key_entry
@@ -71,16 +72,33 @@ def backup_group(ctx: click.Context, destination: Path | None, keep: int | None)
 
 
 @backup_group.command("verify")
-@click.argument("file", type=click.Path(dir_okay=False, exists=True, path_type=Path))
+@click.argument(
+    "file", required=False, type=click.Path(dir_okay=False, exists=True, path_type=Path)
+)
+@click.option(
+    "--latest",
+    is_flag=True,
+    help="Check the newest backup in PORTAL_BACKUP_DIR (or --in DIR) instead of FILE.",
+)
+@click.option("--in", "folder", type=click.Path(file_okay=False, path_type=Path), default=None)
 @with_appcontext
-def backup_verify(file: Path) -> None:
+def backup_verify(file: Path | None, latest: bool, folder: Path | None) -> None:
     """Check a backup's authentication and contents without restoring anything."""
+    config = current_app.config
+    if latest:
+        folder = folder or (Path(config["BACKUP_DIR"]) if config["BACKUP_DIR"] else None)
+        file = newest_backup(folder) if folder else None
+        if file is None:
+            raise click.ClickException("確認するバックアップがありません。")
+    elif file is None:
+        raise click.ClickException("バックアップファイルか --latest を指定してください。")
     try:
-        manifest = check_backup(path=file, keys=backup_keys(current_app.config))
+        manifest = check_backup(path=file, keys=backup_keys(config))
     except BackupError as error:
         raise click.ClickException(error.message) from error
     click.echo(
-        f"backup ok: created {manifest['created_at']}, {manifest['database']['dialect']}, "
+        f"backup ok: {file.name}, created {manifest['created_at']}, "
+        f"{manifest['database']['dialect']}, "
         f"revision {', '.join(manifest['alembic_revision'])}, "
         f"{len(manifest['database']['tables'])} tables, "
         f"{len(manifest['storage']['objects'])} stored files"

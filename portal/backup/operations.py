@@ -290,11 +290,20 @@ def _add_objects(
     return objects, key_ids
 
 
+def _backups_in(folder: Path) -> list[Path]:
+    """The backups in ``folder``, oldest first."""
+    return sorted(folder.glob(f"{NAME_PREFIX}*{SUFFIX}"), key=lambda p: (p.stat().st_mtime, p.name))
+
+
+def newest_backup(folder: Path) -> Path | None:
+    """The most recent backup in ``folder`` (None when there is none)."""
+    backups = _backups_in(folder) if folder.is_dir() else []
+    return backups[-1] if backups else None
+
+
 def prune_backups(destination: Path, keep: int) -> list[Path]:
     """Delete all but the newest ``keep`` backups in ``destination``; the deleted ones."""
-    backups = sorted(
-        destination.glob(f"{NAME_PREFIX}*{SUFFIX}"), key=lambda p: (p.stat().st_mtime, p.name)
-    )
+    backups = _backups_in(destination)
     removed = backups[: max(len(backups) - keep, 0)]
     for path in removed:
         path.unlink()

@@ -418,10 +418,14 @@ def test_a_backup_from_an_older_schema_is_restored_then_upgraded(tmp_path, backu
 
 def test_retention_keeps_the_newest_backups(source, backups):
     app, _ = source
+    assert run(app, "backup").exit_code != 0  # no destination configured: a clear error
+    app.config.update(BACKUP_DIR=str(backups), BACKUP_KEEP=2)  # PORTAL_BACKUP_DIR / _KEEP
     for _ in range(3):
-        assert run(app, "backup", "--to", str(backups), "--keep", "2").exit_code == 0
+        assert run(app, "backup").exit_code == 0
+    assert len(list(backups.glob(f"*{SUFFIX}"))) == 2
+    assert run(app, "backup", "--keep", "1").exit_code == 0
     kept = sorted(backups.glob(f"*{SUFFIX}"))
-    assert len(kept) == 2
+    assert len(kept) == 1
     for path in kept:
         check_backup(path=path, keys=parse_keys(BACKUP_KEY))
     assert not list(backups.glob(".*partial"))
@@ -433,6 +437,13 @@ def test_backup_verify_reports_a_good_backup(source, backups):
     result = run(app, "backup", "verify", str(path))
     assert result.exit_code == 0 and "backup ok" in result.output
     assert run(app, "restore", "--check", str(path)).exit_code == 0
+    # What the nightly timer runs after the backup: the newest file in PORTAL_BACKUP_DIR.
+    app.config["BACKUP_DIR"] = str(backups)
+    result = run(app, "backup", "verify", "--latest")
+    assert result.exit_code == 0 and path.name in result.output
+    flip_byte(path, 200)
+    result = run(app, "backup", "verify", "--latest")
+    assert result.exit_code != 0 and "認証に失敗" in result.output
 
 
 def test_the_backup_key_can_be_rotated(source, backups, tmp_path):
