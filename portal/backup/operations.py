@@ -353,6 +353,17 @@ def _hash(stream: BinaryIO) -> dict[str, Any]:
     return {"size": size, "sha256": digest.hexdigest()}
 
 
+def _read_limited(stream: BinaryIO, limit: int) -> bytes:
+    # In pieces: a buffered read(limit) would allocate ``limit`` bytes up front.
+    parts, size = [], 0
+    while chunk := stream.read(_COPY):
+        size += len(chunk)
+        if size > limit:
+            raise BackupError("manifest.json が大きすぎます。")
+        parts.append(chunk)
+    return b"".join(parts)
+
+
 def check_backup(*, path: Path, keys: Mapping[str, bytes]) -> dict[str, Any]:
     """Authenticate the whole backup and check every member against its manifest; write nothing."""
     seen: dict[str, dict[str, Any]] = {}
@@ -362,7 +373,7 @@ def check_backup(*, path: Path, keys: Mapping[str, bytes]) -> dict[str, Any]:
             if name in seen:
                 raise BackupError(f"同じ項目が二度あります: {name}")
             if name == MANIFEST:
-                manifest_bytes = stream.read(_MANIFEST_LIMIT)
+                manifest_bytes = _read_limited(stream, _MANIFEST_LIMIT)
                 seen[name] = {}
             else:
                 seen[name] = _hash(stream)
