@@ -230,6 +230,10 @@ def _restore_postgresql(engine: Engine, source: Path) -> None:
     _run(
         [
             pg_restore,
+            # Objects of the dump that survive dropping the tables (functions of triggers
+            # that a migration made) are dropped and made again from the dump.
+            "--clean",
+            "--if-exists",
             "--no-owner",
             "--no-privileges",
             "--single-transaction",

@@ -520,13 +520,19 @@ def fresh_database(server_url: str) -> Iterator[str]:
         admin.dispose()
 
 
-@pytest.mark.postgres
-def test_round_trip_on_postgresql(tmp_path, backups):
+@pytest.fixture
+def postgres_server() -> str:
     server_url = os.environ.get("PORTAL_TEST_DATABASE_URL")
     if not server_url:
         pytest.skip("PORTAL_TEST_DATABASE_URL is not set")
     if not tcp_reachable(server_url, 5432):
         need_service("PostgreSQL", f"{server_url} does not answer")
+    return server_url
+
+
+@pytest.mark.postgres
+def test_round_trip_on_postgresql(postgres_server, tmp_path, backups):
+    server_url = postgres_server
     with fresh_database(server_url) as source_url, fresh_database(server_url) as target_url:
         app = make_instance(tmp_path / "source", DATABASE_URL=source_url)
         uploaded = populate(app)
@@ -546,6 +552,40 @@ def test_round_trip_on_postgresql(tmp_path, backups):
         # A second restore into the now-filled database is refused.
         again = run(target, "restore", str(path))
         assert again.exit_code != 0 and "空ではありません" in again.output
+        engine_of(app).dispose()
+        engine_of(target).dispose()
+
+
+APPEND_ONLY = (
+    """CREATE OR REPLACE FUNCTION backup_test_append_only() RETURNS trigger AS $$
+    BEGIN RAISE EXCEPTION 'append only'; END; $$ LANGUAGE plpgsql""",
+    """CREATE TRIGGER divisions_append_only BEFORE UPDATE OR DELETE ON divisions
+    FOR EACH ROW EXECUTE FUNCTION backup_test_append_only()""",
+)
+
+
+@pytest.mark.postgres
+def test_postgresql_restore_keeps_trigger_functions(postgres_server, tmp_path, backups):
+    """Like an append-only log's trigger: its function, made by a migration, exists in the
+    migrated target too; the restore replaces it and the trigger works afterwards."""
+    with (
+        fresh_database(postgres_server) as source_url,
+        fresh_database(postgres_server) as target_url,
+    ):
+        app = make_instance(tmp_path / "source", DATABASE_URL=source_url)
+        populate(app)
+        target = make_instance(tmp_path / "target", DATABASE_URL=target_url)
+        migrate.upgrade(engine_of(target))
+        for instance in (app, target):
+            with engine_of(instance).begin() as connection:
+                for statement in APPEND_ONLY:
+                    connection.execute(text(statement))
+        path = backup(app, backups)
+        result = run(target, "restore", str(path))
+        assert result.exit_code == 0, result.output
+        assert counts(target) == counts(app)
+        with pytest.raises(Exception, match="append only"), engine_of(target).begin() as connection:
+            connection.execute(text("DELETE FROM divisions"))
         engine_of(app).dispose()
         engine_of(target).dispose()
 
