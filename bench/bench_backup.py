@@ -107,6 +107,7 @@ def main() -> None:
             lambda: restore_backup(
                 engine=target.extensions["portal.db"],
                 storage=target.extensions["portal.storage"],
+                config=target.config,
                 path=result.path,
                 keys=keys,
             ),

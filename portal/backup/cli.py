@@ -128,6 +128,7 @@ def restore(file: Path, check: bool) -> None:
         result = restore_backup(
             engine=current_app.extensions["portal.db"],
             storage=get_storage(),
+            config=config,
             path=file,
             keys=keys,
         )

@@ -21,6 +21,7 @@ from __future__ import annotations
 
 import hashlib
 import importlib.metadata
+import io
 import json
 import os
 import tarfile
@@ -188,6 +189,16 @@ def _fsync_dir(path: Path) -> None:
         os.close(fd)
 
 
+@contextmanager
+def _staging(config: Mapping[str, Any], prefix: str) -> Iterator[Path]:
+    """A private folder for the plaintext database copy, inside the instance folder: the copy
+    lives only beside the data it copies, never in a shared /tmp or at the destination."""
+    instance = Path(config["INSTANCE_DIR"])
+    instance.mkdir(parents=True, exist_ok=True)
+    with tempfile.TemporaryDirectory(prefix=prefix, dir=instance) as temp:
+        yield Path(temp)
+
+
 def _new_name(destination: Path, created: datetime) -> Path:
     stamp = created.strftime("%Y%m%dT%H%M%SZ")
     path, n = destination / f"{NAME_PREFIX}{stamp}{SUFFIX}", 1
@@ -215,9 +226,12 @@ def create_backup(
     partial = target_dir / f".{path.name}.partial"
     mtime = created.timestamp()
     try:
-        with tempfile.TemporaryDirectory(prefix="itaku-backup-") as temp:
-            dump = Path(temp) / "database"
-            snapshot = database.dump(engine, dump)
+        with _staging(config, ".itaku-backup-") as temp:
+            dump = temp / "database"
+            try:
+                snapshot = database.dump(engine, dump)
+            except database.DatabaseBackupError as error:
+                raise BackupError(str(error)) from error
             with _open_private(partial) as raw:
                 writer = EncryptingWriter(raw, key_id, keys[key_id])
                 with tarfile.open(fileobj=writer, mode="w|", format=tarfile.PAX_FORMAT) as tar:
@@ -246,7 +260,7 @@ def create_backup(
                         "backup_key_id": key_id,
                     }
                     body = json.dumps(manifest, ensure_ascii=False, indent=1).encode()
-                    _add_stream(tar, MANIFEST, len(body), _BytesStream(body), mtime)
+                    _add_stream(tar, MANIFEST, len(body), io.BytesIO(body), mtime)
                 writer.close()
                 raw.flush()
                 os.fsync(raw.fileno())
@@ -257,16 +271,6 @@ def create_backup(
         raise
     removed = prune_backups(target_dir, keep) if keep else []
     return BackupResult(path=path, manifest=manifest, removed=removed, warnings=warnings)
-
-
-class _BytesStream:
-    def __init__(self, data: bytes) -> None:
-        self._data, self._pos = data, 0
-
-    def read(self, size: int = -1) -> bytes:
-        end = len(self._data) if size is None or size < 0 else self._pos + size
-        chunk, self._pos = self._data[self._pos : end], min(end, len(self._data))
-        return chunk
 
 
 def _backend(storage: Storage) -> str:
@@ -423,6 +427,8 @@ def _check_revision(engine: Engine, revisions: list[str]) -> bool:
 
 
 def _check_empty(engine: Engine, storage: Storage) -> None:
+    if engine.dialect.name == "sqlite" and engine.url.database not in (None, "", ":memory:"):
+        Path(str(engine.url.database)).parent.mkdir(parents=True, exist_ok=True)
     filled = database.rows_in(engine)
     if filled:
         tables = ", ".join(f"{name} ({n}行)" for name, n in sorted(filled.items()))
@@ -437,7 +443,12 @@ def _check_empty(engine: Engine, storage: Storage) -> None:
 
 
 def restore_backup(
-    *, engine: Engine, storage: Storage, path: Path, keys: Mapping[str, bytes]
+    *,
+    engine: Engine,
+    storage: Storage,
+    config: Mapping[str, Any],
+    path: Path,
+    keys: Mapping[str, bytes],
 ) -> RestoreResult:
     """Restore the backup at ``path`` into an empty instance, verify it, then migrate it."""
     manifest = check_backup(path=path, keys=keys)
@@ -457,8 +468,8 @@ def restore_backup(
     objects = {FILES + item["key"]: item for item in manifest["storage"]["objects"]}
     written: list[str] = []
     try:
-        with tempfile.TemporaryDirectory(prefix="itaku-restore-") as temp:
-            dump = Path(temp) / "database"
+        with _staging(config, ".itaku-restore-") as temp:
+            dump = temp / "database"
             with _members(path, keys) as members:
                 for name, stream in members:
                     if name == manifest["database"]["member"]:

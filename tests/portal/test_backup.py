@@ -233,7 +233,11 @@ def test_verify_restored_reports_a_missing_row_and_a_changed_file(source, backup
     target = make_instance(tmp_path / "target")
     keys = parse_keys(BACKUP_KEY)
     result = restore_backup(
-        engine=engine_of(target), storage=storage_of(target), path=path, keys=keys
+        engine=engine_of(target),
+        storage=storage_of(target),
+        config=target.config,
+        path=path,
+        keys=keys,
     )
     with target.app_context(), transaction() as session:
         demo.create_division(session=session, name="復元後の部", sort_order=99)
