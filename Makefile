@@ -5,9 +5,10 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 # Debian packages the portal needs: OCR for scanned contracts, LibreOffice and CJK fonts for
-# generated test PDFs, poppler for page images, Chromium for the browser tests.
+# generated test PDFs, poppler for page images, Chromium for the browser tests, the PostgreSQL
+# client (pg_dump/pg_restore) for backups.
 APT_PACKAGES := tesseract-ocr tesseract-ocr-jpn tesseract-ocr-jpn-vert libreoffice-writer-nogui \
-	fonts-noto-cjk fonts-ipaexfont-mincho poppler-utils chromium
+	fonts-noto-cjk fonts-ipaexfont-mincho poppler-utils chromium postgresql-client
 
 .PHONY: install run test lint format translations worker clean
 

@@ -76,6 +76,11 @@ def load_config(environ: Mapping[str, str] | None = None) -> dict[str, Any]:
         "S3_REGION": env.get("PORTAL_S3_REGION") or None,
         "S3_PREFIX": env.get("PORTAL_S3_PREFIX", ""),
         "S3_ADDRESSING_STYLE": env.get("PORTAL_S3_ADDRESSING_STYLE", "auto"),
+        # Backups (portal backup / portal restore): a key apart from the storage key, and a
+        # place apart from the instance; see portal/backup/operations.py.
+        "BACKUP_KEY": env.get("PORTAL_BACKUP_KEY", ""),
+        "BACKUP_DIR": env.get("PORTAL_BACKUP_DIR") or None,
+        "BACKUP_KEEP": int(env.get("PORTAL_BACKUP_KEEP") or "0") or None,
         # Contract analysis in the worker.
         "ANALYSIS_OCR": _flag(env.get("PORTAL_ANALYSIS_OCR"), default=True),
         "ANALYSIS_MAX_PAGES": int(env.get("PORTAL_ANALYSIS_MAX_PAGES", "200")),

@@ -96,6 +96,21 @@ class Storage(ABC):
         """The whole object (for the worker, which hands bytes to the analysis)."""
         return b"".join(self.open(key))
 
+    # Backups copy objects as they are stored (for LocalStorage: still encrypted), so that
+    # a backup neither needs nor holds the storage key.
+
+    @abstractmethod
+    def iter_keys(self) -> Iterator[str]:
+        """Every stored key, in sorted order."""
+
+    @abstractmethod
+    def open_stored(self, key: str) -> tuple[int, BinaryIO]:
+        """The object's stored bytes as they are at rest: their size and a stream to read."""
+
+    @abstractmethod
+    def put_stored(self, key: str, stream: BinaryIO) -> None:
+        """Store bytes read with ``open_stored`` (from a backup) under ``key`` unchanged."""
+
 
 def check_key(key: str) -> str:
     """``key`` if it is a portal-made key: lower-case segments, no ``..``, no leading slash."""
@@ -112,7 +127,7 @@ def _chunks(stream: BinaryIO) -> Iterator[bytes]:
 # --- keys -------------------------------------------------------------------------------
 
 
-def parse_keys(value: str) -> dict[str, bytes]:
+def parse_keys(value: str, setting: str = "PORTAL_STORAGE_KEY") -> dict[str, bytes]:
     """``"id1:base64key,id2:base64key"`` → {id: 32-byte key}; the first id seals new files."""
     keys: dict[str, bytes] = {}
     for part in (p.strip() for p in value.split(",")):
@@ -120,16 +135,16 @@ def parse_keys(value: str) -> dict[str, bytes]:
             continue
         key_id, sep, encoded = part.partition(":")
         if not sep or not _KEY_ID.match(key_id):
-            raise ValueError("PORTAL_STORAGE_KEY entries look like id:base64key")
+            raise ValueError(f"{setting} entries look like id:base64key")
         try:
             raw = base64.urlsafe_b64decode(encoded + "=" * (-len(encoded) % 4))
         except (binascii.Error, ValueError) as exc:
-            raise ValueError(f"storage key {key_id!r} is not base64") from exc
+            raise ValueError(f"{setting}: key {key_id!r} is not base64") from exc
         if len(raw) != 32:
-            raise ValueError(f"storage key {key_id!r} must be 32 bytes (AES-256)")
+            raise ValueError(f"{setting}: key {key_id!r} must be 32 bytes (AES-256)")
         keys[key_id] = raw
     if not keys:
-        raise ValueError("PORTAL_STORAGE_KEY holds no key")
+        raise ValueError(f"{setting} holds no key")
     return keys
 
 
@@ -273,6 +288,38 @@ class LocalStorage(Storage):
     def delete(self, key: str) -> None:
         self._path(key).unlink(missing_ok=True)
 
+    def iter_keys(self) -> Iterator[str]:
+        if not self.root.is_dir():
+            return
+        for path in sorted(self.root.rglob("*")):
+            if path.is_file() and not path.name.startswith(".upload-"):
+                key = path.relative_to(self.root).as_posix()
+                if _KEY.match(key):
+                    yield key
+
+    def open_stored(self, key: str) -> tuple[int, BinaryIO]:
+        path = self._path(key)
+        try:
+            source = path.open("rb")
+        except FileNotFoundError:
+            raise StorageError(f"no stored object {key!r}") from None
+        return os.fstat(source.fileno()).st_size, source
+
+    def put_stored(self, key: str, stream: BinaryIO) -> None:
+        path = self._path(key)
+        path.parent.mkdir(parents=True, exist_ok=True)
+        fd, temp = tempfile.mkstemp(dir=path.parent, prefix=".upload-")
+        try:
+            with os.fdopen(fd, "wb") as out:
+                for chunk in _chunks(stream):
+                    out.write(chunk)
+                out.flush()
+                os.fsync(out.fileno())
+            os.replace(temp, path)
+        except BaseException:
+            Path(temp).unlink(missing_ok=True)
+            raise
+
     def key_id_of(self, key: str) -> str:
         """The id of the key that sealed ``key`` (for rotation reports)."""
         with self._path(key).open("rb") as source:
@@ -351,6 +398,27 @@ class S3Storage(Storage):
 
     def delete(self, key: str) -> None:
         self.client.delete_object(Bucket=self.bucket, Key=self._name(key))
+
+    def iter_keys(self) -> Iterator[str]:
+        paginator = self.client.get_paginator("list_objects_v2")
+        keys = []
+        for page in paginator.paginate(Bucket=self.bucket, Prefix=self.prefix):
+            for item in page.get("Contents", []):
+                key = item["Key"][len(self.prefix) :]
+                if _KEY.match(key):
+                    keys.append(key)
+        yield from sorted(keys)
+
+    def open_stored(self, key: str) -> tuple[int, BinaryIO]:
+        try:
+            response = self.client.get_object(Bucket=self.bucket, Key=self._name(key))
+        except self.client.exceptions.NoSuchKey:
+            raise StorageError(f"no stored object {key!r}") from None
+        return int(response["ContentLength"]), response["Body"]
+
+    def put_stored(self, key: str, stream: BinaryIO) -> None:
+        # S3 objects are stored as they are: ``put`` records their checksum again.
+        self.put(key, stream)
 
 
 # --- configuration ----------------------------------------------------------------------

@@ -5,8 +5,14 @@ from __future__ import annotations
 import itertools
 import os
 import re
+import shutil
 import socket
+import subprocess
+import sys
+import time
 import uuid
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from urllib.parse import urlsplit
 
@@ -130,3 +136,37 @@ def sign_in(client: FlaskClient, email: str, password: str = TEST_PASSWORD):
         "/auth/login",
         data={"email": email, "password": password, "csrf_token": csrf_token(client)},
     )
+
+
+def _free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+@contextmanager
+def moto_server() -> Iterator[str]:
+    """moto's standalone S3 server on a free port; yields its endpoint URL."""
+    executable = shutil.which("moto_server") or str(Path(sys.executable).parent / "moto_server")
+    if not Path(executable).exists():
+        pytest.skip("moto_server is not installed (pip install 'moto[server]')")
+    port = _free_port()
+    process = subprocess.Popen(
+        [executable, "-H", "127.0.0.1", "-p", str(port)],
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+    try:
+        deadline = time.monotonic() + 30
+        while True:
+            try:
+                socket.create_connection(("127.0.0.1", port), 0.5).close()
+                break
+            except OSError:
+                if time.monotonic() > deadline or process.poll() is not None:
+                    pytest.fail("moto_server did not start")
+                time.sleep(0.1)
+        yield f"http://127.0.0.1:{port}"
+    finally:
+        process.terminate()
+        process.wait(timeout=10)

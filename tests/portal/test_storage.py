@@ -6,11 +6,6 @@ import contextlib
 import hashlib
 import io
 import os
-import shutil
-import socket
-import subprocess
-import sys
-import time
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -26,6 +21,7 @@ from portal.storage import (
     new_key_entry,
     parse_keys,
 )
+from portal_testing import moto_server
 
 BIG = os.urandom(3 * CHUNK_SIZE + 123)
 
@@ -117,37 +113,10 @@ def test_delete_is_idempotent(local: LocalStorage) -> None:
 # --- S3 against moto's standalone server -----------------------------------------------
 
 
-def _free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
-
-
 @pytest.fixture(scope="module")
 def moto_endpoint() -> Iterator[str]:
-    executable = shutil.which("moto_server") or str(Path(sys.executable).parent / "moto_server")
-    if not Path(executable).exists():
-        pytest.skip("moto_server is not installed (pip install 'moto[server]')")
-    port = _free_port()
-    process = subprocess.Popen(
-        [executable, "-H", "127.0.0.1", "-p", str(port)],
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
-    )
-    try:
-        deadline = time.monotonic() + 30
-        while True:
-            try:
-                socket.create_connection(("127.0.0.1", port), 0.5).close()
-                break
-            except OSError:
-                if time.monotonic() > deadline or process.poll() is not None:
-                    pytest.fail("moto_server did not start")
-                time.sleep(0.1)
-        yield f"http://127.0.0.1:{port}"
-    finally:
-        process.terminate()
-        process.wait(timeout=10)
+    with moto_server() as endpoint:
+        yield endpoint
 
 
 @pytest.fixture
@@ -193,3 +162,37 @@ def test_s3_detects_a_changed_object(s3: S3Storage) -> None:
     )
     with pytest.raises(StorageError, match="SHA-256"):
         s3.read_bytes("documents/c.pdf")
+
+
+# --- stored bytes, as backups copy them -------------------------------------------------
+
+
+def test_local_stored_bytes_are_the_encrypted_file(local: LocalStorage, tmp_path: Path) -> None:
+    local.put("documents/b.pdf", io.BytesIO(BIG))
+    local.put("inspections/7/a.jpg", io.BytesIO(b"jpeg"))
+    # An upload that never finished is not an object.
+    (local.root / "documents" / ".upload-abc").write_bytes(b"partial")
+    assert list(local.iter_keys()) == ["documents/b.pdf", "inspections/7/a.jpg"]
+    size, stream = local.open_stored("documents/b.pdf")
+    with stream:
+        stored = stream.read()
+    assert size == len(stored) > len(BIG) and BIG[:100] not in stored
+    # Copied elsewhere unchanged, the object opens with the same storage key only.
+    copy = LocalStorage(tmp_path / "copy", local.keys)
+    copy.put_stored("documents/b.pdf", io.BytesIO(stored))
+    assert copy.read_bytes("documents/b.pdf") == BIG
+    with pytest.raises(StorageError):
+        LocalStorage(tmp_path / "copy", parse_keys(new_key_entry("other"))).read_bytes(
+            "documents/b.pdf"
+        )
+    with pytest.raises(StorageError):
+        local.open_stored("documents/missing.pdf")
+
+
+def test_s3_lists_only_its_prefix(s3: S3Storage) -> None:
+    s3.put("documents/listed.pdf", io.BytesIO(b"%PDF-1.7 listed"))
+    s3.client.put_object(Bucket="itaku-test", Key="elsewhere/documents/x.pdf", Body=b"x")
+    keys = list(s3.iter_keys())
+    assert "documents/listed.pdf" in keys and not any("x.pdf" in k for k in keys)
+    size, stream = s3.open_stored("documents/listed.pdf")
+    assert size == len(b"%PDF-1.7 listed") and stream.read() == b"%PDF-1.7 listed"
