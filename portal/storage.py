@@ -23,6 +23,7 @@ import base64
 import binascii
 import hashlib
 import io
+import logging
 import os
 import re
 import secrets
@@ -35,6 +36,8 @@ from pathlib import Path
 from typing import Any, BinaryIO
 
 from flask import Flask, current_app
+from sqlalchemy import event
+from sqlalchemy.orm import Session, SessionTransaction
 
 CHUNK_SIZE = 64 * 1024
 _MAGIC = b"ITKENC"
@@ -42,6 +45,7 @@ _VERSION = 1
 _NONCE_PREFIX = 8
 _KEY = re.compile(r"^[a-z0-9][a-z0-9_-]*(?:/[a-z0-9][a-z0-9_.-]*)*$")
 _KEY_ID = re.compile(r"^[A-Za-z0-9_-]{1,32}$")
+log = logging.getLogger(__name__)
 
 
 class StorageError(RuntimeError):
@@ -351,6 +355,49 @@ class S3Storage(Storage):
 
     def delete(self, key: str) -> None:
         self.client.delete_object(Bucket=self.bucket, Key=self._name(key))
+
+
+# --- objects stored by a transaction that rolls back ------------------------------------
+
+_STORED_KEY = "portal.stored_keys"
+_cleanup_listening = False
+
+
+def delete_on_rollback(session: Session, storage: Storage, key: str) -> None:
+    """Remove ``key`` from ``storage`` if ``session``'s transaction rolls back.
+
+    Call right after ``storage.put``: a file is stored before the row that names it, so a
+    failed flush or commit (the database gone mid-request, a constraint) would otherwise
+    leave an object that no row points to.
+    """
+    _listen_for_cleanup()
+    if not session.in_transaction():
+        session.begin()
+    session.info.setdefault(_STORED_KEY, []).append((storage, key))
+
+
+def _listen_for_cleanup() -> None:
+    global _cleanup_listening
+    if _cleanup_listening:
+        return
+    _cleanup_listening = True
+
+    @event.listens_for(Session, "after_commit")
+    def _kept(session: Session) -> None:
+        # A released SAVEPOINT fires after_commit too: only the real commit keeps the files.
+        if not session.in_nested_transaction():
+            session.info.pop(_STORED_KEY, None)
+
+    @event.listens_for(Session, "after_soft_rollback")
+    def _removed(session: Session, previous_transaction: SessionTransaction) -> None:
+        if previous_transaction.nested:
+            return
+        for storage, key in session.info.pop(_STORED_KEY, []):
+            try:
+                storage.delete(key)
+            except Exception:
+                # The rollback must finish; the object is logged for `portal` clean-up.
+                log.exception("could not remove %r after a rollback", key)
 
 
 # --- configuration ----------------------------------------------------------------------

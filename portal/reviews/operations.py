@@ -10,6 +10,7 @@ from typing import Any, BinaryIO
 
 from flask_babel import gettext as _
 from sqlalchemy import func
+from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, select
 
 from portal.jobs import enqueue_after_commit
@@ -23,7 +24,7 @@ from portal.reviews.models import (
     DocumentKind,
     DocumentStatus,
 )
-from portal.storage import PrefixedStream, Storage
+from portal.storage import PrefixedStream, Storage, delete_on_rollback
 from portal.timeutil import utcnow
 
 ANALYSE_JOB = "reviews.analyse"
@@ -71,23 +72,14 @@ def upload_document(
     if b"%PDF-" not in head:
         raise ReviewError(_("PDFファイルではありません。PDF形式の契約書を選んでください。"))
     key = f"documents/{uuid.uuid4().hex}.pdf"
+    # A failed store leaves no row (none was added yet); a row that fails to commit leaves
+    # no file: the object goes when the transaction rolls back.
     stored = storage.put(key, PrefixedStream(head, stream))  # type: ignore[arg-type]
-    existing = session.exec(
-        select(ContractDocument).where(
-            ContractDocument.outsourcing_id == outsourcing.id,
-            ContractDocument.sha256 == stored.sha256,
-        )
-    ).first()
+    delete_on_rollback(session, storage, key)  # no file without its row
+    existing = _same_file(session, outsourcing, stored.sha256)
     if existing is not None:
         storage.delete(key)
-        raise ReviewError(
-            _(
-                "同じファイルが第%(version)d版として登録済みです（%(name)s）。",
-                version=existing.version,
-                name=existing.filename,
-            ),
-            existing=existing,
-        )
+        raise _already_registered(existing)
     latest = session.exec(
         select(func.max(ContractDocument.version)).where(
             ContractDocument.outsourcing_id == outsourcing.id
@@ -103,10 +95,41 @@ def upload_document(
         size=stored.size,
         uploaded_by_id=actor.id,
     )
-    session.add(document)
-    session.flush()
+    try:
+        with session.begin_nested():
+            session.add(document)
+    except IntegrityError:
+        # The same file (or the same version number) was committed by a concurrent upload
+        # while this one was being stored: the constraint, not the check above, caught it.
+        storage.delete(key)
+        existing = _same_file(session, outsourcing, stored.sha256)
+        if existing is not None:
+            raise _already_registered(existing) from None
+        raise ReviewError(
+            _("同時に別の版が登録されました。もう一度アップロードしてください。")
+        ) from None
     enqueue_after_commit(session, ANALYSE_JOB, document.id)
     return document
+
+
+def _same_file(session: Session, outsourcing: Outsourcing, sha256: str) -> ContractDocument | None:
+    return session.exec(
+        select(ContractDocument).where(
+            ContractDocument.outsourcing_id == outsourcing.id,
+            ContractDocument.sha256 == sha256,
+        )
+    ).first()
+
+
+def _already_registered(existing: ContractDocument) -> ReviewError:
+    return ReviewError(
+        _(
+            "同じファイルが第%(version)d版として登録済みです（%(name)s）。",
+            version=existing.version,
+            name=existing.filename,
+        ),
+        existing=existing,
+    )
 
 
 def display_name(filename: str) -> str:
