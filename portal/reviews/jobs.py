@@ -25,7 +25,7 @@ from sqlmodel import Session, select
 
 from portal.jobs import enqueue_after_commit, job, on_worker_start, periodic
 from portal.reviews.models import ContractDocument, DocumentStatus
-from portal.reviews.operations import ANALYSE_JOB, checked_statuses
+from portal.reviews.operations import ANALYSE_JOB, reviewed_statuses
 from portal.storage import StorageError, get_storage
 from portal.timeutil import utcnow
 
@@ -136,7 +136,9 @@ def analyse_document(document_id: int, *, session: Session) -> str:
             )
     else:
         document.report = report
-        document.statuses = checked_statuses(report)
+        document.statuses = reviewed_statuses(
+            session=session, document_id=document.id, report=report
+        )
         document.status, document.stage = DocumentStatus.DONE, "done"
         document.error_code = document.error_message = ""
         document.analysed_at = utcnow()

@@ -139,14 +139,17 @@ def display_name(filename: str) -> str:
     return (name or "contract.pdf")[:255]
 
 
-def reanalyse_document(*, session: Session, document: ContractDocument) -> None:
-    """Queue a fresh analysis of ``document`` (its previous result is replaced)."""
+def reanalyse_document(*, session: Session, document: ContractDocument) -> bool:
+    """Queue a fresh analysis of ``document``; False when one is already queued or running."""
+    if document.status in (DocumentStatus.QUEUED, DocumentStatus.RUNNING):
+        return False  # asking twice runs it once; a dead worker's run is resumed by the lease
     document.status, document.stage = DocumentStatus.QUEUED, "queued"
     document.stage_done = document.stage_total = 0
     document.error_code = document.error_message = ""
     session.add(document)
     session.flush()
     enqueue_after_commit(session, ANALYSE_JOB, document.id)
+    return True
 
 
 # --- the officers' reviews -------------------------------------------------------------
@@ -165,6 +168,19 @@ def latest_reviews(*, session: Session, document_id: int) -> dict[str, ClauseRev
 def checked_statuses(report: Mapping[str, Any] | None) -> dict[str, str]:
     """{clause id: status} as the analysis reported it."""
     return {c["id"]: c["status"] for c in (report or {}).get("clauses", [])}
+
+
+def reviewed_statuses(
+    *, session: Session, document_id: int, report: Mapping[str, Any] | None
+) -> dict[str, str]:
+    """{clause id: status}: the analysis, with each officer's latest decision on top.
+
+    A re-analysis (after a failure or a checker upgrade) replaces the checked statuses but
+    not what an officer decided with a reason.
+    """
+    checked = checked_statuses(report)
+    reviews = latest_reviews(session=session, document_id=document_id)
+    return checked | {cid: r.status for cid, r in reviews.items() if cid in checked}
 
 
 def review_clause(

@@ -27,7 +27,7 @@ from portal.models import Outsourcing, User
 from portal.outsourcings.scope import get_visible
 from portal.permissions import Permission, requires
 from portal.reviews import operations as ops
-from portal.reviews.forms import ClauseReviewForm, UploadForm
+from portal.reviews.forms import ClauseReviewForm, ReanalyseForm, UploadForm
 from portal.reviews.models import ClauseReview, ContractDocument
 from portal.reviews.presenters import clause_titles, progress_data, status_names
 from portal.storage import get_storage
@@ -158,6 +158,7 @@ def document(document_id: int) -> str:
         flow_down=ops.compare(parent_document.statuses, statuses) if parent_document else [],
         can_review=ops.can_review(me, node),
         form=ClauseReviewForm(),
+        reanalyse_form=ReanalyseForm(),
     )
 
 
@@ -211,4 +212,22 @@ def review_clause(document_id: int, clause_id: str) -> BaseResponse:
         flash(error.message, "error")
         return redirect(target)
     flash(_("「%(title)s」の判定を記録しました。", title=clause_titles().get(clause_id)), "success")
+    return redirect(target)
+
+
+@bp.route("/documents/<int:document_id>/reanalyse", methods=["POST"])
+@requires(Permission.REVIEW_CONTRACTS)
+def reanalyse(document_id: int) -> BaseResponse:
+    """Run the analysis again (after a failure or a checker upgrade); once if asked twice."""
+    document, node = _document_or_404(document_id)
+    if not ops.can_review(_me(), node):
+        abort(403)
+    target = url_for("reviews.document", document_id=document.id)
+    if not ReanalyseForm().validate_on_submit():
+        flash(_("入力内容を確認してください。"), "error")
+        return redirect(target)
+    if ops.reanalyse_document(session=db.session, document=document):
+        flash(_("再解析を受け付けました。"), "success")
+    else:
+        flash(_("この契約書は解析の順番待ち、または解析中です。"), "info")
     return redirect(target)

@@ -121,6 +121,11 @@ MATRIX: dict[str, tuple[str, str, dict[str, int]]] = {
         "/documents/{document_id}/clauses/security",
         only(OFFICERS, ok=302),
     ),
+    "reviews.reanalyse": (
+        "POST",
+        "/documents/{document_id}/reanalyse",
+        only(OFFICERS, ok=302),
+    ),
     "ledger.index": ("GET", "/ledger/", only(LEDGER_READERS)),
     "ledger.export": ("GET", "/ledger/export.xlsx", only(LEDGER_READERS)),
     "ledger.import_file": ("GET", "/ledger/import", only(OFFICERS)),
