@@ -3,10 +3,11 @@ compare versions and a subcontract with its parent's contract."""
 
 from __future__ import annotations
 
+import io
 import uuid
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
-from typing import Any, BinaryIO
+from typing import TYPE_CHECKING, Any, BinaryIO
 
 from flask_babel import gettext as _
 from sqlalchemy import func
@@ -22,10 +23,14 @@ from portal.reviews.models import (
     ClauseStatus,
     ContractDocument,
     DocumentKind,
+    DocumentPage,
     DocumentStatus,
 )
 from portal.storage import PrefixedStream, Storage, delete_on_rollback
 from portal.timeutil import utcnow
+
+if TYPE_CHECKING:
+    from contracts.pageimage import PageImage
 
 ANALYSE_JOB = "reviews.analyse"
 MAGIC_WINDOW = 1024  # PDF readers accept the %PDF header anywhere in the first kilobyte
@@ -150,6 +155,49 @@ def reanalyse_document(*, session: Session, document: ContractDocument) -> bool:
     session.flush()
     enqueue_after_commit(session, ANALYSE_JOB, document.id)
     return True
+
+
+# --- page images ---------------------------------------------------------------------
+
+
+def evidence_key(evidence: Mapping[str, Any]) -> str:
+    """How a page image names one evidence sentence: its offsets in the extracted text."""
+    return f"{int(evidence['start'])}-{int(evidence['end'])}"
+
+
+def page_image_key(document: ContractDocument, number: int) -> str:
+    """Storage key of a page image, beside the document's own file (same per page, so a
+    re-analysis overwrites it rather than leaving the old one behind)."""
+    return f"{document.storage_key.removesuffix('.pdf')}/page-{number}.png"
+
+
+def store_page_images(
+    *, session: Session, storage: Storage, document: ContractDocument, images: list[PageImage]
+) -> list[DocumentPage]:
+    """Keep the rendered pages of ``document`` (replacing those of an earlier analysis)."""
+    old = {
+        page.number: page
+        for page in session.exec(
+            select(DocumentPage).where(DocumentPage.document_id == document.id)
+        ).all()
+    }
+    kept = []
+    for image in images:
+        key = page_image_key(document, image.number)
+        stored = storage.put(key, io.BytesIO(image.png))
+        page = old.pop(image.number, None) or DocumentPage(
+            document_id=document.id, number=image.number, storage_key=key, width=0, height=0, size=0
+        )
+        page.storage_key, page.width, page.height = key, image.width, image.height
+        page.size, page.ocr, page.rendered_at = stored.size, image.ocr, utcnow()
+        page.highlights = {k: [b.to_list() for b in boxes] for k, boxes in image.highlights.items()}
+        session.add(page)
+        kept.append(page)
+    for page in old.values():  # pages no evidence points at any more
+        session.delete(page)
+        storage.delete(page.storage_key)
+    session.flush()
+    return kept
 
 
 # --- the officers' reviews -------------------------------------------------------------
