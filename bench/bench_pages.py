@@ -50,9 +50,7 @@ def measure(name: str, pdf: bytes, runs: int) -> None:
     report = check_document(document)
     t_check = time.perf_counter() - t0
     requests = requests_for(report, document)
-    words = {
-        p.number: (p.vertical, [(w[0], Box(*w[1:])) for w in p.words]) for p in pages if p.ocr
-    }
+    words = {p.number: (p.vertical, [(w[0], Box(*w[1:])) for w in p.words]) for p in pages if p.ocr}
     times, images = [], []
     for _ in range(runs):
         t0 = time.perf_counter()
