@@ -393,3 +393,18 @@ def test_reanalysis_is_only_for_the_owning_officers(
     assert response.status_code == 404
     [document] = _documents(db_session, node.id)
     assert document.status == "done"
+
+
+def test_a_scanned_pdf_without_ocr_fails_in_japanese(app, client, officer_node, db_session):
+    from pdfgen import scanned_pdf
+    from review_samples import STRONG as text
+
+    _officer, node = officer_node
+    app.config["ANALYSIS_OCR"] = False  # e.g. Tesseract is not installed on this worker
+    _upload(client, node.id, scanned_pdf(text, max_pages=1))
+    assert run_jobs(app) == ["failed"]
+    [document] = _documents(db_session, node.id)
+    assert document.error_code == "ocr_unavailable"
+    assert "文字認識（OCR）が利用できない" in document.error_message
+    page = client.get(f"/documents/{document.id}").get_data(as_text=True)
+    assert "解析できませんでした" in page and "文字認識" in page
