@@ -29,7 +29,7 @@ from contracts.layout import RawPage
 from contracts.limits import Limits
 from contracts.pages import Progress
 
-__all__ = ["InProcessReader", "IsolatedReader", "PageSource"]
+__all__ = ["InProcessReader", "IsolatedReader", "PageSource", "Sandbox", "apply_limits"]
 
 _PRELOAD = ["contracts.textlayer"]
 _ERRORS: dict[str, type[errors.ContractError]] = {
@@ -107,21 +107,20 @@ def prestart() -> None:
         forkserver.ensure_running()
 
 
-class IsolatedReader(PageSource):
-    """Parse in a child process under memory, CPU-time and wall-clock limits."""
+class Sandbox:
+    """A child process started from the forkserver that runs ``target(conn, *args)`` under
+    memory, CPU-time and wall-clock limits; the parent reads JSON messages and raw bytes."""
 
-    def __init__(self, data: bytes, limits: Limits, *, deadline: float) -> None:
+    def __init__(
+        self, target: Callable[..., None], args: tuple[Any, ...], limits: Limits, *, deadline: float
+    ) -> None:
         self._limits = limits
         self._deadline = deadline
         ctx = _context()
         self._conn, child_conn = ctx.Pipe(duplex=True)
-        self._process = ctx.Process(
-            target=_child_main, args=(child_conn, data, limits.to_dict()), daemon=True
-        )
+        self._process = ctx.Process(target=target, args=(child_conn, *args), daemon=True)
         self._process.start()
         child_conn.close()
-
-    # --- parent side ----------------------------------------------------------------------
 
     def _receive(self) -> bytes:
         remaining = self._deadline - time.monotonic()
@@ -161,6 +160,24 @@ class IsolatedReader(PageSource):
             self._process.kill()
         self._process.join(timeout=5)
 
+    def close(self) -> None:
+        """Tell the child to exit, then make sure it has."""
+        if self._process.is_alive():
+            with contextlib.suppress(OSError):
+                self._conn.send_bytes(b'{"t": "done"}')
+            self._process.join(timeout=1)
+        self._kill()
+        self._conn.close()
+
+
+class IsolatedReader(Sandbox, PageSource):
+    """Parse in a child process under memory, CPU-time and wall-clock limits."""
+
+    def __init__(self, data: bytes, limits: Limits, *, deadline: float) -> None:
+        super().__init__(_child_main, (data, limits.to_dict()), limits, deadline=deadline)
+
+    # --- parent side ----------------------------------------------------------------------
+
     def read_pages(self, progress: Progress | None) -> list[RawPage]:
         """All pages' text lines, reporting ("extracting", n, total) per page."""
         while True:
@@ -181,20 +198,13 @@ class IsolatedReader(PageSource):
             raise errors.BrokenPDFError("render size mismatch")
         return width, height, pixels, dpi
 
-    def close(self) -> None:
-        """Tell the child to exit, then make sure it has."""
-        if self._process.is_alive():
-            with contextlib.suppress(OSError):
-                self._conn.send_bytes(b'{"t": "done"}')
-            self._process.join(timeout=1)
-        self._kill()
-        self._conn.close()
-
 
 # --- child side ---------------------------------------------------------------------------
 
 
-def _apply_limits(limits: Limits) -> None:
+def apply_limits(limits: Limits) -> None:
+    """Lower this (child) process's address space and CPU time, and forbid core dumps."""
+
     def lower(which: int, value: int, hard_extra: int = 0) -> None:
         _soft, hard = resource.getrlimit(which)
         new_hard = value + hard_extra
@@ -210,7 +220,7 @@ def _apply_limits(limits: Limits) -> None:
 
 def _child_main(conn: Connection, data: bytes, limits_dict: dict[str, Any]) -> None:
     limits = Limits(**limits_dict)
-    _apply_limits(limits)
+    apply_limits(limits)
 
     def send(message: dict[str, Any]) -> None:
         conn.send_bytes(json.dumps(message, ensure_ascii=False).encode())

@@ -79,11 +79,14 @@ class RawPage:
     needs_ocr: bool = False
     ocr: bool = False
     confidence: float | None = None
+    # OCR only (made in the parent, never sent by the child): (text, left, top, right, bottom)
+    words: list[tuple[str, float, float, float, float]] = field(default_factory=list)
 
     def to_json(self) -> dict[str, Any]:
         """Compact form for the child → parent channel."""
         data = asdict(self)
         data["lines"] = [line.to_json() for line in self.lines]
+        del data["words"]
         return data
 
     @classmethod
@@ -357,6 +360,7 @@ def clean_pages(pages: list[RawPage]) -> list[PageText]:
                 ocr=page.ocr,
                 confidence=page.confidence,
                 vertical=page.vertical,
+                words=tuple(page.words),
             )
         )
     return result

@@ -172,6 +172,10 @@ def ocr_image(
         right = max(word[2] + word[4] for word in words)
         bottom = max(word[3] + word[5] for word in words)
         text = _join_words([word[0] for word in words])
+        page.words.extend(
+            (w[0], w[2] / width, w[3] / height, (w[2] + w[4]) / width, (w[3] + w[5]) / height)
+            for w in words
+        )
         x, y = (left + right) / 2 / width, (top + bottom) / 2 / height
         if vertical:
             size = statistics.median(word[4] for word in words)

@@ -23,3 +23,6 @@ class PageText:
     ocr: bool = False
     confidence: float | None = None  # mean OCR word confidence 0-100, OCR pages only
     vertical: bool = False  # 縦書き
+    # OCR pages only: Tesseract's words as (text, left, top, right, bottom), fractions of the
+    # page from its top left, so that a sentence can be shown on the page image.
+    words: tuple[tuple[str, float, float, float, float], ...] = ()

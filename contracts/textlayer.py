@@ -455,3 +455,68 @@ class PdfTextReader:
                 for row in range(h)
             )
         return w, h, gray, dpi
+
+    # --- page images for the review (evidence highlighted) ------------------------------
+
+    def render_rgb(self, index: int, dpi: int) -> tuple[int, int, bytes]:
+        """Page ``index`` as shown to a reader: (width, height, 24-bit RGB pixels)."""
+        page = self._doc[index]
+        try:
+            width, height = page.get_size()
+            scale = dpi / 72
+            pixels = width * scale * height * scale
+            if pixels > self._limits.max_render_pixels:
+                scale *= (self._limits.max_render_pixels / pixels) ** 0.5
+            bitmap = page.render(scale=scale, rev_byteorder=True)
+            try:
+                w, h, stride, channels = (
+                    bitmap.width,
+                    bitmap.height,
+                    bitmap.stride,
+                    bitmap.n_channels,
+                )
+                buffer = bytes(bitmap.buffer)
+            finally:
+                bitmap.close()
+        finally:
+            page.close()
+        if channels != 3:
+            raise BrokenPDFError(f"page {index + 1}: unexpected render of {channels} channels")
+        if stride != w * 3:
+            buffer = b"".join(buffer[row * stride : row * stride + w * 3] for row in range(h))
+        return w, h, buffer
+
+    def char_boxes(self, index: int) -> list[tuple[str, tuple[float, float, float, float]]]:
+        """Page ``index``'s printed characters in PDFium's order, each with its loose box as
+        fractions of the page as displayed (left, top, right, bottom; rotation applied)."""
+        page = self._doc[index]
+        try:
+            # Device space of a 10,000-unit square: PDFium applies the page's rotation and
+            # crop box, and the result is a fraction of the displayed page once divided.
+            size = 10_000
+            textpage = page.get_textpage()
+            try:
+                raw = textpage.raw
+                count = pdfium_c.FPDFText_CountChars(raw)
+                if count <= 0:
+                    return []
+                chars = self._page_chars(raw, count)
+                box = self._box
+                x, y = ctypes.c_int(), ctypes.c_int()
+                result = []
+                for i, ch in enumerate(chars):
+                    if ch.isspace() or pdfium_c.FPDFText_IsGenerated(raw, i):
+                        continue
+                    if not pdfium_c.FPDFText_GetLooseCharBox(raw, i, box):
+                        continue
+                    corners = []
+                    for px, py in ((box.left, box.top), (box.right, box.bottom)):
+                        pdfium_c.FPDF_PageToDevice(page.raw, 0, 0, size, size, 0, px, py, x, y)
+                        corners.append((x.value / size, y.value / size))
+                    (x0, y0), (x1, y1) = corners
+                    result.append((ch, (min(x0, x1), min(y0, y1), max(x0, x1), max(y0, y1))))
+                return result
+            finally:
+                textpage.close()
+        finally:
+            page.close()

@@ -154,6 +154,36 @@ def demo_reset(yes: bool) -> None:
     demo.print_accounts(click.echo)
 
 
+@click.group("storage")
+def storage_group() -> None:
+    """Stored files."""
+
+
+@storage_group.command("reseal")
+@click.option("--dry-run", is_flag=True, help="Only count what would be re-encrypted.")
+@with_appcontext
+def storage_reseal(dry_run: bool) -> None:
+    """Re-encrypt files sealed with an older key under the current (first) key."""
+    from portal.storage import LocalStorage, get_storage, reseal_all
+
+    storage = get_storage()
+    if not isinstance(storage, LocalStorage):
+        click.echo("S3 storage: encryption at rest is the bucket's (SSE); nothing to reseal")
+        return
+    report = reseal_all(storage, dry_run=dry_run)
+    before = ", ".join(f"{key_id}: {n}" for key_id, n in sorted(report.before.items()))
+    click.echo(f"current key: {storage.current_key_id}")
+    click.echo(f"objects by key before: {before or 'none'}")
+    verb = "would reseal" if dry_run else "resealed"
+    click.echo(
+        f"{verb} {report.resealed}, already current {report.current}, failed {len(report.failed)}"
+    )
+    for key, reason in sorted(report.failed.items()):
+        click.echo(f"  failed {key}: {reason}", err=True)
+    if report.failed:
+        raise click.ClickException(f"{len(report.failed)} object(s) could not be resealed")
+
+
 @click.command("worker")
 @click.option("--workers", default=1, show_default=True, type=click.IntRange(1, 64))
 @click.option(
@@ -173,7 +203,16 @@ def init_app(app: Flask) -> None:
     from portal.api.cli import tokens_group
     from portal.backup.cli import backup_group, restore
 
-    for command in (db_group, users_group, demo_group, tokens_group, worker, backup_group, restore):
+    for command in (
+        db_group,
+        users_group,
+        demo_group,
+        tokens_group,
+        storage_group,
+        worker,
+        backup_group,
+        restore,
+    ):
         app.cli.add_command(command)
 
 

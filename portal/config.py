@@ -85,6 +85,9 @@ def load_config(environ: Mapping[str, str] | None = None) -> dict[str, Any]:
         "ANALYSIS_OCR": _flag(env.get("PORTAL_ANALYSIS_OCR"), default=True),
         "ANALYSIS_MAX_PAGES": int(env.get("PORTAL_ANALYSIS_MAX_PAGES", "200")),
         "ANALYSIS_LEASE_SECONDS": int(env.get("PORTAL_ANALYSIS_LEASE_SECONDS", "900")),
+        # Page images of the evidence pages (review page): resolution and how many at most.
+        "ANALYSIS_PAGE_IMAGE_DPI": int(env.get("PORTAL_ANALYSIS_PAGE_IMAGE_DPI", "110")),
+        "ANALYSIS_MAX_PAGE_IMAGES": int(env.get("PORTAL_ANALYSIS_MAX_PAGE_IMAGES", "60")),
         "REDIS_URL": env.get("PORTAL_REDIS_URL") or None,
         # E-mail (reminders); without a host, notices stay in the portal.
         "SMTP_HOST": env.get("PORTAL_SMTP_HOST") or None,

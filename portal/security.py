@@ -55,6 +55,9 @@ def init_app(app: Flask) -> None:
             current_user
             and current_user.is_authenticated
             and not request.path.startswith("/static/")
+            # A view may keep a response in this user's browser only, revalidated on every
+            # use (``private, no-cache`` + ETag): the scope is still checked each time.
+            and not (response.cache_control.private and response.cache_control.no_cache)
         ):
             headers["Cache-Control"] = "no-store"
             headers["Pragma"] = "no-cache"

@@ -23,6 +23,7 @@ import base64
 import binascii
 import hashlib
 import io
+import logging
 import os
 import re
 import secrets
@@ -30,11 +31,13 @@ import struct
 import tempfile
 from abc import ABC, abstractmethod
 from collections.abc import Iterator, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, BinaryIO
 
 from flask import Flask, current_app
+from sqlalchemy import event
+from sqlalchemy.orm import Session, SessionTransaction
 
 CHUNK_SIZE = 64 * 1024
 _MAGIC = b"ITKENC"
@@ -42,6 +45,7 @@ _VERSION = 1
 _NONCE_PREFIX = 8
 _KEY = re.compile(r"^[a-z0-9][a-z0-9_-]*(?:/[a-z0-9][a-z0-9_.-]*)*$")
 _KEY_ID = re.compile(r"^[A-Za-z0-9_-]{1,32}$")
+log = logging.getLogger(__name__)
 
 
 class StorageError(RuntimeError):
@@ -324,18 +328,92 @@ class LocalStorage(Storage):
         """The id of the key that sealed ``key`` (for rotation reports)."""
         with self._path(key).open("rb") as source:
             start = source.read(len(_MAGIC) + 2)
-            return source.read(start[-1]).decode()
+            if len(start) < len(_MAGIC) + 2 or not start.startswith(_MAGIC):
+                raise StorageError(f"{key}: not an encrypted portal file")
+            return source.read(start[-1]).decode(errors="replace")
 
     def reseal(self, key: str) -> bool:
-        """Re-encrypt ``key`` with the current key if an older one sealed it (rotation)."""
+        """Re-encrypt ``key`` with the current key if an older one sealed it (rotation).
+
+        The plaintext streams from the old file into a new temporary file that replaces it
+        atomically: it never lies on disk unencrypted, and an interrupted reseal leaves the
+        object sealed with either the old key or the new one, never damaged.
+        """
         if self.key_id_of(key) == self.current_key_id:
             return False
-        with tempfile.TemporaryFile() as plain:
+        digest = hashlib.sha256()
+
+        def plaintext() -> Iterator[bytes]:
             for chunk in self.open(key):
-                plain.write(chunk)
-            plain.seek(0)
-            self.put(key, plain)  # type: ignore[arg-type]
+                digest.update(chunk)
+                yield chunk
+
+        stored = self.put(key, IteratorStream(plaintext()))  # type: ignore[arg-type]
+        if stored.sha256 != digest.hexdigest():  # pragma: no cover - put hashes what it read
+            raise StorageError(f"{key}: content changed while resealing")
         return True
+
+    def stored_keys(self) -> Iterator[str]:
+        """Every object's key (temporary files of unfinished writes left out), sorted."""
+        if not self.root.exists():
+            return
+        for path in sorted(self.root.rglob("*")):
+            if path.is_file() and not path.name.startswith(".upload-"):
+                yield path.relative_to(self.root).as_posix()
+
+
+@dataclass
+class ResealReport:
+    """What ``reseal_all`` did: objects re-encrypted, already current, and failures."""
+
+    resealed: int = 0
+    current: int = 0
+    failed: dict[str, str] = field(default_factory=dict)  # key -> reason
+    before: dict[str, int] = field(default_factory=dict)  # key id -> objects, before
+
+
+def reseal_all(storage: LocalStorage, *, dry_run: bool = False) -> ResealReport:
+    """Re-encrypt every object sealed with an older key under the current one.
+
+    Idempotent and resumable: objects already under the current key are skipped, so running
+    it again after an interruption (or twice) finishes the rest and changes nothing else.
+    """
+    report = ResealReport()
+    for key in storage.stored_keys():
+        try:
+            key_id = storage.key_id_of(key)
+            report.before[key_id] = report.before.get(key_id, 0) + 1
+            if key_id == storage.current_key_id:
+                report.current += 1
+            elif dry_run or storage.reseal(key):
+                report.resealed += 1
+            else:
+                report.current += 1
+        except (StorageError, OSError, ValueError) as error:
+            report.failed[key] = str(error) or type(error).__name__
+    return report
+
+
+class IteratorStream(io.RawIOBase):
+    """A readable stream over an iterator of byte chunks (to ``put`` what ``open`` yields)."""
+
+    def __init__(self, chunks: Iterator[bytes]) -> None:
+        self._chunks, self._buffer = chunks, b""
+
+    def readable(self) -> bool:
+        return True
+
+    def read(self, size: int = -1) -> bytes:  # type: ignore[override]
+        if size is None or size < 0:
+            data, self._buffer = self._buffer + b"".join(self._chunks), b""
+            return data
+        while len(self._buffer) < size:
+            chunk = next(self._chunks, None)
+            if chunk is None:
+                break
+            self._buffer += chunk
+        data, self._buffer = self._buffer[:size], self._buffer[size:]
+        return data
 
 
 # --- S3 ---------------------------------------------------------------------------------
@@ -419,6 +497,49 @@ class S3Storage(Storage):
     def put_stored(self, key: str, stream: BinaryIO) -> None:
         # S3 objects are stored as they are: ``put`` records their checksum again.
         self.put(key, stream)
+
+
+# --- objects stored by a transaction that rolls back ------------------------------------
+
+_STORED_KEY = "portal.stored_keys"
+_cleanup_listening = False
+
+
+def delete_on_rollback(session: Session, storage: Storage, key: str) -> None:
+    """Remove ``key`` from ``storage`` if ``session``'s transaction rolls back.
+
+    Call right after ``storage.put``: a file is stored before the row that names it, so a
+    failed flush or commit (the database gone mid-request, a constraint) would otherwise
+    leave an object that no row points to.
+    """
+    _listen_for_cleanup()
+    if not session.in_transaction():
+        session.begin()
+    session.info.setdefault(_STORED_KEY, []).append((storage, key))
+
+
+def _listen_for_cleanup() -> None:
+    global _cleanup_listening
+    if _cleanup_listening:
+        return
+    _cleanup_listening = True
+
+    @event.listens_for(Session, "after_commit")
+    def _kept(session: Session) -> None:
+        # A released SAVEPOINT fires after_commit too: only the real commit keeps the files.
+        if not session.in_nested_transaction():
+            session.info.pop(_STORED_KEY, None)
+
+    @event.listens_for(Session, "after_soft_rollback")
+    def _removed(session: Session, previous_transaction: SessionTransaction) -> None:
+        if previous_transaction.nested:
+            return
+        for storage, key in session.info.pop(_STORED_KEY, []):
+            try:
+                storage.delete(key)
+            except Exception:
+                # The rollback must finish; the object is logged for `portal` clean-up.
+                log.exception("could not remove %r after a rollback", key)
 
 
 # --- configuration ----------------------------------------------------------------------

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 from typing import Any
 
 from flask import jsonify, request
@@ -18,6 +19,8 @@ from portal.reviews import operations as ops
 from portal.reviews.models import ContractDocument
 from portal.reviews.presenters import progress_data
 from portal.storage import get_storage
+
+access_log = logging.getLogger("portal.access")
 
 
 @bp.route("/outsourcings/<int:outsourcing_id>/documents", methods=["POST"])
@@ -62,6 +65,7 @@ def document(document_id: int) -> Any:
         is None
     ):
         return render_error(404)
+    access_log.info("view document=%s user=%s api=1", document.id, api_user().id)
     report = document.report or {}
     return jsonify(
         id=document.id,

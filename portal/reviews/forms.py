@@ -41,3 +41,7 @@ class ClauseReviewForm(FlaskForm):
             Length(max=2000),
         ],
     )
+
+
+class ReanalyseForm(FlaskForm):
+    """Run the analysis of a document again (after a failure or a checker upgrade)."""

@@ -25,8 +25,13 @@ from sqlmodel import Session, select
 
 from portal.jobs import enqueue_after_commit, job, on_worker_start, periodic
 from portal.reviews.models import ContractDocument, DocumentStatus
-from portal.reviews.operations import ANALYSE_JOB, checked_statuses
-from portal.storage import StorageError, get_storage
+from portal.reviews.operations import (
+    ANALYSE_JOB,
+    evidence_key,
+    reviewed_statuses,
+    store_page_images,
+)
+from portal.storage import Storage, StorageError, get_storage
 from portal.timeutil import utcnow
 
 log = logging.getLogger(__name__)
@@ -83,27 +88,80 @@ class _Progress:
         self.session.commit()
 
 
-def analyse_pdf(data: bytes, *, filename: str, progress: Any = None) -> dict[str, Any]:
-    """The clause-check report of a PDF, as ``python -m clauses check --format json``."""
+def analyse_pdf(data: bytes, *, filename: str, progress: Any = None) -> tuple[dict[str, Any], Any]:
+    """The clause-check report of a PDF (as ``python -m clauses check --format json``) and
+    the structured document it was made from."""
     # Imported here: the analysis (and GiNZA) must never load in the web process.
     from clauses import check_document
     from contracts.document import build_document
     from contracts.errors import EmptyDocumentError
-    from contracts.limits import Limits
-    from contracts.ocr import ocr_available
     from contracts.pdf import extract_pages
 
     config = current_app.config
     started = time.perf_counter()
-    ocr = bool(config.get("ANALYSIS_OCR", True)) and ocr_available()
-    limits = Limits(max_pages=int(config.get("ANALYSIS_MAX_PAGES", 200)))
-    pages = extract_pages(data, limits=limits, progress=progress, ocr=ocr)
+    ocr = bool(config.get("ANALYSIS_OCR", True)) and _ocr_available()
+    pages = extract_pages(data, limits=_limits(), progress=progress, ocr=ocr)
     if not any(page.text.strip() for page in pages):
         raise EmptyDocumentError("no text")
     document = build_document(pages)
     report = check_document(document, profile=config["PROFILE"], progress=progress, file=filename)
     report.seconds = round(time.perf_counter() - started, 3)
-    return report.to_dict()
+    return report.to_dict(), (pages, document.pages)
+
+
+def _ocr_available() -> bool:
+    from contracts.ocr import ocr_available
+
+    return ocr_available()
+
+
+def _limits() -> Any:
+    from contracts.limits import Limits
+
+    return Limits(max_pages=int(current_app.config.get("ANALYSIS_MAX_PAGES", 200)))
+
+
+def render_evidence_pages(
+    data: bytes, report: dict[str, Any], extracted: Any, *, progress: Any = None
+) -> list[Any]:
+    """The pages holding evidence as PNG images, with each sentence's boxes (sandboxed)."""
+    from contracts.highlight import Box
+    from contracts.pageimage import HighlightRequest, render_page_images
+
+    pages, spans = extracted
+    where = {span.number: (span.start, max(span.end - span.start, 1)) for span in spans}
+
+    def position(evidence: dict[str, Any]) -> float | None:
+        start, length = where.get(int(evidence["page"]), (None, 1))
+        return None if start is None else (int(evidence["start"]) - start) / length
+
+    requests = [
+        HighlightRequest(evidence_key(e), int(e["page"]), str(e["text"]), position(e))
+        for clause in report.get("clauses", [])
+        for e in clause.get("evidence", [])
+    ]
+    if not requests:
+        return []
+    ocr_words = {
+        page.number: (page.vertical, [(w[0], Box(*w[1:])) for w in page.words])
+        for page in pages
+        if page.ocr
+    }
+    config = current_app.config
+    total = len({r.page for r in requests})
+    if progress is not None:
+        progress("images", 0, total)
+    images = render_page_images(
+        data,
+        requests,
+        ocr_words=ocr_words,
+        limits=_limits(),
+        dpi=int(config.get("ANALYSIS_PAGE_IMAGE_DPI", 110)),
+        max_pages=int(config.get("ANALYSIS_MAX_PAGE_IMAGES", 60)),
+    )
+    if progress is not None:
+        progress("images", total, total)
+    return images
 
 
 @job(ANALYSE_JOB)
@@ -116,9 +174,10 @@ def analyse_document(document_id: int, *, session: Session) -> str:
     document = session.get(ContractDocument, document_id)
     assert document is not None
     progress = _Progress(session, document)
+    storage = get_storage()
     try:
-        data = get_storage().read_bytes(document.storage_key)
-        report = analyse_pdf(data, filename=document.filename, progress=progress)
+        data = storage.read_bytes(document.storage_key)
+        report, extracted = analyse_pdf(data, filename=document.filename, progress=progress)
     except ContractError as error:
         _fail(document, error.code, error.message_ja)
     except StorageError:
@@ -136,14 +195,36 @@ def analyse_document(document_id: int, *, session: Session) -> str:
             )
     else:
         document.report = report
-        document.statuses = checked_statuses(report)
-        document.status, document.stage = DocumentStatus.DONE, "done"
+        document.statuses = reviewed_statuses(
+            session=session, document_id=document.id, report=report
+        )
         document.error_code = document.error_message = ""
+        _keep_page_images(session, storage, document, data, report, extracted, progress)
+        document.status, document.stage = DocumentStatus.DONE, "done"
         document.analysed_at = utcnow()
     document.heartbeat_at = utcnow()
     session.add(document)
     session.flush()
     return document.status
+
+
+def _keep_page_images(
+    session: Session,
+    storage: Storage,
+    document: ContractDocument,
+    data: bytes,
+    report: dict[str, Any],
+    extracted: Any,
+    progress: Any,
+) -> None:
+    """Render and store the evidence pages; the analysis stands even if this fails."""
+    try:
+        images = render_evidence_pages(data, report, extracted, progress=progress)
+        store_page_images(session=session, storage=storage, document=document, images=images)
+    except Exception:
+        # Whatever went wrong (a limit, the storage), the clause check stands: the cards and
+        # evidence are shown, and the page view says that the image is missing.
+        log.exception("contract document %s: page images not made", document.id)
 
 
 def _fail(document: ContractDocument, code: str, message: str) -> None:

@@ -100,4 +100,40 @@ class ClauseReview(SQLModel, table=True):
     reviewed_at: datetime = Field(default_factory=utcnow)
 
 
-__all__ = ["ClauseReview", "ClauseStatus", "ContractDocument", "DocumentKind", "DocumentStatus"]
+class DocumentPage(SQLModel, table=True):
+    """A page of a contract rendered as an image (PNG in the storage) for the review page,
+    with the boxes of the evidence sentences found on it."""
+
+    __tablename__ = "contract_document_pages"
+    __table_args__ = (UniqueConstraint("document_id", "number"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    document_id: int = Field(
+        sa_column=Column(
+            Integer,
+            ForeignKey("contract_documents.id", ondelete="CASCADE"),
+            index=True,
+            nullable=False,
+        )
+    )
+    number: int  # 1-based page number in the file
+    storage_key: str = Field(max_length=200, unique=True)
+    width: int  # pixels
+    height: int
+    size: int  # bytes of the PNG
+    ocr: bool = Field(default=False)  # read by OCR: boxes come from Tesseract's words
+    # {evidence key "start-end": [[left, top, right, bottom], …]} as fractions of the page.
+    highlights: dict[str, list[list[float]]] = Field(
+        default_factory=dict, sa_column=Column(JSON, nullable=False)
+    )
+    rendered_at: datetime = Field(default_factory=utcnow)
+
+
+__all__ = [
+    "ClauseReview",
+    "ClauseStatus",
+    "ContractDocument",
+    "DocumentKind",
+    "DocumentPage",
+    "DocumentStatus",
+]

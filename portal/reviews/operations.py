@@ -3,13 +3,15 @@ compare versions and a subcontract with its parent's contract."""
 
 from __future__ import annotations
 
+import io
 import uuid
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
-from typing import Any, BinaryIO
+from typing import TYPE_CHECKING, Any, BinaryIO
 
 from flask_babel import gettext as _
 from sqlalchemy import func
+from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, select
 
 from portal.jobs import enqueue_after_commit
@@ -21,10 +23,14 @@ from portal.reviews.models import (
     ClauseStatus,
     ContractDocument,
     DocumentKind,
+    DocumentPage,
     DocumentStatus,
 )
-from portal.storage import PrefixedStream, Storage
+from portal.storage import PrefixedStream, Storage, delete_on_rollback
 from portal.timeutil import utcnow
+
+if TYPE_CHECKING:
+    from contracts.pageimage import PageImage
 
 ANALYSE_JOB = "reviews.analyse"
 MAGIC_WINDOW = 1024  # PDF readers accept the %PDF header anywhere in the first kilobyte
@@ -71,23 +77,14 @@ def upload_document(
     if b"%PDF-" not in head:
         raise ReviewError(_("PDFファイルではありません。PDF形式の契約書を選んでください。"))
     key = f"documents/{uuid.uuid4().hex}.pdf"
+    # A failed store leaves no row (none was added yet); a row that fails to commit leaves
+    # no file: the object goes when the transaction rolls back.
     stored = storage.put(key, PrefixedStream(head, stream))  # type: ignore[arg-type]
-    existing = session.exec(
-        select(ContractDocument).where(
-            ContractDocument.outsourcing_id == outsourcing.id,
-            ContractDocument.sha256 == stored.sha256,
-        )
-    ).first()
+    delete_on_rollback(session, storage, key)  # no file without its row
+    existing = _same_file(session, outsourcing, stored.sha256)
     if existing is not None:
         storage.delete(key)
-        raise ReviewError(
-            _(
-                "同じファイルが第%(version)d版として登録済みです（%(name)s）。",
-                version=existing.version,
-                name=existing.filename,
-            ),
-            existing=existing,
-        )
+        raise _already_registered(existing)
     latest = session.exec(
         select(func.max(ContractDocument.version)).where(
             ContractDocument.outsourcing_id == outsourcing.id
@@ -103,10 +100,41 @@ def upload_document(
         size=stored.size,
         uploaded_by_id=actor.id,
     )
-    session.add(document)
-    session.flush()
+    try:
+        with session.begin_nested():
+            session.add(document)
+    except IntegrityError:
+        # The same file (or the same version number) was committed by a concurrent upload
+        # while this one was being stored: the constraint, not the check above, caught it.
+        storage.delete(key)
+        existing = _same_file(session, outsourcing, stored.sha256)
+        if existing is not None:
+            raise _already_registered(existing) from None
+        raise ReviewError(
+            _("同時に別の版が登録されました。もう一度アップロードしてください。")
+        ) from None
     enqueue_after_commit(session, ANALYSE_JOB, document.id)
     return document
+
+
+def _same_file(session: Session, outsourcing: Outsourcing, sha256: str) -> ContractDocument | None:
+    return session.exec(
+        select(ContractDocument).where(
+            ContractDocument.outsourcing_id == outsourcing.id,
+            ContractDocument.sha256 == sha256,
+        )
+    ).first()
+
+
+def _already_registered(existing: ContractDocument) -> ReviewError:
+    return ReviewError(
+        _(
+            "同じファイルが第%(version)d版として登録済みです（%(name)s）。",
+            version=existing.version,
+            name=existing.filename,
+        ),
+        existing=existing,
+    )
 
 
 def display_name(filename: str) -> str:
@@ -116,14 +144,60 @@ def display_name(filename: str) -> str:
     return (name or "contract.pdf")[:255]
 
 
-def reanalyse_document(*, session: Session, document: ContractDocument) -> None:
-    """Queue a fresh analysis of ``document`` (its previous result is replaced)."""
+def reanalyse_document(*, session: Session, document: ContractDocument) -> bool:
+    """Queue a fresh analysis of ``document``; False when one is already queued or running."""
+    if document.status in (DocumentStatus.QUEUED, DocumentStatus.RUNNING):
+        return False  # asking twice runs it once; a dead worker's run is resumed by the lease
     document.status, document.stage = DocumentStatus.QUEUED, "queued"
     document.stage_done = document.stage_total = 0
     document.error_code = document.error_message = ""
     session.add(document)
     session.flush()
     enqueue_after_commit(session, ANALYSE_JOB, document.id)
+    return True
+
+
+# --- page images ---------------------------------------------------------------------
+
+
+def evidence_key(evidence: Mapping[str, Any]) -> str:
+    """How a page image names one evidence sentence: its offsets in the extracted text."""
+    return f"{int(evidence['start'])}-{int(evidence['end'])}"
+
+
+def page_image_key(document: ContractDocument, number: int) -> str:
+    """Storage key of a page image, beside the document's own file (same per page, so a
+    re-analysis overwrites it rather than leaving the old one behind)."""
+    return f"{document.storage_key.removesuffix('.pdf')}/page-{number}.png"
+
+
+def store_page_images(
+    *, session: Session, storage: Storage, document: ContractDocument, images: list[PageImage]
+) -> list[DocumentPage]:
+    """Keep the rendered pages of ``document`` (replacing those of an earlier analysis)."""
+    old = {
+        page.number: page
+        for page in session.exec(
+            select(DocumentPage).where(DocumentPage.document_id == document.id)
+        ).all()
+    }
+    kept = []
+    for image in images:
+        key = page_image_key(document, image.number)
+        stored = storage.put(key, io.BytesIO(image.png))
+        page = old.pop(image.number, None) or DocumentPage(
+            document_id=document.id, number=image.number, storage_key=key, width=0, height=0, size=0
+        )
+        page.storage_key, page.width, page.height = key, image.width, image.height
+        page.size, page.ocr, page.rendered_at = stored.size, image.ocr, utcnow()
+        page.highlights = {k: [b.to_list() for b in boxes] for k, boxes in image.highlights.items()}
+        session.add(page)
+        kept.append(page)
+    for page in old.values():  # pages no evidence points at any more
+        session.delete(page)
+        storage.delete(page.storage_key)
+    session.flush()
+    return kept
 
 
 # --- the officers' reviews -------------------------------------------------------------
@@ -142,6 +216,19 @@ def latest_reviews(*, session: Session, document_id: int) -> dict[str, ClauseRev
 def checked_statuses(report: Mapping[str, Any] | None) -> dict[str, str]:
     """{clause id: status} as the analysis reported it."""
     return {c["id"]: c["status"] for c in (report or {}).get("clauses", [])}
+
+
+def reviewed_statuses(
+    *, session: Session, document_id: int, report: Mapping[str, Any] | None
+) -> dict[str, str]:
+    """{clause id: status}: the analysis, with each officer's latest decision on top.
+
+    A re-analysis (after a failure or a checker upgrade) replaces the checked statuses but
+    not what an officer decided with a reason.
+    """
+    checked = checked_statuses(report)
+    reviews = latest_reviews(session=session, document_id=document_id)
+    return checked | {cid: r.status for cid, r in reviews.items() if cid in checked}
 
 
 def review_clause(

@@ -38,6 +38,8 @@ def progress_label(document: ContractDocument) -> str:
         return _("ページを読み取っています。")
     if document.stage == "ocr":
         return _("文字認識（OCR）を行っています（%(n)d / %(total)d ページ）", n=n, total=total)
+    if document.stage == "images":
+        return _("ページ画像を作成しています（%(n)d / %(total)d ページ）", n=n, total=total)
     if document.stage == "analysing":
         return _("条項を解析しています（%(n)d / %(total)d 項目）", n=n, total=total)
     return _("解析しています。")

@@ -13,6 +13,7 @@ from flask import (
     jsonify,
     redirect,
     render_template,
+    request,
     url_for,
 )
 from flask_babel import gettext as _
@@ -27,10 +28,10 @@ from portal.models import Outsourcing, User
 from portal.outsourcings.scope import get_visible
 from portal.permissions import Permission, requires
 from portal.reviews import operations as ops
-from portal.reviews.forms import ClauseReviewForm, UploadForm
-from portal.reviews.models import ClauseReview, ContractDocument
+from portal.reviews.forms import ClauseReviewForm, ReanalyseForm, UploadForm
+from portal.reviews.models import ClauseReview, ContractDocument, DocumentPage
 from portal.reviews.presenters import clause_titles, progress_data, status_names
-from portal.storage import get_storage
+from portal.storage import StorageError, get_storage
 
 bp = Blueprint("reviews", __name__)
 access_log = logging.getLogger("portal.access")
@@ -133,6 +134,11 @@ def document(document_id: int) -> str:
         else None
     )
     statuses = document.statuses or {}
+    rendered = set(
+        db.session.exec(
+            select(DocumentPage.number).where(DocumentPage.document_id == document.id)
+        ).all()
+    )
     people = {
         u.id: u
         for u in db.session.exec(
@@ -158,6 +164,9 @@ def document(document_id: int) -> str:
         flow_down=ops.compare(parent_document.statuses, statuses) if parent_document else [],
         can_review=ops.can_review(me, node),
         form=ClauseReviewForm(),
+        reanalyse_form=ReanalyseForm(),
+        rendered=rendered,
+        evidence_key=ops.evidence_key,
     )
 
 
@@ -212,3 +221,89 @@ def review_clause(document_id: int, clause_id: str) -> BaseResponse:
         return redirect(target)
     flash(_("「%(title)s」の判定を記録しました。", title=clause_titles().get(clause_id)), "success")
     return redirect(target)
+
+
+@bp.route("/documents/<int:document_id>/reanalyse", methods=["POST"])
+@requires(Permission.REVIEW_CONTRACTS)
+def reanalyse(document_id: int) -> BaseResponse:
+    """Run the analysis again (after a failure or a checker upgrade); once if asked twice."""
+    document, node = _document_or_404(document_id)
+    if not ops.can_review(_me(), node):
+        abort(403)
+    target = url_for("reviews.document", document_id=document.id)
+    if not ReanalyseForm().validate_on_submit():
+        flash(_("入力内容を確認してください。"), "error")
+        return redirect(target)
+    if ops.reanalyse_document(session=db.session, document=document):
+        flash(_("再解析を受け付けました。"), "success")
+    else:
+        flash(_("この契約書は解析の順番待ち、または解析中です。"), "info")
+    return redirect(target)
+
+
+def _page_or_404(document: ContractDocument, number: int) -> DocumentPage:
+    return db.session.exec(
+        select(DocumentPage).where(
+            DocumentPage.document_id == document.id, DocumentPage.number == number
+        )
+    ).first() or abort(404)
+
+
+@bp.route("/documents/<int:document_id>/pages/<int:number>")
+@requires(Permission.VIEW_OUTSOURCINGS)
+def page(document_id: int, number: int) -> str:
+    """A page of the contract as an image, the chosen evidence sentence highlighted."""
+    document, node = _document_or_404(document_id)
+    page = _page_or_404(document, number)
+    access_log.info("view document=%s page=%s user=%s", document.id, number, _me().id)
+    chosen = request.args.get("e", "")
+    # The evidence on this page (or running on to it), with its clause, for the list.
+    evidence = [
+        (clause["id"], e)
+        for clause in (document.report or {}).get("clauses", [])
+        for e in clause.get("evidence", [])
+        if ops.evidence_key(e) in page.highlights or int(e["page"]) == number
+    ]
+    pages = db.session.exec(
+        select(DocumentPage.number)
+        .where(DocumentPage.document_id == document.id)
+        .order_by(DocumentPage.number)
+    ).all()
+    return render_template(
+        "reviews/page.html",
+        document=document,
+        node=node,
+        page=page,
+        chosen=chosen,
+        boxes=page.highlights.get(chosen, []),
+        others=[b for k, v in page.highlights.items() if k != chosen for b in v],
+        evidence=evidence,
+        evidence_key=ops.evidence_key,
+        titles=clause_titles(),
+        pages=pages,
+    )
+
+
+@bp.route("/documents/<int:document_id>/pages/<int:number>.png")
+@requires(Permission.VIEW_OUTSOURCINGS)
+def page_image(document_id: int, number: int) -> Response:
+    """The page PNG: private to the signed-in user's browser, revalidated by its ETag."""
+    document, _node = _document_or_404(document_id)
+    page = _page_or_404(document, number)
+    etag = f"{page.storage_key}@{page.rendered_at.timestamp():.6f}"
+    if request.if_none_match.contains(etag):
+        response = Response(status=304)  # the browser's copy is current: nothing is read
+    else:
+        try:
+            data = get_storage().read_bytes(page.storage_key)
+        except StorageError:
+            abort(404)
+        response = Response(data, mimetype="image/png")
+    response.set_etag(etag)
+    # Kept by this user's browser only and revalidated on every use: the scope is checked
+    # each time (another account on the same browser gets no cached copy), while an
+    # unchanged image costs a 304 without reading or decrypting the stored file.
+    response.headers["Cache-Control"] = "private, no-cache"
+    response.headers["X-Content-Type-Options"] = "nosniff"
+    response.headers["Content-Security-Policy"] = "default-src 'none'; sandbox"
+    return response

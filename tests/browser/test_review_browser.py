@@ -1,5 +1,6 @@
 """An officer uploads a contract, watches the analysis progress, sees the eight clause cards
-and overrides one status with a reason."""
+and the page image with an evidence sentence highlighted, and overrides one status with a
+reason."""
 
 from __future__ import annotations
 
@@ -60,6 +61,26 @@ def test_upload_progress_cards_and_override(live_server, page, shot, tmp_path):
     assert page.locator(".clause-card").count() == 8
     assert "解析が完了しました" in page.locator("#progress").inner_text()
     shot("review-cards")
+
+    # The evidence of a card opens the page image with that sentence highlighted.
+    card = page.locator("#clause-subcontracting")
+    evidence = card.locator(".evidence mark").first.inner_text()
+    with page.expect_response("**/pages/1.png") as image:
+        card.get_by_role("link", name="ページ画像で見る").first.click()
+    assert image.value.status == 200 and image.value.header_value("content-type") == "image/png"
+    figure = page.locator("svg.page-image")
+    figure.wait_for()
+    highlights = figure.locator("rect.highlight")
+    assert highlights.count() >= 1
+    box = highlights.first.bounding_box()
+    frame = figure.bounding_box()
+    assert box and frame and box["width"] > 0.3 * frame["width"] and box["height"] > 5
+    assert box["y"] > frame["y"] and box["y"] + box["height"] < frame["y"] + frame["height"]
+    chosen = page.locator(".page-evidence li.chosen")
+    assert evidence in chosen.inner_text()
+    shot("review-page-highlight")
+    page.go_back()
+    page.locator(".clause-card").first.wait_for()
 
     card = page.locator("#clause-security")
     card.get_by_text("判定を確認・変更する").click()

@@ -167,6 +167,13 @@ MATRIX: dict[str, tuple[str, str, dict[str, int]]] = {
         "/documents/{document_id}/clauses/security",
         only(OFFICERS, ok=302),
     ),
+    "reviews.page": ("GET", "/documents/{document_id}/pages/1", only(SIGNED_IN)),
+    "reviews.page_image": ("GET", "/documents/{document_id}/pages/1.png", only(SIGNED_IN)),
+    "reviews.reanalyse": (
+        "POST",
+        "/documents/{document_id}/reanalyse",
+        only(OFFICERS, ok=302),
+    ),
     "ledger.index": ("GET", "/ledger/", only(LEDGER_READERS)),
     "ledger.export": ("GET", "/ledger/export.xlsx", only(LEDGER_READERS)),
     "ledger.import_file": ("GET", "/ledger/import", only(OFFICERS)),
@@ -301,7 +308,7 @@ def _document_for(client, factory, node: Outsourcing) -> int:
     """An analysed contract of ``node`` with its file in the app's storage."""
     import io
 
-    from portal.reviews.models import ContractDocument
+    from portal.reviews.models import ContractDocument, DocumentPage
 
     storage = client.application.extensions["portal.storage"]
     stored = storage.put(f"documents/matrix-{node.id}.pdf", io.BytesIO(b"%PDF-1.7 matrix"))
@@ -316,6 +323,20 @@ def _document_for(client, factory, node: Outsourcing) -> int:
         statuses={"security": "weak"},
     )
     factory.session.add(document)
+    factory.session.flush()
+    page_key = f"documents/matrix-{node.id}/page-1.png"
+    png = storage.put(page_key, io.BytesIO(b"\x89PNG\r\n\x1a\n matrix"))
+    factory.session.add(
+        DocumentPage(
+            document_id=document.id,
+            number=1,
+            storage_key=page_key,
+            width=10,
+            height=14,
+            size=png.size,
+            highlights={},
+        )
+    )
     factory.session.commit()
     return document.id
 

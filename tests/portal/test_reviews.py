@@ -334,3 +334,77 @@ def test_api_upload_and_result(app, client, factory, db_session, strong_pdf):
         content_type="multipart/form-data",
     )
     assert again.status_code == 409 and again.get_json()["id"] == document_id
+
+
+def test_an_officer_reanalyses_a_failed_document_once(
+    app, client, officer_node, db_session, strong_pdf
+):
+    _officer, node = officer_node
+    app.config["ANALYSIS_MAX_PAGES"] = 0
+    _upload(client, node.id, strong_pdf)
+    assert run_jobs(app) == ["failed"]
+    [document] = _documents(db_session, node.id)
+    page = client.get(f"/documents/{document.id}").get_data(as_text=True)
+    assert "再解析する" in page
+    app.config["ANALYSIS_MAX_PAGES"] = 200  # e.g. the administrator raised the limit
+    url = f"/documents/{document.id}/reanalyse"
+    token = csrf_token(client, f"/documents/{document.id}")
+    assert client.post(url, data={"csrf_token": token}).status_code == 302
+    assert client.post(url, data={"csrf_token": token}).status_code == 302
+    [document] = _documents(db_session, node.id)
+    assert (document.status, document.error_code) == ("queued", "")
+    assert "解析中です" in client.get(f"/documents/{document.id}").get_data(as_text=True)
+    assert run_jobs(app) == ["done"]  # asked twice, analysed once
+    [document] = _documents(db_session, node.id)
+    assert document.status == "done" and document.attempts == 2
+
+
+def test_reanalysis_keeps_the_officers_decisions(app, client, officer_node, db_session, strong_pdf):
+    _officer, node = officer_node
+    _upload(client, node.id, strong_pdf)
+    run_jobs(app)
+    [document] = _documents(db_session, node.id)
+    token = csrf_token(client, f"/documents/{document.id}")
+    client.post(
+        f"/documents/{document.id}/clauses/security",
+        data={"status": "missing", "reason": "別紙が添付されていないため", "csrf_token": token},
+    )
+    client.post(f"/documents/{document.id}/reanalyse", data={"csrf_token": token})
+    assert run_jobs(app) == ["done"]
+    [document] = _documents(db_session, node.id)
+    assert document.statuses["security"] == "missing"
+    assert document.report["clauses"][3]["id"] == "security"
+
+
+def test_reanalysis_is_only_for_the_owning_officers(
+    app, client, officer_node, db_session, factory, strong_pdf
+):
+    from portal_testing import sign_in
+
+    _officer, node = officer_node
+    _upload(client, node.id, strong_pdf)
+    run_jobs(app)
+    [document] = _documents(db_session, node.id)
+    client.post("/auth/logout", data={"csrf_token": csrf_token(client, "/")})
+    sign_in(client, factory.user(Role.STAFF).email)  # an officer of another department
+    response = client.post(
+        f"/documents/{document.id}/reanalyse", data={"csrf_token": csrf_token(client, "/")}
+    )
+    assert response.status_code == 404
+    [document] = _documents(db_session, node.id)
+    assert document.status == "done"
+
+
+def test_a_scanned_pdf_without_ocr_fails_in_japanese(app, client, officer_node, db_session):
+    from pdfgen import scanned_pdf
+    from review_samples import STRONG as text
+
+    _officer, node = officer_node
+    app.config["ANALYSIS_OCR"] = False  # e.g. Tesseract is not installed on this worker
+    _upload(client, node.id, scanned_pdf(text, max_pages=1))
+    assert run_jobs(app) == ["failed"]
+    [document] = _documents(db_session, node.id)
+    assert document.error_code == "ocr_unavailable"
+    assert "文字認識（OCR）が利用できない" in document.error_message
+    page = client.get(f"/documents/{document.id}").get_data(as_text=True)
+    assert "解析できませんでした" in page and "文字認識" in page
