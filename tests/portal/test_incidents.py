@@ -659,3 +659,30 @@ def test_profile_page_shows_the_commission_rules(client, login):
     html = client.get("/admin/profile").get_data(as_text=True)
     assert "30日（不正の目的の場合60日）" in html
     assert "本人の数は100人を超える場合" in html
+
+
+def test_vendor_timeline_hides_the_internal_escalation_notes(app, client, chain, db_session):
+    with app.app_context():
+        incident = ops.report_incident(
+            session=db_session,
+            actor=chain["a_user"],
+            outsourcing=chain["root"],
+            report=_report(),
+            today=TODAY,
+        )
+        ops.escalate_incident(
+            session=db_session,
+            actor=chain["manager"],
+            incident=incident,
+            outsourcing=chain["root"],
+            note="内部の検討メモ",
+        )
+        db_session.commit()
+    sign_in(client, chain["a_user"].email)
+    html = client.get(f"/incidents/{incident.id}/timeline").get_data(as_text=True)
+    assert "上位への報告" in html and "内部の検討メモ" not in html
+    assert chain["manager"].email not in html
+    client.post("/auth/logout", data={"csrf_token": csrf_token(client, "/auth/password")})
+    sign_in(client, chain["manager"].email)
+    html = client.get(f"/incidents/{incident.id}/timeline").get_data(as_text=True)
+    assert "内部の検討メモ" in html
