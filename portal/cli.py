@@ -171,8 +171,9 @@ def worker(workers: int, worker_type: str) -> None:
 def init_app(app: Flask) -> None:
     """Attach the command groups to the app's CLI."""
     from portal.api.cli import tokens_group
+    from portal.audit.cli import audit_group
 
-    for command in (db_group, users_group, demo_group, tokens_group, worker):
+    for command in (db_group, users_group, demo_group, tokens_group, audit_group, worker):
         app.cli.add_command(command)
 
 

@@ -199,5 +199,6 @@ class ApiToken(SQLModel, table=True):
 
 # Feature packages keep their tables beside their code; importing them here registers the
 # tables on the metadata that Alembic and the app share.
+from portal.audit.models import *  # noqa: E402, F403
 from portal.inspections.models import *  # noqa: E402, F403
 from portal.reviews.models import *  # noqa: E402, F403

@@ -49,6 +49,7 @@ class Permission(StrEnum):
     ANSWER_CORRECTIVE_ACTIONS = "answer_corrective_actions"  # the inspected vendor answers
     UPLOAD_CONTRACTS = "upload_contracts"  # officers; vendors for the subcontracts they signed
     REVIEW_CONTRACTS = "review_contracts"  # confirm or override a clause check
+    VIEW_ACCESS_LOG = "view_access_log"  # read and analyse the access log (アクセス記録)
 
 
 _EVERYONE = {
@@ -78,9 +79,15 @@ ROLE_PERMISSIONS: dict[Role, frozenset[Permission]] = {
     Role.CHIEF: frozenset(_EVERYONE | {Permission.VIEW_PROFILE_SETTINGS, Permission.EXPORT_LEDGER}),
     Role.MANAGER: frozenset(_EVERYONE | _OFFICER),
     Role.STAFF: frozenset(_EVERYONE | _OFFICER),
-    # The auditor reads everything in scope and changes nothing.
+    # The auditor reads everything in scope and changes nothing. Only the auditor reads the
+    # access log: the administrator's own actions are among those it records.
     Role.AUDITOR: frozenset(
-        _EVERYONE | {Permission.VIEW_PROFILE_SETTINGS, Permission.EXPORT_LEDGER}
+        _EVERYONE
+        | {
+            Permission.VIEW_PROFILE_SETTINGS,
+            Permission.EXPORT_LEDGER,
+            Permission.VIEW_ACCESS_LOG,
+        }
     ),
     Role.VENDOR: frozenset(
         _EVERYONE

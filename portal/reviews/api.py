@@ -7,6 +7,7 @@ from typing import Any
 from flask import jsonify, request
 from flask_babel import gettext as _
 
+from portal import audit
 from portal.api.auth import api_user, token_required
 from portal.api.views import bp
 from portal.db import db
@@ -49,6 +50,12 @@ def upload_document(outsourcing_id: int) -> Any:
             payload = response.get_json() | {"id": error.existing.id}
             return jsonify(payload), status
         return response, status
+    audit.record(
+        "document.upload",
+        object_type="contract_document",
+        object_id=document.id,
+        detail={"outsourcing_id": node.id, "filename": document.filename},
+    )
     return jsonify(id=document.id, status=document.status), 202
 
 
@@ -62,6 +69,12 @@ def document(document_id: int) -> Any:
         is None
     ):
         return render_error(404)
+    audit.record(
+        "document.view",
+        object_type="contract_document",
+        object_id=document.id,
+        detail={"outsourcing_id": document.outsourcing_id, "version": document.version},
+    )
     report = document.report or {}
     return jsonify(
         id=document.id,
