@@ -91,11 +91,13 @@ def check_chain(
     *,
     genesis: str,
     seq_of_hash: Callable[[str], int | None],
+    start_seq: int = 1,
 ) -> tuple[ChainSummary, list[Problem]]:
-    """Walk ``rows`` in ``seq`` order; report edits, deletions and reordering by record."""
+    """Walk ``rows`` in ``seq`` order from ``start_seq`` (whose predecessor's hash is
+    ``genesis``); report edits, deletions and reordering by record."""
     problems: list[Problem] = []
-    summary = ChainSummary()
-    expected_seq = 1
+    summary = ChainSummary(head_seq=start_seq - 1, head_hash=genesis)
+    expected_seq = start_seq
     previous_hash = genesis
     for row in rows:
         summary.count += 1

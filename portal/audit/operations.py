@@ -10,7 +10,7 @@ from typing import Any
 
 from flask import current_app, flash, g, has_request_context, request
 from flask_babel import gettext as _
-from sqlalchemy import text, update
+from sqlalchemy import update
 from sqlmodel import Session, select
 
 from portal.audit.chain import canonical_detail, event_hash
@@ -25,8 +25,6 @@ OK, DENIED, FAILED = "ok", "denied", "failed"
 OUTCOMES = (OK, DENIED, FAILED)
 _PENDING = "portal.audit_pending"
 _SAFE_METHODS = {"GET", "HEAD", "OPTIONS"}
-# PostgreSQL: one transaction-scoped advisory lock serializes appends (any constant will do).
-_PG_LOCK_KEY = 0x1A0D17
 
 
 @dataclass
@@ -170,10 +168,9 @@ def _write(session: Session, event: PendingEvent) -> AccessEvent:
 
 def append_event(*, session: Session, **fields: Any) -> AccessEvent:
     """Append one event to the chain; concurrent appends wait for each other (no fork)."""
-    if session.get_bind().dialect.name == "postgresql":
-        session.execute(text("SELECT pg_advisory_xact_lock(:key)"), {"key": _PG_LOCK_KEY})
-    # Writing the head row first takes the write lock before anything of the chain is read
-    # (on SQLite a read first could see a head that another writer is about to move).
+    # Updating the one head row first takes its lock before anything of the chain is read:
+    # a concurrent append waits for this transaction to end, then sees the new head
+    # (PostgreSQL re-reads a row it waited for; SQLite allows one writer at a time).
     head_seq, head_hash = session.execute(
         update(AuditChainHead)
         .where(AuditChainHead.id == 1)

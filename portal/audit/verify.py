@@ -83,6 +83,12 @@ def _check_checkpoint(
             Problem("checkpoint", checkpoint.seq, f"{where}: the signature is not valid")
         )
         return
+    if checkpoint.seq == 0:
+        if checkpoint.hash != GENESIS_HASH:
+            result.problems.append(
+                Problem("checkpoint", 0, f"{where}: an empty chain with a non-genesis hash")
+            )
+        return
     if checkpoint.seq > summary.head_seq:
         result.problems.append(
             Problem(
@@ -117,8 +123,7 @@ def make_checkpoint(*, session: Session, config: dict[str, Any]) -> Checkpoint:
 
         raise CheckpointError("PORTAL_AUDIT_SIGNING_KEY_FILE is not set")
     key = load_private_key(Path(key_file))
-    last = session.exec(select(AccessEvent).order_by(AccessEvent.seq.desc()).limit(1)).first()
-    seq, head_hash = (last.seq, last.hash) if last else (0, GENESIS_HASH)
+    seq, head_hash = _verified_head(session=session, config=config)
     return append_checkpoint(
         directory=Path(config["AUDIT_CHECKPOINT_DIR"]),
         key=key,
@@ -126,3 +131,36 @@ def make_checkpoint(*, session: Session, config: dict[str, Any]) -> Checkpoint:
         head_hash=head_hash,
         signed_at=canonical_time(utcnow()),
     )
+
+
+def _verified_head(*, session: Session, config: dict[str, Any]) -> tuple[int, str]:
+    """The head, after checking every record since the last checkpoint (never sign a chain
+    that was already tampered with)."""
+    from portal.audit.checkpoints import CheckpointError
+
+    previous = read_checkpoints(Path(config["AUDIT_CHECKPOINT_DIR"]))
+    start_seq, start_hash = 1, GENESIS_HASH
+    if previous:
+        last = previous[-1]
+        if last.seq > 0:
+            stored = session.exec(select(AccessEvent).where(AccessEvent.seq == last.seq)).first()
+            if stored is None or stored.hash != last.hash:
+                raise CheckpointError(
+                    f"refusing to sign: record seq={last.seq} no longer matches the last "
+                    "checkpoint (run `portal audit verify`)"
+                )
+        start_seq, start_hash = last.seq + 1, last.hash
+    rows = session.exec(
+        select(AccessEvent)
+        .where(AccessEvent.seq >= start_seq)
+        .order_by(AccessEvent.seq)
+        .execution_options(yield_per=1000)
+    )
+    summary, problems = check_chain(
+        rows, genesis=start_hash, seq_of_hash=_seq_of_hash(session), start_seq=start_seq
+    )
+    if problems:
+        raise CheckpointError(
+            "refusing to sign a tampered chain: " + "; ".join(p.message for p in problems)
+        )
+    return summary.head_seq, summary.head_hash

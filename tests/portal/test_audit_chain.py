@@ -378,3 +378,36 @@ def test_verify_warns_without_checkpoints(app, keys):
     result = verify(app)
     assert result.exit_code == 0
     assert "truncation cannot be detected" in result.output
+
+
+def test_checkpoint_refuses_to_sign_a_tampered_chain(app, connection, keys):
+    add_events(app, 3)
+    assert app.test_cli_runner().invoke(args=["audit", "checkpoint"]).exit_code == 0
+    add_events(app, 3)
+    drop_triggers(connection)
+    last = connection.execute(text("SELECT max(seq) FROM access_events")).scalar()
+    connection.execute(
+        text("UPDATE access_events SET outcome = 'denied' WHERE seq = :s"), {"s": last - 1}
+    )
+    result = app.test_cli_runner().invoke(args=["audit", "checkpoint"])
+    assert result.exit_code != 0
+    assert f"refusing to sign a tampered chain: record seq={last - 1}" in result.output
+    lines = (keys / "checkpoints" / "checkpoints.jsonl").read_text().splitlines()
+    assert len(lines) == 1
+
+
+def test_a_checkpoint_of_the_empty_chain_verifies(app, keys):
+    """The first checkpoint of a new installation signs seq 0 and the genesis hash."""
+    from portal.audit.checkpoints import append_checkpoint, load_private_key
+
+    append_checkpoint(
+        directory=keys / "checkpoints",
+        key=load_private_key(keys / "secret" / "audit-signing.key"),
+        seq=0,
+        head_hash=GENESIS_HASH,
+        signed_at="2026-11-24T00:00:00.000000Z",
+    )
+    add_events(app, 1)
+    result = verify(app)
+    assert result.exit_code == 0, result.output
+    assert "1 checkpoint(s) verified" in result.output
