@@ -33,13 +33,11 @@ class EventFilter:
             where.append(AccessEvent.occurred_at >= local_midnight(self.date_from))
         if self.date_to:
             where.append(AccessEvent.occurred_at < local_midnight(self.date_to + timedelta(days=1)))
-        if self.actor:
-            pattern = f"%{self.actor.strip()}%"
+        if self.actor.strip():
+            by_label = AccessEvent.actor_label.ilike(f"%{self.actor.strip()}%")
+            actor_id = _int_or_none(self.actor)
             where.append(
-                or_(
-                    AccessEvent.actor_label.ilike(pattern),
-                    AccessEvent.actor_id == _int_or_none(self.actor),
-                )
+                by_label if actor_id is None else or_(by_label, AccessEvent.actor_id == actor_id)
             )
         if self.action:
             where.append(AccessEvent.action.startswith(self.action.strip(), autoescape=True))
