@@ -11,6 +11,7 @@ Public API (what other features call)::
         outcome="ok",                     # "ok" | "denied" | "failed"
         detail={"outsourcing_id": 12},    # any JSON-serializable facts worth keeping
         actor=None,                       # default: the API token's user, else current_user
+        session=None,                     # outside a request: the unit of work (db.session)
     )
 
     audit.record_download(                # a download/export of documents or PI records:

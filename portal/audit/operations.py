@@ -86,8 +86,11 @@ def record(
     outcome: str = OK,
     detail: dict[str, Any] | None = None,
     actor: Any = None,
+    session: Session | None = None,
 ) -> None:
-    """Record one access event for the current request, job or command (see the package doc)."""
+    """Record one access event for the current request, job or command (see the package doc).
+
+    ``session`` is the unit of work to append to outside a request (default ``db.session``)."""
     fields = _event_fields(
         action,
         object_type=object_type,
@@ -96,7 +99,7 @@ def record(
         detail=detail,
         actor=actor,
     )
-    _submit(PendingEvent(fields))
+    _submit(PendingEvent(fields), session)
 
 
 def record_download(
@@ -121,7 +124,7 @@ def record_download(
     _submit(PendingEvent(fields, downloads=max(records, 0)))
 
 
-def _submit(event: PendingEvent) -> None:
+def _submit(event: PendingEvent, session: Session | None = None) -> None:
     # A state change is recorded in its own transaction (it commits or rolls back with it).
     # A read, a denial or a failure is written once the request's transaction has ended, in a
     # short transaction of its own: a denial must be kept although its request rolls back.
@@ -134,7 +137,7 @@ def _submit(event: PendingEvent) -> None:
     elif has_request_context():
         g.setdefault(_PENDING, []).append(event)
     else:
-        _write(db.session, event)
+        _write(session if session is not None else db.session, event)
 
 
 def write_pending(status_code: int) -> None:

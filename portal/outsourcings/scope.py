@@ -68,6 +68,7 @@ def get_visible(*, session: Session, user: User, outsourcing_id: int) -> Outsour
             object_id=outsourcing_id,
             outcome="denied",
             actor=user,
+            session=session,
         )
     return node
 
