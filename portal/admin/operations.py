@@ -80,6 +80,7 @@ def create_user(
         object_type="user",
         object_id=user.id,
         detail={"email": user.email, "role": user.role, "department_id": user.department_id},
+        session=session,
     )
     return NewAccount(user=user, temporary_password=temporary)
 
@@ -139,7 +140,14 @@ def update_user(
         if before[key] != after[key]
         for edge, value in (("from", before[key]), ("to", after[key]))
     }
-    record("user.update", object_type="user", object_id=user.id, detail=changes, actor=actor)
+    record(
+        "user.update",
+        object_type="user",
+        object_id=user.id,
+        detail=changes,
+        actor=actor,
+        session=session,
+    )
     return user
 
 
@@ -150,7 +158,7 @@ def reset_password(*, session: Session, user: User) -> str:
     user.must_change_password = True
     session.add(user)
     end_all_sessions(session=session, user=user, reason="password_reset")
-    record("user.reset_password", object_type="user", object_id=user.id)
+    record("user.reset_password", object_type="user", object_id=user.id, session=session)
     return temporary
 
 

@@ -128,13 +128,8 @@ def _submit(event: PendingEvent, session: Session | None = None) -> None:
     # A state change is recorded in its own transaction (it commits or rolls back with it).
     # A read, a denial or a failure is written once the request's transaction has ended, in a
     # short transaction of its own: a denial must be kept although its request rolls back.
-    if (
-        has_request_context()
-        and request.method not in _SAFE_METHODS
-        and event.fields["outcome"] == OK
-    ):
-        _write(db.session, event)
-    elif has_request_context():
+    in_request = has_request_context()
+    if in_request and (request.method in _SAFE_METHODS or event.fields["outcome"] != OK):
         g.setdefault(_PENDING, []).append(event)
     else:
         _write(session if session is not None else db.session, event)

@@ -106,6 +106,7 @@ def _record_expiry(session: Session, row: UserSession) -> None:
         object_id=row.user_id,
         detail={"reason": row.end_reason},
         actor=session.get(User, row.user_id),
+        session=session,
     )
 
 

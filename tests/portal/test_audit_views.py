@@ -5,9 +5,11 @@ from __future__ import annotations
 import csv
 import io
 from datetime import UTC, date, datetime
+from email.header import decode_header, make_header
 
 import pytest
 from sqlmodel import select
+from test_bulk_download import smtp_server  # noqa: F401 - the real SMTP server fixture
 
 from portal.audit.models import AccessEvent
 from portal.audit.operations import _event_fields, append_event
@@ -190,3 +192,17 @@ def test_the_weekly_summary_text_lists_the_findings(app, db_session, factory, au
         )
         text = summary_text(report)
     assert "■ 時間外のアクセス" in text and auditor.email in text
+
+
+def test_the_weekly_job_mails_the_auditors(app, db_session, factory, auditor, smtp_server):  # noqa: F811
+    from portal.audit.jobs import weekly_summary
+
+    config, inbox = smtp_server
+    app.config.update(config)
+    with app.app_context():
+        sent = weekly_summary(session=db_session)
+    assert sent >= 1
+    recipients = [to for tos, _message in inbox.messages for to in tos]
+    assert auditor.email in recipients
+    _tos, message = inbox.messages[0]
+    assert "週次分析" in str(make_header(decode_header(message["Subject"])))
