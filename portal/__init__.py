@@ -68,6 +68,7 @@ def _init_extensions(app: Flask) -> None:
 def _register_blueprints(app: Flask) -> None:
     from portal.admin.views import bp as admin_bp
     from portal.api.views import bp as api_bp
+    from portal.audit.views import bp as audit_bp
     from portal.auth.views import bp as auth_bp
     from portal.extensions import csrf
     from portal.incidents.views import bp as incidents_bp
@@ -81,6 +82,7 @@ def _register_blueprints(app: Flask) -> None:
     app.register_blueprint(main_bp)
     app.register_blueprint(auth_bp)
     app.register_blueprint(admin_bp)
+    app.register_blueprint(audit_bp)
     app.register_blueprint(ledger_bp)
     import portal.incidents.api  # adds /api/v1/incidents to the API blueprint
     import portal.inspections.api  # adds /api/v1/inspections to the API blueprint
@@ -99,6 +101,7 @@ def _register_blueprints(app: Flask) -> None:
 
 def _init_transactions(app: Flask) -> None:
     """One transaction per request: commit what succeeded, roll back what did not."""
+    from portal.audit.operations import write_pending
     from portal.db import db
 
     @app.after_request
@@ -107,4 +110,6 @@ def _init_transactions(app: Flask) -> None:
             db.commit()
         else:
             db.rollback()
+        # Reads, denials and failures go to the access log in a transaction of their own.
+        write_pending(response.status_code)
         return response

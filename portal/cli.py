@@ -201,6 +201,7 @@ def worker(workers: int, worker_type: str) -> None:
 def init_app(app: Flask) -> None:
     """Attach the command groups to the app's CLI."""
     from portal.api.cli import tokens_group
+    from portal.audit.cli import audit_group
     from portal.backup.cli import backup_group, restore
 
     for command in (
@@ -209,6 +210,7 @@ def init_app(app: Flask) -> None:
         demo_group,
         tokens_group,
         storage_group,
+        audit_group,
         worker,
         backup_group,
         restore,

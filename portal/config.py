@@ -116,6 +116,13 @@ def load_config(environ: Mapping[str, str] | None = None) -> dict[str, Any]:
         "LOGIN_LIMITS_PER_ADDRESS": env.get("PORTAL_LOGIN_LIMIT_ADDRESS", "30 per 10 minutes"),
         "LOGIN_LIMITS_PER_ACCOUNT": env.get("PORTAL_LOGIN_LIMIT_ACCOUNT", "10 per 10 minutes"),
         "RATELIMIT_ENABLED": _flag(env.get("PORTAL_RATELIMIT_ENABLED"), default=True),
+        # The access log's signed checkpoints live outside the database; the private key is
+        # read only by ``portal audit checkpoint`` (see infra/), the public key by ``verify``.
+        "AUDIT_CHECKPOINT_DIR": env.get("PORTAL_AUDIT_CHECKPOINT_DIR")
+        or str(instance / "audit-checkpoints"),
+        "AUDIT_SIGNING_KEY_FILE": env.get("PORTAL_AUDIT_SIGNING_KEY_FILE") or None,
+        "AUDIT_PUBLIC_KEY_FILE": env.get("PORTAL_AUDIT_PUBLIC_KEY_FILE") or None,
+        "AUDIT_DAILY_VOLUME_THRESHOLD": int(env.get("PORTAL_AUDIT_DAILY_VOLUME_THRESHOLD", "500")),
     }
 
 

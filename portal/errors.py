@@ -59,9 +59,23 @@ def render_error(code: int, message: str | None = None) -> ResponseReturnValue:
     """The Japanese error page (or JSON for the API) for ``code``."""
     title, default = _messages().get(code, _messages()[500])
     body = message or default
+    if code in {401, 403}:
+        _record_denial(code)
     if request.path.startswith("/api/"):
         return jsonify(error=body, request_id=request_id()), code
     return render_template("errors/error.html", code=code, title=title, message=body), code
+
+
+def _record_denial(code: int) -> None:
+    from portal.audit import DENIED, record
+
+    record(
+        "access.denied",
+        object_type="endpoint",
+        object_id=request.endpoint or "",
+        outcome=DENIED,
+        detail={"status": code, "method": request.method, "path": request.path[:500]},
+    )
 
 
 def init_app(app: Flask) -> None:

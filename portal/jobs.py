@@ -93,6 +93,7 @@ def init_app(app: Flask) -> None:
 
 def _import_job_modules() -> None:
     # Modules whose jobs the worker runs; importing registers them.
+    import portal.audit.jobs
     import portal.auth.jobs
     import portal.incidents.jobs
     import portal.inspections.jobs

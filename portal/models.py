@@ -199,6 +199,7 @@ class ApiToken(SQLModel, table=True):
 
 # Feature packages keep their tables beside their code; importing them here registers the
 # tables on the metadata that Alembic and the app share.
+from portal.audit.models import *  # noqa: E402, F403
 from portal.incidents.models import *  # noqa: E402, F403
 from portal.inspections.models import *  # noqa: E402, F403
 from portal.reports.models import *  # noqa: E402, F403

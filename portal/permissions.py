@@ -57,6 +57,7 @@ class Permission(StrEnum):
     MANAGE_INCIDENTS = "manage_incidents"  # Commission reports, measures, publication, close
     ESCALATE_INCIDENTS = "escalate_incidents"  # up the profile's chain, step by step
     VIEW_SHARED_MEASURES = "view_shared_measures"  # measures shared from incidents elsewhere
+    VIEW_ACCESS_LOG = "view_access_log"  # read and analyse the access log (アクセス記録)
 
 
 _EVERYONE = {
@@ -102,13 +103,15 @@ ROLE_PERMISSIONS: dict[Role, frozenset[Permission]] = {
     # The manager (取扱責任者/保護管理者) is the first step of the incident chain.
     Role.MANAGER: frozenset(_EVERYONE | _OFFICER | {Permission.ESCALATE_INCIDENTS}),
     Role.STAFF: frozenset(_EVERYONE | _OFFICER),
-    # The auditor reads everything in scope and changes nothing.
+    # The auditor reads everything in scope and changes nothing. Only the auditor reads the
+    # access log: the administrator's own actions are among those it records.
     Role.AUDITOR: frozenset(
         _EVERYONE
         | {
             Permission.VIEW_PROFILE_SETTINGS,
             Permission.EXPORT_LEDGER,
             Permission.VIEW_SHARED_MEASURES,
+            Permission.VIEW_ACCESS_LOG,
         }
     ),
     Role.VENDOR: frozenset(

@@ -28,6 +28,7 @@ NAVIGATION: list[tuple[str, Any, Permission]] = [
     ("admin.users", _l("利用者管理"), Permission.MANAGE_USERS),
     ("admin.departments", _l("部・課室"), Permission.MANAGE_DEPARTMENTS),
     ("admin.profile", _l("規程プロファイル"), Permission.VIEW_PROFILE_SETTINGS),
+    ("audit.index", _l("アクセス記録"), Permission.VIEW_ACCESS_LOG),
 ]
 
 

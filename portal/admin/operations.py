@@ -9,6 +9,7 @@ from dataclasses import dataclass
 from flask_babel import gettext as _
 from sqlmodel import Session, select
 
+from portal.audit import record
 from portal.auth.operations import end_all_sessions, normalize_email
 from portal.auth.passwords import hash_password
 from portal.models import Department, Division, User, Vendor
@@ -74,6 +75,13 @@ def create_user(
     )
     session.add(user)
     session.flush()
+    record(
+        "user.create",
+        object_type="user",
+        object_id=user.id,
+        detail={"email": user.email, "role": user.role, "department_id": user.department_id},
+        session=session,
+    )
     return NewAccount(user=user, temporary_password=temporary)
 
 
@@ -104,6 +112,12 @@ def update_user(
     if role in {Role.MANAGER, Role.STAFF} and department_id is None:
         raise AccountError(_("責任者・担当者には所属課室の指定が必要です。"))
     changed_access = user.role != role.value or user.active != active or user.vendor_id != vendor_id
+    before = {
+        "role": user.role,
+        "department_id": user.department_id,
+        "vendor_id": user.vendor_id,
+        "active": user.active,
+    }
     user.role = role.value
     user.name = name
     user.department_id = department_id if role in STAFF_ROLES else None
@@ -114,6 +128,26 @@ def update_user(
         # A changed role or a stopped account takes effect now, not at the next sign-in.
         end_all_sessions(session=session, user=user, reason="access_changed")
     session.flush()
+    after = {
+        "role": user.role,
+        "department_id": user.department_id,
+        "vendor_id": user.vendor_id,
+        "active": user.active,
+    }
+    changes = {
+        f"{key}_{edge}": value
+        for key in before
+        if before[key] != after[key]
+        for edge, value in (("from", before[key]), ("to", after[key]))
+    }
+    record(
+        "user.update",
+        object_type="user",
+        object_id=user.id,
+        detail=changes,
+        actor=actor,
+        session=session,
+    )
     return user
 
 
@@ -124,6 +158,7 @@ def reset_password(*, session: Session, user: User) -> str:
     user.must_change_password = True
     session.add(user)
     end_all_sessions(session=session, user=user, reason="password_reset")
+    record("user.reset_password", object_type="user", object_id=user.id, session=session)
     return temporary
 
 

@@ -44,9 +44,9 @@ def token_required(permission: Permission) -> Callable[[F], F]:
                 return _unauthorized(error.message)
             # Recording last_used_at must stick even when the view answers 404.
             db.session.commit()
+            g.api_user = user  # set first, so that a denial is recorded against the user
             if not user.can(permission):
                 return render_error(403)
-            g.api_user = user
             return view(*args, **kwargs)
 
         wrapper.required_permission = permission  # type: ignore[attr-defined]

@@ -8,6 +8,7 @@ from flask import Blueprint, Response, jsonify, request, url_for
 from flask_babel import gettext as _
 from sqlmodel import select
 
+from portal import audit
 from portal.api.auth import api_user, token_required
 from portal.db import db
 from portal.errors import render_error
@@ -125,6 +126,7 @@ def outsourcing(outsourcing_id: int) -> Any:
     if _visible_or_404(outsourcing_id) is None:
         return render_error(404)
     row = db.session.exec(_joined().where(Outsourcing.id == outsourcing_id)).one()
+    audit.record("outsourcing.view_pi", object_type="outsourcing", object_id=outsourcing_id)
     return jsonify(_detail(*row))
 
 

@@ -80,10 +80,12 @@ def resume_session(*, session: Session, token: str, limits: SessionLimits) -> Us
     if now - row.last_seen_at > limits.idle:
         _end(row, now, "idle_timeout")
         session.add(row)
+        _record_expiry(session, row)
         return None
     if now - row.created_at > limits.absolute:
         _end(row, now, "absolute_timeout")
         session.add(row)
+        _record_expiry(session, row)
         return None
     user = session.get(User, row.user_id)
     if user is None or not user.active:
@@ -93,6 +95,19 @@ def resume_session(*, session: Session, token: str, limits: SessionLimits) -> Us
         session.add(row)
     user._session_token = token
     return user
+
+
+def _record_expiry(session: Session, row: UserSession) -> None:
+    from portal.audit import record
+
+    record(
+        "auth.session_expired",
+        object_type="user",
+        object_id=row.user_id,
+        detail={"reason": row.end_reason},
+        actor=session.get(User, row.user_id),
+        session=session,
+    )
 
 
 def _end(row: UserSession, now: datetime, reason: str) -> None:

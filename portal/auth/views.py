@@ -16,8 +16,10 @@ from flask import (
 )
 from flask_babel import gettext as _
 from flask_login import current_user, login_user, logout_user
+from sqlmodel import select
 from werkzeug.wrappers import Response
 
+from portal import audit
 from portal.auth import operations
 from portal.auth.forms import LoginForm, PasswordChangeForm
 from portal.auth.passwords import verify_password
@@ -89,19 +91,37 @@ def login() -> Response | str:
                 user_agent=request.user_agent.string,
             )
             _sign_in(user)
+            audit.record("auth.sign_in", object_type="user", object_id=user.id, actor=user)
             if user.must_change_password:
                 flash(_("初回のサインインです。新しいパスワードを設定してください。"), "info")
                 return redirect(url_for("auth.password"))
             return redirect(safe_next(request.args.get("next")) or url_for("main.dashboard"))
         # The same answer whether the account is unknown, inactive or the password is wrong.
+        _record_failed_sign_in(form.email.data or "")
         flash(_("メールアドレスまたはパスワードが正しくありません。"), "error")
     return render_template("auth/login.html", form=form)
+
+
+def _record_failed_sign_in(email: str) -> None:
+    # Attributed to the account when it exists, so that the auditors see attempts per user.
+    account = db.session.exec(
+        select(User).where(User.email == operations.normalize_email(email))
+    ).first()
+    audit.record(
+        "auth.sign_in_failed",
+        object_type="user",
+        object_id=account.id if account else None,
+        outcome=audit.DENIED,
+        detail={"email": email[:254]},
+        actor=account,
+    )
 
 
 @bp.route("/logout", methods=["POST"])
 @requires(Permission.VIEW_DASHBOARD)
 def logout() -> Response:
     """End the session on the server, then forget the cookie."""
+    audit.record("auth.sign_out", object_type="user", object_id=current_user.id)
     operations.end_session(session=db.session, token=current_user.get_id() or "")
     logout_user()
     session.clear()

@@ -17,6 +17,7 @@ from sqlmodel import select
 from werkzeug.wrappers import Response
 
 import portal.inspections.badges  # noqa: F401 - registers the tree badges
+from portal import audit
 from portal.db import db
 from portal.downloads import attachment_response
 from portal.inspections import calendar, queries, reminders
@@ -53,6 +54,10 @@ def _visible_or_404(inspection_id: int):
     row = queries.get_visible_inspection(
         session=db.session, user=_me(), inspection_id=inspection_id
     )
+    if row is None and db.session.get(Inspection, inspection_id) is not None:
+        audit.record(
+            "scope.denied", object_type="inspection", object_id=inspection_id, outcome="denied"
+        )
     return row or abort(404)
 
 
@@ -162,6 +167,12 @@ def accept_plan() -> Response:
         .where(Outsourcing.department_id == me.department_id, Inspection.proposed_date.is_not(None))
     ).all()
     count = ops.accept_proposals(session=db.session, inspections=inspections)
+    audit.record(
+        "inspection.plan_accept",
+        object_type="department",
+        object_id=me.department_id,
+        detail={"accepted": count, "inspection_ids": [i.id for i in inspections]},
+    )
     flash(_("%(n)d件の計画案を採用しました。", n=count), "success")
     return redirect(url_for("inspections.index"))
 
@@ -275,6 +286,12 @@ def download_attachment(attachment_id: int) -> Response:
     """An attachment, streamed as a download that no browser renders inline."""
     item = db.session.get(InspectionAttachment, attachment_id) or abort(404)
     _visible_or_404(item.inspection_id)  # the same scope as the inspection itself
+    audit.record_download(
+        "inspection.attachment_download",
+        object_type="inspection_attachment",
+        object_id=item.id,
+        detail={"inspection_id": item.inspection_id, "filename": item.filename},
+    )
     return attachment_response(
         get_storage().open(item.storage_key),
         filename=item.filename,

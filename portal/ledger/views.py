@@ -8,6 +8,7 @@ from flask import Blueprint, Response, flash, redirect, render_template, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 
+from portal import audit
 from portal.db import db
 from portal.ledger import operations
 from portal.ledger.forms import ImportForm
@@ -44,6 +45,10 @@ def export(fmt: str) -> Response:
     """The outsourcings the user may see, one row per node, as CSV or Excel."""
     rows = operations.ledger_rows(session=db.session, user=current_user._get_current_object())
     writer = operations.to_csv if fmt == "csv" else operations.to_xlsx
+    # Every row describes an entrusted body of personal information: a row counts as a record.
+    audit.record_download(
+        "ledger.export", object_type="ledger", records=len(rows), detail={"format": fmt}
+    )
     return _download(writer(operations.EXPORT_HEADERS, rows), "委託台帳", fmt)
 
 
@@ -66,6 +71,15 @@ def import_file() -> Response | tuple[str, int] | str:
         except operations.ImportRejected as rejected:
             issues = rejected.issues
         else:
+            audit.record(
+                "ledger.import",
+                object_type="ledger",
+                detail={
+                    "filename": upload.filename or "",
+                    "outsourcings": result.outsourcings_created,
+                    "vendors": result.vendors_created,
+                },
+            )
             flash(
                 _(
                     "取り込みました：委託 %(outsourcings)d件、新しい委託先 %(vendors)d件。",

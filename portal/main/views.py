@@ -32,8 +32,15 @@ def dashboard() -> str:
         .offset(1)
         .limit(1)
     ).first()
+    from portal.audit.queries import bulk_notices_for
+
+    bulk_notices = bulk_notices_for(session=db.session, manager=current_user._get_current_object())
     return render_template(
-        "main/dashboard.html", department=department, division=division, previous_sign_in=previous
+        "main/dashboard.html",
+        department=department,
+        division=division,
+        previous_sign_in=previous,
+        bulk_notices=bulk_notices,
     )
 
 

@@ -54,8 +54,23 @@ def visible_outsourcings(user: User):
 
 
 def get_visible(*, session: Session, user: User, outsourcing_id: int) -> Outsourcing | None:
-    """The outsourcing if ``user`` may see it, else None (callers answer 404, not 403)."""
-    return session.exec(visible_outsourcings(user).where(Outsourcing.id == outsourcing_id)).first()
+    """The outsourcing if ``user`` may see it, else None (callers answer 404, not 403).
+
+    Asking for one that exists outside the user's scope is recorded in the access log
+    (``scope.denied``): the auditors look for such attempts."""
+    node = session.exec(visible_outsourcings(user).where(Outsourcing.id == outsourcing_id)).first()
+    if node is None and session.get(Outsourcing, outsourcing_id) is not None:
+        from portal.audit import record
+
+        record(
+            "scope.denied",
+            object_type="outsourcing",
+            object_id=outsourcing_id,
+            outcome="denied",
+            actor=user,
+            session=session,
+        )
+    return node
 
 
 def holds(user: User, outsourcing: Outsourcing) -> bool:

@@ -8,6 +8,7 @@ from flask_login import current_user
 from sqlmodel import select
 from werkzeug.wrappers import Response
 
+from portal import audit
 from portal.db import db
 from portal.models import Department, Outsourcing, OutsourcingStatus, User, Vendor
 from portal.outsourcings import operations as ops
@@ -126,6 +127,13 @@ def detail(outsourcing_id: int) -> str:
             )
         ).all()
     }
+    # The page shows what personal information is entrusted (categories, persons).
+    audit.record(
+        "outsourcing.view_pi",
+        object_type="outsourcing",
+        object_id=node.id,
+        detail={"special_care": node.special_care, "persons": node.persons},
+    )
     return render_template(
         "outsourcings/detail.html",
         node=node,
@@ -244,6 +252,12 @@ def decide(outsourcing_id: int) -> Response:
         except ops.ChainError as error:
             flash(error.message, "error")
         else:
+            audit.record(
+                "outsourcing.decide",
+                object_type="outsourcing",
+                object_id=node.id,
+                detail={"status": node.status, "comment": form.comment.data or ""},
+            )
             if node.status == OutsourcingStatus.APPROVED:
                 flash(_("再委託を承認しました。"), "success")
             else:
@@ -268,6 +282,7 @@ def activate(outsourcing_id: int) -> Response:
     except ops.ChainError as error:
         flash(error.message, "error")
     else:
+        audit.record("outsourcing.activate", object_type="outsourcing", object_id=node.id)
         flash(_("委託を実施中にしました。"), "success")
     return redirect(url_for("outsourcings.detail", outsourcing_id=node.id))
 

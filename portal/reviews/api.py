@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
-import logging
 from typing import Any
 
 from flask import jsonify, request
 from flask_babel import gettext as _
 
+from portal import audit
 from portal.api.auth import api_user, token_required
 from portal.api.views import bp
 from portal.db import db
@@ -19,8 +19,6 @@ from portal.reviews import operations as ops
 from portal.reviews.models import ContractDocument
 from portal.reviews.presenters import progress_data
 from portal.storage import get_storage
-
-access_log = logging.getLogger("portal.access")
 
 
 @bp.route("/outsourcings/<int:outsourcing_id>/documents", methods=["POST"])
@@ -52,6 +50,12 @@ def upload_document(outsourcing_id: int) -> Any:
             payload = response.get_json() | {"id": error.existing.id}
             return jsonify(payload), status
         return response, status
+    audit.record(
+        "document.upload",
+        object_type="contract_document",
+        object_id=document.id,
+        detail={"outsourcing_id": node.id, "filename": document.filename},
+    )
     return jsonify(id=document.id, status=document.status), 202
 
 
@@ -65,7 +69,12 @@ def document(document_id: int) -> Any:
         is None
     ):
         return render_error(404)
-    access_log.info("view document=%s user=%s api=1", document.id, api_user().id)
+    audit.record(
+        "document.view",
+        object_type="contract_document",
+        object_id=document.id,
+        detail={"outsourcing_id": document.outsourcing_id, "version": document.version},
+    )
     report = document.report or {}
     return jsonify(
         id=document.id,

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import logging
 from typing import Any
 
 from flask import (
@@ -22,6 +21,7 @@ from sqlmodel import select
 from werkzeug.wrappers import Response as BaseResponse
 
 import portal.reviews.badges  # noqa: F401 - registers the tree badges
+from portal import audit
 from portal.db import db
 from portal.downloads import attachment_response
 from portal.models import Outsourcing, User
@@ -34,7 +34,6 @@ from portal.reviews.presenters import clause_titles, progress_data, status_names
 from portal.storage import StorageError, get_storage
 
 bp = Blueprint("reviews", __name__)
-access_log = logging.getLogger("portal.access")
 
 
 def _me() -> User:
@@ -101,6 +100,12 @@ def upload(outsourcing_id: int) -> BaseResponse | str:
         if error.existing is not None:
             return redirect(url_for("reviews.document", document_id=error.existing.id))
         return redirect(url_for("reviews.documents", outsourcing_id=node.id))
+    audit.record(
+        "document.upload",
+        object_type="contract_document",
+        object_id=document.id,
+        detail={"outsourcing_id": node.id, "filename": document.filename},
+    )
     flash(_("契約書を登録しました。解析を始めます。"), "success")
     return redirect(url_for("reviews.document", document_id=document.id))
 
@@ -111,7 +116,12 @@ def document(document_id: int) -> str:
     """The review page: progress, then the eight matters as cards with evidence and reviews."""
     document, node = _document_or_404(document_id)
     me = _me()
-    access_log.info("view document=%s user=%s", document.id, me.id)
+    audit.record(
+        "document.view",
+        object_type="contract_document",
+        object_id=document.id,
+        detail={"outsourcing_id": node.id, "version": document.version},
+    )
     reviews = ops.latest_reviews(session=db.session, document_id=document.id)
     history = db.session.exec(
         select(ClauseReview)
@@ -183,7 +193,12 @@ def progress(document_id: int) -> Any:
 def download(document_id: int) -> Response:
     """The stored file, streamed as an attachment that no browser renders inline."""
     document, _node = _document_or_404(document_id)
-    access_log.info("download document=%s user=%s", document.id, _me().id)
+    audit.record_download(
+        "document.download",
+        object_type="contract_document",
+        object_id=document.id,
+        detail={"outsourcing_id": document.outsourcing_id, "filename": document.filename},
+    )
     return attachment_response(
         get_storage().open(document.storage_key),
         filename=document.filename,
@@ -207,6 +222,7 @@ def review_clause(document_id: int, clause_id: str) -> BaseResponse:
             for error in errors:
                 flash(str(error), "error")
         return redirect(target)
+    before = (document.statuses or {}).get(clause_id)
     try:
         ops.review_clause(
             session=db.session,
@@ -219,6 +235,17 @@ def review_clause(document_id: int, clause_id: str) -> BaseResponse:
     except ops.ReviewError as error:
         flash(error.message, "error")
         return redirect(target)
+    audit.record(
+        "document.override" if form.status.data != before else "document.confirm",
+        object_type="contract_document",
+        object_id=document.id,
+        detail={
+            "clause": clause_id,
+            "status_from": before,
+            "status_to": form.status.data,
+            "reason": form.reason.data,
+        },
+    )
     flash(_("「%(title)s」の判定を記録しました。", title=clause_titles().get(clause_id)), "success")
     return redirect(target)
 
@@ -255,7 +282,12 @@ def page(document_id: int, number: int) -> str:
     """A page of the contract as an image, the chosen evidence sentence highlighted."""
     document, node = _document_or_404(document_id)
     page = _page_or_404(document, number)
-    access_log.info("view document=%s page=%s user=%s", document.id, number, _me().id)
+    audit.record(
+        "document.page_view",
+        object_type="contract_document",
+        object_id=document.id,
+        detail={"outsourcing_id": node.id, "page": number},
+    )
     chosen = request.args.get("e", "")
     # The evidence on this page (or running on to it), with its clause, for the list.
     evidence = [

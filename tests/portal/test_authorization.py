@@ -45,6 +45,10 @@ MATRIX: dict[str, tuple[str, str, dict[str, int]]] = {
     "admin.user_reset_password": ("POST", "/admin/users/{user_id}/reset-password", only({"admin"})),
     "admin.departments": ("GET", "/admin/departments", only({"admin"})),
     "admin.profile": ("GET", "/admin/profile", only({"admin", "chief", "auditor"})),
+    # The access log is the auditor's alone (the administrator's own actions are in it).
+    "audit.index": ("GET", "/audit/", only({"auditor"})),
+    "audit.export": ("GET", "/audit/export.csv", only({"auditor"})),
+    "audit.report": ("GET", "/audit/report", only({"auditor"})),
     # The outsourcing used below is one the signed-in user may see: in the officer's own
     # department, held by the vendor user's vendor (see ``_outsourcing_for``).
     "outsourcings.tree": ("GET", "/outsourcings/tree", only(SIGNED_IN)),

@@ -24,7 +24,7 @@ from flask import Flask
 from sqlalchemy import Engine, text
 from sqlmodel import select
 
-from portal import create_app, demo, migrate
+from portal import audit, create_app, demo, migrate
 from portal.backup import database
 from portal.backup.crypto import (
     CHUNK_SIZE,
@@ -95,6 +95,13 @@ def populate(app: Flask) -> dict[str, bytes]:
                 filename=f"契約書{node.id}.pdf",
             )
             uploaded[document.storage_key] = data
+            audit.record(
+                "document.upload",
+                object_type="contract_document",
+                object_id=document.id,
+                actor=staff,
+                session=session,
+            )
     return uploaded
 
 
@@ -129,6 +136,7 @@ def assert_restored(source: Flask, restored: Flask, manifest: dict) -> None:
     source_counts, restored_counts = counts(source), counts(restored)
     assert restored_counts == source_counts
     assert source_counts["users"] > 0 and source_counts["contract_documents"] == 2
+    assert source_counts["access_events"] >= 2
     source_files = stored_hashes(storage_of(source))
     assert len(source_files) == 2
     assert stored_hashes(storage_of(restored)) == source_files
@@ -284,6 +292,33 @@ def test_verify_restored_reports_a_missing_row_and_a_changed_file(source, backup
     )
     assert any(key in p and "SHA-256" in p for p in problems), problems
     assert any("divisions" in p for p in problems), problems
+
+
+def test_verify_restored_reports_a_broken_access_record_chain(source, backups, tmp_path):
+    """Someone who drops the trigger and edits a restored access record is found out."""
+    app, _uploaded = source
+    path = backup(app, backups)
+    target = make_instance(tmp_path / "target")
+    result = restore_backup(
+        engine=engine_of(target),
+        storage=storage_of(target),
+        config=target.config,
+        path=path,
+        keys=parse_keys(BACKUP_KEY),
+    )
+    assert (
+        verify_restored(
+            engine=engine_of(target), storage=storage_of(target), manifest=result.manifest
+        )
+        == []
+    )
+    with engine_of(target).begin() as connection:
+        connection.execute(text("DROP TRIGGER access_events_no_update"))
+        connection.execute(text("UPDATE access_events SET object_id = '999' WHERE seq = 1"))
+    problems = verify_restored(
+        engine=engine_of(target), storage=storage_of(target), manifest=result.manifest
+    )
+    assert any("アクセス記録 (edited, seq=1)" in p for p in problems), problems
 
 
 # --- refusals ---------------------------------------------------------------------------
