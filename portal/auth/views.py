@@ -18,9 +18,21 @@ from flask_babel import gettext as _
 from flask_login import current_user, login_user, logout_user
 from werkzeug.wrappers import Response
 
-from portal.auth import operations
-from portal.auth.forms import LoginForm, PasswordChangeForm
+from portal.auth import operations, totp
+from portal.auth.forms import (
+    EnrolmentForm,
+    LoginForm,
+    PasswordChangeForm,
+    ReauthenticationForm,
+    SecondFactorForm,
+)
 from portal.auth.passwords import verify_password
+from portal.auth.sessions import (
+    awaiting_second_factor,
+    current_session_row,
+    must_enrol,
+    totp_keys,
+)
 from portal.db import db
 from portal.extensions import limiter
 from portal.models import User
@@ -48,8 +60,24 @@ def _account_key() -> str:
     return "login-account:" + operations.normalize_email(request.form.get("email", ""))
 
 
+def _user_key() -> str:
+    # The second factor and re-authentication count against the signed-in account.
+    return f"login-user:{current_user.id}"
+
+
 def _client_address() -> str:
     return request.remote_addr or ""
+
+
+def _after_sign_in(user: User) -> Response:
+    """Where a sign-in goes once the password (and second factor, if any) is proved."""
+    if user.must_change_password:
+        flash(_("初回のサインインです。新しいパスワードを設定してください。"), "info")
+        return redirect(url_for("auth.password"))
+    if must_enrol(user):
+        flash(_("このポータルでは二要素認証が必要です。認証アプリを登録してください。"), "info")
+        return redirect(url_for("auth.totp_enrol"))
+    return redirect(safe_next(request.args.get("next")) or url_for("main.dashboard"))
 
 
 def _sign_in(user: User) -> None:
@@ -89,10 +117,11 @@ def login() -> Response | str:
                 user_agent=request.user_agent.string,
             )
             _sign_in(user)
-            if user.must_change_password:
-                flash(_("初回のサインインです。新しいパスワードを設定してください。"), "info")
-                return redirect(url_for("auth.password"))
-            return redirect(safe_next(request.args.get("next")) or url_for("main.dashboard"))
+            if user.totp_enabled:
+                # The session is open but holds nothing until the second factor is given.
+                target = safe_next(request.args.get("next"))
+                return redirect(url_for("auth.second_factor", next=target))
+            return _after_sign_in(user)
         # The same answer whether the account is unknown, inactive or the password is wrong.
         flash(_("メールアドレスまたはパスワードが正しくありません。"), "error")
     return render_template("auth/login.html", form=form)
@@ -120,12 +149,141 @@ def password() -> Response | str:
         else:
             user = current_user._get_current_object()
             operations.change_password(
-                session=db.session, user=user, new_password=form.new_password.data
+                session=db.session,
+                user=user,
+                new_password=form.new_password.data,
+                current=current_session_row(),
             )
             _sign_in(user)
+            if must_enrol(user):
+                flash(
+                    _("パスワードを変更しました。続けて認証アプリを登録してください。"), "success"
+                )
+                return redirect(url_for("auth.totp_enrol"))
             flash(
                 _("パスワードを変更しました。ほかの端末のサインインはすべて終了しました。"),
                 "success",
             )
             return redirect(url_for("main.dashboard"))
     return render_template("auth/password.html", form=form)
+
+
+def _throttled(view):  # type: ignore[no-untyped-def]
+    """Failed codes count like failed passwords: per address and per account."""
+    view = limiter.limit(
+        lambda: current_app.config["LOGIN_LIMITS_PER_ACCOUNT"],
+        key_func=_user_key,
+        methods=["POST"],
+        deduct_when=_failed_attempt,
+    )(view)
+    return limiter.limit(
+        lambda: current_app.config["LOGIN_LIMITS_PER_ADDRESS"],
+        methods=["POST"],
+        deduct_when=_failed_attempt,
+    )(view)
+
+
+@bp.route("/second-factor", methods=["GET", "POST"])
+@requires(Permission.VIEW_DASHBOARD)
+@_throttled
+def second_factor() -> Response | str:
+    """The second step of a sign-in: the code from the authenticator app (or a recovery code)."""
+    if not awaiting_second_factor():
+        return redirect(url_for("main.dashboard"))
+    form = SecondFactorForm()
+    if form.validate_on_submit():
+        user = current_user._get_current_object()
+        used_recovery = totp.looks_like_recovery_code(form.code.data)
+        if operations.verify_second_factor(
+            session=db.session,
+            user=user,
+            keys=totp_keys(),
+            code=form.code.data,
+            current=current_session_row(),
+        ):
+            if used_recovery:
+                left = operations.remaining_recovery_codes(session=db.session, user=user)
+                flash(
+                    _(
+                        "回復コードでサインインしました（この回復コードは使えなくなりました。"
+                        "残り%(n)d個）。",
+                        n=left,
+                    ),
+                    "info",
+                )
+            return _after_sign_in(user)
+        form.code.errors.append(
+            _("確認コードが正しくないか、有効期限が切れているか、既に使われています。")
+        )
+    return render_template("auth/second_factor.html", form=form)
+
+
+@bp.route("/totp", methods=["GET", "POST"])
+@requires(Permission.CHANGE_OWN_PASSWORD)
+@_throttled
+def totp_enrol() -> Response | str:
+    """Set up the authenticator app: scan the QR code, confirm one code, keep recovery codes."""
+    user = current_user._get_current_object()
+    if user.totp_enabled:
+        return render_template(
+            "auth/totp_status.html",
+            remaining=operations.remaining_recovery_codes(session=db.session, user=user),
+        )
+    keys = totp_keys()
+    secret = operations.pending_totp_secret(session=db.session, user=user, keys=keys)
+    form = EnrolmentForm()
+    if form.validate_on_submit():
+        codes = operations.complete_totp_enrolment(
+            session=db.session,
+            user=user,
+            keys=keys,
+            code=form.code.data,
+            current=current_session_row(),
+            address=_client_address(),
+        )
+        if codes is not None:
+            # Shown once, never again: only their hashes are kept.
+            return render_template("auth/recovery_codes.html", codes=codes)
+        form.code.errors.append(
+            _(
+                "確認コードが一致しません。認証アプリの時刻と、読み取ったQRコードを確かめてください。"
+            )
+        )
+    profile = current_app.extensions["portal.profile"]
+    uri = totp.provisioning_uri(
+        secret, account=user.email, issuer=f"{_('委託先監督ポータル')} {profile.municipality}"
+    )
+    return render_template(
+        "auth/totp_enrol.html",
+        form=form,
+        qr=totp.qr_data_uri(uri),
+        secret=totp.grouped(secret),
+        required=must_enrol(user),
+    )
+
+
+@bp.route("/reauthenticate", methods=["GET", "POST"])
+@requires(Permission.VIEW_DASHBOARD)
+@_throttled
+def reauthenticate() -> Response | str:
+    """Confirm the password (and code) again before a sensitive change, e.g. granting a role."""
+    user = current_user._get_current_object()
+    form = ReauthenticationForm()
+    target = safe_next(request.args.get("next")) or url_for("main.dashboard")
+    if form.validate_on_submit():
+        if operations.reauthenticate(
+            session=db.session,
+            user=user,
+            keys=totp_keys(),
+            password=form.password.data,
+            code=form.code.data or "",
+            current=current_session_row(),
+        ):
+            flash(_("本人確認ができました。操作を続けてください。"), "success")
+            return redirect(target)
+        if user.totp_enabled:
+            message = _("パスワードまたは確認コードが正しくありません。")
+        else:
+            message = _("パスワードが正しくありません。")
+        form.password.errors.append(message)
+    return render_template("auth/reauthenticate.html", form=form, needs_code=user.totp_enabled)
