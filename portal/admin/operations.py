@@ -186,9 +186,12 @@ def other_active_admins(*, session: Session, user: User) -> int:
     return len(rows)
 
 
-def reset_totp(*, session: Session, user: User, actor: User, address: str = "") -> None:
-    """Remove ``user``'s second factor (lost phone); recorded, and every session of theirs ends."""
-    if user.id == actor.id:
+def reset_totp(*, session: Session, user: User, actor: User | None, address: str = "") -> None:
+    """Remove ``user``'s second factor (lost phone); recorded, and every session of theirs ends.
+
+    ``actor`` None is the command line (e.g. the only administrator lost the phone).
+    """
+    if actor is not None and user.id == actor.id:
         raise AccountError(
             _("自分自身の二要素認証は再設定できません。別の管理者に依頼してください。")
         )

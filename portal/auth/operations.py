@@ -382,3 +382,25 @@ def reset_second_factor(*, session: Session, user: User) -> None:
     session.add(user)
     session.execute(delete(RecoveryCode).where(RecoveryCode.user_id == user.id))
     end_all_sessions(session=session, user=user, reason="totp_reset")
+
+
+def reseal_totp_secrets(*, session: Session, keys: totp.KeyRing) -> tuple[int, int]:
+    """Seal every TOTP secret again with the current key (after a key rotation).
+
+    Returns (resealed, unreadable): secrets no configured key opens are left as they are;
+    those users need a reset of their second factor.
+    """
+    resealed = unreadable = 0
+    for user in session.exec(select(User).where(User.totp_secret.is_not(None))).all():
+        if not keys.needs_reseal(user.totp_secret):
+            continue
+        try:
+            secret = keys.open(user.totp_secret, user_id=user.id)
+        except totp.TotpKeyError:
+            unreadable += 1
+            continue
+        user.totp_secret = keys.seal(secret, user_id=user.id)
+        session.add(user)
+        resealed += 1
+    session.flush()
+    return resealed, unreadable

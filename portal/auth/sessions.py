@@ -76,6 +76,17 @@ def awaiting_second_factor() -> bool:
     )
 
 
+def sign_in_incomplete() -> bool:
+    """Whether the signed-in user still has a step of the sign-in to do (menus stay hidden)."""
+    if not current_user.is_authenticated:
+        return False
+    return (
+        awaiting_second_factor()
+        or bool(current_user.must_change_password)
+        or must_enrol(current_user._get_current_object())
+    )
+
+
 # Endpoints reachable at every step of a sign-in that is not complete yet.
 _ALWAYS = {"auth.logout", "static", "main.set_locale", "main.healthz"}
 _ALLOWED_BEFORE_SECOND_FACTOR = _ALWAYS | {"auth.second_factor"}

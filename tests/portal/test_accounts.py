@@ -535,3 +535,51 @@ def test_commands_and_demo_record_their_grants_without_an_actor(app_ctx, db_sess
         select(AccountChange).where(AccountChange.user_id == account.user.id)
     ).one()
     assert grant.actor_id is None and grant.new_role == "admin"
+
+
+def _enrolled(app, db_session, user: User) -> str:
+    """Enrol ``user`` directly through the operations; returns the secret."""
+    from portal.auth import operations as auth_ops
+
+    keys = app.extensions["portal.totp_keys"]
+    secret = auth_ops.pending_totp_secret(session=db_session, user=user, keys=keys)
+    codes = auth_ops.complete_totp_enrolment(
+        session=db_session, user=user, keys=keys, code=pyotp.TOTP(secret).now(), current=None
+    )
+    assert codes is not None
+    db_session.commit()
+    return secret
+
+
+def test_the_command_line_resets_the_only_admins_second_factor(
+    app, app_ctx, runner, factory, db_session
+):
+    admin = factory.user(Role.ADMIN)
+    _enrolled(app, db_session, admin)
+    result = runner.invoke(args=["users", "reset-totp", admin.email.upper()])
+    assert result.exit_code == 0, result.output
+    db_session.refresh(admin)
+    assert not admin.totp_enabled
+    kinds = db_session.exec(
+        select(AccountChange.kind, AccountChange.actor_id).where(AccountChange.user_id == admin.id)
+    ).all()
+    assert ("totp_reset", None) in kinds
+    assert runner.invoke(args=["users", "reset-totp", "nobody@x.jp"]).exit_code != 0
+
+
+def test_rotating_the_totp_key_reseals_every_secret(app, app_ctx, runner, factory, db_session):
+    user = factory.user(Role.STAFF)
+    secret = _enrolled(app, db_session, user)
+    assert user.totp_secret.startswith("v1:sk:")
+    rotated = totp.KeyRing.from_config(
+        totp_keys="k2026:" + "C" * 43, secret_key=app.config["SECRET_KEY"]
+    )
+    app.extensions["portal.totp_keys"] = rotated
+    result = runner.invoke(args=["users", "reseal-totp"])
+    assert result.exit_code == 0 and "resealed 1" in result.output
+    db_session.refresh(user)
+    assert user.totp_secret.startswith("v1:k2026:")
+    assert rotated.open(user.totp_secret, user_id=user.id) == secret
+    # Once resealed, the old key can go.
+    only_new = totp.KeyRing.from_config(totp_keys="k2026:" + "C" * 43, secret_key="other " * 8)
+    assert only_new.open(user.totp_secret, user_id=user.id) == secret
