@@ -8,6 +8,7 @@ from flask import (
     Blueprint,
     current_app,
     flash,
+    g,
     redirect,
     render_template,
     request,
@@ -52,8 +53,9 @@ def safe_next(target: str | None) -> str | None:
 
 
 def _failed_attempt(response: Response) -> bool:
-    # Only failed sign-ins count against the limits; a success redirects.
-    return response.status_code != 302
+    # Only failed sign-ins count against the limits; a success redirects (or, for an
+    # enrolment, shows the recovery codes and says so in ``g``).
+    return response.status_code != 302 and not g.get("sign_in_step_succeeded", False)
 
 
 def _account_key() -> str:
@@ -242,6 +244,7 @@ def totp_enrol() -> Response | str:
             address=_client_address(),
         )
         if codes is not None:
+            g.sign_in_step_succeeded = True
             # Shown once, never again: only their hashes are kept.
             return render_template("auth/recovery_codes.html", codes=codes)
         form.code.errors.append(
