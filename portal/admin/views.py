@@ -27,10 +27,10 @@ from portal.admin import operations
 from portal.admin.forms import DepartmentForm, DivisionForm, UserForm, role_choices
 from portal.auth.models import AccountChangeKind
 from portal.auth.operations import recently_authenticated
-from portal.auth.sessions import current_session_row
+from portal.auth.sessions import current_session_row, totp_required_by_profile
 from portal.db import db
 from portal.models import Department, Division, User, Vendor
-from portal.permissions import Permission, requires
+from portal.permissions import TOTP_REQUIRED_ROLES, Permission, Role, requires
 
 bp = Blueprint("admin", __name__, url_prefix="/admin")
 
@@ -252,4 +252,8 @@ def departments() -> Response | str:
 @requires(Permission.VIEW_PROFILE_SETTINGS)
 def profile() -> str:
     """The regulation profile in force: municipality, articles, role titles, defaults."""
-    return render_template("admin/profile.html")
+    return render_template(
+        "admin/profile.html",
+        totp_required=totp_required_by_profile(),
+        totp_roles=[role.value for role in Role if role in TOTP_REQUIRED_ROLES],
+    )

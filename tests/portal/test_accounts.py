@@ -583,3 +583,13 @@ def test_rotating_the_totp_key_reseals_every_secret(app, app_ctx, runner, factor
     # Once resealed, the old key can go.
     only_new = totp.KeyRing.from_config(totp_keys="k2026:" + "C" * 43, secret_key="other " * 8)
     assert only_new.open(user.totp_secret, user_id=user.id) == secret
+
+
+def test_the_profile_page_says_who_needs_a_second_factor(client, login, required):
+    admin = login(Role.ADMIN)
+    assert client.get("/").headers["Location"] == "/auth/totp"
+    _enrol(client)
+    html = client.get("/admin/profile").get_data(as_text=True)
+    assert "二要素認証" in html and "必須（システム管理者、" in html
+    assert "委託先担当者" not in html.split("二要素認証")[-1].split("</dd>")[0]
+    assert admin.role == "admin"
