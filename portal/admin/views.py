@@ -63,8 +63,9 @@ def _fresh_sign_in() -> bool:
     return recently_authenticated(current_session_row(), within=timedelta(minutes=minutes))
 
 
-def _reauthenticate_first(form: UserForm | None = None) -> Response:
-    """Send the administrator to confirm the sign-in, keeping the posted form for later."""
+def _reauthenticate_first(form: UserForm | None = None, back: str | None = None) -> Response:
+    """Send the administrator to confirm the sign-in, keeping the posted form for later;
+    ``back`` is the page to return to (default: this one)."""
     if form is not None:
         data = {name: value for name, value in request.form.items() if name != "csrf_token"}
         session[_HELD_FORM] = {"path": request.path, "data": data}
@@ -72,7 +73,7 @@ def _reauthenticate_first(form: UserForm | None = None) -> Response:
         _("権限を付与する操作です。続ける前に、パスワード（と確認コード）を入力してください。"),
         "info",
     )
-    return redirect(url_for("auth.reauthenticate", next=request.path))
+    return redirect(url_for("auth.reauthenticate", next=back or request.path))
 
 
 def _held_form_data() -> MultiDict[str, Any] | None:
@@ -182,7 +183,7 @@ def user_reset_totp(user_id: int) -> Response:
     """Remove a user's second factor (a lost phone); they set it up again at the next sign-in."""
     user = db.session.get(User, user_id) or abort(404)
     if not _fresh_sign_in():
-        return _reauthenticate_first()
+        return _reauthenticate_first(back=url_for("admin.user_edit", user_id=user.id))
     try:
         operations.reset_totp(
             session=db.session,

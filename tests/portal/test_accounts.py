@@ -526,7 +526,8 @@ def test_an_admin_resets_a_lost_second_factor_and_it_is_recorded(
     )
     _age_sessions(db_session, admin)
     stale = client.post(f"/admin/users/{staff.id}/reset-totp", data={"csrf_token": token})
-    assert stale.headers["Location"].startswith("/auth/reauthenticate")
+    # Back to the user's page afterwards (the reset itself is a POST, pressed again).
+    assert stale.headers["Location"] == f"/auth/reauthenticate?next=/admin/users/{staff.id}"
 
 
 def test_commands_and_demo_record_their_grants_without_an_actor(app_ctx, db_session):
