@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from datetime import timedelta
 from urllib.parse import urlsplit
 
 from flask import (
@@ -290,3 +291,20 @@ def reauthenticate() -> Response | str:
             message = _("パスワードが正しくありません。")
         form.password.errors.append(message)
     return render_template("auth/reauthenticate.html", form=form, needs_code=user.totp_enabled)
+
+
+@bp.route("/totp/recovery-codes", methods=["POST"])
+@requires(Permission.CHANGE_OWN_PASSWORD)
+def recovery_codes() -> Response | str:
+    """New recovery codes (the old ones stop working); needs a recent sign-in."""
+    user = current_user._get_current_object()
+    if not user.totp_enabled:
+        return redirect(url_for("auth.totp_enrol"))
+    minutes = current_app.config["REAUTH_MINUTES"]
+    if not operations.recently_authenticated(
+        current_session_row(), within=timedelta(minutes=minutes)
+    ):
+        flash(_("回復コードを作り直す前に、もう一度本人確認をしてください。"), "info")
+        return redirect(url_for("auth.reauthenticate", next=url_for("auth.totp_enrol")))
+    codes = operations.replace_recovery_codes(session=db.session, user=user)
+    return render_template("auth/recovery_codes.html", codes=codes, regenerated=True)

@@ -594,3 +594,24 @@ def test_the_profile_page_says_who_needs_a_second_factor(client, login, required
     assert "二要素認証" in html and "必須（システム管理者、" in html
     assert "委託先担当者" not in html.split("二要素認証")[-1].split("</dd>")[0]
     assert admin.role == "admin"
+
+
+def test_new_recovery_codes_replace_the_old_after_a_fresh_sign_in(
+    client, factory, db_session, required
+):
+    user = factory.user(Role.STAFF)
+    sign_in(client, user.email)
+    _, old_codes = _enrol(client)
+    token = csrf_token(client, "/auth/totp")
+    assert "回復コードを作り直す" in client.get("/auth/totp").get_data(as_text=True)
+    _age_sessions(db_session, user)
+    stale = client.post("/auth/totp/recovery-codes", data={"csrf_token": token})
+    assert stale.headers["Location"] == "/auth/reauthenticate?next=/auth/totp"
+    _age_sessions(db_session, user, minutes=1)
+    response = client.post("/auth/totp/recovery-codes", data={"csrf_token": token})
+    new_codes = re.findall(r"<code>([a-z2-9-]{19})</code>", response.get_data(as_text=True))
+    assert len(new_codes) == totp.RECOVERY_CODE_COUNT and not set(new_codes) & set(old_codes)
+    _sign_out(client)
+    sign_in(client, user.email)
+    assert _second_factor(client, old_codes[0]).status_code == 200  # the old ones are void
+    assert _second_factor(client, new_codes[0]).headers["Location"] == "/"

@@ -47,6 +47,8 @@ MATRIX: dict[str, tuple[str, str, dict[str, int]]] = {
     "auth.second_factor": ("GET", "/auth/second-factor", only(SIGNED_IN, ok=302)),
     "auth.totp_enrol": ("GET", "/auth/totp", only(SIGNED_IN)),
     "auth.reauthenticate": ("GET", "/auth/reauthenticate", only(SIGNED_IN)),
+    # Not enrolled (the matrix signs in with a password): sent to the enrolment.
+    "auth.recovery_codes": ("POST", "/auth/totp/recovery-codes", only(SIGNED_IN, ok=302)),
     "admin.users": ("GET", "/admin/users", only({"admin"})),
     "admin.user_new": ("GET", "/admin/users/new", only({"admin"})),
     "admin.user_edit": ("GET", "/admin/users/{user_id}", only({"admin"})),
