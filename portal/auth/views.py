@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import timedelta
+from typing import Any
 from urllib.parse import urlsplit
 
 from flask import (
@@ -171,7 +173,7 @@ def password() -> Response | str:
     return render_template("auth/password.html", form=form)
 
 
-def _throttled(view):  # type: ignore[no-untyped-def]
+def _throttled(view: Callable[..., Any]) -> Callable[..., Any]:
     """Failed codes count like failed passwords: per address and per account."""
     view = limiter.limit(
         lambda: current_app.config["LOGIN_LIMITS_PER_ACCOUNT"],
