@@ -101,6 +101,40 @@ def users_list(fmt: str) -> None:
         click.echo(f"{row['role']:8} {row['email']}{vendor}{state}")
 
 
+@users_group.command("reset-totp")
+@click.argument("email")
+@with_appcontext
+def users_reset_totp(email: str) -> None:
+    """Remove a user's second factor (e.g. the only administrator lost the phone); recorded."""
+    from portal.admin.operations import reset_totp
+    from portal.auth.operations import normalize_email
+    from portal.models import User
+
+    with transaction() as session:
+        user = session.exec(select(User).where(User.email == normalize_email(email))).first()
+        if user is None:
+            raise click.ClickException(f"no account {email}")
+        reset_totp(session=session, user=user, actor=None)
+    click.echo(f"second factor of {user.email} removed: it is set up again at the next sign-in")
+
+
+@users_group.command("reseal-totp")
+@with_appcontext
+def users_reseal_totp() -> None:
+    """Seal every TOTP secret with the first key of PORTAL_TOTP_KEY (key rotation)."""
+    from portal.auth.operations import reseal_totp_secrets
+
+    with transaction() as session:
+        resealed, unreadable = reseal_totp_secrets(
+            session=session, keys=current_app.extensions["portal.totp_keys"]
+        )
+    click.echo(f"resealed {resealed} TOTP secret(s)")
+    if unreadable:
+        raise click.ClickException(
+            f"{unreadable} secret(s) open with no configured key: reset those users' second factor"
+        )
+
+
 @click.group("demo")
 def demo_group() -> None:
     """Demo data (refused in production)."""

@@ -40,6 +40,13 @@ def _dev_secret_key(instance: Path) -> str:
     return key
 
 
+def _optional_flag(value: str | None) -> bool | None:
+    """None when unset (the profile decides), else the flag's value."""
+    if value is None or value.strip() == "":
+        return None
+    return _flag(value)
+
+
 def load_config(environ: Mapping[str, str] | None = None) -> dict[str, Any]:
     """Build the Flask configuration from ``PORTAL_*`` variables."""
     env = os.environ if environ is None else environ
@@ -123,6 +130,13 @@ def load_config(environ: Mapping[str, str] | None = None) -> dict[str, Any]:
         "AUDIT_SIGNING_KEY_FILE": env.get("PORTAL_AUDIT_SIGNING_KEY_FILE") or None,
         "AUDIT_PUBLIC_KEY_FILE": env.get("PORTAL_AUDIT_PUBLIC_KEY_FILE") or None,
         "AUDIT_DAILY_VOLUME_THRESHOLD": int(env.get("PORTAL_AUDIT_DAILY_VOLUME_THRESHOLD", "500")),
+        # Second factor: keys sealing TOTP secrets (id:base64key list; see portal/auth/totp.py)
+        # and whether it is required. Unset, the profile's [security] totp_required decides;
+        # production refuses to switch off what the profile requires.
+        "TOTP_KEY": env.get("PORTAL_TOTP_KEY", ""),
+        "TOTP_REQUIRED": _optional_flag(env.get("PORTAL_TOTP_REQUIRED")),
+        # Granting a role needs a sign-in (password and second factor) this recent.
+        "REAUTH_MINUTES": int(env.get("PORTAL_REAUTH_MINUTES", "5")),
     }
 
 
@@ -142,6 +156,11 @@ def check_production_safety(config: Mapping[str, Any]) -> None:
         problems.append("debug mode must be off in production (unset PORTAL_DEBUG)")
     if config.get("DEMO"):
         problems.append("demo mode is refused in production (unset PORTAL_DEMO)")
+    if config.get("TOTP_REQUIRED") is False:
+        problems.append(
+            "PORTAL_TOTP_REQUIRED=false is refused in production (the profile's "
+            "[security] totp_required decides)"
+        )
     if (config.get("STORAGE_BACKEND") or "local") == "local" and not config.get("STORAGE_KEY"):
         problems.append("PORTAL_STORAGE_KEY must be set (uploaded files are encrypted with it)")
     if problems:

@@ -626,4 +626,6 @@ def print_accounts(echo: Callable[[str], None]) -> None:
         echo(f"  {role.value:8} {email:28} {name}")
     for email, _vendor, name in TIER_ACCOUNTS:
         echo(f"  {'vendor':8} {email:28} {name}")
+    echo("二要素認証 / second factor: vendor 以外は最初のサインインで認証アプリを登録します")
+    echo("  (every role but vendor enrols an authenticator app at first sign-in; see README)")
     echo("")

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from datetime import date, datetime
 from enum import StrEnum
+from typing import Any
 
 from sqlalchemy import Column, ForeignKey, Integer, UniqueConstraint
 from sqlmodel import Field, SQLModel
@@ -70,10 +71,18 @@ class User(SQLModel, table=True):
     created_at: datetime = Field(default_factory=utcnow)
     password_changed_at: datetime = Field(default_factory=utcnow)
     last_login_at: datetime | None = Field(default=None)
+    # Second factor (TOTP, RFC 6238). The secret is sealed with AES-GCM (portal/auth/totp.py);
+    # it is set but not yet enabled while the user is enrolling. The last accepted time-step
+    # is kept so that a code cannot be used twice.
+    totp_secret: str | None = Field(default=None, max_length=255)
+    totp_enabled_at: datetime | None = Field(default=None)
+    totp_last_step: int | None = Field(default=None)
 
     # Flask-Login interface. The id Flask-Login keeps in the cookie is the server-side
     # session token (set by the sign-in), so that revoking the row ends the session.
     _session_token: str | None = None
+    # The UserSession row of that token (what the session has proved: second factor, when).
+    _session_row: Any = None
 
     @property
     def is_authenticated(self) -> bool:
@@ -98,6 +107,11 @@ class User(SQLModel, table=True):
     def is_vendor(self) -> bool:
         return self.role == Role.VENDOR
 
+    @property
+    def totp_enabled(self) -> bool:
+        """Whether the user signs in with a second factor."""
+        return self.totp_enabled_at is not None and self.totp_secret is not None
+
 
 class UserSession(SQLModel, table=True):
     """A signed-in browser. The cookie holds a random token; this row holds its hash."""
@@ -117,6 +131,11 @@ class UserSession(SQLModel, table=True):
     end_reason: str | None = Field(default=None, max_length=32)
     address: str = Field(default="", max_length=64)
     user_agent: str = Field(default="", max_length=300)
+    # When this browser last proved the user's identity in full (password, and the second
+    # factor when enrolled): the sign-in, or a re-authentication before a sensitive change.
+    authenticated_at: datetime | None = Field(default=None)
+    # When the second factor was verified in this session (None: not, or not enrolled).
+    second_factor_at: datetime | None = Field(default=None)
 
 
 class OutsourcingStatus(StrEnum):
@@ -200,6 +219,7 @@ class ApiToken(SQLModel, table=True):
 # Feature packages keep their tables beside their code; importing them here registers the
 # tables on the metadata that Alembic and the app share.
 from portal.audit.models import *  # noqa: E402, F403
+from portal.auth.models import *  # noqa: E402, F403
 from portal.incidents.models import *  # noqa: E402, F403
 from portal.inspections.models import *  # noqa: E402, F403
 from portal.reports.models import *  # noqa: E402, F403

@@ -11,6 +11,7 @@ from flask_babel import get_locale
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 
+from portal.auth.sessions import sign_in_incomplete
 from portal.permissions import Permission
 from portal.security import request_id
 from portal.timeutil import to_local
@@ -42,7 +43,7 @@ class NavItem:
 
 def nav_items() -> list[NavItem]:
     """The menu entries the current user may use."""
-    if not current_user.is_authenticated:
+    if not current_user.is_authenticated or sign_in_incomplete():
         return []
     return [
         NavItem(endpoint, str(label), url_for(endpoint), request.endpoint == endpoint)

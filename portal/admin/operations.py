@@ -10,7 +10,13 @@ from flask_babel import gettext as _
 from sqlmodel import Session, select
 
 from portal.audit import record
-from portal.auth.operations import end_all_sessions, normalize_email
+from portal.auth.models import AccountChange, AccountChangeKind
+from portal.auth.operations import (
+    end_all_sessions,
+    normalize_email,
+    record_account_change,
+    reset_second_factor,
+)
 from portal.auth.passwords import hash_password
 from portal.models import Department, Division, User, Vendor
 from portal.permissions import STAFF_ROLES, Role
@@ -45,8 +51,13 @@ def create_user(
     password: str | None = None,
     department_id: int | None = None,
     vendor_id: int | None = None,
+    actor: User | None = None,
+    address: str = "",
 ) -> NewAccount:
-    """Create an account; without ``password`` a temporary one is generated and must be changed."""
+    """Create an account; without ``password`` a temporary one is generated and must be changed.
+
+    The grant of the role is recorded (``actor`` None: the command line or the demo loader).
+    """
     role = Role(role)
     email = normalize_email(email)
     if session.exec(select(User).where(User.email == email)).first() is not None:
@@ -80,7 +91,16 @@ def create_user(
         object_type="user",
         object_id=user.id,
         detail={"email": user.email, "role": user.role, "department_id": user.department_id},
+        actor=actor,
         session=session,
+    )
+    record_account_change(
+        session=session,
+        kind=AccountChangeKind.ROLE_GRANTED,
+        user=user,
+        actor=actor,
+        new_role=role.value,
+        address=address,
     )
     return NewAccount(user=user, temporary_password=temporary)
 
@@ -100,12 +120,21 @@ def update_user(
     department_id: int | None,
     vendor_id: int | None,
     active: bool,
+    address: str = "",
 ) -> User:
-    """Change an account's role, department, vendor or state."""
+    """Change an account's role, department, vendor or state; role and state changes are
+    recorded."""
     role = Role(role)
     if user.id == actor.id and (role != Role.ADMIN or not active):
         raise AccountError(
             _("自分自身の管理者権限を外したり、自分のアカウントを停止したりすることはできません。")
+        )
+    leaves_admins = user.role == Role.ADMIN and user.active and (role != Role.ADMIN or not active)
+    if leaves_admins and other_active_admins(session=session, user=user) == 0:
+        raise AccountError(
+            _(
+                "最後の有効な管理者です。管理者権限を外したり停止したりする前に、別の管理者を置いてください。"
+            )
         )
     if role == Role.VENDOR and vendor_id is None:
         raise AccountError(_("委託先ユーザーには所属する委託先の指定が必要です。"))
@@ -118,6 +147,7 @@ def update_user(
         "vendor_id": user.vendor_id,
         "active": user.active,
     }
+    old_role, was_active = user.role, user.active
     user.role = role.value
     user.name = name
     user.department_id = department_id if role in STAFF_ROLES else None
@@ -148,7 +178,87 @@ def update_user(
         actor=actor,
         session=session,
     )
+    if old_role != role.value:
+        record_account_change(
+            session=session,
+            kind=AccountChangeKind.ROLE_GRANTED,
+            user=user,
+            actor=actor,
+            old_role=old_role,
+            new_role=role.value,
+            address=address,
+        )
+    if was_active != active:
+        record_account_change(
+            session=session,
+            kind=AccountChangeKind.ACTIVATED if active else AccountChangeKind.DEACTIVATED,
+            user=user,
+            actor=actor,
+            old_role=old_role,
+            new_role=role.value,
+            address=address,
+        )
     return user
+
+
+def grants_access(*, user: User, role: Role | str, active: bool) -> bool:
+    """Whether saving ``role``/``active`` on ``user`` would grant something (a new role, or an
+    account switched back on): such changes need a fresh sign-in of the administrator."""
+    return Role(role).value != user.role or (active and not user.active)
+
+
+def other_active_admins(*, session: Session, user: User) -> int:
+    """How many active administrators there are besides ``user``.
+
+    The rows are locked (on PostgreSQL) so that two administrators demoting each other at
+    the same moment cannot both pass the last-admin check.
+    """
+    rows = session.exec(
+        select(User.id)
+        .where(User.role == Role.ADMIN.value, User.active, User.id != user.id)
+        .with_for_update()
+    ).all()
+    return len(rows)
+
+
+def reset_totp(*, session: Session, user: User, actor: User | None, address: str = "") -> None:
+    """Remove ``user``'s second factor (lost phone); recorded, and every session of theirs ends.
+
+    ``actor`` None is the command line (e.g. the only administrator lost the phone).
+    """
+    if actor is not None and user.id == actor.id:
+        raise AccountError(
+            _("自分自身の二要素認証は再設定できません。別の管理者に依頼してください。")
+        )
+    reset_second_factor(session=session, user=user)
+    record(
+        "user.reset_totp",
+        object_type="user",
+        object_id=user.id,
+        actor=actor,
+        session=session,
+    )
+    record_account_change(
+        session=session,
+        kind=AccountChangeKind.TOTP_RESET,
+        user=user,
+        actor=actor,
+        old_role=user.role,
+        new_role=user.role,
+        address=address,
+    )
+
+
+def account_changes(*, session: Session, user: User, limit: int = 50) -> list[AccountChange]:
+    """The latest recorded changes to ``user``'s account, newest first."""
+    return list(
+        session.exec(
+            select(AccountChange)
+            .where(AccountChange.user_id == user.id)
+            .order_by(AccountChange.created_at.desc(), AccountChange.id.desc())
+            .limit(limit)
+        ).all()
+    )
 
 
 def reset_password(*, session: Session, user: User) -> str:

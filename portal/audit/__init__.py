@@ -39,7 +39,8 @@ The database refuses UPDATE and DELETE on it (triggers on SQLite and PostgreSQL)
 
 Actions recorded so far (``ACTIONS``; add new ones here when hooking a feature)::
 
-    auth.sign_in  auth.sign_in_failed  auth.sign_out  auth.session_expired
+    auth.sign_in  auth.sign_in_failed  auth.second_factor_failed  auth.sign_out
+    auth.session_expired
     access.denied (401/403)  scope.denied (404 for an object outside one's scope)
     outsourcing.view_pi  outsourcing.decide  outsourcing.activate
     document.view  document.page_view  document.download  document.upload
@@ -47,6 +48,7 @@ Actions recorded so far (``ACTIONS``; add new ones here when hooking a feature):
     inspection.attachment_download  inspection.plan_accept
     ledger.export  ledger.import
     user.create  user.update (role change: detail.role_from/role_to)  user.reset_password
+    user.reset_totp
     audit.view  audit.export  audit.report  bulk_download.warning
 """
 
@@ -57,6 +59,7 @@ from portal.audit.operations import DENIED, FAILED, OK, record, record_download
 ACTIONS = (
     "auth.sign_in",
     "auth.sign_in_failed",
+    "auth.second_factor_failed",
     "auth.sign_out",
     "auth.session_expired",
     "access.denied",
@@ -77,6 +80,7 @@ ACTIONS = (
     "user.create",
     "user.update",
     "user.reset_password",
+    "user.reset_totp",
     "audit.view",
     "audit.export",
     "audit.report",

@@ -38,3 +38,31 @@ class PasswordChangeForm(FlaskForm):
         problems = password_problems(field.data or "", email=self._email)
         if problems:
             raise ValidationError(" ".join(problems))
+
+
+class SecondFactorForm(FlaskForm):
+    code = StringField(
+        _l("確認コード"),
+        validators=[DataRequired(), Length(max=40)],
+        description=_l(
+            "認証アプリに表示されている6桁の数字を入力してください。"
+            "アプリを使えないときは、回復コード（xxxx-xxxx-xxxx-xxxx）も使えます。"
+        ),
+    )
+
+
+class EnrolmentForm(FlaskForm):
+    code = StringField(
+        _l("確認コード"),
+        validators=[DataRequired(), Length(max=40)],
+        description=_l("登録した認証アプリに表示されている6桁の数字を入力してください。"),
+    )
+
+
+class ReauthenticationForm(FlaskForm):
+    password = PasswordField(_l("パスワード"), validators=[DataRequired(), Length(max=MAX_LENGTH)])
+    code = StringField(
+        _l("確認コード"),
+        validators=[Length(max=40)],
+        description=_l("認証アプリの6桁の数字、または回復コード。"),
+    )

@@ -1,6 +1,7 @@
 """Who sees which outsourcings: the one place that decides it.
 
-- admin, chief, auditor: everything;
+- chief, auditor: everything;
+- admin: nothing (accounts and organisation only; the role has no VIEW_OUTSOURCINGS either);
 - manager, staff: the roots their department owns and everything below them;
 - vendor: the nodes its vendor holds and the sub-trees below them (never the parent's other
   subcontractors, never other vendors).
@@ -17,7 +18,7 @@ from sqlmodel import Session, select
 from portal.models import Outsourcing, User
 from portal.permissions import Role
 
-_EVERYTHING = {Role.ADMIN, Role.CHIEF, Role.AUDITOR}
+_EVERYTHING = {Role.CHIEF, Role.AUDITOR}
 
 
 def visibility_clause(user: User) -> ColumnElement[bool]:

@@ -55,6 +55,13 @@ class LiveServer:
         page.get_by_role("button", name="サインイン").click()
         page.wait_for_url(self.url + "/")
 
+    def sign_in_password(self, page, email: str, password: str = PASSWORD) -> None:
+        """Submit the sign-in form (whatever step comes next, e.g. the second factor)."""
+        page.goto(self.url + "/auth/login")
+        page.get_by_label("メールアドレス").fill(email)
+        page.get_by_label("パスワード").fill(password)
+        page.get_by_role("button", name="サインイン").click()
+
     def add_user(self, role: str, email: str, password: str, **fields: object) -> None:
         """Create an account directly in the live server's database."""
         from portal.admin.operations import create_user
@@ -72,13 +79,25 @@ class LiveServer:
 
 
 @pytest.fixture
-def live_server(tmp_path: Path) -> Iterator[LiveServer]:
+def live_config() -> dict[str, object]:
+    """Settings a test module adds to the live server's (override the fixture to change)."""
+    return {}
+
+
+@pytest.fixture
+def live_server(tmp_path: Path, live_config: dict[str, object]) -> Iterator[LiveServer]:
     """The portal on its own SQLite file, served by a real HTTP server in a thread."""
     url = f"sqlite:///{tmp_path / 'live.db'}"
     engine = make_engine(url)
     migrate.upgrade(engine)
     app = create_app(
-        {**base_config(tmp_path), "DATABASE_URL": url, "DATABASE_ENGINE": engine, "DEMO": True}
+        {
+            **base_config(tmp_path),
+            "DATABASE_URL": url,
+            "DATABASE_ENGINE": engine,
+            "DEMO": True,
+            **live_config,
+        }
     )
     server = make_server("127.0.0.1", 0, app, threaded=True)
     thread = threading.Thread(target=server.serve_forever, daemon=True)

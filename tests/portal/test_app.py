@@ -71,6 +71,7 @@ def test_413_is_japanese(app, client):
         ({"PORTAL_SECRET_KEY": "dev-" + "x" * 40}, "development placeholder"),
         ({"PORTAL_SECRET_KEY": "k" * 40, "PORTAL_DEBUG": "1"}, "debug"),
         ({"PORTAL_SECRET_KEY": "k" * 40, "PORTAL_DEMO": "1"}, "demo"),
+        ({"PORTAL_SECRET_KEY": "k" * 40, "PORTAL_TOTP_REQUIRED": "false"}, "TOTP_REQUIRED"),
     ],
 )
 def test_production_refuses_unsafe_configuration(monkeypatch, tmp_path, environ, fragment):

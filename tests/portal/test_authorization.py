@@ -27,6 +27,9 @@ def everyone(status: int, anon: int | None = None) -> dict[str, int]:
 
 
 SIGNED_IN = {r.value for r in Role}
+# Everybody but the system administrator, whose role stops at accounts and organisation and
+# never reaches outsourcings, inspections, contracts or the API (portal/permissions.py).
+CASE_READERS = SIGNED_IN - {"admin"}
 OFFICERS = {"manager", "staff"}
 LEDGER_READERS = {"chief", "manager", "staff", "auditor"}
 
@@ -39,10 +42,18 @@ MATRIX: dict[str, tuple[str, str, dict[str, int]]] = {
     "auth.login": ("GET", "/auth/login", everyone(302, anon=200)),
     "auth.logout": ("POST", "/auth/logout", only(SIGNED_IN, ok=302)),
     "auth.password": ("GET", "/auth/password", only(SIGNED_IN)),
+    # The second step of a sign-in: a session that needs none (the matrix signs in without a
+    # second factor) is sent on to the start page.
+    "auth.second_factor": ("GET", "/auth/second-factor", only(SIGNED_IN, ok=302)),
+    "auth.totp_enrol": ("GET", "/auth/totp", only(SIGNED_IN)),
+    "auth.reauthenticate": ("GET", "/auth/reauthenticate", only(SIGNED_IN)),
+    # Not enrolled (the matrix signs in with a password): sent to the enrolment.
+    "auth.recovery_codes": ("POST", "/auth/totp/recovery-codes", only(SIGNED_IN, ok=302)),
     "admin.users": ("GET", "/admin/users", only({"admin"})),
     "admin.user_new": ("GET", "/admin/users/new", only({"admin"})),
     "admin.user_edit": ("GET", "/admin/users/{user_id}", only({"admin"})),
     "admin.user_reset_password": ("POST", "/admin/users/{user_id}/reset-password", only({"admin"})),
+    "admin.user_reset_totp": ("POST", "/admin/users/{user_id}/reset-totp", only({"admin"}, ok=302)),
     "admin.departments": ("GET", "/admin/departments", only({"admin"})),
     "admin.profile": ("GET", "/admin/profile", only({"admin", "chief", "auditor"})),
     # The access log is the auditor's alone (the administrator's own actions are in it).
@@ -51,10 +62,10 @@ MATRIX: dict[str, tuple[str, str, dict[str, int]]] = {
     "audit.report": ("GET", "/audit/report", only({"auditor"})),
     # The outsourcing used below is one the signed-in user may see: in the officer's own
     # department, held by the vendor user's vendor (see ``_outsourcing_for``).
-    "outsourcings.tree": ("GET", "/outsourcings/tree", only(SIGNED_IN)),
+    "outsourcings.tree": ("GET", "/outsourcings/tree", only(CASE_READERS)),
     "outsourcings.requests": ("GET", "/outsourcings/requests", only(OFFICERS)),
     "outsourcings.new": ("GET", "/outsourcings/new", only(OFFICERS)),
-    "outsourcings.detail": ("GET", "/outsourcings/{outsourcing_id}", only(SIGNED_IN)),
+    "outsourcings.detail": ("GET", "/outsourcings/{outsourcing_id}", only(CASE_READERS)),
     "outsourcings.request_subcontract": (
         "GET",
         "/outsourcings/{outsourcing_id}/subcontract",
@@ -74,13 +85,13 @@ MATRIX: dict[str, tuple[str, str, dict[str, int]]] = {
     "outsourcings.vendors": ("GET", "/outsourcings/vendors", only(OFFICERS)),
     "outsourcings.vendor_edit": ("GET", "/outsourcings/vendors/{vendor_id}", only(OFFICERS)),
     # The inspection and corrective action below belong to that outsourcing.
-    "inspections.index": ("GET", "/inspections/", only(SIGNED_IN)),
-    "inspections.calendar_feed": ("GET", "/inspections/calendar", only(SIGNED_IN)),
+    "inspections.index": ("GET", "/inspections/", only(CASE_READERS)),
+    "inspections.calendar_feed": ("GET", "/inspections/calendar", only(CASE_READERS)),
     # The feed's token is its credential: an unknown token is a 404 for everyone.
     "inspections.calendar_ics": ("GET", "/inspections/calendar/not-a-token.ics", everyone(404)),
     "inspections.plan": ("POST", "/inspections/plan", only(OFFICERS, ok=302)),
     "inspections.accept_plan": ("POST", "/inspections/plan/accept", only(OFFICERS, ok=302)),
-    "inspections.detail": ("GET", "/inspections/{inspection_id}", only(SIGNED_IN)),
+    "inspections.detail": ("GET", "/inspections/{inspection_id}", only(CASE_READERS)),
     "inspections.attach": (
         "POST",
         "/inspections/{inspection_id}/attachments",
@@ -89,9 +100,9 @@ MATRIX: dict[str, tuple[str, str, dict[str, int]]] = {
     "inspections.download_attachment": (
         "GET",
         "/inspections/attachments/0",
-        only(SIGNED_IN, ok=404),
+        only(CASE_READERS, ok=404),
     ),
-    "inspections.sheet": ("GET", "/inspections/{inspection_id}/sheet", only(SIGNED_IN)),
+    "inspections.sheet": ("GET", "/inspections/{inspection_id}/sheet", only(CASE_READERS)),
     "inspections.record": ("GET", "/inspections/{inspection_id}/record", only(OFFICERS)),
     "inspections.schedule": (
         "POST",
@@ -110,13 +121,13 @@ MATRIX: dict[str, tuple[str, str, dict[str, int]]] = {
     ),
     # Periodic reports: the report below is owed on that outsourcing (the vendor user holds
     # it), and the violation was raised by it. Vendors see only reports of nodes they hold.
-    "reports.index": ("GET", "/reports/", only(SIGNED_IN)),
-    "reports.detail": ("GET", "/reports/{report_id}", only(SIGNED_IN)),
+    "reports.index": ("GET", "/reports/", only(CASE_READERS)),
+    "reports.detail": ("GET", "/reports/{report_id}", only(CASE_READERS)),
     "reports.edit": ("GET", "/reports/{report_id}/edit", only({"vendor"})),
     "reports.attach": ("POST", "/reports/{report_id}/attachments", only({"vendor"}, ok=302)),
-    "reports.download_attachment": ("GET", "/reports/attachments/0", only(SIGNED_IN, ok=404)),
+    "reports.download_attachment": ("GET", "/reports/attachments/0", only(CASE_READERS, ok=404)),
     "reports.review": ("POST", "/reports/{report_id}/review", only(OFFICERS, ok=302)),
-    "reports.node_reports": ("GET", "/reports/outsourcings/{outsourcing_id}", only(SIGNED_IN)),
+    "reports.node_reports": ("GET", "/reports/outsourcings/{outsourcing_id}", only(CASE_READERS)),
     "reports.set_frequency": (
         "POST",
         "/reports/outsourcings/{outsourcing_id}/frequency",
@@ -135,11 +146,11 @@ MATRIX: dict[str, tuple[str, str, dict[str, int]]] = {
     # Incidents: the incident below is an open one at that outsourcing, at the first step of
     # the chain, so only the owning department's manager may escalate it; empty posts are
     # sent back with a message (302).
-    "incidents.index": ("GET", "/incidents/", only(SIGNED_IN)),
+    "incidents.index": ("GET", "/incidents/", only(CASE_READERS)),
     "incidents.new": ("GET", "/incidents/new", only(OFFICERS | {"vendor"})),
     "incidents.shared": ("GET", "/incidents/measures", only(SIGNED_IN - {"admin", "vendor"})),
-    "incidents.detail": ("GET", "/incidents/{incident_id}", only(SIGNED_IN)),
-    "incidents.timeline": ("GET", "/incidents/{incident_id}/timeline", only(SIGNED_IN)),
+    "incidents.detail": ("GET", "/incidents/{incident_id}", only(CASE_READERS)),
+    "incidents.timeline": ("GET", "/incidents/{incident_id}/timeline", only(CASE_READERS)),
     "incidents.facts": ("POST", "/incidents/{incident_id}/facts", only(OFFICERS, ok=302)),
     "incidents.escalate": ("POST", "/incidents/{incident_id}/escalate", only({"manager"}, ok=302)),
     "incidents.commission": (
@@ -157,22 +168,22 @@ MATRIX: dict[str, tuple[str, str, dict[str, int]]] = {
     # Contract review: the document below is a version of that outsourcing's contract. The
     # vendor user holds the outsourcing itself, so it may not upload the municipality's
     # contract (only the subcontracts it signs); officers' empty posts are sent back (302).
-    "reviews.documents": ("GET", "/outsourcings/{outsourcing_id}/documents", only(SIGNED_IN)),
+    "reviews.documents": ("GET", "/outsourcings/{outsourcing_id}/documents", only(CASE_READERS)),
     "reviews.upload": (
         "POST",
         "/outsourcings/{outsourcing_id}/documents",
         only(OFFICERS, ok=302),
     ),
-    "reviews.document": ("GET", "/documents/{document_id}", only(SIGNED_IN)),
-    "reviews.progress": ("GET", "/documents/{document_id}/progress.json", only(SIGNED_IN)),
-    "reviews.download": ("GET", "/documents/{document_id}/download", only(SIGNED_IN)),
+    "reviews.document": ("GET", "/documents/{document_id}", only(CASE_READERS)),
+    "reviews.progress": ("GET", "/documents/{document_id}/progress.json", only(CASE_READERS)),
+    "reviews.download": ("GET", "/documents/{document_id}/download", only(CASE_READERS)),
     "reviews.review_clause": (
         "POST",
         "/documents/{document_id}/clauses/security",
         only(OFFICERS, ok=302),
     ),
-    "reviews.page": ("GET", "/documents/{document_id}/pages/1", only(SIGNED_IN)),
-    "reviews.page_image": ("GET", "/documents/{document_id}/pages/1.png", only(SIGNED_IN)),
+    "reviews.page": ("GET", "/documents/{document_id}/pages/1", only(CASE_READERS)),
+    "reviews.page_image": ("GET", "/documents/{document_id}/pages/1.png", only(CASE_READERS)),
     "reviews.reanalyse": (
         "POST",
         "/documents/{document_id}/reanalyse",
@@ -183,22 +194,26 @@ MATRIX: dict[str, tuple[str, str, dict[str, int]]] = {
     "ledger.import_file": ("GET", "/ledger/import", only(OFFICERS)),
     "ledger.import_template": ("GET", "/ledger/import/template.xlsx", only(OFFICERS)),
     # API endpoints are called with a bearer token of the role (see ``test_matrix``).
-    "api.me": ("GET", "/api/v1/me", only(SIGNED_IN, anon=401)),
-    "api.outsourcings": ("GET", "/api/v1/outsourcings", only(SIGNED_IN, anon=401)),
-    "api.inspections": ("GET", "/api/v1/inspections", only(SIGNED_IN, anon=401)),
-    "api.reports": ("GET", "/api/v1/reports", only(SIGNED_IN, anon=401)),
-    "api.incidents": ("GET", "/api/v1/incidents", only(SIGNED_IN, anon=401)),
-    "api.outsourcing": ("GET", "/api/v1/outsourcings/{outsourcing_id}", only(SIGNED_IN, anon=401)),
+    "api.me": ("GET", "/api/v1/me", only(CASE_READERS, anon=401)),
+    "api.outsourcings": ("GET", "/api/v1/outsourcings", only(CASE_READERS, anon=401)),
+    "api.inspections": ("GET", "/api/v1/inspections", only(CASE_READERS, anon=401)),
+    "api.outsourcing": (
+        "GET",
+        "/api/v1/outsourcings/{outsourcing_id}",
+        only(CASE_READERS, anon=401),
+    ),
+    "api.reports": ("GET", "/api/v1/reports", only(CASE_READERS, anon=401)),
+    "api.incidents": ("GET", "/api/v1/incidents", only(CASE_READERS, anon=401)),
     "api.upload_document": (
         "POST",
         "/api/v1/outsourcings/{outsourcing_id}/documents",
         only(OFFICERS, ok=400, anon=401),  # 400: the post carries no file
     ),
-    "api.document": ("GET", "/api/v1/documents/{document_id}", only(SIGNED_IN, anon=401)),
+    "api.document": ("GET", "/api/v1/documents/{document_id}", only(CASE_READERS, anon=401)),
     "api.outsourcing_tree": (
         "GET",
         "/api/v1/outsourcings/{outsourcing_id}/tree",
-        only(SIGNED_IN, anon=401),
+        only(CASE_READERS, anon=401),
     ),
 }
 

@@ -152,9 +152,9 @@ def assert_is_empty(app: Flask) -> None:
 
 
 def assert_serves_documents(app: Flask, uploaded: dict[str, bytes]) -> None:
-    """The restored portal signs a user in and hands out the restored contracts."""
+    """The restored portal signs the chief in and hands out the restored contracts."""
     client = app.test_client()
-    assert sign_in(client, "admin@demo.example.jp", demo.DEMO_PASSWORD).status_code == 302
+    assert sign_in(client, "chief@demo.example.jp", demo.DEMO_PASSWORD).status_code == 302
     assert client.get("/outsourcings/tree").status_code == 200
     with app.app_context():
         from portal.db import db
