@@ -49,6 +49,11 @@ Actions recorded so far (``ACTIONS``; add new ones here when hooking a feature):
     ledger.export  ledger.import
     user.create  user.update (role change: detail.role_from/role_to)  user.reset_password
     user.reset_totp
+    report.view  report.save_draft  report.submit  report.attachment_download
+    report.accept  report.return
+    incident.report  incident.view  incident.update_facts  incident.escalate
+    incident.commission_report  incident.measures  incident.publication  incident.close
+    document.reanalyse
     audit.view  audit.export  audit.report  bulk_download.warning
 """
 
@@ -81,6 +86,21 @@ ACTIONS = (
     "user.update",
     "user.reset_password",
     "user.reset_totp",
+    "report.view",
+    "report.save_draft",
+    "report.submit",
+    "report.attachment_download",
+    "report.accept",
+    "report.return",
+    "incident.report",
+    "incident.view",
+    "incident.update_facts",
+    "incident.escalate",
+    "incident.commission_report",
+    "incident.measures",
+    "incident.publication",
+    "incident.close",
+    "document.reanalyse",
     "audit.view",
     "audit.export",
     "audit.report",

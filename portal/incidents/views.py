@@ -12,6 +12,7 @@ from sqlmodel import select
 from werkzeug.wrappers import Response
 
 import portal.incidents.badges  # noqa: F401 - registers the tree badges
+from portal import audit
 from portal.db import db
 from portal.incidents import operations as ops
 from portal.incidents import queries
@@ -162,6 +163,12 @@ def new() -> Response | str:
         except ops.IncidentError as error:
             form.form_errors.append(error.message)
         else:
+            audit.record(
+                "incident.report",
+                object_type="incident",
+                object_id=incident.id,
+                detail={"outsourcing_id": node.id, "persons": incident.persons},
+            )
             flash(_("事案を報告しました。責任者に通知しました。"), "success")
             return redirect(url_for("incidents.detail", incident_id=incident.id))
     return render_template("incidents/new.html", form=form)
@@ -192,6 +199,12 @@ def _escalation_steps(incident: Incident) -> list[dict[str, Any]]:
 def detail(incident_id: int) -> str:
     """One incident: facts, Commission decision and deadlines, escalation, measures."""
     incident, node, vendor = _visible_or_404(incident_id)
+    audit.record(
+        "incident.view",
+        object_type="incident",
+        object_id=incident.id,
+        detail={"outsourcing_id": node.id},
+    )
     me = _me()
     today = local_today()
     rule = ops.commission_rule()
@@ -273,6 +286,12 @@ def detail(incident_id: int) -> str:
 def timeline(incident_id: int) -> str:
     """Every event of the incident in order, with who acted and when (Japan time)."""
     incident, node, vendor = _visible_or_404(incident_id)
+    audit.record(
+        "incident.view",
+        object_type="incident",
+        object_id=incident.id,
+        detail={"outsourcing_id": node.id, "page": "timeline"},
+    )
     return render_template(
         "incidents/timeline.html",
         incident=incident,
@@ -307,6 +326,7 @@ def facts(incident_id: int) -> Response:
     except ops.IncidentError as error:
         flash(error.message, "error")
     else:
+        audit.record("incident.update_facts", object_type="incident", object_id=incident.id)
         flash(_("事実関係を更新しました。"), "success")
     return _back(incident_id)
 
@@ -329,6 +349,7 @@ def escalate(incident_id: int) -> Response:
         outsourcing=node,
         note=form.escalation_note.data,
     )
+    audit.record("incident.escalate", object_type="incident", object_id=incident.id)
     flash(
         _("%(title)sへ報告しました。", title=ops.escalation_chain()[incident.escalation_level]),
         "success",
@@ -358,6 +379,7 @@ def commission(incident_id: int) -> Response:
     except ops.IncidentError as error:
         flash(error.message, "error")
     else:
+        audit.record("incident.commission_report", object_type="incident", object_id=incident.id)
         flash(_("委員会への報告を記録しました。"), "success")
     return _back(incident_id, "commission")
 
@@ -383,6 +405,7 @@ def measures(incident_id: int) -> Response:
     except ops.IncidentError as error:
         flash(error.message, "error")
     else:
+        audit.record("incident.measures", object_type="incident", object_id=incident.id)
         flash(_("原因の分析と再発防止策を記録しました。"), "success")
     return _back(incident_id, "measures")
 
@@ -407,6 +430,7 @@ def publication(incident_id: int) -> Response:
     except ops.IncidentError as error:
         flash(error.message, "error")
     else:
+        audit.record("incident.publication", object_type="incident", object_id=incident.id)
         flash(_("公表・本人への通知の判断を記録しました。"), "success")
     return _back(incident_id, "publication")
 
@@ -427,6 +451,7 @@ def close(incident_id: int) -> Response:
     except ops.IncidentError as error:
         flash(error.message, "error")
     else:
+        audit.record("incident.close", object_type="incident", object_id=incident.id)
         flash(_("事案の対応を完了しました。"), "success")
     return _back(incident_id)
 

@@ -12,6 +12,7 @@ from sqlmodel import select
 from werkzeug.wrappers import Response
 
 import portal.reports.badges  # noqa: F401 - registers the tree badges
+from portal import audit
 from portal.db import db
 from portal.downloads import attachment_response
 from portal.inspections.queries import local_today
@@ -131,6 +132,12 @@ def _people(*ids: int | None) -> dict[int, User]:
 def detail(report_id: int) -> str:
     """One report: the answers, the subcontractors in use, incidents, history, review."""
     report, node, vendor = _visible_or_404(report_id)
+    audit.record(
+        "report.view",
+        object_type="compliance_report",
+        object_id=report.id,
+        detail={"outsourcing_id": node.id},
+    )
     me = _me()
     history = queries.history_of(session=db.session, report_id=report.id)  # type: ignore[arg-type]
     violations = db.session.exec(
@@ -241,6 +248,12 @@ def edit(report_id: int) -> Response | str:
         except ops.ReportError as error:
             form.form_errors.append(error.message)
         else:
+            audit.record(
+                "report.submit" if submit else "report.save_draft",
+                object_type="compliance_report",
+                object_id=report.id,
+                detail={"outsourcing_id": node.id, "unapproved": [v.name for v in raised or ()]},
+            )
             if not submit:
                 flash(_("下書きを保存しました。"), "success")
                 return redirect(url_for("reports.edit", report_id=report_id))
@@ -302,6 +315,12 @@ def download_attachment(attachment_id: int) -> Response:
     """An attachment, streamed as a download that no browser renders inline."""
     item = db.session.get(ReportAttachment, attachment_id) or abort(404)
     _visible_or_404(item.report_id)  # the same scope as the report itself
+    audit.record_download(
+        "report.attachment_download",
+        object_type="report_attachment",
+        object_id=item.id,
+        detail={"report_id": item.report_id},
+    )
     return attachment_response(
         get_storage().open(item.storage_key),
         filename=item.filename,
@@ -334,6 +353,12 @@ def review(report_id: int) -> Response:
         except ops.ReportError as error:
             flash(error.message, "error")
         else:
+            audit.record(
+                "report.accept" if form.decision.data == "accept" else "report.return",
+                object_type="compliance_report",
+                object_id=report.id,
+                detail={"outsourcing_id": node.id},
+            )
             if form.decision.data == "accept":
                 flash(_("報告を受理しました。"), "success")
             else:

@@ -262,6 +262,12 @@ def reanalyse(document_id: int) -> BaseResponse:
         flash(_("入力内容を確認してください。"), "error")
         return redirect(target)
     if ops.reanalyse_document(session=db.session, document=document):
+        audit.record(
+            "document.reanalyse",
+            object_type="contract_document",
+            object_id=document.id,
+            detail={"outsourcing_id": node.id},
+        )
         flash(_("再解析を受け付けました。"), "success")
     else:
         flash(_("この契約書は解析の順番待ち、または解析中です。"), "info")

@@ -96,6 +96,21 @@ def test_vendor_reports_150_persons_commission_required_manager_notified(client,
     assert [n.user_id for n in notices] == [chain["manager"].id]  # the manager, not the staff
     kinds = [e.kind for e in db_session.exec(select(IncidentEvent).order_by(IncidentEvent.id))]
     assert kinds == ["reported", "notified"]
+    from portal.audit.models import AccessEvent
+
+    assert client.get(f"/incidents/{incident.id}").status_code == 200
+    logged = [
+        (e.action, e.actor_id)
+        for e in db_session.exec(
+            select(AccessEvent)
+            .where(AccessEvent.object_type == "incident")
+            .order_by(AccessEvent.seq)
+        )
+    ]
+    assert logged == [
+        ("incident.report", chain["a_user"].id),
+        ("incident.view", chain["a_user"].id),
+    ]
 
     html = client.get(response.headers["Location"]).get_data(as_text=True)
     assert "報告が必要です" in html

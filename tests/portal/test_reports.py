@@ -499,6 +499,22 @@ def test_vendor_submits_through_the_form_and_the_tree_shows_the_violation(
     node_page = client.get(f"/reports/outsourcings/{root.id}").get_data(as_text=True)
     assert "無承認の再委託として系列に登録する" in node_page
 
+    # The access log holds the submission, the officer's view and the return.
+    from portal.audit.models import AccessEvent
+
+    logged = [
+        (e.action, e.actor_id, e.outcome)
+        for e in db_session.exec(
+            select(AccessEvent)
+            .where(AccessEvent.object_type == "compliance_report")
+            .where(AccessEvent.object_id == str(report.id))
+            .order_by(AccessEvent.seq)
+        )
+    ]
+    assert ("report.submit", a_user.id, "ok") in logged
+    assert ("report.view", officer.id, "ok") in logged
+    assert logged[-1] == ("report.return", officer.id, "ok")
+
 
 def test_a_vendor_cannot_see_another_vendors_report(app, client, chain, db_session, factory):
     _officer, root, child, a_user, _b_user = chain
