@@ -21,8 +21,10 @@ from __future__ import annotations
 
 import base64
 import binascii
+import errno
 import hashlib
 import io
+import logging
 import os
 import re
 import secrets
@@ -35,6 +37,8 @@ from pathlib import Path
 from typing import Any, BinaryIO
 
 from flask import Flask, current_app
+from sqlalchemy import event
+from sqlalchemy.orm import Session, SessionTransaction
 
 CHUNK_SIZE = 64 * 1024
 _MAGIC = b"ITKENC"
@@ -42,10 +46,23 @@ _VERSION = 1
 _NONCE_PREFIX = 8
 _KEY = re.compile(r"^[a-z0-9][a-z0-9_-]*(?:/[a-z0-9][a-z0-9_.-]*)*$")
 _KEY_ID = re.compile(r"^[A-Za-z0-9_-]{1,32}$")
+log = logging.getLogger(__name__)
 
 
 class StorageError(RuntimeError):
     """A stored object is missing, damaged, or cannot be read with the configured keys."""
+
+
+class StorageUnavailable(StorageError):
+    """The storage backend cannot be reached (e.g. the S3 endpoint is down): try later."""
+
+
+class StorageFull(StorageError):
+    """The storage has no room left for the file (disk full, quota or file size limit)."""
+
+
+# Errors of a full disk: no space, quota exceeded, file larger than the process may write.
+_FULL_ERRNOS = frozenset({errno.ENOSPC, errno.EDQUOT, errno.EFBIG})
 
 
 @dataclass(frozen=True)
@@ -200,8 +217,10 @@ class LocalStorage(Storage):
                 out.flush()
                 os.fsync(out.fileno())
             os.replace(temp, path)
-        except BaseException:
+        except BaseException as error:
             Path(temp).unlink(missing_ok=True)
+            if isinstance(error, OSError) and error.errno in _FULL_ERRNOS:
+                raise StorageFull(f"no room to store {key!r}: {error}") from error
             raise
         return StoredObject(size=size, sha256=digest.hexdigest())
 
@@ -316,14 +335,17 @@ class S3Storage(Storage):
                 spool.write(chunk)
             spool.seek(0)
             checksum = base64.b64encode(digest.digest()).decode()
-            self.client.put_object(
-                Bucket=self.bucket,
-                Key=self._name(key),
-                Body=spool,
-                ContentLength=size,
-                ChecksumSHA256=checksum,
-                Metadata={"sha256": digest.hexdigest()},
-            )
+            try:
+                self.client.put_object(
+                    Bucket=self.bucket,
+                    Key=self._name(key),
+                    Body=spool,
+                    ContentLength=size,
+                    ChecksumSHA256=checksum,
+                    Metadata={"sha256": digest.hexdigest()},
+                )
+            except _unreachable_errors() as error:
+                raise StorageUnavailable(f"S3 did not store {key!r}: {error}") from error
         return StoredObject(size=size, sha256=digest.hexdigest())
 
     def open(self, key: str) -> Iterator[bytes]:
@@ -350,7 +372,59 @@ class S3Storage(Storage):
             raise StorageError(f"{key}: SHA-256 mismatch")
 
     def delete(self, key: str) -> None:
-        self.client.delete_object(Bucket=self.bucket, Key=self._name(key))
+        try:
+            self.client.delete_object(Bucket=self.bucket, Key=self._name(key))
+        except _unreachable_errors() as error:
+            raise StorageUnavailable(f"S3 did not delete {key!r}: {error}") from error
+
+
+def _unreachable_errors() -> tuple[type[BaseException], ...]:
+    """botocore's errors for an endpoint that cannot be reached or drops the connection."""
+    from botocore.exceptions import ConnectionError as BotoConnectionError
+    from botocore.exceptions import HTTPClientError
+
+    return (BotoConnectionError, HTTPClientError)
+
+
+# --- objects stored by a transaction that rolls back ------------------------------------
+
+_STORED_KEY = "portal.stored_keys"
+_cleanup_listening = False
+
+
+def delete_on_rollback(session: Session, storage: Storage, key: str) -> None:
+    """Remove ``key`` from ``storage`` if ``session``'s transaction rolls back.
+
+    Call right after ``storage.put``: a file is stored before the row that names it, so a
+    failed flush or commit (the database gone mid-request, a constraint) would otherwise
+    leave an object that no row points to.
+    """
+    _listen_for_cleanup()
+    if not session.in_transaction():
+        session.begin()
+    session.info.setdefault(_STORED_KEY, []).append((storage, key))
+
+
+def _listen_for_cleanup() -> None:
+    global _cleanup_listening
+    if _cleanup_listening:
+        return
+    _cleanup_listening = True
+
+    @event.listens_for(Session, "after_commit")
+    def _kept(session: Session) -> None:
+        session.info.pop(_STORED_KEY, None)
+
+    @event.listens_for(Session, "after_soft_rollback")
+    def _removed(session: Session, previous_transaction: SessionTransaction) -> None:
+        if previous_transaction.nested:
+            return
+        for storage, key in session.info.pop(_STORED_KEY, []):
+            try:
+                storage.delete(key)
+            except Exception:
+                # The rollback must finish; the object is logged for `portal` clean-up.
+                log.exception("could not remove %r after a rollback", key)
 
 
 # --- configuration ----------------------------------------------------------------------

@@ -23,7 +23,7 @@ from portal.reviews.models import (
     DocumentKind,
     DocumentStatus,
 )
-from portal.storage import PrefixedStream, Storage
+from portal.storage import PrefixedStream, Storage, delete_on_rollback
 from portal.timeutil import utcnow
 
 ANALYSE_JOB = "reviews.analyse"
@@ -72,6 +72,7 @@ def upload_document(
         raise ReviewError(_("PDFファイルではありません。PDF形式の契約書を選んでください。"))
     key = f"documents/{uuid.uuid4().hex}.pdf"
     stored = storage.put(key, PrefixedStream(head, stream))  # type: ignore[arg-type]
+    delete_on_rollback(session, storage, key)  # no file without its row
     existing = session.exec(
         select(ContractDocument).where(
             ContractDocument.outsourcing_id == outsourcing.id,
