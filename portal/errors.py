@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import logging
 
-from flask import Flask, jsonify, render_template, request
+from flask import Flask, current_app, jsonify, render_template, request
 from flask.typing import ResponseReturnValue
 from flask_babel import gettext as _
 from flask_wtf.csrf import CSRFError
@@ -70,13 +70,23 @@ def is_disconnect(error: BaseException) -> bool:
     return isinstance(error, DBAPIError) and error.connection_invalidated
 
 
-def render_error(code: int, message: str | None = None) -> ResponseReturnValue:
-    """The Japanese error page (or JSON for the API) for ``code``."""
+def render_error(
+    code: int, message: str | None = None, *, without_database: bool = False
+) -> ResponseReturnValue:
+    """The Japanese error page (or JSON for the API) for ``code``.
+
+    ``without_database``: the page is drawn as for a signed-out visitor, since the signed-in
+    user's row (expired by the rollback) cannot be read back from a database that is gone.
+    """
     title, default = _messages().get(code, _messages()[500])
     body = message or default
     if request.path.startswith("/api/"):
         return jsonify(error=body, request_id=request_id()), code
-    return render_template("errors/error.html", code=code, title=title, message=body), code
+    offline: dict = {}
+    if without_database:
+        offline = {"current_user": current_app.login_manager.anonymous_user(), "nav_items": list}
+    html = render_template("errors/error.html", code=code, title=title, message=body, **offline)
+    return html, code
 
 
 def init_app(app: Flask) -> None:
@@ -131,7 +141,7 @@ def database_unavailable(error: BaseException) -> ResponseReturnValue:
     """The 503 for a database that cannot be reached; what the request did is rolled back."""
     log.error("database unavailable [request %s]: %s", request_id(), error)
     _safe_rollback()
-    return render_error(503)
+    return render_error(503, without_database=True)
 
 
 def _safe_rollback() -> None:
