@@ -156,20 +156,7 @@ def test_the_file_is_removed_when_the_database_refuses_its_row(
     database itself); the rollback removes the stored object."""
     node, headers = upload_target
     refuse = "拒否.pdf"
-    if connection.dialect.name == "sqlite":
-        connection.execute(
-            text(
-                "CREATE TRIGGER refuse_upload BEFORE INSERT ON contract_documents "
-                f"WHEN NEW.filename = '{refuse}' BEGIN SELECT RAISE(ABORT, 'refused'); END"
-            )
-        )
-    else:
-        connection.execute(
-            text(
-                "ALTER TABLE contract_documents ADD CONSTRAINT refuse_upload "
-                f"CHECK (filename <> '{refuse}')"
-            )
-        )
+    _refuse_rows(connection, "contract_documents", "filename", refuse)
     with moto_server() as (endpoint, _process):
         app.extensions["portal.storage"] = storage = _s3(endpoint)
         assert _api_upload(client, node.id, headers, "受理.pdf").status_code == 202
@@ -221,3 +208,59 @@ def test_disk_full_is_a_clean_507(app, client, db_session, upload_target, tmp_pa
         assert leftovers == []  # no partial file, not even the temporary one
         assert shutil.disk_usage(root).used == 0
     assert _rows(db_session, node.id) == []
+
+
+def _refuse_rows(connection, table: str, column: str, value: str) -> None:
+    """A rule in the database itself that refuses one row (a real failed INSERT)."""
+    if connection.dialect.name == "sqlite":
+        connection.execute(
+            text(
+                f"CREATE TRIGGER refuse_{table} BEFORE INSERT ON {table} "
+                f"WHEN NEW.{column} = '{value}' BEGIN SELECT RAISE(ABORT, 'refused'); END"
+            )
+        )
+    else:
+        connection.execute(
+            text(f"ALTER TABLE {table} ADD CONSTRAINT refuse_{table} CHECK ({column} <> '{value}')")
+        )
+
+
+def test_inspection_attachments_leave_nothing_behind(
+    app, client, factory, db_session, connection, tmp_path
+):
+    from datetime import date
+
+    from chain_helpers import make_node
+
+    from portal.inspections.models import Inspection, InspectionAttachment
+    from portal_testing import sign_in
+
+    officer = factory.user(Role.STAFF)
+    node = make_node(factory, department_id=officer.department_id, vendor=factory.vendor())
+    inspection = Inspection(outsourcing_id=node.id, due_date=date(2027, 3, 1))
+    db_session.add(inspection)
+    db_session.commit()
+    sign_in(client, officer.email)
+    page = f"/inspections/{inspection.id}"
+
+    def attach(name: str):
+        return client.post(
+            f"{page}/attachments",
+            data={"csrf_token": csrf_token(client, page), "file": (io.BytesIO(pdf()), name)},
+            content_type="multipart/form-data",
+        )
+
+    local = LocalStorage(tmp_path / "attachments", parse_keys(new_key_entry()))
+    app.extensions["portal.storage"] = local
+    _refuse_rows(connection, "inspection_attachments", "filename", "拒否.pdf")
+    assert attach("拒否.pdf").status_code == 500
+    assert not [p for p in local.root.rglob("*") if p.is_file()]  # no orphan file
+
+    with tiny_filesystem(tmp_path / "full") as root:
+        app.extensions["portal.storage"] = LocalStorage(root, parse_keys(new_key_entry()))
+        response = attach("検査写真.pdf")
+        assert response.status_code == 507
+        assert "保存領域に空きがない" in response.get_data(as_text=True)
+        assert not [p for p in root.rglob("*") if p.is_file()]
+    db_session.expire_all()
+    assert db_session.exec(select(InspectionAttachment)).all() == []
