@@ -220,6 +220,20 @@ def empty_database(url: str) -> None:
     engine.dispose()
 
 
+def analyses(url: str) -> dict[str, int]:
+    """How many contracts the worker analysed, failed, or still has queued."""
+    from sqlalchemy import text
+
+    from portal.db import make_engine
+
+    engine = make_engine(url)
+    with engine.connect() as conn:
+        rows = conn.execute(text("SELECT status, COUNT(*) FROM contract_documents GROUP BY status"))
+        counts = {status: count for status, count in rows}
+    engine.dispose()
+    return counts
+
+
 class Server:
     """gunicorn with the production settings, its own port, logs into the run's folder."""
 
@@ -384,6 +398,7 @@ def main() -> int:
             locust_env,
         )
         portal.stop()
+        analysed = analyses(env["PORTAL_DATABASE_URL"])
 
         bare = Server("bench.bare_app:app", env, folder, "bare")
         processes.append(bare)
@@ -406,7 +421,14 @@ def main() -> int:
         f"p95 {base[5]:.0f} ms; ratio: throughput {total[3] / base[3]:.2f}×, "
         f"p95 {total[5] / max(base[5], 1):.1f}×"
     )
+    print(
+        "contracts (40 loaded before the run, the rest uploaded during it): "
+        + ", ".join(f"{status} {count}" for status, count in sorted(analysed.items()))
+    )
     failed = total[2] + base[2]
+    if not args.no_worker and analysed.get("failed"):
+        print(f"FAILED: {analysed['failed']} analyses failed, see {folder / 'worker.log'}")
+        failed += analysed["failed"]
     if args.keep or failed:
         print(f"logs: {folder}")
     else:
