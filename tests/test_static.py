@@ -74,10 +74,11 @@ def test_no_python_code_builds_unescaped_html() -> None:
     assert findings == [], "unescaped HTML built in Python:\n" + "\n".join(findings)
 
 
-def test_templates_are_autoescaped() -> None:
+def test_templates_are_autoescaped(tmp_path: Path) -> None:
     from portal import create_app
+    from portal_testing import base_config
 
-    app = create_app({"TESTING": True, "DATABASE_URL": "sqlite://"})
+    app = create_app({**base_config(tmp_path), "DATABASE_URL": "sqlite://"})
     assert app.jinja_env.autoescape("errors/error.html") is True
     rendered = app.jinja_env.from_string("{{ v }}").render(v="<script>")
     assert "<script>" not in rendered
