@@ -36,6 +36,7 @@ lint: install
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
 	$(BIN)/lint-imports
+	$(BIN)/bandit -c pyproject.toml -r portal clauses contracts bench --severity-level high -q
 
 test: install lint
 	$(BIN)/pytest

@@ -101,13 +101,23 @@ def _register_blueprints(app: Flask) -> None:
 
 def _init_transactions(app: Flask) -> None:
     """One transaction per request: commit what succeeded, roll back what did not."""
+    from sqlalchemy.exc import DBAPIError
+
     from portal.audit.operations import write_pending
     from portal.db import db
+    from portal.errors import database_unavailable, is_disconnect
 
     @app.after_request
     def _commit(response: Response) -> Response:
         if response.status_code < 400:
-            db.commit()
+            try:
+                db.commit()
+            except DBAPIError as error:
+                # The database went away between the last statement and the commit: nothing
+                # was written, so the user gets the 503 rather than the page that claims it.
+                if not is_disconnect(error):
+                    raise
+                return app.make_response(database_unavailable(error))
         else:
             db.rollback()
         # Reads, denials and failures go to the access log in a transaction of their own.

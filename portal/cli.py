@@ -221,7 +221,15 @@ def storage_reseal(dry_run: bool) -> None:
 @click.command("worker")
 @click.option("--workers", default=1, show_default=True, type=click.IntRange(1, 64))
 @click.option(
-    "--worker-type", type=click.Choice(["thread", "process"]), default="process", show_default=True
+    "--worker-type",
+    type=click.Choice(["thread", "process"]),
+    default="thread",
+    show_default=True,
+    # Huey's process workers are daemonic, and a daemonic process may not start children:
+    # the analysis extracts each PDF in an isolated child process (contracts/isolation.py),
+    # so under "process" every analysis failed. Threads are enough: the heavy, untrusted
+    # part runs in that child anyway.
+    help="thread (default; the analysis isolates each PDF in a child process itself)",
 )
 @with_appcontext
 def worker(workers: int, worker_type: str) -> None:

@@ -36,7 +36,13 @@ def make_engine(url: str, **kwargs: Any) -> Engine:
 
         @event.listens_for(engine, "begin")
         def _sqlite_begin(connection: Any) -> None:
-            connection.exec_driver_sql("BEGIN")
+            # IMMEDIATE: a transaction takes the write lock when it starts, waiting up to
+            # busy_timeout for its turn. A deferred one that reads and then writes after
+            # another process committed fails at once with "database is locked" (SQLite
+            # cannot let a stale snapshot write; the busy timeout does not apply): the load
+            # test (bench/bench_load.py) got 503s on concurrent sign-ins. Transactions take
+            # turns, as SQLite's single writer imposes; PostgreSQL is for heavier use.
+            connection.exec_driver_sql("BEGIN IMMEDIATE")
 
         return engine
     return create_engine(url, pool_pre_ping=True, **kwargs)

@@ -21,6 +21,7 @@ from __future__ import annotations
 
 import base64
 import binascii
+import errno
 import hashlib
 import io
 import logging
@@ -50,6 +51,18 @@ log = logging.getLogger(__name__)
 
 class StorageError(RuntimeError):
     """A stored object is missing, damaged, or cannot be read with the configured keys."""
+
+
+class StorageUnavailable(StorageError):
+    """The storage backend cannot be reached (e.g. the S3 endpoint is down): try later."""
+
+
+class StorageFull(StorageError):
+    """The storage has no room left for the file (disk full, quota or file size limit)."""
+
+
+# Errors of a full disk: no space, quota exceeded, file larger than the process may write.
+_FULL_ERRNOS = frozenset({errno.ENOSPC, errno.EDQUOT, errno.EFBIG})
 
 
 @dataclass(frozen=True)
@@ -219,8 +232,10 @@ class LocalStorage(Storage):
                 out.flush()
                 os.fsync(out.fileno())
             os.replace(temp, path)
-        except BaseException:
+        except BaseException as error:
             Path(temp).unlink(missing_ok=True)
+            if isinstance(error, OSError) and error.errno in _FULL_ERRNOS:
+                raise StorageFull(f"no room to store {key!r}: {error}") from error
             raise
         return StoredObject(size=size, sha256=digest.hexdigest())
 
@@ -441,14 +456,17 @@ class S3Storage(Storage):
                 spool.write(chunk)
             spool.seek(0)
             checksum = base64.b64encode(digest.digest()).decode()
-            self.client.put_object(
-                Bucket=self.bucket,
-                Key=self._name(key),
-                Body=spool,
-                ContentLength=size,
-                ChecksumSHA256=checksum,
-                Metadata={"sha256": digest.hexdigest()},
-            )
+            try:
+                self.client.put_object(
+                    Bucket=self.bucket,
+                    Key=self._name(key),
+                    Body=spool,
+                    ContentLength=size,
+                    ChecksumSHA256=checksum,
+                    Metadata={"sha256": digest.hexdigest()},
+                )
+            except _unreachable_errors() as error:
+                raise StorageUnavailable(f"S3 did not store {key!r}: {error}") from error
         return StoredObject(size=size, sha256=digest.hexdigest())
 
     def open(self, key: str) -> Iterator[bytes]:
@@ -475,7 +493,10 @@ class S3Storage(Storage):
             raise StorageError(f"{key}: SHA-256 mismatch")
 
     def delete(self, key: str) -> None:
-        self.client.delete_object(Bucket=self.bucket, Key=self._name(key))
+        try:
+            self.client.delete_object(Bucket=self.bucket, Key=self._name(key))
+        except _unreachable_errors() as error:
+            raise StorageUnavailable(f"S3 did not delete {key!r}: {error}") from error
 
     def iter_keys(self) -> Iterator[str]:
         paginator = self.client.get_paginator("list_objects_v2")
@@ -497,6 +518,14 @@ class S3Storage(Storage):
     def put_stored(self, key: str, stream: BinaryIO) -> None:
         # S3 objects are stored as they are: ``put`` records their checksum again.
         self.put(key, stream)
+
+
+def _unreachable_errors() -> tuple[type[BaseException], ...]:
+    """botocore's errors for an endpoint that cannot be reached or drops the connection."""
+    from botocore.exceptions import ConnectionError as BotoConnectionError
+    from botocore.exceptions import HTTPClientError
+
+    return (BotoConnectionError, HTTPClientError)
 
 
 # --- objects stored by a transaction that rolls back ------------------------------------

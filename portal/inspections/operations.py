@@ -29,7 +29,7 @@ from portal.inspections.models import (
 from portal.inspections.planner import Booked, PlanItem, plan
 from portal.inspections.rules import CHECK_RESULTS, CHECKLIST_ITEMS, IntervalRule, due_date_for
 from portal.models import Outsourcing, OutsourcingStatus, User
-from portal.storage import PrefixedStream, Storage
+from portal.storage import PrefixedStream, Storage, delete_on_rollback
 from portal.timeutil import utcnow
 
 MIN_DATE, MAX_DATE = date(2000, 1, 1), date(2100, 12, 31)
@@ -421,6 +421,7 @@ def attach_file(
         raise InspectionError(_("添付できるのは写真（JPEG・PNG）とPDFだけです。"))
     key = f"inspections/{inspection.id}/{uuid.uuid4().hex}"
     stored = storage.put(key, PrefixedStream(head, stream))  # type: ignore[arg-type]
+    delete_on_rollback(session, storage, key)  # no file without its row
     duplicate = session.exec(
         select(InspectionAttachment).where(
             InspectionAttachment.inspection_id == inspection.id,

@@ -35,7 +35,7 @@ from portal.reports.rules import (
     periods_until,
     unapproved,
 )
-from portal.storage import PrefixedStream, Storage
+from portal.storage import PrefixedStream, Storage, delete_on_rollback
 from portal.timeutil import utcnow
 
 #: Children whose subcontract the municipality approved (or will, once the contract is made).
@@ -486,6 +486,7 @@ def attach_file(
         raise ReportError(_("添付できるのはPDFと写真（JPEG・PNG）だけです。"))
     key = f"reports/{report.id}/{uuid.uuid4().hex}"
     stored = storage.put(key, PrefixedStream(head, stream))  # type: ignore[arg-type]
+    delete_on_rollback(session, storage, key)  # no file without its row
     duplicate = session.exec(
         select(ReportAttachment).where(
             ReportAttachment.report_id == report.id, ReportAttachment.sha256 == stored.sha256

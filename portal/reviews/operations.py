@@ -106,13 +106,22 @@ def upload_document(
     except IntegrityError:
         # The same file (or the same version number) was committed by a concurrent upload
         # while this one was being stored: the constraint, not the check above, caught it.
-        storage.delete(key)
         existing = _same_file(session, outsourcing, stored.sha256)
         if existing is not None:
+            storage.delete(key)
             raise _already_registered(existing) from None
-        raise ReviewError(
-            _("同時に別の版が登録されました。もう一度アップロードしてください。")
-        ) from None
+        taken = session.exec(
+            select(ContractDocument.id).where(
+                ContractDocument.outsourcing_id == outsourcing.id,
+                ContractDocument.version == document.version,
+            )
+        ).first()
+        if taken is not None:
+            storage.delete(key)
+            raise ReviewError(
+                _("同時に別の版が登録されました。もう一度アップロードしてください。")
+            ) from None
+        raise  # any other refusal is an error; the rollback removes the stored file
     enqueue_after_commit(session, ANALYSE_JOB, document.id)
     return document
 

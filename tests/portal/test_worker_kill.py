@@ -31,7 +31,8 @@ pytestmark = pytest.mark.slow
 
 def _worker(env: dict[str, str]) -> subprocess.Popen:
     return subprocess.Popen(
-        [sys.executable, "-m", "portal.cli", "worker", "--workers", "1", "--worker-type", "thread"],
+        # The default worker type, as `make worker` and the service run it.
+        [sys.executable, "-m", "portal.cli", "worker", "--workers", "1"],
         cwd=ROOT,
         env=env,
         start_new_session=True,
