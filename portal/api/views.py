@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 from flask import Blueprint, Response, jsonify, request, url_for
 from flask_babel import gettext as _
 from sqlmodel import select
+from sqlmodel.sql.expression import Select
 
 from portal import audit
 from portal.api.auth import api_user, token_required
@@ -79,6 +81,39 @@ def _int_arg(name: str, default: int | None) -> int | None:
     return int(raw)
 
 
+def iso(value: Any) -> str | None:
+    """A date or time in ISO 8601, or None."""
+    return value.isoformat() if value is not None else None
+
+
+def keyset_page(
+    query: Select,
+    id_column: Any,
+    *,
+    endpoint: str,
+    item: Callable[[Any], dict[str, Any]],
+    id_of: Callable[[Any], int],
+) -> Any:
+    """One page of ``query`` in ``id_column`` order: ``limit`` rows after the id ``after``,
+    as ``{"items": [...], "next": url}`` (``next`` is null on the last page)."""
+    try:
+        limit = _int_arg("limit", DEFAULT_LIMIT)
+        after = _int_arg("after", 0)
+    except ValueError as error:
+        return render_error(
+            400, _("パラメーター %(name)s は0以上の整数で指定してください。", name=str(error))
+        )
+    limit = min(max(limit or DEFAULT_LIMIT, 1), MAX_LIMIT)
+    rows = db.session.exec(
+        query.where(id_column > (after or 0)).order_by(id_column).limit(limit + 1)
+    ).all()
+    page = rows[:limit]
+    following = None
+    if len(rows) > limit:
+        following = url_for(endpoint, limit=limit, after=id_of(page[-1]), _external=True)
+    return jsonify(items=[item(row) for row in page], next=following)
+
+
 @bp.route("/me")
 @token_required(Permission.USE_API)
 def me() -> Response:
@@ -97,22 +132,13 @@ def me() -> Response:
 @token_required(Permission.VIEW_OUTSOURCINGS)
 def outsourcings() -> Any:
     """The visible outsourcings by id, a page at a time (``limit``; ``next`` carries ``after``)."""
-    try:
-        limit = _int_arg("limit", DEFAULT_LIMIT)
-        after = _int_arg("after", 0)
-    except ValueError as error:
-        return render_error(
-            400, _("パラメーター %(name)s は0以上の整数で指定してください。", name=str(error))
-        )
-    limit = min(max(limit or DEFAULT_LIMIT, 1), MAX_LIMIT)
-    rows = db.session.exec(
-        _joined().where(Outsourcing.id > after).order_by(Outsourcing.id).limit(limit + 1)
-    ).all()
-    page = rows[:limit]
-    following = None
-    if len(rows) > limit:
-        following = url_for("api.outsourcings", limit=limit, after=page[-1][0].id, _external=True)
-    return jsonify(items=[_item(*row) for row in page], next=following)
+    return keyset_page(
+        _joined(),
+        Outsourcing.id,
+        endpoint="api.outsourcings",
+        item=lambda row: _item(*row),
+        id_of=lambda row: row[0].id,
+    )
 
 
 def _visible_or_404(outsourcing_id: int) -> Outsourcing | None:
