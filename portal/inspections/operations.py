@@ -2,10 +2,9 @@
 
 from __future__ import annotations
 
-import uuid
 from collections import defaultdict
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass, field
+from dataclasses import asdict, dataclass, field
 from datetime import date
 from typing import BinaryIO
 
@@ -14,6 +13,7 @@ from flask_babel import gettext as _
 from sqlalchemy import func
 from sqlmodel import Session, select
 
+from portal.attachments import AttachmentError, store_attachment
 from portal.inspections.models import (
     OPEN_STATUSES,
     ActionStatus,
@@ -29,7 +29,7 @@ from portal.inspections.models import (
 from portal.inspections.planner import Booked, PlanItem, plan
 from portal.inspections.rules import CHECK_RESULTS, CHECKLIST_ITEMS, IntervalRule, due_date_for
 from portal.models import Outsourcing, OutsourcingStatus, User
-from portal.storage import PrefixedStream, Storage, delete_on_rollback
+from portal.storage import Storage
 from portal.timeutil import utcnow
 
 MIN_DATE, MAX_DATE = date(2000, 1, 1), date(2100, 12, 31)
@@ -395,14 +395,6 @@ def propose_plan(*, session: Session, today: date, department_id: int | None = N
     return len(proposals)
 
 
-# What an inspection may keep: photos and PDFs, recognised by their first bytes.
-ATTACHMENT_TYPES = (
-    (b"%PDF-", "application/pdf"),
-    (b"\xff\xd8\xff", "image/jpeg"),
-    (b"\x89PNG\r\n\x1a\n", "image/png"),
-)
-
-
 def attach_file(
     *,
     session: Session,
@@ -413,34 +405,30 @@ def attach_file(
     filename: str,
 ) -> InspectionAttachment:
     """Keep a photo (JPEG/PNG) or PDF with an inspection; the same file twice is refused."""
-    head = stream.read(16)
-    content_type = next((kind for magic, kind in ATTACHMENT_TYPES if head.startswith(magic)), None)
-    if not head:
-        raise InspectionError(_("ファイルが空です。"))
-    if content_type is None:
-        raise InspectionError(_("添付できるのは写真（JPEG・PNG）とPDFだけです。"))
-    key = f"inspections/{inspection.id}/{uuid.uuid4().hex}"
-    stored = storage.put(key, PrefixedStream(head, stream))  # type: ignore[arg-type]
-    delete_on_rollback(session, storage, key)  # no file without its row
-    duplicate = session.exec(
-        select(InspectionAttachment).where(
-            InspectionAttachment.inspection_id == inspection.id,
-            InspectionAttachment.sha256 == stored.sha256,
+
+    def same_file(sha256: str) -> str | None:
+        return session.exec(
+            select(InspectionAttachment.filename).where(
+                InspectionAttachment.inspection_id == inspection.id,
+                InspectionAttachment.sha256 == sha256,
+            )
+        ).first()
+
+    try:
+        stored = store_attachment(
+            session=session,
+            storage=storage,
+            stream=stream,
+            filename=filename,
+            prefix=f"inspections/{inspection.id}",
+            same_file=same_file,
         )
-    ).first()
-    if duplicate is not None:
-        storage.delete(key)
-        raise InspectionError(
-            _("同じファイルが既に添付されています（%(name)s）。", name=duplicate.filename)
-        )
+    except AttachmentError as error:
+        raise InspectionError(error.message) from error
     attachment = InspectionAttachment(
-        inspection_id=inspection.id,
-        storage_key=key,
-        filename=(filename or "file").replace("\\", "/").rsplit("/", 1)[-1][:255],
-        content_type=content_type,
-        size=stored.size,
-        sha256=stored.sha256,
+        inspection_id=inspection.id,  # type: ignore[arg-type]
         uploaded_by_id=actor.id,
+        **asdict(stored),
     )
     session.add(attachment)
     session.flush()

@@ -3,10 +3,9 @@ submitting, the officer's review, and the unapproved subcontractors a report rev
 
 from __future__ import annotations
 
-import uuid
 from collections import defaultdict
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass, field
+from dataclasses import asdict, dataclass, field
 from datetime import date
 from typing import BinaryIO
 
@@ -14,6 +13,7 @@ from flask import current_app
 from flask_babel import gettext as _
 from sqlmodel import Session, select
 
+from portal.attachments import AttachmentError, store_attachment
 from portal.corporate_number import is_valid_corporate_number, normalize_corporate_number
 from portal.models import Outsourcing, OutsourcingStatus, User, Vendor
 from portal.reports.models import (
@@ -35,7 +35,7 @@ from portal.reports.rules import (
     periods_until,
     unapproved,
 )
-from portal.storage import PrefixedStream, Storage, delete_on_rollback
+from portal.storage import Storage
 from portal.timeutil import utcnow
 
 #: Children whose subcontract the municipality approved (or will, once the contract is made).
@@ -458,14 +458,6 @@ def record_violation_in_chain(
     return child
 
 
-# What a report may keep: PDFs and photos, recognised by their first bytes.
-ATTACHMENT_TYPES = (
-    (b"%PDF-", "application/pdf"),
-    (b"\xff\xd8\xff", "image/jpeg"),
-    (b"\x89PNG\r\n\x1a\n", "image/png"),
-)
-
-
 def attach_file(
     *,
     session: Session,
@@ -478,33 +470,29 @@ def attach_file(
     """Keep a PDF or photo with a report the vendor still edits; the same file twice is refused."""
     if report.status not in EDITABLE_STATUSES:
         raise ReportError(_("提出済みの報告には添付できません。"))
-    head = stream.read(16)
-    content_type = next((kind for magic, kind in ATTACHMENT_TYPES if head.startswith(magic)), None)
-    if not head:
-        raise ReportError(_("ファイルが空です。"))
-    if content_type is None:
-        raise ReportError(_("添付できるのはPDFと写真（JPEG・PNG）だけです。"))
-    key = f"reports/{report.id}/{uuid.uuid4().hex}"
-    stored = storage.put(key, PrefixedStream(head, stream))  # type: ignore[arg-type]
-    delete_on_rollback(session, storage, key)  # no file without its row
-    duplicate = session.exec(
-        select(ReportAttachment).where(
-            ReportAttachment.report_id == report.id, ReportAttachment.sha256 == stored.sha256
+
+    def same_file(sha256: str) -> str | None:
+        return session.exec(
+            select(ReportAttachment.filename).where(
+                ReportAttachment.report_id == report.id, ReportAttachment.sha256 == sha256
+            )
+        ).first()
+
+    try:
+        stored = store_attachment(
+            session=session,
+            storage=storage,
+            stream=stream,
+            filename=filename,
+            prefix=f"reports/{report.id}",
+            same_file=same_file,
         )
-    ).first()
-    if duplicate is not None:
-        storage.delete(key)
-        raise ReportError(
-            _("同じファイルが既に添付されています（%(name)s）。", name=duplicate.filename)
-        )
+    except AttachmentError as error:
+        raise ReportError(error.message) from error
     attachment = ReportAttachment(
         report_id=report.id,  # type: ignore[arg-type]
-        storage_key=key,
-        filename=(filename or "file").replace("\\", "/").rsplit("/", 1)[-1][:255],
-        content_type=content_type,
-        size=stored.size,
-        sha256=stored.sha256,
         uploaded_by_id=actor.id,
+        **asdict(stored),
     )
     session.add(attachment)
     session.flush()

@@ -557,7 +557,7 @@ def test_attachments_kept_with_the_report_in_its_scope(app, client, chain, db_se
         ).get_data(as_text=True)
 
     assert "「点検表.pdf」を添付しました。" in post(pdf, "点検表.pdf")
-    assert "添付できるのはPDFと写真" in post(b"MZ\x90\x00 not a pdf", "tool.exe")
+    assert "添付できるのは写真（JPEG・PNG）とPDF" in post(b"MZ\x90\x00 not a pdf", "tool.exe")
     assert "同じファイルが既に添付されています" in post(pdf, "again.pdf")
     item = db_session.exec(select(ReportAttachment)).one()
     client.post("/auth/logout", data={"csrf_token": csrf_token(client, "/auth/password")})
