@@ -50,6 +50,23 @@ def db_check() -> None:
     click.echo("no changes detected")
 
 
+@db_group.command("grant-web-role")
+@click.argument("role")
+@with_appcontext
+def db_grant_web_role(role: str) -> None:
+    """PostgreSQL: let ROLE (the web's login) use every table, but never change the access log."""
+    from portal import migrate
+
+    try:
+        with current_app.extensions["portal.db"].connect() as connection:
+            statements = migrate.grant_web_role(connection, role)
+            connection.commit()
+    except ValueError as error:
+        raise click.ClickException(str(error)) from error
+    for statement in statements:
+        click.echo(statement)
+
+
 @click.group("users")
 def users_group() -> None:
     """Accounts."""

@@ -6,6 +6,7 @@ from __future__ import annotations
 import itertools
 import os
 import stat
+import uuid
 from concurrent.futures import ThreadPoolExecutor
 from types import SimpleNamespace
 
@@ -411,3 +412,38 @@ def test_a_checkpoint_of_the_empty_chain_verifies(app, keys):
     result = verify(app)
     assert result.exit_code == 0, result.output
     assert "1 checkpoint(s) verified" in result.output
+
+
+def test_the_web_role_cannot_change_the_access_log_even_without_triggers(app, connection):
+    """Defence in depth on PostgreSQL: the web's role may append but never update or delete."""
+    if connection.dialect.name != "postgresql":
+        pytest.skip("roles and grants are a PostgreSQL matter")
+    from portal.migrate import grant_web_role
+
+    add_events(app, 1)
+    role = f"itaku_web_{uuid.uuid4().hex[:8]}"
+    connection.execute(text(f"CREATE ROLE {role} NOLOGIN"))  # rolled back with the test
+    statements = grant_web_role(connection, role)  # on the test's connection: rolled back too
+    assert any("REVOKE UPDATE, DELETE, TRUNCATE ON access_events" in s for s in statements)
+    drop_triggers(connection)  # what the table's owner could do: the role still may not
+    connection.execute(text(f"SET ROLE {role}"))
+    try:
+        assert connection.execute(text("SELECT count(*) FROM access_events")).scalar() >= 1
+        for statement in (
+            "UPDATE access_events SET action = 'x'",
+            "DELETE FROM access_events",
+            "TRUNCATE access_events",
+        ):
+            savepoint = connection.begin_nested()
+            with pytest.raises(DBAPIError, match="permission denied"):
+                connection.execute(text(statement))
+            savepoint.rollback()
+    finally:
+        connection.execute(text("RESET ROLE"))
+
+
+def test_grant_web_role_is_refused_on_sqlite(app, connection):
+    if connection.dialect.name != "sqlite":
+        pytest.skip("only SQLite has no roles")
+    result = app.test_cli_runner().invoke(args=["db", "grant-web-role", "web"])
+    assert result.exit_code != 0 and "PostgreSQL" in result.output
