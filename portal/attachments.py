@@ -9,11 +9,11 @@ from __future__ import annotations
 
 import uuid
 from collections.abc import Callable
-from dataclasses import dataclass
-from typing import BinaryIO
+from dataclasses import asdict, dataclass
+from typing import Any, BinaryIO, TypeVar
 
 from flask_babel import gettext as _
-from sqlmodel import Session
+from sqlmodel import Session, select
 
 from portal.storage import PrefixedStream, Storage, delete_on_rollback
 
@@ -23,6 +23,9 @@ ATTACHMENT_TYPES = (
     (b"\xff\xd8\xff", "image/jpeg"),
     (b"\x89PNG\r\n\x1a\n", "image/png"),
 )
+
+
+Row = TypeVar("Row")
 
 
 class AttachmentError(ValueError):
@@ -76,3 +79,38 @@ def store_attachment(
         size=stored.size,
         sha256=stored.sha256,
     )
+
+
+def attach(
+    *,
+    session: Session,
+    storage: Storage,
+    model: type[Row],
+    owner: tuple[str, int],
+    actor_id: int,
+    stream: BinaryIO,
+    filename: str,
+    prefix: str,
+) -> Row:
+    """Store ``stream`` and add its ``model`` row (``owner``: the column naming the record and
+    its id, e.g. ``("report_id", 12)``); the same file twice on one record is refused."""
+    column, owner_id = owner
+    table: Any = model
+
+    def same_file(sha256: str) -> str | None:
+        return session.exec(
+            select(table.filename).where(getattr(table, column) == owner_id, table.sha256 == sha256)
+        ).first()
+
+    stored = store_attachment(
+        session=session,
+        storage=storage,
+        stream=stream,
+        filename=filename,
+        prefix=prefix,
+        same_file=same_file,
+    )
+    row = model(**{column: owner_id}, uploaded_by_id=actor_id, **asdict(stored))
+    session.add(row)
+    session.flush()
+    return row

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections import defaultdict
 from collections.abc import Iterable, Sequence
-from dataclasses import asdict, dataclass, field
+from dataclasses import dataclass, field
 from datetime import date
 from typing import BinaryIO
 
@@ -13,7 +13,7 @@ from flask_babel import gettext as _
 from sqlalchemy import func
 from sqlmodel import Session, select
 
-from portal.attachments import AttachmentError, store_attachment
+from portal.attachments import AttachmentError, attach
 from portal.inspections.models import (
     OPEN_STATUSES,
     ActionStatus,
@@ -405,31 +405,16 @@ def attach_file(
     filename: str,
 ) -> InspectionAttachment:
     """Keep a photo (JPEG/PNG) or PDF with an inspection; the same file twice is refused."""
-
-    def same_file(sha256: str) -> str | None:
-        return session.exec(
-            select(InspectionAttachment.filename).where(
-                InspectionAttachment.inspection_id == inspection.id,
-                InspectionAttachment.sha256 == sha256,
-            )
-        ).first()
-
     try:
-        stored = store_attachment(
+        return attach(
             session=session,
             storage=storage,
+            model=InspectionAttachment,
+            owner=("inspection_id", inspection.id),  # type: ignore[arg-type]
+            actor_id=actor.id,  # type: ignore[arg-type]
             stream=stream,
             filename=filename,
             prefix=f"inspections/{inspection.id}",
-            same_file=same_file,
         )
     except AttachmentError as error:
         raise InspectionError(error.message) from error
-    attachment = InspectionAttachment(
-        inspection_id=inspection.id,  # type: ignore[arg-type]
-        uploaded_by_id=actor.id,
-        **asdict(stored),
-    )
-    session.add(attachment)
-    session.flush()
-    return attachment

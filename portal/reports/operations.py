@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from collections import defaultdict
 from collections.abc import Iterable, Sequence
-from dataclasses import asdict, dataclass, field
+from dataclasses import dataclass, field
 from datetime import date
 from typing import BinaryIO
 
@@ -13,7 +13,7 @@ from flask import current_app
 from flask_babel import gettext as _
 from sqlmodel import Session, select
 
-from portal.attachments import AttachmentError, store_attachment
+from portal.attachments import AttachmentError, attach
 from portal.corporate_number import is_valid_corporate_number, normalize_corporate_number
 from portal.models import Outsourcing, OutsourcingStatus, User, Vendor
 from portal.reports.models import (
@@ -471,29 +471,16 @@ def attach_file(
     if report.status not in EDITABLE_STATUSES:
         raise ReportError(_("提出済みの報告には添付できません。"))
 
-    def same_file(sha256: str) -> str | None:
-        return session.exec(
-            select(ReportAttachment.filename).where(
-                ReportAttachment.report_id == report.id, ReportAttachment.sha256 == sha256
-            )
-        ).first()
-
     try:
-        stored = store_attachment(
+        return attach(
             session=session,
             storage=storage,
+            model=ReportAttachment,
+            owner=("report_id", report.id),  # type: ignore[arg-type]
+            actor_id=actor.id,  # type: ignore[arg-type]
             stream=stream,
             filename=filename,
             prefix=f"reports/{report.id}",
-            same_file=same_file,
         )
     except AttachmentError as error:
         raise ReportError(error.message) from error
-    attachment = ReportAttachment(
-        report_id=report.id,  # type: ignore[arg-type]
-        uploaded_by_id=actor.id,
-        **asdict(stored),
-    )
-    session.add(attachment)
-    session.flush()
-    return attachment
