@@ -106,10 +106,12 @@ def main() -> int:
     from clauses import check_document
     from clauses.nlp import get_nlp
     from contracts import load
+    from contracts.isolation import prestart
 
     t0 = time.perf_counter()
     get_nlp()
     print(f"model load: {time.perf_counter() - t0:.2f} s")
+    prestart()  # a warm PDF child, as the worker keeps one
 
     def run_txt():
         return check_document(load(txt))

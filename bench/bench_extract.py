@@ -103,7 +103,7 @@ def main() -> None:
     prestart()
     extract_pages(data)
     first = (time.perf_counter() - start) * 1000
-    print(f"{'first isolated call (starts the forkserver)':<44} {first:8.1f} ms")
+    print(f"{'first isolated call (warm spare child)':<44} {first:8.1f} ms")
     report("extract_pages (isolated child, default)", pages,
            timed(lambda: extract_pages(data), args.repeat))  # fmt: skip
     report("extract_pages (isolate=False, trusted only)", pages,

@@ -1,27 +1,33 @@
 """Parse untrusted PDFs in a resource-limited child process.
 
-The child is forked from a multiprocessing *forkserver* that has already imported PDFium, so
-starting one costs a few milliseconds, and it never carries the caller's memory (spaCy, Flask)
-along. Before touching the PDF the child lowers its own limits (address space, CPU time, no
+The child is a fresh interpreter started with ``subprocess`` (``python -I -c …``) that imports
+only this package, so it never carries the caller's memory (spaCy, Flask) along and never
+re-imports the caller's ``__main__``: ``check()`` works from a plain script without a
+``__main__`` guard, from ``python -`` and from a notebook. A worker calls :func:`prestart` to
+keep one spare child warm (PDFium imported), so an analysis does not wait for an interpreter
+to start. Before touching the PDF the child lowers its own limits (address space, CPU time, no
 core dumps); a hostile file can then only kill the child, which the parent reports as
-LimitExceededError. Child → parent messages are JSON and raw pixel bytes, never pickles, so a
-compromised child cannot run code in the parent.
-
-Caveat of every spawn/forkserver child: if the caller's ``__main__`` is a script file, the child
-re-imports it as ``__mp_main__``; keep such scripts' work under ``if __name__ == "__main__":``.
+LimitExceededError. Parent → child: the target's name and arguments (pickled; the child trusts
+its parent). Child → parent: JSON and raw pixel bytes, never pickles, so a compromised child
+cannot run code in the parent.
 """
 
 from __future__ import annotations
 
 import contextlib
+import importlib
 import json
-import multiprocessing
 import resource
 import signal
+import socket
+import subprocess
+import sys
+import threading
 import time
 from abc import ABC, abstractmethod
 from collections.abc import Callable
 from multiprocessing.connection import Connection
+from pathlib import Path
 from typing import Any
 
 from contracts import errors
@@ -89,26 +95,82 @@ class InProcessReader(PageSource):
         self._reader.close()
 
 
-def _context() -> multiprocessing.context.BaseContext:
-    try:
-        ctx = multiprocessing.get_context("forkserver")
-    except ValueError:  # platforms without fork: slower, equally isolated
-        return multiprocessing.get_context("spawn")
-    ctx.set_forkserver_preload(_PRELOAD)
-    return ctx
+# The child imports the same copy of ``contracts`` as the parent, whatever the caller's path.
+_PACKAGE_ROOT = str(Path(__file__).resolve().parents[1])
+_BOOTSTRAP = (
+    "import sys; sys.path.insert(0, sys.argv[1]); "
+    "from contracts.isolation import _child_entry; _child_entry(int(sys.argv[2]))"
+)
+
+
+class _Child:
+    """A started child interpreter and the parent's end of its socket."""
+
+    def __init__(self) -> None:
+        parent_sock, child_sock = socket.socketpair()
+        try:
+            # S603: a fixed command line (this interpreter, a constant bootstrap), no shell.
+            self.process = subprocess.Popen(  # noqa: S603
+                [sys.executable, "-I", "-c", _BOOTSTRAP, _PACKAGE_ROOT, str(child_sock.fileno())],
+                pass_fds=(child_sock.fileno(),),
+                stdin=subprocess.DEVNULL,
+                close_fds=True,
+            )
+        except BaseException:
+            parent_sock.close()
+            raise
+        finally:
+            child_sock.close()
+        self.conn = Connection(parent_sock.detach())
+
+    def alive(self) -> bool:
+        return self.process.poll() is None
+
+    def discard(self) -> None:
+        with contextlib.suppress(OSError):
+            self.conn.close()
+        if self.alive():
+            self.process.kill()
+        with contextlib.suppress(subprocess.TimeoutExpired):
+            self.process.wait(timeout=5)
+
+
+_spare_lock = threading.Lock()
+_spare: _Child | None = None
+_keep_spare = False
 
 
 def prestart() -> None:
-    """Start the forkserver now (e.g. when a worker boots) so the first PDF pays nothing."""
-    ctx = _context()
-    if ctx.get_start_method() == "forkserver":
-        from multiprocessing import forkserver
+    """Keep one spare child warm from now on (a worker calls this when it boots)."""
+    global _keep_spare, _spare
+    with _spare_lock:
+        _keep_spare = True
+        if _spare is None or not _spare.alive():
+            _spare = _Child()
 
-        forkserver.ensure_running()
+
+def _replenish() -> None:
+    """Start the next spare once a sandbox is done (not while it parses: both want the CPU)."""
+    global _spare
+    with _spare_lock:
+        if _keep_spare and (_spare is None or not _spare.alive()):
+            _spare = _Child()
+
+
+def _take_child() -> _Child:
+    """The warm spare if there is one, else a new child."""
+    global _spare
+    with _spare_lock:
+        child, _spare = _spare, None
+    if child is not None and child.alive():
+        return child
+    if child is not None:
+        child.discard()
+    return _Child()
 
 
 class Sandbox:
-    """A child process started from the forkserver that runs ``target(conn, *args)`` under
+    """A child interpreter (the warm spare, or a new one) that runs ``target(conn, *args)`` under
     memory, CPU-time and wall-clock limits; the parent reads JSON messages and raw bytes."""
 
     def __init__(
@@ -116,11 +178,13 @@ class Sandbox:
     ) -> None:
         self._limits = limits
         self._deadline = deadline
-        ctx = _context()
-        self._conn, child_conn = ctx.Pipe(duplex=True)
-        self._process = ctx.Process(target=target, args=(child_conn, *args), daemon=True)
-        self._process.start()
-        child_conn.close()
+        self._child = _take_child()
+        self._conn = self._child.conn
+        self._process = self._child.process
+        try:
+            self._conn.send((target.__module__, target.__qualname__, args))
+        except OSError:
+            raise self._death() from None
 
     def _receive(self) -> bytes:
         remaining = self._deadline - time.monotonic()
@@ -146,8 +210,11 @@ class Sandbox:
         return message
 
     def _death(self) -> errors.ContractError:
-        self._process.join(timeout=5)
-        code = self._process.exitcode
+        try:
+            code = self._process.wait(timeout=5)
+        except subprocess.TimeoutExpired:
+            self._kill()
+            code = self._process.returncode
         if code is not None and code < 0:
             name = signal.Signals(-code).name
             # SIGXCPU/SIGKILL: the CPU limit; SIGSEGV/SIGABRT/SIGBUS: PDFium failing to
@@ -156,18 +223,21 @@ class Sandbox:
         return errors.BrokenPDFError(f"PDF parser exited with status {code}")
 
     def _kill(self) -> None:
-        if self._process.is_alive():
+        if self._process.poll() is None:
             self._process.kill()
-        self._process.join(timeout=5)
+        with contextlib.suppress(subprocess.TimeoutExpired):
+            self._process.wait(timeout=5)
 
     def close(self) -> None:
         """Tell the child to exit, then make sure it has."""
-        if self._process.is_alive():
+        if self._process.poll() is None:
             with contextlib.suppress(OSError):
                 self._conn.send_bytes(b'{"t": "done"}')
-            self._process.join(timeout=1)
+            with contextlib.suppress(subprocess.TimeoutExpired):
+                self._process.wait(timeout=1)
         self._kill()
         self._conn.close()
+        _replenish()
 
 
 class IsolatedReader(Sandbox, PageSource):
@@ -200,6 +270,21 @@ class IsolatedReader(Sandbox, PageSource):
 
 
 # --- child side ---------------------------------------------------------------------------
+
+
+def _child_entry(fd: int) -> None:
+    """Run in the child interpreter: preload PDFium, then run the target the parent names."""
+    conn = Connection(fd)
+    for name in _PRELOAD:
+        importlib.import_module(name)
+    try:
+        module, qualname, args = conn.recv()
+    except (EOFError, OSError):
+        return  # a spare child whose parent exited without using it
+    target: Any = importlib.import_module(module)
+    for part in qualname.split("."):
+        target = getattr(target, part)
+    target(conn, *args)
 
 
 def apply_limits(limits: Limits) -> None:

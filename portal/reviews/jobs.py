@@ -259,7 +259,7 @@ def requeue_stale_documents(*, session: Session) -> int:
 
 @on_worker_start("reviews.worker_start")
 def worker_start(*, session: Session) -> int:
-    """When a worker (re)starts: start the PDF sandbox's forkserver, resume dead analyses."""
+    """When a worker (re)starts: keep a warm PDF sandbox child, resume dead analyses."""
     from contracts.isolation import prestart
 
     prestart()
