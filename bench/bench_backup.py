@@ -26,7 +26,8 @@ os.environ.setdefault("PORTAL_RATELIMIT_ENABLED", "0")
 from sqlmodel import Session
 
 from portal import create_app, demo, migrate
-from portal.backup.operations import check_backup, create_backup, restore_backup
+from portal.backup.operations import check_backup, create_backup
+from portal.backup.restore import restore_backup
 from portal.storage import new_key_entry, parse_keys
 
 STORAGE_KEY = new_key_entry("bench")

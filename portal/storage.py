@@ -62,7 +62,7 @@ class StorageFull(StorageError):
 
 
 # Errors of a full disk: no space, quota exceeded, file larger than the process may write.
-_FULL_ERRNOS = frozenset({errno.ENOSPC, errno.EDQUOT, errno.EFBIG})
+FULL_ERRNOS = frozenset({errno.ENOSPC, errno.EDQUOT, errno.EFBIG})
 
 
 @dataclass(frozen=True)
@@ -234,7 +234,7 @@ class LocalStorage(Storage):
             os.replace(temp, path)
         except BaseException as error:
             Path(temp).unlink(missing_ok=True)
-            if isinstance(error, OSError) and error.errno in _FULL_ERRNOS:
+            if isinstance(error, OSError) and error.errno in FULL_ERRNOS:
                 raise StorageFull(f"no room to store {key!r}: {error}") from error
             raise
         return StoredObject(size=size, sha256=digest.hexdigest())

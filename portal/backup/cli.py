@@ -1,4 +1,4 @@
-"""``portal backup`` and ``portal restore``: thin over ``portal.backup.operations``."""
+"""``portal backup`` and ``portal restore``: thin over ``portal.backup.operations`` and ``.restore``."""
 
 from __future__ import annotations
 
@@ -14,8 +14,8 @@ from portal.backup.operations import (
     check_backup,
     create_backup,
     newest_backup,
-    restore_backup,
 )
+from portal.backup.restore import restore_backup
 from portal.storage import get_storage, new_key_entry
 
 

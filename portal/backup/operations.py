@@ -34,10 +34,8 @@ from pathlib import Path
 from typing import Any, BinaryIO
 
 from sqlalchemy import Engine
-from sqlmodel import Session
 
-from portal.audit.verify import verify_chain
-from portal.backup import database
+from portal.backup import database, space
 from portal.backup.crypto import BackupAuthenticationError, DecryptingReader, EncryptingWriter
 from portal.storage import LocalStorage, Storage, StorageError, check_key, parse_keys
 
@@ -48,7 +46,7 @@ SUFFIX = ".itkbak"
 MANIFEST = "manifest.json"
 FILES = "files/"
 _MANIFEST_LIMIT = 512 * 2**20
-_COPY = 1024 * 1024
+COPY_CHUNK = 1024 * 1024
 
 
 class BackupError(RuntimeError):
@@ -66,15 +64,6 @@ class BackupResult:
     path: Path
     manifest: dict[str, Any]
     removed: list[Path] = field(default_factory=list)
-    warnings: list[str] = field(default_factory=list)
-
-
-@dataclass(frozen=True)
-class RestoreResult:
-    """A finished restore: the manifest restored and whether migrations ran after it."""
-
-    manifest: dict[str, Any]
-    upgraded: bool
     warnings: list[str] = field(default_factory=list)
 
 
@@ -116,30 +105,37 @@ def _protected_places(config: Mapping[str, Any], engine: Engine) -> dict[str, Pa
     return {label: path.expanduser().resolve() for label, path in places.items()}
 
 
-def check_destination(
-    *, config: Mapping[str, Any], engine: Engine, destination: Path
-) -> tuple[Path, list[str]]:
-    """``destination`` resolved, if it lies apart from the data it backs up; and warnings."""
+def check_destination(*, config: Mapping[str, Any], engine: Engine, destination: Path) -> Path:
+    """``destination`` resolved, if it lies apart from the data it backs up."""
     target = destination.expanduser().resolve()
-    warnings = []
     for label, place in _protected_places(config, engine).items():
         if target == place or place in target.parents or target in place.parents:
             raise BackupError(
                 f"バックアップ先 {target} は{label} ({place}) と重なっています。"
                 "別の場所（別のディスクや別のマシン）を指定してください。"
             )
-        if place.exists() and target.exists() and place.stat().st_dev == target.stat().st_dev:
+    return target
+
+
+def same_filesystem_warnings(
+    *, config: Mapping[str, Any], engine: Engine, target: Path
+) -> list[str]:
+    """Warnings for each protected place on the file system of ``target`` (which must exist:
+    call it after creating the folder, so that the first backup is warned too)."""
+    warnings = []
+    for label, place in _protected_places(config, engine).items():
+        if place.exists() and place.stat().st_dev == target.stat().st_dev:
             warnings.append(
                 f"バックアップ先は{label}と同じファイルシステムにあります。"
                 "ディスクの故障に備えて、別の場所にもコピーしてください。"
             )
-    return target, sorted(set(warnings))
+    return sorted(set(warnings))
 
 
 # --- writing ----------------------------------------------------------------------------
 
 
-class _HashingReader:
+class HashingReader:
     """Reads from ``stream`` and keeps the SHA-256 and size of what passed through."""
 
     def __init__(self, stream: BinaryIO) -> None:
@@ -159,10 +155,12 @@ def _add_stream(
 ) -> dict[str, Any]:
     info = tarfile.TarInfo(name)
     info.size, info.mtime, info.mode = size, mtime, 0o600
-    reader = _HashingReader(stream)
+    reader = HashingReader(stream)
     try:
         tar.addfile(info, reader)  # type: ignore[arg-type]
     except OSError as error:
+        if space.is_full(error):
+            raise  # the destination filled up: create_backup says so
         raise BackupError(f"{name} の読み取り中に大きさが変わりました: {error}") from error
     return {"size": reader.size, "sha256": reader.digest.hexdigest()}
 
@@ -192,7 +190,7 @@ def _fsync_dir(path: Path) -> None:
 
 
 @contextmanager
-def _staging(config: Mapping[str, Any], prefix: str) -> Iterator[Path]:
+def staging_folder(config: Mapping[str, Any], prefix: str) -> Iterator[Path]:
     """A private folder for the plaintext database copy, inside the instance folder: the copy
     lives only beside the data it copies, never in a shared /tmp or at the destination."""
     instance = Path(config["INSTANCE_DIR"])
@@ -221,19 +219,40 @@ def create_backup(
     """Write an encrypted backup of the database and the stored files into ``destination``."""
     keys = backup_keys(config)
     key_id = next(iter(keys))
-    target_dir, warnings = check_destination(config=config, engine=engine, destination=destination)
-    target_dir.mkdir(parents=True, exist_ok=True, mode=0o700)
+    target_dir = check_destination(config=config, engine=engine, destination=destination)
+    try:
+        target_dir.mkdir(parents=True, exist_ok=True, mode=0o700)
+    except OSError as error:
+        if space.is_full(error):
+            raise BackupError(
+                space.NoSpaceError("バックアップ先", target_dir, None).message
+            ) from None
+        raise
+    warnings = same_filesystem_warnings(config=config, engine=engine, target=target_dir)
     created = datetime.now(UTC)
     path = _new_name(target_dir, created)
     partial = target_dir / f".{path.name}.partial"
     mtime = created.timestamp()
+    instance = Path(config["INSTANCE_DIR"])
+    stored = space.stored_bytes(storage) or 0
+    db_size = _sqlite_bytes(engine)
+    needed = (db_size or 0) + stored
     try:
-        with _staging(config, ".itaku-backup-") as temp:
+        if db_size is not None:  # the plaintext copy beside the instance, and the backup
+            space.require(
+                [
+                    ("インスタンスフォルダ", instance, db_size),
+                    ("バックアップ先", target_dir, needed),
+                ]
+            )
+        with staging_folder(config, ".itaku-backup-") as temp:
             dump = temp / "database"
             try:
                 snapshot = database.dump(engine, dump)
             except database.DatabaseBackupError as error:
                 raise BackupError(str(error)) from error
+            needed = dump.stat().st_size + stored
+            space.require([("バックアップ先", target_dir, needed)])
             with _open_private(partial) as raw:
                 writer = EncryptingWriter(raw, key_id, keys[key_id])
                 with tarfile.open(fileobj=writer, mode="w|", format=tarfile.PAX_FORMAT) as tar:
@@ -255,7 +274,7 @@ def create_backup(
                             "tables": snapshot.tables,
                         },
                         "storage": {
-                            "backend": _backend(storage),
+                            "backend": backend_name(storage),
                             "key_ids": sorted(key_ids),
                             "objects": objects,
                         },
@@ -268,14 +287,38 @@ def create_backup(
                 os.fsync(raw.fileno())
         os.replace(partial, path)
         _fsync_dir(target_dir)
-    except BaseException:
+    except space.NoSpaceError as error:
         partial.unlink(missing_ok=True)
+        raise BackupError(error.message) from None
+    except BaseException as error:
+        partial.unlink(missing_ok=True)
+        if isinstance(error, OSError | BackupError) and space.is_full(error):
+            # Found on write (the estimate was short, or the disk filled meanwhile): the
+            # space is measured again now that the partial file is gone.
+            place, label = (target_dir, "バックアップ先")
+            if _under(error, instance):
+                place, label = instance, "インスタンスフォルダ"
+            raise BackupError(space.NoSpaceError(label, place, needed).message) from None
         raise
     removed = prune_backups(target_dir, keep) if keep else []
     return BackupResult(path=path, manifest=manifest, removed=removed, warnings=warnings)
 
 
-def _backend(storage: Storage) -> str:
+def _sqlite_bytes(engine: Engine) -> int | None:
+    """The SQLite file's size (what its copy needs), None for PostgreSQL (known after the dump)."""
+    if engine.dialect.name != "sqlite" or engine.url.database in (None, "", ":memory:"):
+        return None
+    path = Path(str(engine.url.database))
+    return path.stat().st_size if path.exists() else 0
+
+
+def _under(error: BaseException, folder: Path) -> bool:
+    """Whether the failing OSError names a file inside ``folder``."""
+    filename = getattr(error, "filename", None)
+    return bool(filename) and folder.resolve() in Path(str(filename)).resolve().parents
+
+
+def backend_name(storage: Storage) -> str:
     return "local" if isinstance(storage, LocalStorage) else "s3"
 
 
@@ -320,7 +363,7 @@ def prune_backups(destination: Path, keep: int) -> list[Path]:
 
 
 @contextmanager
-def _members(path: Path, keys: Mapping[str, bytes]) -> Iterator[Iterator[tuple[str, BinaryIO]]]:
+def read_members(path: Path, keys: Mapping[str, bytes]) -> Iterator[Iterator[tuple[str, BinaryIO]]]:
     """The archive's members as (name, stream), after which the whole file is authenticated."""
     try:
         raw = path.open("rb")
@@ -351,9 +394,9 @@ def _members(path: Path, keys: Mapping[str, bytes]) -> Iterator[Iterator[tuple[s
             raise BackupError(f"バックアップの中身が壊れています: {error}") from error
 
 
-def _hash(stream: BinaryIO) -> dict[str, Any]:
+def hash_stream(stream: BinaryIO) -> dict[str, Any]:
     digest, size = hashlib.sha256(), 0
-    while chunk := stream.read(_COPY):
+    while chunk := stream.read(COPY_CHUNK):
         digest.update(chunk)
         size += len(chunk)
     return {"size": size, "sha256": digest.hexdigest()}
@@ -362,7 +405,7 @@ def _hash(stream: BinaryIO) -> dict[str, Any]:
 def _read_limited(stream: BinaryIO, limit: int) -> bytes:
     # In pieces: a buffered read(limit) would allocate ``limit`` bytes up front.
     parts, size = [], 0
-    while chunk := stream.read(_COPY):
+    while chunk := stream.read(COPY_CHUNK):
         size += len(chunk)
         if size > limit:
             raise BackupError("manifest.json が大きすぎます。")
@@ -374,7 +417,7 @@ def check_backup(*, path: Path, keys: Mapping[str, bytes]) -> dict[str, Any]:
     """Authenticate the whole backup and check every member against its manifest; write nothing."""
     seen: dict[str, dict[str, Any]] = {}
     manifest_bytes = b""
-    with _members(path, keys) as members:
+    with read_members(path, keys) as members:
         for name, stream in members:
             if name in seen:
                 raise BackupError(f"同じ項目が二度あります: {name}")
@@ -382,7 +425,7 @@ def check_backup(*, path: Path, keys: Mapping[str, bytes]) -> dict[str, Any]:
                 manifest_bytes = _read_limited(stream, _MANIFEST_LIMIT)
                 seen[name] = {}
             else:
-                seen[name] = _hash(stream)
+                seen[name] = hash_stream(stream)
     if not manifest_bytes:
         raise BackupError("バックアップに manifest.json がありません。")
     try:
@@ -400,163 +443,3 @@ def check_backup(*, path: Path, keys: Mapping[str, bytes]) -> dict[str, Any]:
         if (seen[name]["size"], seen[name]["sha256"]) != (item["size"], item["sha256"]):
             raise BackupError(f"{name} の SHA-256 が manifest.json と一致しません。")
     return manifest
-
-
-# --- restoring --------------------------------------------------------------------------
-
-
-def _check_revision(engine: Engine, revisions: list[str]) -> bool:
-    """Whether the backup's schema is older than the code's (so needs an upgrade)."""
-    from alembic.script import ScriptDirectory
-    from alembic.util import CommandError
-
-    from portal import migrate
-
-    if not revisions:
-        raise BackupError("バックアップのデータベースにスキーマのリビジョンがありません。")
-    script = ScriptDirectory.from_config(migrate.alembic_config(engine))
-    for revision in revisions:
-        try:
-            known = script.get_revision(revision)
-        except CommandError:
-            known = None
-        if known is None:
-            raise BackupError(
-                f"バックアップのスキーマ ({revision}) をこの版のポータルは知りません。"
-                "より新しい版のポータルで作られたバックアップです。その版で復元してください。"
-            )
-    return set(revisions) != set(script.get_heads())
-
-
-def _check_empty(engine: Engine, storage: Storage) -> None:
-    if engine.dialect.name == "sqlite" and engine.url.database not in (None, "", ":memory:"):
-        Path(str(engine.url.database)).parent.mkdir(parents=True, exist_ok=True)
-    filled = database.rows_in(engine)
-    if filled:
-        tables = ", ".join(f"{name} ({n}行)" for name, n in sorted(filled.items()))
-        raise BackupError(
-            "復元先のデータベースが空ではありません: "
-            f"{tables}。空のインスタンスにだけ復元できます。"
-        )
-    if next(iter(storage.iter_keys()), None) is not None:
-        raise BackupError(
-            "復元先の保存ファイルの場所が空ではありません。空のインスタンスにだけ復元できます。"
-        )
-
-
-def restore_backup(
-    *,
-    engine: Engine,
-    storage: Storage,
-    config: Mapping[str, Any],
-    path: Path,
-    keys: Mapping[str, bytes],
-) -> RestoreResult:
-    """Restore the backup at ``path`` into an empty instance, verify it, then migrate it."""
-    manifest = check_backup(path=path, keys=keys)
-    if manifest["storage"]["backend"] != _backend(storage):
-        raise BackupError(
-            f"このバックアップの保存ファイルは {manifest['storage']['backend']} のものです。"
-            f"設定された保存先 ({_backend(storage)}) には復元できません。"
-        )
-    if manifest["database"]["dialect"] != engine.dialect.name:
-        raise BackupError(
-            f"このバックアップは {manifest['database']['dialect']} のデータベースのものです。"
-            f"設定されたデータベース ({engine.dialect.name}) には復元できません。"
-        )
-    needs_upgrade = _check_revision(engine, manifest["alembic_revision"])
-    _check_empty(engine, storage)
-
-    objects = {FILES + item["key"]: item for item in manifest["storage"]["objects"]}
-    written: list[str] = []
-    try:
-        with _staging(config, ".itaku-restore-") as temp:
-            dump = temp / "database"
-            with _members(path, keys) as members:
-                for name, stream in members:
-                    if name == manifest["database"]["member"]:
-                        _save_dump(stream, dump, manifest["database"]["sha256"])
-                    elif name in objects:
-                        written.append(name[len(FILES) :])
-                        storage.put_stored(written[-1], stream)
-            # The database last: by now the second pass has authenticated the whole file.
-            try:
-                database.restore(engine, dump, manifest["database"]["dialect"])
-            except database.DatabaseBackupError as error:
-                raise BackupError(str(error)) from error
-        problems = verify_restored(engine=engine, storage=storage, manifest=manifest)
-        if problems:
-            raise BackupError("復元後の検証で不一致があります: " + " / ".join(problems))
-    except BaseException:
-        # All or nothing: the instance was empty before, so leave it empty again.
-        for key in written:
-            storage.delete(key)
-        database.clear(engine)
-        raise
-    warnings = _missing_storage_keys(storage, manifest)
-    if needs_upgrade:
-        from portal import migrate
-
-        migrate.upgrade(engine)
-    return RestoreResult(manifest=manifest, upgraded=needs_upgrade, warnings=warnings)
-
-
-def _save_dump(stream: BinaryIO, target: Path, sha256: str) -> None:
-    reader = _HashingReader(stream)
-    with target.open("wb") as out:
-        while chunk := reader.read(_COPY):
-            out.write(chunk)
-    if reader.digest.hexdigest() != sha256:
-        raise BackupError("データベースの写しが一度目の検査の後に変わりました。")
-
-
-def _missing_storage_keys(storage: Storage, manifest: Mapping[str, Any]) -> list[str]:
-    if not isinstance(storage, LocalStorage):
-        return []
-    missing = sorted(set(manifest["storage"].get("key_ids", [])) - set(storage.keys))
-    if not missing:
-        return []
-    return [
-        f"保存ファイルの鍵 {', '.join(missing)} が PORTAL_STORAGE_KEY にありません。"
-        "その鍵で暗号化されたファイルは、鍵を設定するまで開けません。"
-    ]
-
-
-def verify_restored(*, engine: Engine, storage: Storage, manifest: Mapping[str, Any]) -> list[str]:
-    """What differs between a restored instance and the backup's manifest (empty: all equal).
-
-    Checks the row count of every table and the SHA-256 of every stored object.
-    """
-    problems = []
-    with engine.connect() as connection:
-        counts = database.row_counts(connection)
-    recorded = manifest["database"]["tables"]
-    for name in sorted(set(counts) | set(recorded)):
-        if counts.get(name) != recorded.get(name):
-            problems.append(
-                f"テーブル {name}: 復元後 {counts.get(name, 'なし')} 行、"
-                f"バックアップ {recorded.get(name, 'なし')} 行"
-            )
-    listed = {item["key"]: item for item in manifest["storage"]["objects"]}
-    for key, item in listed.items():
-        try:
-            _size, stream = storage.open_stored(key)
-        except StorageError:
-            problems.append(f"保存ファイル {key} がありません")
-            continue
-        with closing(stream):
-            found = _hash(stream)
-        if (found["size"], found["sha256"]) != (item["size"], item["sha256"]):
-            problems.append(f"保存ファイル {key} の SHA-256 が一致しません")
-    extra = sorted(set(storage.iter_keys()) - set(listed))
-    if extra:
-        problems.append(f"バックアップにない保存ファイルがあります: {', '.join(extra[:5])}")
-
-    # The access-record chain (アクセス記録) must still verify end to end after the restore:
-    # every record's hash, every link, and the chain head. Its row count is compared above.
-    # (A backup from before the access log has no such table until it is migrated.)
-    if "access_events" in counts:
-        with Session(engine) as session:
-            _summary, breaks = verify_chain(session)
-        problems.extend(f"アクセス記録 ({b.kind}, seq={b.seq}): {b.message}" for b in breaks)
-    return problems

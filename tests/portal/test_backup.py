@@ -25,7 +25,7 @@ from sqlalchemy import Engine, text
 from sqlmodel import select
 
 from portal import audit, create_app, demo, migrate
-from portal.backup import database
+from portal.backup import database, space
 from portal.backup.crypto import (
     CHUNK_SIZE,
     BackupAuthenticationError,
@@ -36,15 +36,21 @@ from portal.backup.operations import (
     SUFFIX,
     BackupError,
     check_backup,
-    restore_backup,
-    verify_restored,
 )
+from portal.backup.restore import restore_backup, verify_restored
 from portal.db import transaction
 from portal.models import Outsourcing, User
 from portal.reviews.models import ContractDocument
 from portal.reviews.operations import upload_document
 from portal.storage import Storage, get_storage, new_key_entry, parse_keys
-from portal_testing import base_config, moto_server, need_service, sign_in, tcp_reachable
+from portal_testing import (
+    base_config,
+    moto_server,
+    need_service,
+    sign_in,
+    tcp_reachable,
+    tiny_filesystem,
+)
 
 STORAGE_KEY = new_key_entry("st1")
 BACKUP_KEY = new_key_entry("bk1")
@@ -421,6 +427,112 @@ def test_a_backup_key_equal_to_the_storage_key_is_refused(source, backups):
     result = run(app, "backup", "--to", str(backups))
     assert result.exit_code != 0 and "PORTAL_BACKUP_KEY が設定されていません" in result.output
     assert not backups.exists() or not list(backups.iterdir())
+
+
+# --- a full disk -------------------------------------------------------------------------
+# A real tmpfs where the test can mount one (root, as in CI); elsewhere the fault is injected
+# at the write call. Either way: a Japanese message naming the place and the space it needed
+# and had, no traceback, and nothing left behind.
+
+FULL = "の空き容量が不足しています（必要 約"
+
+
+def assert_clean_refusal(result, place_label: str) -> None:
+    assert result.exit_code == 1, result.output
+    assert not isinstance(result.exception, OSError)  # a message, not a traceback
+    assert "Traceback" not in result.output
+    assert f"{place_label} " in result.output and FULL in result.output
+    assert "MB、空き " in result.output and " MB）" in result.output
+
+
+def leftovers(folder: Path) -> list[Path]:
+    return [p for p in folder.rglob("*") if p.is_file()] if folder.exists() else []
+
+
+def test_a_backup_larger_than_the_free_space_is_refused_up_front(source, tmp_path):
+    app, _ = source
+    with tiny_filesystem(tmp_path / "small", "256k") as small:
+        result = run(app, "backup", "--to", str(small / "backups"))
+        assert_clean_refusal(result, "バックアップ先")
+        assert leftovers(small) == []
+
+
+def test_a_disk_that_fills_while_the_backup_is_written_is_caught(source, tmp_path, monkeypatch):
+    app, _ = source
+    monkeypatch.setattr(space, "require", lambda needs: None)  # the estimate said it fits
+    with tiny_filesystem(tmp_path / "small", "256k") as small:
+        result = run(app, "backup", "--to", str(small / "backups"))
+        assert_clean_refusal(result, "バックアップ先")
+        assert leftovers(small) == []
+
+
+def test_a_full_disk_at_the_last_write_is_caught(source, backups, monkeypatch):
+    # The case seen in the field: ENOSPC from writer.close() (no mount needed here).
+    app, _ = source
+
+    def full(self):
+        raise OSError(28, "No space left on device")
+
+    monkeypatch.setattr(EncryptingWriter, "close", full)
+    result = run(app, "backup", "--to", str(backups))
+    assert_clean_refusal(result, "バックアップ先")
+    assert leftovers(backups) == []
+
+
+def schema_of(app: Flask) -> tuple[list[str], list[str]]:
+    with engine_of(app).connect() as connection:
+        return database.table_names(connection), database.alembic_revision(connection)
+
+
+@pytest.mark.parametrize("checked_up_front", [True, False])
+def test_a_restore_into_a_full_storage_leaves_the_target_as_it_was(
+    source, backups, tmp_path, monkeypatch, checked_up_front
+):
+    app, _ = source
+    path = backup(app, backups)
+    with tiny_filesystem(tmp_path / "small", "256k") as small:
+        target = make_instance(tmp_path / "target", STORAGE_DIR=str(small / "storage"))
+        migrate.upgrade(engine_of(target))
+        before = schema_of(target)
+        assert len(before[0]) > 20 and before[1]
+        if not checked_up_front:
+            monkeypatch.setattr(space, "require", lambda needs: None)
+        result = run(target, "restore", str(path))
+        assert_clean_refusal(result, "保存ファイルの場所")
+        # Exactly as before: the migrated, empty schema is still there; no file is left.
+        assert schema_of(target) == before
+        assert_is_empty(target)
+        assert leftovers(small) == []
+
+
+def test_a_restore_failing_in_the_database_step_keeps_the_target_schema(
+    source, backups, tmp_path, monkeypatch
+):
+    app, _ = source
+    path = backup(app, backups)
+    target = make_instance(tmp_path / "target")
+    migrate.upgrade(engine_of(target))
+    before = schema_of(target)
+
+    def restore_then_fill(engine, source_path, dialect):
+        database.clear(engine)  # what a half-done restore leaves behind
+        with engine.begin() as connection:
+            connection.execute(text("CREATE TABLE half_restored (id INTEGER)"))
+        raise OSError(28, "No space left on device", str(tmp_path / "target" / "db" / "x"))
+
+    monkeypatch.setattr(database, "restore", restore_then_fill)
+    result = run(target, "restore", str(path))
+    assert_clean_refusal(result, "データベースのフォルダ")
+    assert schema_of(target) == before
+    assert_is_empty(target)
+
+
+def test_the_first_backup_into_a_new_folder_is_warned_about_a_shared_file_system(source, tmp_path):
+    app, _ = source
+    result = run(app, "backup", "--to", str(tmp_path / "new" / "backups"))
+    assert result.exit_code == 0, result.output
+    warning = "注意: バックアップ先は保存ファイルのフォルダと同じファイルシステムにあります"
+    assert warning in result.output
 
 
 def rewrite_manifest(path: Path, change) -> None:

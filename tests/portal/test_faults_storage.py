@@ -23,7 +23,7 @@ from portal.api.operations import create_token
 from portal.permissions import Role
 from portal.reviews.models import ContractDocument
 from portal.storage import LocalStorage, S3Storage, make_storage, new_key_entry, parse_keys
-from portal_testing import csrf_token, need_service
+from portal_testing import csrf_token, need_service, tiny_filesystem
 
 
 def pdf() -> bytes:
@@ -172,24 +172,6 @@ def test_the_file_is_removed_when_the_database_refuses_its_row(
     app.extensions["portal.storage"] = local
     assert _api_upload(client, node.id, headers, refuse).status_code == 500
     assert not [p for p in local.root.rglob("*") if p.is_file()]
-
-
-@contextlib.contextmanager
-def tiny_filesystem(path: Path, size: str = "16k") -> Iterator[Path]:
-    """A real tmpfs of ``size`` mounted at ``path`` (needs root, as in CI)."""
-    path.mkdir(parents=True)
-    mounted = subprocess.run(
-        ["mount", "-t", "tmpfs", "-o", f"size={size},mode=0700", "tmpfs", str(path)],
-        capture_output=True,
-        text=True,
-        check=False,
-    )
-    if mounted.returncode != 0:
-        need_service("a tmpfs mount", f"mount failed (run as root): {mounted.stderr.strip()}")
-    try:
-        yield path
-    finally:
-        subprocess.run(["umount", str(path)], check=True)
 
 
 def test_disk_full_is_a_clean_507(app, client, db_session, upload_target, tmp_path):
