@@ -1,4 +1,4 @@
-"""``portal backup`` and ``portal restore``: thin over ``portal.backup.operations`` and ``.restore``."""
+"""``portal backup`` and ``portal restore``: thin over the backup operations and restore."""
 
 from __future__ import annotations
 
