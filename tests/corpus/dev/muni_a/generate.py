@@ -7,7 +7,7 @@ is copied into the blind and the dev folder, each processes its own src/.
 Markup (see README.md):
   {{cN}}FULL{{/cN}}            matter N; kept as is in the weakened variant
   {{cN}}FULL{{|}}WEAK{{/cN}}   matter N; WEAK (may be empty) replaces FULL when weakened
-  {{#name}}                    next value of counter `name` (defined by "#!counter name FMT")
+  {{#name}}                    next value of counter `name` ("#!counter name FMT [START]")
   {{#name:key}} / {{@key}}     same, remembering the value under `key` for a later reference
 Header lines (start with "#!") hold metadata: full-variant labels, label overrides and notes.
 """
@@ -60,7 +60,9 @@ def parse(path: Path) -> tuple[dict, str]:
         elif key == "kind":
             meta["kind"] = parts[1]
         elif key == "counter":
-            meta["counters"][parts[1]] = line[2:].strip().split(" ", 2)[2]
+            tokens = line[2:].split()
+            start = int(tokens[3]) if len(tokens) > 3 else 1
+            meta["counters"][parts[1]] = (tokens[2], start)
         elif key == "full":
             vals = line[2:].split()[1:]
             assert len(vals) == 8 and set(vals) <= {"1", "w", "0"}, path
@@ -99,8 +101,9 @@ def render(body: str, counters: dict, mode: str, clause: str | None) -> str:
 
     def number(m: re.Match) -> str:
         name, key = m.group(1), m.group(2)
-        values[name] = values.get(name, 0) + 1
-        out = fmt(counters[name], values[name])
+        template, start = counters[name]
+        values[name] = values.get(name, start - 1) + 1
+        out = fmt(template, values[name])
         if key:
             remembered[key] = out
         return out
