@@ -28,6 +28,12 @@ COUNTER = re.compile(r"\{\{#([A-Za-z0-9_]+)(?::([A-Za-z0-9_]+))?\}\}")
 REF = re.compile(r"\{\{@([A-Za-z0-9_]+)\}\}")
 
 
+def require(condition: bool, message: str) -> None:
+    """Stop generation with a message (explicit, so that python -O keeps the checks)."""
+    if not condition:
+        raise ValueError(message)
+
+
 def kanji(n: int) -> str:
     """Write 1..99 in kanji numerals (十, 二十三)."""
     tens, ones = divmod(n, 10)
@@ -47,7 +53,14 @@ def fmt(template: str, n: int) -> str:
 
 def parse(path: Path) -> tuple[dict, str]:
     """Split a source into its header metadata and its marked-up body."""
-    meta: dict = {"counters": {}, "labels": {}, "notes": {}, "full": None, "set": None, "kind": "base"}
+    meta: dict = {
+        "counters": {},
+        "labels": {},
+        "notes": {},
+        "full": None,
+        "set": None,
+        "kind": "base",
+    }
     body = []
     for line in path.read_text(encoding="utf-8").splitlines(keepends=True):
         if not line.startswith("#!"):
@@ -65,20 +78,20 @@ def parse(path: Path) -> tuple[dict, str]:
             meta["counters"][parts[1]] = (tokens[2], start)
         elif key == "full":
             vals = line[2:].split()[1:]
-            assert len(vals) == 8 and set(vals) <= {"1", "w", "0"}, path
+            require(len(vals) == 8 and set(vals) <= {"1", "w", "0"}, f"{path}: bad #!full")
             meta["full"] = vals
         elif key == "label":
             variant = parts[1]
             for item in line[2:].split()[2:]:
                 c, v = item.split("=")
-                assert c in CLAUSES and v in {"1", "w", "0"}, (path, line)
+                require(c in CLAUSES and v in {"1", "w", "0"}, f"{path}: bad label {line}")
                 meta["labels"].setdefault(variant, {})[c] = v
         elif key == "note":
             variant, clause, text = parts[1], parts[2], parts[3]
             meta["notes"][(variant, clause)] = text
         else:
             raise ValueError(f"{path}: unknown header {key}")
-    assert meta["full"] is not None and meta["set"] in {"blind", "dev"}, path
+    require(meta["full"] is not None and meta["set"] in {"blind", "dev"}, f"{path}: bad header")
     return meta, "".join(body)
 
 
@@ -95,7 +108,7 @@ def render(body: str, counters: dict, mode: str, clause: str | None) -> str:
         return weak if sep else full
 
     text = BLOCK.sub(choose, body)
-    assert "{{c" not in text and "{{/c" not in text and "{{|}}" not in text, "unbalanced markup"
+    require(not re.search(r"\{\{(/?c[1-8]|\|)", text), "unbalanced markup")
     values: dict[str, int] = {}
     remembered: dict[str, str] = {}
 
@@ -136,18 +149,20 @@ def main() -> int:
         if meta["kind"] == "base":
             variants += [("rm", c) for c in CLAUSES] + [("wk", c) for c in CLAUSES]
         for mode, clause in variants:
-            name = stem if meta["kind"] == "trap" else (f"{stem}__full" if mode == "full" else f"{stem}__{mode}_{clause}")
             vkey = "full" if mode == "full" else f"{mode}_{clause}"
+            name = stem if meta["kind"] == "trap" else f"{stem}__{vkey}"
             text = render(body, meta["counters"], mode, clause)
             if mode != "full":
-                assert text != render(body, meta["counters"], "full", None), f"{name} equals the full variant"
+                same = text == render(body, meta["counters"], "full", None)
+                require(not same, f"{name} equals the full variant")
             (docs / f"{name}.txt").write_text(text, encoding="utf-8")
-            labels = dict(zip(CLAUSES, meta["full"]))
+            labels = dict(zip(CLAUSES, meta["full"], strict=True))
             if mode != "full":
                 labels[clause] = "0" if mode == "rm" else "w"
             labels.update(meta["labels"].get(vkey, {}))
             label_rows.append([f"{name}.txt"] + [labels[c] for c in CLAUSES])
-            targets = CLAUSES if mode == "full" else sorted({clause} | set(meta["labels"].get(vkey, {})))
+            overridden = set(meta["labels"].get(vkey, {}))
+            targets = CLAUSES if mode == "full" else sorted({clause} | overridden)
             for c in targets:
                 note = meta["notes"].get((vkey, c))
                 if note is None and mode == "rm" and c == clause:
@@ -157,7 +172,7 @@ def main() -> int:
                 note_rows.append([f"{name}.txt", c, labels[c], note])
     with open(here / "labels.csv", "w", encoding="utf-8", newline="") as f:
         w = csv.writer(f, lineterminator="\n")
-        w.writerow(["file"] + CLAUSES)
+        w.writerow(["file", *CLAUSES])
         w.writerows(label_rows)
     with open(here / "notes.csv", "w", encoding="utf-8", newline="") as f:
         w = csv.writer(f, lineterminator="\n")
