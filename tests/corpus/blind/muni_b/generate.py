@@ -105,6 +105,8 @@ def render(body: str, clause: int | None, mode: str) -> str:
     text = NUM.sub(repl, text)
     if "{{" in text or "}}" in text:
         raise SystemExit(f"unbalanced markup left in output (clause {clause}, {mode})")
+    # A removed block can take the blank line before a heading with it; put it back.
+    text = re.sub(r"([^\n])\n(（[^）\n]{1,30}）\n)", r"\1\n\n\2", text)
     text = re.sub(r"\n{3,}", "\n\n", text)
     return text.rstrip("\n") + "\n"
 
