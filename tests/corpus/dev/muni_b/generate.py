@@ -84,7 +84,9 @@ def render(body: str, clause: int | None, mode: str) -> str:
         if n != clause or mode == "full":
             out.append(text if kind == "full" else GONE)
         elif mode == "remove":
-            out.append(GONE)
+            # Empty, not GONE: the newline after a removed block is the blank line that
+            # separated it from the next item, and it must survive.
+            out.append("" if kind == "full" else GONE)
         elif kind == "full":
             out.append(weak_text if paired else text)
         else:
