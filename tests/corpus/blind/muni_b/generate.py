@@ -30,8 +30,29 @@ BLOCK = re.compile(r"\{\{c([1-8]):(full|weak)\}\}(.*?)\{\{/c\1\}\}", re.S)
 NUM = re.compile(r"\{\{#([A-Za-z0-9_]+):([afkci])\}\}")
 GONE = "\x00"
 FW = "０１２３４５６７８９"
-KANJI = ["", "一", "二", "三", "四", "五", "六", "七", "八", "九", "十", "十一", "十二",
-         "十三", "十四", "十五", "十六", "十七", "十八", "十九", "二十"]
+KANJI = [
+    "",
+    "一",
+    "二",
+    "三",
+    "四",
+    "五",
+    "六",
+    "七",
+    "八",
+    "九",
+    "十",
+    "十一",
+    "十二",
+    "十三",
+    "十四",
+    "十五",
+    "十六",
+    "十七",
+    "十八",
+    "十九",
+    "二十",
+]
 CIRCLED = "⓪①②③④⑤⑥⑦⑧⑨⑩⑪⑫⑬⑭⑮⑯⑰⑱⑲⑳"
 IROHA = "アイウエオカキクケコサシスセソタチツテトナニヌネノ"
 
@@ -91,12 +112,15 @@ def render(body: str, clause: int | None, mode: str) -> str:
             out.append(weak_text if paired else text)
         else:
             out.append(text)
-        pos = (nxt.end() if paired else m.end())
+        pos = nxt.end() if paired else m.end()
         i += 2 if paired else 1
     out.append(body[pos:])
     text = "".join(out)
-    lines = [ln for ln in text.splitlines(keepends=True)
-             if not (GONE in ln and ln.replace(GONE, "").strip() == "")]
+    lines = [
+        ln
+        for ln in text.splitlines(keepends=True)
+        if not (GONE in ln and ln.replace(GONE, "").strip() == "")
+    ]
     text = "".join(lines).replace(GONE, "")
     counters: dict[str, int] = {}
 
@@ -189,11 +213,21 @@ def main() -> None:
     for row in label_rows:
         for c in CLAUSES:
             counts[c][row[c]] += 1
-    names = ["confidentiality", "subcontracting", "copying", "security", "incident",
-             "return_deletion", "breach_remedies", "reporting_audit"]
+    names = [
+        "confidentiality",
+        "subcontracting",
+        "copying",
+        "security",
+        "incident",
+        "return_deletion",
+        "breach_remedies",
+        "reporting_audit",
+    ]
     table = [f"Documents: {len(label_rows)}", "", "| clause | 1 | w | 0 |", "|---|---|---|---|"]
     for c in CLAUSES:
-        table.append(f"| c{c} {names[c - 1]} | {counts[c]['1']} | {counts[c]['w']} | {counts[c]['0']} |")
+        table.append(
+            f"| c{c} {names[c - 1]} | {counts[c]['1']} | {counts[c]['w']} | {counts[c]['0']} |"
+        )
     readme = HERE / "README.md"
     if readme.exists():
         text = readme.read_text(encoding="utf-8")
