@@ -18,6 +18,10 @@ Body markup (bases only): a matter's text is written as
   {{c3}}FULL TEXT{{weak}}WEAK TEXT{{none}}TEXT WHEN REMOVED{{/c3}}
 '{{none}}…' is optional (default: nothing). A matter may have several blocks; all of them
 switch together. Blocks do not nest.
+  {{if:c2}}TEXT{{/if}}
+keeps TEXT except in the variant where matter c2 is removed: a passing mention of that
+matter inside another matter's text (e.g. an audit right that extends to subcontractors),
+so that the removal variant keeps no trace of it. It may sit inside a block.
 Variants written for a base B: B__full.txt, B__no_cN.txt (every block of matter N uses its
 'none' text), B__weak_cN.txt (every block of matter N uses its 'weak' text).
 """
@@ -31,6 +35,7 @@ from pathlib import Path
 HERE = Path(__file__).resolve().parent
 CLAUSES = [f"c{i}" for i in range(1, 9)]
 BLOCK = re.compile(r"\{\{(c[1-8])\}\}(.*?)\{\{/\1\}\}", re.S)
+IF = re.compile(r"\{\{if:(c[1-8])\}\}(.*?)\{\{/if\}\}", re.S)
 
 
 def parse(path: Path) -> tuple[dict, str]:
@@ -76,6 +81,8 @@ def render(body: str, clause: str | None, mode: str) -> str:
             return full
         return weak if mode == "weak" else none
 
+    removed = clause if mode == "none" else None
+    body = IF.sub(lambda m: "" if m.group(1) == removed else m.group(2), body)
     out = BLOCK.sub(pick, body)
     if "{{" in out:
         raise SystemExit(f"unbalanced markup near {out[out.index('{{') - 40:][:80]!r}")
@@ -102,7 +109,7 @@ def main() -> None:
             for c, v in zip(CLAUSES, meta["labels"]):
                 note_rows.append([name, c, v, meta["notes"].get(("doc", c), "")])
             continue
-        present = set(BLOCK.findall(body) and [m.group(1) for m in BLOCK.finditer(body)])
+        present = {m.group(1) for m in BLOCK.finditer(body)}
         missing = [c for c in CLAUSES if c not in present]
         if missing:
             raise SystemExit(f"{src.name}: no block for {missing}")
