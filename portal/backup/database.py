@@ -222,11 +222,24 @@ def _dump_postgresql(engine: Engine, target: Path) -> Snapshot:
 
 
 def clear(engine: Engine) -> None:
-    """Drop every table (of a target that was empty before a failed restore)."""
+    """Drop every table, and on PostgreSQL the schema's own functions (those of the access
+    log's triggers), of a target that was empty: the migrations can then build it again."""
     with engine.begin() as connection:
         existing = MetaData()
         existing.reflect(bind=connection)
         existing.drop_all(bind=connection)
+        if connection.dialect.name == "postgresql":
+            functions = connection.execute(
+                text(
+                    "SELECT p.oid::regprocedure::text FROM pg_proc p "
+                    "JOIN pg_namespace n ON n.oid = p.pronamespace "
+                    "LEFT JOIN pg_depend d ON d.objid = p.oid AND d.deptype = 'e' "
+                    "WHERE n.nspname = current_schema() AND d.objid IS NULL"
+                )
+            ).scalars()
+            for signature in list(functions):
+                # S608: the name comes from the catalog (regprocedure), never from a user.
+                connection.execute(text(f"DROP FUNCTION IF EXISTS {signature} CASCADE"))
     engine.dispose()
 
 

@@ -742,6 +742,39 @@ def test_round_trip_on_postgresql(postgres_server, tmp_path, backups):
         engine_of(target).dispose()
 
 
+@pytest.mark.postgres
+def test_postgresql_restore_failing_in_the_database_step_keeps_the_target_schema(
+    postgres_server, tmp_path, backups, monkeypatch
+):
+    server_url = postgres_server
+    with fresh_database(server_url) as source_url, fresh_database(server_url) as target_url:
+        app = make_instance(tmp_path / "source", DATABASE_URL=source_url)
+        populate(app)
+        path = backup(app, backups)
+        target = make_instance(tmp_path / "target", DATABASE_URL=target_url)
+        migrate.upgrade(engine_of(target))
+        before = schema_of(target)
+        restore = database.restore
+
+        def restore_then_fail(engine, source_path, dialect):
+            restore(engine, source_path, dialect)  # the whole dump is in, triggers included
+            raise OSError(28, "No space left on device")
+
+        monkeypatch.setattr(database, "restore", restore_then_fail)
+        result = run(target, "restore", str(path))
+        assert result.exit_code == 1 and FULL in result.output
+        assert schema_of(target) == before
+        assert_is_empty(target)
+        # The rebuilt schema has its append-only triggers again.
+        with engine_of(target).connect() as connection:
+            triggers = connection.execute(
+                text("SELECT tgname FROM pg_trigger WHERE NOT tgisinternal")
+            ).scalars()
+            assert "access_events_no_change" in set(triggers)
+        engine_of(app).dispose()
+        engine_of(target).dispose()
+
+
 APPEND_ONLY = (
     """CREATE OR REPLACE FUNCTION backup_test_append_only() RETURNS trigger AS $$
     BEGIN RAISE EXCEPTION 'append only'; END; $$ LANGUAGE plpgsql""",
