@@ -5,7 +5,7 @@ Only texts whose licence allows redistribution (MIT, Apache, CC BY, public domai
 text is listed with the note that it must be obtained from the cited source and checked
 against the sha256 in citations.csv.
 
-    python tests/corpus/real/rebuild.py OUT_DIR --mirrors DIR [--only ID ...]
+    python tests/corpus/real/rebuild.py OUT_DIR --mirrors DIR [--only ID ...] [--labels-out CSV]
 
 A mirror of ``owner/name`` is looked up as DIR/owner+name/repo, DIR/owner+name,
 DIR/owner+name.git or DIR/name (a bare repository or a checkout); it must contain the
@@ -23,6 +23,7 @@ from pathlib import Path
 
 HERE = Path(__file__).resolve().parent
 CITATIONS = HERE / "citations.csv"
+LABELS = HERE / "labels.csv"
 # Licence names (start of the licence column) that allow redistribution.
 FREE_LICENCES = (
     "MIT",
@@ -84,12 +85,31 @@ def apply_locator(data: bytes, locator: str) -> bytes:
     raise ValueError(f"unsupported locator for a rebuild: {locator!r}")
 
 
+def write_present_labels(out_dir: Path, labels_out: Path) -> None:
+    """Copy the label rows of the texts present in ``out_dir`` (eval needs every file)."""
+    with LABELS.open(encoding="utf-8", newline="") as handle:
+        reader = csv.reader(handle)
+        header = next(reader)
+        rows = [row for row in reader if (out_dir / row[0]).is_file()]
+    with labels_out.open("w", encoding="utf-8", newline="") as handle:
+        writer = csv.writer(handle, lineterminator="\n")
+        writer.writerow(header)
+        writer.writerows(rows)
+    print(f"wrote {len(rows)} label rows to {labels_out}")
+
+
 def main(argv: list[str] | None = None) -> int:
     """Rebuild what the licences allow and report the rest; exit 1 on any mismatch."""
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("out_dir", type=Path, help="folder to write <id>.txt into")
     parser.add_argument("--mirrors", type=Path, required=True, help="folder holding git mirrors")
     parser.add_argument("--only", nargs="*", default=None, help="rebuild only these ids")
+    parser.add_argument(
+        "--labels-out",
+        type=Path,
+        default=None,
+        help="write the rows of labels.csv whose <id>.txt is in OUT_DIR to this CSV",
+    )
     args = parser.parse_args(argv)
 
     args.out_dir.mkdir(parents=True, exist_ok=True)
@@ -131,6 +151,8 @@ def main(argv: list[str] | None = None) -> int:
         print(f"{ident}: rebuilt ({len(data.decode('utf-8'))} characters)")
 
     print(f"rebuilt {built}, to obtain from the source {elsewhere}, failed {failed}")
+    if args.labels_out is not None:
+        write_present_labels(args.out_dir, args.labels_out)
     return 1 if failed else 0
 
 
