@@ -7,9 +7,10 @@ from datetime import date, datetime
 from enum import StrEnum
 from typing import Any
 
-from sqlalchemy import JSON, Column, ForeignKey, Integer, UniqueConstraint
+from sqlalchemy import JSON, Column, UniqueConstraint
 from sqlmodel import Field, SQLModel
 
+from portal.obligations.models import AttachmentFile, Owed, ReminderStamp, owned_by
 from portal.timeutil import utcnow
 
 
@@ -50,25 +51,18 @@ class ActionStatus(StrEnum):
     CLOSED = "closed"
 
 
-class Inspection(SQLModel, table=True):
+class Inspection(Owed, table=True):
     """実地検査: one inspection of one outsourcing (at any tier), due by ``due_date``."""
 
     __tablename__ = "inspections"
 
-    id: int | None = Field(default=None, primary_key=True)
-    outsourcing_id: int = Field(
-        sa_column=Column(
-            Integer, ForeignKey("outsourcings.id", ondelete="CASCADE"), index=True, nullable=False
-        )
-    )
-    due_date: date = Field(index=True)
+    outsourcing_id: int = owned_by("outsourcings")
     proposed_date: date | None = Field(default=None)  # the planner's proposal
     planned_date: date | None = Field(default=None, index=True)  # accepted by an officer
     method: str = Field(default=InspectionMethod.ON_SITE, max_length=16)
     remote_reason: str = Field(default="", max_length=2000)
     performed_by: str = Field(default=PerformedBy.MUNICIPALITY, max_length=16)
     inspector_id: int | None = Field(default=None, foreign_key="users.id", index=True)
-    status: str = Field(default=InspectionStatus.DUE, max_length=16, index=True)
     completed_on: date | None = Field(default=None)
     recorded_by_id: int | None = Field(default=None, foreign_key="users.id")
     summary: str = Field(default="", max_length=4000)
@@ -83,11 +77,7 @@ class InspectionFinding(SQLModel, table=True):
     __tablename__ = "inspection_findings"
 
     id: int | None = Field(default=None, primary_key=True)
-    inspection_id: int = Field(
-        sa_column=Column(
-            Integer, ForeignKey("inspections.id", ondelete="CASCADE"), index=True, nullable=False
-        )
-    )
+    inspection_id: int = owned_by("inspections")
     item: str = Field(default="", max_length=32)  # the checklist item it concerns
     severity: str = Field(default=Severity.MINOR, max_length=16)
     description: str = Field(max_length=2000)
@@ -99,14 +89,7 @@ class CorrectiveAction(SQLModel, table=True):
     __tablename__ = "corrective_actions"
 
     id: int | None = Field(default=None, primary_key=True)
-    finding_id: int = Field(
-        sa_column=Column(
-            Integer,
-            ForeignKey("inspection_findings.id", ondelete="CASCADE"),
-            index=True,
-            nullable=False,
-        )
-    )
+    finding_id: int = owned_by("inspection_findings")
     # Denormalised so that the badges find open actions per outsourcing in one query.
     outsourcing_id: int = Field(foreign_key="outsourcings.id", index=True)
     description: str = Field(max_length=2000)
@@ -120,42 +103,22 @@ class CorrectiveAction(SQLModel, table=True):
     closed_at: datetime | None = Field(default=None)
 
 
-class InspectionReminder(SQLModel, table=True):
+class InspectionReminder(ReminderStamp, table=True):
     """A reminder sent about an inspection: each kind once, stamped when sent."""
 
     __tablename__ = "inspection_reminders"
     __table_args__ = (UniqueConstraint("inspection_id", "kind"),)
 
-    id: int | None = Field(default=None, primary_key=True)
-    inspection_id: int = Field(
-        sa_column=Column(
-            Integer, ForeignKey("inspections.id", ondelete="CASCADE"), index=True, nullable=False
-        )
-    )
-    kind: str = Field(max_length=16)  # "30", "7", "1" (days before due) or "overdue"
-    sent_at: datetime = Field(default_factory=utcnow)
-    recipients: str = Field(default="", max_length=2000)
+    inspection_id: int = owned_by("inspections")
 
 
-class InspectionAttachment(SQLModel, table=True):
+class InspectionAttachment(AttachmentFile, table=True):
     """A photo or PDF kept with an inspection record (stored through ``portal.storage``)."""
 
     __tablename__ = "inspection_attachments"
     __table_args__ = (UniqueConstraint("inspection_id", "sha256"),)
 
-    id: int | None = Field(default=None, primary_key=True)
-    inspection_id: int = Field(
-        sa_column=Column(
-            Integer, ForeignKey("inspections.id", ondelete="CASCADE"), index=True, nullable=False
-        )
-    )
-    storage_key: str = Field(max_length=200, unique=True)
-    filename: str = Field(max_length=255)  # as uploaded, for display only
-    content_type: str = Field(max_length=100)
-    size: int
-    sha256: str = Field(max_length=64)
-    uploaded_by_id: int | None = Field(default=None, foreign_key="users.id")
-    uploaded_at: datetime = Field(default_factory=utcnow)
+    inspection_id: int = owned_by("inspections")
 
 
 class CalendarFeed(SQLModel, table=True):
@@ -164,11 +127,7 @@ class CalendarFeed(SQLModel, table=True):
     __tablename__ = "calendar_feeds"
 
     id: int | None = Field(default=None, primary_key=True)
-    user_id: int = Field(
-        sa_column=Column(
-            Integer, ForeignKey("users.id", ondelete="CASCADE"), unique=True, nullable=False
-        )
-    )
+    user_id: int = owned_by("users", unique=True)
     token_hash: str = Field(max_length=64, unique=True)
     created_at: datetime = Field(default_factory=utcnow)
 

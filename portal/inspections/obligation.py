@@ -1,0 +1,62 @@
+"""The inspection as an obligation: what the municipality owes by the due date, chased at
+30, 7 and 1 days before it and once overdue (``portal.obligations`` does the rest)."""
+
+from __future__ import annotations
+
+from flask_babel import gettext as _
+
+from portal.inspections.models import (
+    OPEN_STATUSES,
+    Inspection,
+    InspectionAttachment,
+    InspectionReminder,
+)
+from portal.inspections.rules import REMINDERS
+from portal.models import Outsourcing, Vendor
+from portal.obligations.registry import Mail, ObligationKind, Recipients
+from portal.obligations.rules import OVERDUE
+
+
+def _subject(kind: str, _inspection: Inspection, node: Outsourcing, vendor: Vendor) -> str:
+    if kind == OVERDUE:
+        return _(
+            "【実地検査】期限を過ぎています：%(task)s（%(vendor)s）",
+            task=node.task_name,
+            vendor=vendor.name,
+        )
+    return _(
+        "【実地検査】期限まで%(days)s日：%(task)s（%(vendor)s）",
+        days=kind,
+        task=node.task_name,
+        vendor=vendor.name,
+    )
+
+
+def _body(inspection: Inspection, node: Outsourcing, vendor: Vendor) -> str:
+    return _(
+        "委託業務「%(task)s」（委託先：%(vendor)s）の実地検査の期限は %(due)s です。\n"
+        "実施予定日：%(planned)s\n\n委託先監督ポータルで予定を確認してください。",
+        task=node.task_name,
+        vendor=vendor.name,
+        due=inspection.due_date.isoformat(),
+        planned=inspection.planned_date.isoformat() if inspection.planned_date else _("未定"),
+    )
+
+
+def _recipients(book: Recipients, inspection: Inspection, node: Outsourcing) -> list[str]:
+    # The owning department's officers and the assigned inspector.
+    return [*book.officers(node.department_id), *book.user(inspection.inspector_id)]
+
+
+INSPECTION_OBLIGATION = ObligationKind(
+    name="inspection",
+    model=Inspection,
+    owner="inspection_id",
+    open_statuses=tuple(OPEN_STATUSES),
+    reminders=REMINDERS,
+    stamp_model=InspectionReminder,
+    recipients=_recipients,
+    mail=Mail(subject=_subject, body=_body),
+    attachment_model=InspectionAttachment,
+    storage_prefix="inspections",
+)

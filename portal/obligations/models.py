@@ -1,0 +1,70 @@
+"""Columns every obligation table family shares, as SQLModel mix-ins.
+
+A feature keeps its own tables (their names and columns are its migrations' business); it
+builds them from these mix-ins so that the reminder stamps, attachments and history rows of
+every obligation look the same and one set of functions serves them all.
+"""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+from typing import Any
+
+from sqlalchemy import Column, ForeignKey, Integer
+from sqlmodel import Field, SQLModel
+
+from portal.timeutil import utcnow
+
+
+def owned_by(table: str, *, unique: bool = False) -> Any:
+    """A required column naming a row of ``table`` (deleted with it), indexed or unique."""
+    # A fresh Column per call: SQLAlchemy binds a Column to exactly one table.
+    return Field(
+        sa_column=Column(
+            Integer,
+            ForeignKey(f"{table}.id", ondelete="CASCADE"),
+            index=not unique,
+            unique=unique,
+            nullable=False,
+        )
+    )
+
+
+class Owed(SQLModel):
+    """Something a party owes by ``due_date``; ``status`` says whether it still does."""
+
+    id: int | None = Field(default=None, primary_key=True)
+    due_date: date = Field(index=True)
+    status: str = Field(default="due", max_length=16, index=True)
+
+
+class ReminderStamp(SQLModel):
+    """A reminder sent about an owed row: each kind once, stamped when sent."""
+
+    id: int | None = Field(default=None, primary_key=True)
+    kind: str = Field(max_length=16)  # days before the date ("30", "7", "1") or "overdue"
+    sent_at: datetime = Field(default_factory=utcnow)
+    recipients: str = Field(default="", max_length=2000)
+
+
+class AttachmentFile(SQLModel):
+    """A file kept with an owed row (stored through ``portal.storage``)."""
+
+    id: int | None = Field(default=None, primary_key=True)
+    storage_key: str = Field(max_length=200, unique=True)
+    filename: str = Field(max_length=255)  # as uploaded, for display only
+    content_type: str = Field(max_length=100)
+    size: int
+    sha256: str = Field(max_length=64)
+    uploaded_by_id: int | None = Field(default=None, foreign_key="users.id")
+    uploaded_at: datetime = Field(default_factory=utcnow)
+
+
+class HistoryEvent(SQLModel):
+    """One state change of an owed row: who, when, what, and the comment."""
+
+    id: int | None = Field(default=None, primary_key=True)
+    action: str = Field(max_length=16)  # e.g. saved, submitted, returned, accepted
+    actor_id: int | None = Field(default=None, foreign_key="users.id")
+    comment: str = Field(default="", max_length=4000)
+    at: datetime = Field(default_factory=utcnow)

@@ -1,0 +1,99 @@
+"""Obligation kinds: what a feature declares about something a party owes by a date.
+
+A feature describes its obligation once (``ObligationKind``: the owed table, the statuses in
+which it is still owed, its reminder stamps, attachments and history tables, the reminder
+rule, who is told and what the mail says) and registers it with one call,
+``register_obligation(app, kind)``; the reminder run, attachments, history, badges and list
+helpers of ``portal.obligations`` then serve it. The core never imports a feature.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable, Mapping
+from dataclasses import dataclass
+from typing import Any
+
+from flask import Flask, current_app
+
+from portal.obligations.rules import ReminderRule, ReviewCycle
+
+_EXTENSION = "portal.obligations"
+
+
+@dataclass(frozen=True)
+class Recipients:
+    """The active users a reminder run may write to, read once per run."""
+
+    officers_by_department: Mapping[int, list[str]]  # managers and staff of each department
+    vendor_users_by_vendor: Mapping[int, list[str]]
+    email_by_user: Mapping[int, str]
+
+    def officers(self, department_id: int | None) -> list[str]:
+        """The officers of a department."""
+        return list(self.officers_by_department.get(department_id or 0, []))
+
+    def vendor_users(self, vendor_id: int | None) -> list[str]:
+        """The users of a vendor."""
+        return list(self.vendor_users_by_vendor.get(vendor_id or 0, []))
+
+    def user(self, user_id: int | None) -> list[str]:
+        """One active user's address (none when unknown or inactive)."""
+        return [self.email_by_user[user_id]] if user_id in self.email_by_user else []
+
+
+@dataclass(frozen=True)
+class Mail:
+    """What a reminder says; ``subject(kind, owed, node, vendor)`` and ``body(owed, node,
+    vendor)`` return translated text (they run inside the app)."""
+
+    subject: Callable[[str, Any, Any, Any], str]
+    body: Callable[[Any, Any, Any], str]
+
+
+@dataclass(frozen=True)
+class ObligationKind:
+    """Something a party owes by a date about one outsourcing.
+
+    ``model`` is the owed table (with ``id``, ``outsourcing_id``, ``status`` and the
+    ``date_field`` the reminders count down to); ``owner`` names the column by which the
+    stamp, attachment and history tables point at it (e.g. ``"report_id"``).
+    """
+
+    name: str
+    model: Any
+    owner: str
+    open_statuses: tuple[str, ...]
+    reminders: ReminderRule
+    stamp_model: Any
+    recipients: Callable[[Recipients, Any, Any], Iterable[str]]
+    mail: Mail
+    date_field: str = "due_date"
+    attachment_model: Any = None
+    storage_prefix: str = ""  # the storage folder of its attachments, e.g. "reports"
+    history_model: Any = None
+    review: ReviewCycle | None = None
+
+    def due_of(self, row: Any) -> Any:
+        """The date a row is owed by."""
+        return getattr(row, self.date_field)
+
+    def is_open(self, row: Any) -> bool:
+        """Whether the party still owes the row."""
+        return row.status in self.open_statuses
+
+    def is_overdue(self, row: Any, today: Any) -> bool:
+        """Whether the row is still owed and its date has passed."""
+        return self.is_open(row) and self.due_of(row) < today
+
+
+def register_obligation(app: Flask, kind: ObligationKind) -> ObligationKind:
+    """Register ``kind`` with ``app`` (once per name); the reminder run then walks it."""
+    kinds: dict[str, ObligationKind] = app.extensions.setdefault(_EXTENSION, {})
+    kinds[kind.name] = kind
+    return kind
+
+
+def registered_kinds(app: Flask | None = None) -> list[ObligationKind]:
+    """The obligation kinds registered with ``app`` (the current one by default)."""
+    app = app or current_app
+    return list(app.extensions.get(_EXTENSION, {}).values())
