@@ -4,9 +4,11 @@
 from __future__ import annotations
 
 from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 
 from portal.inspections.models import (
     OPEN_STATUSES,
+    ActionStatus,
     Inspection,
     InspectionAttachment,
     InspectionReminder,
@@ -14,7 +16,19 @@ from portal.inspections.models import (
 from portal.inspections.rules import REMINDERS
 from portal.models import Outsourcing, Vendor
 from portal.obligations.registry import Mail, ObligationKind, Recipients
-from portal.obligations.rules import OVERDUE
+from portal.obligations.rules import OVERDUE, ReviewCycle
+
+#: A corrective action: the vendor answers (again, until it is closed); the officer
+#: confirms it (closed) or sends it back (open again, with the reason).
+ACTION_REVIEW = ReviewCycle(
+    owed=(ActionStatus.OPEN, ActionStatus.ANSWERED),
+    submitted=ActionStatus.ANSWERED,
+    accepted=ActionStatus.CLOSED,
+    returned=ActionStatus.OPEN,
+    not_owed=_l("この是正措置は既に完了しています。"),
+    not_submitted=_l("確認できるのは、委託先が回答した是正措置だけです。"),
+    reason_required=_l("差し戻す場合は理由を入力してください。"),
+)
 
 
 def _subject(kind: str, _inspection: Inspection, node: Outsourcing, vendor: Vendor) -> str:

@@ -6,41 +6,34 @@ from collections import defaultdict
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import date
-from typing import BinaryIO
 
 from flask import current_app
 from flask_babel import gettext as _
 from sqlalchemy import func
 from sqlmodel import Session, select
 
-from portal.attachments import AttachmentError, attach
 from portal.inspections.models import (
     OPEN_STATUSES,
-    ActionStatus,
     CorrectiveAction,
     Inspection,
-    InspectionAttachment,
     InspectionFinding,
     InspectionMethod,
     InspectionStatus,
     PerformedBy,
     Severity,
 )
+from portal.inspections.obligation import ACTION_REVIEW
 from portal.inspections.planner import Booked, PlanItem, plan
 from portal.inspections.rules import CHECK_RESULTS, CHECKLIST_ITEMS, IntervalRule, due_date_for
 from portal.models import Outsourcing, OutsourcingStatus, User
-from portal.storage import Storage
+from portal.obligations.rules import ObligationError
 from portal.timeutil import utcnow
 
 MIN_DATE, MAX_DATE = date(2000, 1, 1), date(2100, 12, 31)
 
 
-class InspectionError(ValueError):
-    """A change the inspection rules refuse; ``message`` is Japanese."""
-
-    def __init__(self, message: str) -> None:
-        super().__init__(message)
-        self.message = message
+#: A change the inspection rules refuse (``message`` is Japanese): every obligation's error.
+InspectionError = ObligationError
 
 
 def interval_rule() -> IntervalRule:
@@ -333,12 +326,11 @@ def answer_action(
     *, session: Session, actor: User, action: CorrectiveAction, answer: str
 ) -> CorrectiveAction:
     """The inspected vendor answers a corrective action (what it corrected, and how)."""
-    if action.status == ActionStatus.CLOSED:
-        raise InspectionError(_("この是正措置は既に完了しています。"))
+    status = ACTION_REVIEW.submit(action.status)
     if not answer.strip():
         raise InspectionError(_("回答を入力してください。"))
     action.answer = answer.strip()
-    action.status = ActionStatus.ANSWERED
+    action.status = status
     action.answered_by_id = actor.id
     action.answered_at = utcnow()
     session.add(action)
@@ -350,12 +342,8 @@ def follow_up_action(
     *, session: Session, actor: User, action: CorrectiveAction, accept: bool, comment: str = ""
 ) -> CorrectiveAction:
     """The officer confirms an answered action (closed) or sends it back (open again)."""
-    if action.status != ActionStatus.ANSWERED:
-        raise InspectionError(_("確認できるのは、委託先が回答した是正措置だけです。"))
-    if not accept and not comment.strip():
-        raise InspectionError(_("差し戻す場合は理由を入力してください。"))
+    action.status = ACTION_REVIEW.review(action.status, accept=accept, comment=comment)
     action.follow_up = comment.strip()
-    action.status = ActionStatus.CLOSED if accept else ActionStatus.OPEN
     if accept:
         action.closed_by_id = actor.id
         action.closed_at = utcnow()
@@ -393,28 +381,3 @@ def propose_plan(*, session: Session, today: date, department_id: int | None = N
         session.add(inspection)
     session.flush()
     return len(proposals)
-
-
-def attach_file(
-    *,
-    session: Session,
-    storage: Storage,
-    actor: User,
-    inspection: Inspection,
-    stream: BinaryIO,
-    filename: str,
-) -> InspectionAttachment:
-    """Keep a photo (JPEG/PNG) or PDF with an inspection; the same file twice is refused."""
-    try:
-        return attach(
-            session=session,
-            storage=storage,
-            model=InspectionAttachment,
-            owner=("inspection_id", inspection.id),  # type: ignore[arg-type]
-            actor_id=actor.id,  # type: ignore[arg-type]
-            stream=stream,
-            filename=filename,
-            prefix=f"inspections/{inspection.id}",
-        )
-    except AttachmentError as error:
-        raise InspectionError(error.message) from error

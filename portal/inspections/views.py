@@ -19,13 +19,11 @@ from werkzeug.wrappers import Response
 import portal.inspections.badges  # noqa: F401 - registers the tree badges
 from portal import audit
 from portal.db import db
-from portal.downloads import attachment_response
 from portal.inspections import calendar, queries, reminders
 from portal.inspections import operations as ops
 from portal.inspections.forms import (
     AnswerForm,
     FollowUpForm,
-    ListFilterForm,
     RecordForm,
     ScheduleForm,
     checklist_labels,
@@ -34,14 +32,15 @@ from portal.inspections.models import (
     OPEN_STATUSES,
     CorrectiveAction,
     Inspection,
-    InspectionAttachment,
     InspectionFinding,
 )
+from portal.inspections.obligation import INSPECTION_OBLIGATION
 from portal.inspections.rules import CHECKLIST_ITEMS
 from portal.models import Department, Outsourcing, User
+from portal.obligations.operations import attachments_of
+from portal.obligations.views import add_attachment_routes, department_filter
 from portal.outsourcings.scope import get_visible, holds, owns_department
 from portal.permissions import Permission, Role, public, requires
-from portal.storage import get_storage
 
 bp = Blueprint("inspections", __name__, url_prefix="/inspections")
 
@@ -59,16 +58,6 @@ def _visible_or_404(inspection_id: int):
             "scope.denied", object_type="inspection", object_id=inspection_id, outcome="denied"
         )
     return row or abort(404)
-
-
-def _department_choices() -> list[tuple[int, str]]:
-    from portal.admin.operations import departments_by_division
-
-    return [
-        (d.id, f"{division.name} {d.name}")
-        for division, departments in departments_by_division(session=db.session)
-        for d in departments
-    ]
 
 
 def _officers(department_id: int) -> list[User]:
@@ -107,11 +96,7 @@ def labels() -> dict[str, dict[str, str]]:
 def index() -> str:
     """Overdue and due inspections (per department), and actions waiting for an answer."""
     me = _me()
-    form = ListFilterForm(request.args)
-    form.department.choices = [(None, _("すべての課室")), *_department_choices()]
-    department_id = form.department.data if form.validate() else None
-    if department_id is None and me.department_id and me.role in {Role.MANAGER, Role.STAFF}:
-        department_id = me.department_id
+    form, department_id = department_filter(me)
     today = queries.local_today()
     if me.can(Permission.MANAGE_INSPECTIONS) and me.department_id:
         # Contracts change between the daily runs; the officer's own list is always current.
@@ -230,11 +215,9 @@ def detail(inspection_id: int) -> str:
         vendor=vendor,
         people=people,
         findings=queries.findings_of(session=db.session, inspection_id=inspection.id),
-        attachments=db.session.exec(
-            select(InspectionAttachment)
-            .where(InspectionAttachment.inspection_id == inspection.id)
-            .order_by(InspectionAttachment.id)
-        ).all(),
+        attachments=attachments_of(
+            session=db.session, kind=INSPECTION_OBLIGATION, owed_id=inspection.id
+        ),
         checklist=checklist_labels(),
         labels=labels(),
         is_open=inspection.status in OPEN_STATUSES,
@@ -254,52 +237,15 @@ def _managed_or_403(inspection_id: int):
     return inspection, node, vendor
 
 
-@bp.route("/<int:inspection_id>/attachments", methods=["POST"])
-@requires(Permission.MANAGE_INSPECTIONS)
-def attach(inspection_id: int) -> Response:
-    """Keep a photo or PDF with the inspection record."""
-    inspection, _node, _vendor = _managed_or_403(inspection_id)
-    upload = request.files.get("file")
-    if upload is None or not upload.filename:
-        flash(_("添付するファイルを選んでください。"), "error")
-    else:
-        try:
-            attachment = ops.attach_file(
-                session=db.session,
-                storage=get_storage(),
-                actor=_me(),
-                inspection=inspection,
-                stream=upload.stream,
-                filename=upload.filename,
-            )
-        except ops.InspectionError as error:
-            flash(error.message, "error")
-        else:
-            flash(_("「%(name)s」を添付しました。", name=attachment.filename), "success")
-    return redirect(
-        url_for("inspections.detail", inspection_id=inspection.id, _anchor="attachments")
-    )
-
-
-@bp.route("/attachments/<int:attachment_id>")
-@requires(Permission.VIEW_INSPECTIONS)
-def download_attachment(attachment_id: int) -> Response:
-    """An attachment, streamed as a download that no browser renders inline."""
-    item = db.session.get(InspectionAttachment, attachment_id) or abort(404)
-    _visible_or_404(item.inspection_id)  # the same scope as the inspection itself
-    audit.record_download(
-        "inspection.attachment_download",
-        object_type="inspection_attachment",
-        object_id=item.id,
-        detail={"inspection_id": item.inspection_id, "filename": item.filename},
-    )
-    return attachment_response(
-        get_storage().open(item.storage_key),
-        filename=item.filename,
-        fallback=f"attachment-{item.id}",
-        mimetype=item.content_type,
-        size=item.size,
-    )
+add_attachment_routes(
+    bp,
+    INSPECTION_OBLIGATION,
+    upload=Permission.MANAGE_INSPECTIONS,  # the owning department keeps photos and PDFs
+    download=Permission.VIEW_INSPECTIONS,
+    writable=_managed_or_403,
+    visible=_visible_or_404,
+    back_to="inspections.detail",
+)
 
 
 @bp.route("/<int:inspection_id>/schedule", methods=["POST"])
@@ -487,11 +433,9 @@ def sheet(inspection_id: int) -> str:
             people=people,
             department=db.session.get(Department, node.department_id),
             findings=queries.findings_of(session=db.session, inspection_id=inspection.id),
-            attachments=db.session.exec(
-                select(InspectionAttachment)
-                .where(InspectionAttachment.inspection_id == inspection.id)
-                .order_by(InspectionAttachment.id)
-            ).all(),
+            attachments=attachments_of(
+                session=db.session, kind=INSPECTION_OBLIGATION, owed_id=inspection.id
+            ),
             checklist={k: str(v) for k, v in checklist_labels().items()},
             labels=labels(),
         )

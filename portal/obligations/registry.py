@@ -70,6 +70,8 @@ class ObligationKind:
     date_field: str = "due_date"
     attachment_model: Any = None
     storage_prefix: str = ""  # the storage folder of its attachments, e.g. "reports"
+    attach_statuses: tuple[str, ...] | None = None  # None: attachments in any status
+    attach_refused: object = ""  # why a file is refused in the other statuses (lazy text)
     history_model: Any = None
     review: ReviewCycle | None = None
 

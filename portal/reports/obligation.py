@@ -72,6 +72,8 @@ REPORT_OBLIGATION = ObligationKind(
     mail=Mail(subject=_subject, body=_body),
     attachment_model=ReportAttachment,
     storage_prefix="reports",
+    attach_statuses=tuple(EDITABLE_STATUSES),
+    attach_refused=_l("提出済みの報告には添付できません。"),
     history_model=ReportEvent,
     review=REVIEW,
 )

@@ -7,25 +7,23 @@ from collections import defaultdict
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import date
-from typing import BinaryIO
 
 from flask import current_app
 from flask_babel import gettext as _
 from sqlmodel import Session, select
 
-from portal.attachments import AttachmentError, attach
 from portal.corporate_number import is_valid_corporate_number, normalize_corporate_number
 from portal.models import Outsourcing, OutsourcingStatus, User, Vendor
+from portal.obligations.operations import record_event
+from portal.obligations.rules import ObligationError
 from portal.reports.models import (
-    EDITABLE_STATUSES,
     ComplianceReport,
-    ReportAttachment,
-    ReportEvent,
     ReportingSetting,
     ReportStatus,
     SubcontractViolation,
     ViolationStatus,
 )
+from portal.reports.obligation import REPORT_OBLIGATION, REVIEW
 from portal.reports.rules import (
     ANSWERS,
     FREQUENCIES,
@@ -35,19 +33,14 @@ from portal.reports.rules import (
     periods_until,
     unapproved,
 )
-from portal.storage import Storage
 from portal.timeutil import utcnow
 
 #: Children whose subcontract the municipality approved (or will, once the contract is made).
 APPROVED_CHILD_STATUSES = (OutsourcingStatus.APPROVED, OutsourcingStatus.ACTIVE)
 
 
-class ReportError(ValueError):
-    """A change the reporting rules refuse; ``message`` is Japanese."""
-
-    def __init__(self, message: str) -> None:
-        super().__init__(message)
-        self.message = message
+#: A change the reporting rules refuse (``message`` is Japanese): every obligation's error.
+ReportError = ObligationError
 
 
 def reporting_rule() -> ReportingRule:
@@ -158,7 +151,14 @@ def set_frequency(
 def _event(
     session: Session, report: ComplianceReport, actor: User, action: str, comment: str = ""
 ) -> None:
-    session.add(ReportEvent(report_id=report.id, actor_id=actor.id, action=action, comment=comment))  # type: ignore[arg-type]
+    record_event(
+        session=session,
+        kind=REPORT_OBLIGATION,
+        owed=report,
+        actor=actor,
+        action=action,
+        comment=comment,
+    )
 
 
 @dataclass(frozen=True)
@@ -274,8 +274,7 @@ def save_report(
     with the approved ones and returns the violations it raised."""
     if actor.vendor_id is None or actor.vendor_id != outsourcing.vendor_id:
         raise ReportError(_("報告できるのは、その委託を受けている委託先だけです。"))
-    if report.status not in EDITABLE_STATUSES:
-        raise ReportError(_("提出済みの報告は変更できません（差し戻されると再び編集できます）。"))
+    REVIEW.check_owed(report.status)
     _check_content(content, submitting=submit)
     if submit and today < report.period_end:
         raise ReportError(
@@ -300,7 +299,7 @@ def save_report(
     report.remarks = content.remarks.strip()
     violations: list[SubcontractViolation] = []
     if submit:
-        report.status = ReportStatus.SUBMITTED
+        report.status = REVIEW.submit(report.status)
         report.submitted_by_id = actor.id
         report.submitted_at = utcnow()
         session.add(report)
@@ -364,11 +363,7 @@ def review_report(
     """An officer of the owning department accepts a submitted report or returns it."""
     if actor.department_id != outsourcing.department_id:
         raise ReportError(_("確認できるのは、委託を所管する課室の職員だけです。"))
-    if report.status != ReportStatus.SUBMITTED:
-        raise ReportError(_("確認できるのは、提出された報告だけです。"))
-    if not accept and not comment.strip():
-        raise ReportError(_("差し戻す場合は、委託先への指摘を入力してください。"))
-    report.status = ReportStatus.ACCEPTED if accept else ReportStatus.RETURNED
+    report.status = REVIEW.review(report.status, accept=accept, comment=comment)
     report.reviewed_by_id = actor.id
     report.reviewed_at = utcnow()
     report.review_comment = comment.strip()
@@ -456,31 +451,3 @@ def record_violation_in_chain(
     session.add(violation)
     session.flush()
     return child
-
-
-def attach_file(
-    *,
-    session: Session,
-    storage: Storage,
-    actor: User,
-    report: ComplianceReport,
-    stream: BinaryIO,
-    filename: str,
-) -> ReportAttachment:
-    """Keep a PDF or photo with a report the vendor still edits; the same file twice is refused."""
-    if report.status not in EDITABLE_STATUSES:
-        raise ReportError(_("提出済みの報告には添付できません。"))
-
-    try:
-        return attach(
-            session=session,
-            storage=storage,
-            model=ReportAttachment,
-            owner=("report_id", report.id),  # type: ignore[arg-type]
-            actor_id=actor.id,  # type: ignore[arg-type]
-            stream=stream,
-            filename=filename,
-            prefix=f"reports/{report.id}",
-        )
-    except AttachmentError as error:
-        raise ReportError(error.message) from error

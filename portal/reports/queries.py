@@ -14,7 +14,6 @@ from portal.permissions import Role
 from portal.reports.models import (
     EDITABLE_STATUSES,
     ComplianceReport,
-    ReportEvent,
     ReportStatus,
     SubcontractViolation,
     ViolationStatus,
@@ -82,17 +81,6 @@ def reports_of(*, session: Session, user: User, outsourcing_id: int) -> list[Com
         .order_by(ComplianceReport.period_start.desc())
     ).all()
     return [row[0] for row in rows]
-
-
-def history_of(*, session: Session, report_id: int) -> list[ReportEvent]:
-    """The state changes of a report, oldest first."""
-    return list(
-        session.exec(
-            select(ReportEvent)
-            .where(ReportEvent.report_id == report_id)
-            .order_by(ReportEvent.at, ReportEvent.id)
-        ).all()
-    )
 
 
 def violations_in_scope(

@@ -14,16 +14,16 @@ from werkzeug.wrappers import Response
 import portal.reports.badges  # noqa: F401 - registers the tree badges
 from portal import audit
 from portal.db import db
-from portal.downloads import attachment_response
 from portal.inspections.queries import local_today
 from portal.models import Department, Outsourcing, User, Vendor
+from portal.obligations.operations import attachments_of, history_of
+from portal.obligations.views import add_attachment_routes, department_filter
 from portal.outsourcings.scope import get_visible, holds, owns_department
 from portal.permissions import Permission, Role, requires
 from portal.reports import operations as ops
 from portal.reports import queries, reminders
 from portal.reports.forms import (
     FrequencyForm,
-    ListFilterForm,
     ReportForm,
     ResolveForm,
     ReviewForm,
@@ -33,11 +33,10 @@ from portal.reports.forms import (
 from portal.reports.models import (
     EDITABLE_STATUSES,
     ComplianceReport,
-    ReportAttachment,
     SubcontractViolation,
 )
+from portal.reports.obligation import REPORT_OBLIGATION
 from portal.reports.rules import checklist_items, concerns
-from portal.storage import get_storage
 
 bp = Blueprint("reports", __name__, url_prefix="/reports")
 
@@ -77,26 +76,12 @@ def labels() -> dict[str, dict[str, Any]]:
     }
 
 
-def _department_choices() -> list[tuple[int, str]]:
-    from portal.admin.operations import departments_by_division
-
-    return [
-        (d.id, f"{division.name} {d.name}")
-        for division, departments in departments_by_division(session=db.session)
-        for d in departments
-    ]
-
-
 @bp.route("/")
 @requires(Permission.VIEW_REPORTS)
 def index() -> str:
     """Overdue, due, submitted and returned reports, and the open violations they revealed."""
     me = _me()
-    form = ListFilterForm(request.args)
-    form.department.choices = [(None, _("すべての課室")), *_department_choices()]
-    department_id = form.department.data if form.validate() else None
-    if department_id is None and me.department_id and me.role in {Role.MANAGER, Role.STAFF}:
-        department_id = me.department_id
+    form, department_id = department_filter(me)
     today = local_today()
     if me.can(Permission.MANAGE_REPORTS) and me.department_id:
         # Contracts change between the daily runs; the officer's own list is always current.
@@ -139,7 +124,7 @@ def detail(report_id: int) -> str:
         detail={"outsourcing_id": node.id},
     )
     me = _me()
-    history = queries.history_of(session=db.session, report_id=report.id)  # type: ignore[arg-type]
+    history = history_of(session=db.session, kind=REPORT_OBLIGATION, owed_id=report.id)  # type: ignore[arg-type]
     violations = db.session.exec(
         select(SubcontractViolation)
         .where(SubcontractViolation.report_id == report.id)
@@ -155,11 +140,7 @@ def detail(report_id: int) -> str:
         history=history,
         people=_people(*(e.actor_id for e in history)),
         violations=violations,
-        attachments=db.session.exec(
-            select(ReportAttachment)
-            .where(ReportAttachment.report_id == report.id)
-            .order_by(ReportAttachment.id)
-        ).all(),
+        attachments=attachments_of(session=db.session, kind=REPORT_OBLIGATION, owed_id=report.id),
         labels=labels(),
         today=local_today(),
         can_edit=me.can(Permission.SUBMIT_REPORTS)
@@ -275,59 +256,20 @@ def edit(report_id: int) -> Response | str:
         node=node,
         vendor=vendor,
         checklist=checklist_rows(form),
-        attachments=db.session.exec(
-            select(ReportAttachment)
-            .where(ReportAttachment.report_id == report.id)
-            .order_by(ReportAttachment.id)
-        ).all(),
+        attachments=attachments_of(session=db.session, kind=REPORT_OBLIGATION, owed_id=report.id),
         labels=labels(),
     )
 
 
-@bp.route("/<int:report_id>/attachments", methods=["POST"])
-@requires(Permission.SUBMIT_REPORTS)
-def attach(report_id: int) -> Response:
-    """The vendor keeps a PDF or photo with its report."""
-    report, _node, _vendor = _held_or_403(report_id)
-    upload = request.files.get("file")
-    if upload is None or not upload.filename:
-        flash(_("添付するファイルを選んでください。"), "error")
-    else:
-        try:
-            attachment = ops.attach_file(
-                session=db.session,
-                storage=get_storage(),
-                actor=_me(),
-                report=report,
-                stream=upload.stream,
-                filename=upload.filename,
-            )
-        except ops.ReportError as error:
-            flash(error.message, "error")
-        else:
-            flash(_("「%(name)s」を添付しました。", name=attachment.filename), "success")
-    return redirect(url_for("reports.edit", report_id=report.id, _anchor="attachments"))
-
-
-@bp.route("/attachments/<int:attachment_id>")
-@requires(Permission.VIEW_REPORTS)
-def download_attachment(attachment_id: int) -> Response:
-    """An attachment, streamed as a download that no browser renders inline."""
-    item = db.session.get(ReportAttachment, attachment_id) or abort(404)
-    _visible_or_404(item.report_id)  # the same scope as the report itself
-    audit.record_download(
-        "report.attachment_download",
-        object_type="report_attachment",
-        object_id=item.id,
-        detail={"report_id": item.report_id},
-    )
-    return attachment_response(
-        get_storage().open(item.storage_key),
-        filename=item.filename,
-        fallback=f"attachment-{item.id}",
-        mimetype=item.content_type,
-        size=item.size,
-    )
+add_attachment_routes(
+    bp,
+    REPORT_OBLIGATION,
+    upload=Permission.SUBMIT_REPORTS,  # the vendor keeps files with the report it writes
+    download=Permission.VIEW_REPORTS,
+    writable=_held_or_403,
+    visible=_visible_or_404,
+    back_to="reports.edit",
+)
 
 
 @bp.route("/<int:report_id>/review", methods=["POST"])

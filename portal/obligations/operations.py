@@ -1,0 +1,79 @@
+"""What every obligation does to its rows: keep attachments, write history, list them."""
+
+from __future__ import annotations
+
+from typing import Any, BinaryIO
+
+from sqlmodel import Session, select
+
+from portal.attachments import AttachmentError, attach
+from portal.models import User
+from portal.obligations.registry import ObligationKind
+from portal.obligations.rules import ObligationError
+from portal.storage import Storage
+
+
+def attach_file(
+    *,
+    session: Session,
+    storage: Storage,
+    kind: ObligationKind,
+    owed: Any,
+    actor: User,
+    stream: BinaryIO,
+    filename: str,
+) -> Any:
+    """Keep a PDF or photo (JPEG/PNG) with an owed row; the same file twice is refused, and
+    so is a file once the row no longer takes attachments (``kind.attach_statuses``)."""
+    if kind.attach_statuses is not None and owed.status not in kind.attach_statuses:
+        raise ObligationError(str(kind.attach_refused))
+    try:
+        return attach(
+            session=session,
+            storage=storage,
+            model=kind.attachment_model,
+            owner=(kind.owner, owed.id),
+            actor_id=actor.id,  # type: ignore[arg-type]
+            stream=stream,
+            filename=filename,
+            prefix=f"{kind.storage_prefix}/{owed.id}",
+        )
+    except AttachmentError as error:
+        raise ObligationError(error.message) from error
+
+
+def attachments_of(*, session: Session, kind: ObligationKind, owed_id: int) -> list[Any]:
+    """The attachments of an owed row, oldest first."""
+    model = kind.attachment_model
+    return list(
+        session.exec(
+            select(model).where(getattr(model, kind.owner) == owed_id).order_by(model.id)
+        ).all()
+    )
+
+
+def record_event(
+    *,
+    session: Session,
+    kind: ObligationKind,
+    owed: Any,
+    actor: User,
+    action: str,
+    comment: str = "",
+) -> Any:
+    """Add a history row: ``actor`` did ``action`` to ``owed`` (with an optional comment)."""
+    event = kind.history_model(
+        **{kind.owner: owed.id}, actor_id=actor.id, action=action, comment=comment
+    )
+    session.add(event)
+    return event
+
+
+def history_of(*, session: Session, kind: ObligationKind, owed_id: int) -> list[Any]:
+    """The history rows of an owed row, oldest first."""
+    model = kind.history_model
+    return list(
+        session.exec(
+            select(model).where(getattr(model, kind.owner) == owed_id).order_by(model.at, model.id)
+        ).all()
+    )

@@ -1,0 +1,118 @@
+"""The web side every obligation shares: the department filter of its lists, and the
+attachment routes (keep a file with an owed row, download it), added to a feature's blueprint.
+
+A feature's blueprint stays its own (its URLs and endpoints do not change); it hands these
+helpers its ``ObligationKind`` and the scope checks that say who may see or change a row.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+from flask import Blueprint, abort, flash, redirect, request, url_for
+from flask_babel import gettext as _
+from flask_login import current_user
+from werkzeug.wrappers import Response
+
+from portal import audit
+from portal.db import db
+from portal.downloads import attachment_response
+from portal.models import User
+from portal.obligations.forms import DepartmentFilterForm
+from portal.obligations.operations import attach_file
+from portal.obligations.registry import ObligationKind
+from portal.obligations.rules import ObligationError
+from portal.permissions import Permission, Role, requires
+from portal.storage import get_storage
+
+
+def department_choices() -> list[tuple[int, str]]:
+    """Every department as (id, "division department"), division by division."""
+    from portal.admin.operations import departments_by_division
+
+    return [
+        (d.id, f"{division.name} {d.name}")  # type: ignore[misc]
+        for division, departments in departments_by_division(session=db.session)
+        for d in departments
+    ]
+
+
+def department_filter(user: User) -> tuple[DepartmentFilterForm, int | None]:
+    """The list filter of the request: the department chosen, else an officer's own."""
+    form = DepartmentFilterForm(request.args)
+    form.department.choices = [(None, _("すべての課室")), *department_choices()]
+    department_id = form.department.data if form.validate() else None
+    if department_id is None and user.department_id and user.role in {Role.MANAGER, Role.STAFF}:
+        department_id = user.department_id
+    return form, department_id
+
+
+def add_attachment_routes(
+    bp: Blueprint,
+    kind: ObligationKind,
+    *,
+    upload: Permission,
+    download: Permission,
+    writable: Callable[[int], tuple[Any, ...]],
+    visible: Callable[[int], tuple[Any, ...]],
+    back_to: str,
+) -> None:
+    """Add ``POST /<owner id>/attachments`` (endpoint ``attach``) and
+    ``GET /attachments/<id>`` (``download_attachment``) to ``bp``.
+
+    ``writable(id)`` and ``visible(id)`` return the owed row first (or abort: 403/404);
+    after an upload the user goes back to the ``back_to`` page of the row.
+    """
+    param = kind.owner
+
+    def attach(**ids: int) -> Response:
+        """Keep a PDF or photo with the owed row."""
+        owed = writable(ids[param])[0]
+        sent = request.files.get("file")
+        if sent is None or not sent.filename:
+            flash(_("添付するファイルを選んでください。"), "error")
+        else:
+            try:
+                attachment = attach_file(
+                    session=db.session,
+                    storage=get_storage(),
+                    kind=kind,
+                    owed=owed,
+                    actor=current_user._get_current_object(),
+                    stream=sent.stream,
+                    filename=sent.filename,
+                )
+            except ObligationError as error:
+                flash(error.message, "error")
+            else:
+                flash(_("「%(name)s」を添付しました。", name=attachment.filename), "success")
+        return redirect(url_for(back_to, **{param: owed.id}, _anchor="attachments"))
+
+    def download_attachment(attachment_id: int) -> Response:
+        """An attachment, streamed as a download that no browser renders inline."""
+        item = db.session.get(kind.attachment_model, attachment_id) or abort(404)
+        owed_id = getattr(item, kind.owner)
+        visible(owed_id)  # the same scope as the owed row itself
+        audit.record_download(
+            f"{kind.name}.attachment_download",
+            object_type=f"{kind.name}_attachment",
+            object_id=item.id,
+            detail={kind.owner: owed_id, "filename": item.filename},
+        )
+        return attachment_response(
+            get_storage().open(item.storage_key),
+            filename=item.filename,
+            fallback=f"attachment-{item.id}",
+            mimetype=item.content_type,
+            size=item.size,
+        )
+
+    bp.add_url_rule(
+        f"/<int:{param}>/attachments", "attach", requires(upload)(attach), methods=["POST"]
+    )
+    bp.add_url_rule(
+        "/attachments/<int:attachment_id>",
+        "download_attachment",
+        requires(download)(download_attachment),
+    )
