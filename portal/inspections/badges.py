@@ -19,6 +19,7 @@ from portal.inspections.operations import interval_rule
 from portal.inspections.queries import local_today
 from portal.inspections.rules import health
 from portal.models import Outsourcing, OutsourcingStatus
+from portal.obligations.queries import earliest_owed
 from portal.outsourcings.badges import Badge, NodeLike, badge_provider
 
 _CHUNK = 5000  # bound parameters per statement
@@ -30,11 +31,7 @@ def inspection_badges(session: Session, nodes: Sequence[NodeLike]) -> dict[int, 
     ids = [node.id for node in nodes if node.status == OutsourcingStatus.ACTIVE]
     if not ids:
         return {}
-    open_due = (
-        select(func.min(Inspection.due_date))
-        .where(Inspection.outsourcing_id == Outsourcing.id, Inspection.status.in_(OPEN_STATUSES))
-        .scalar_subquery()
-    )
+    open_due = earliest_owed(Inspection, OPEN_STATUSES)
     last_done = (
         select(func.max(Inspection.completed_on))
         .where(

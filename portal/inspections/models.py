@@ -7,10 +7,10 @@ from datetime import date, datetime
 from enum import StrEnum
 from typing import Any
 
-from sqlalchemy import JSON, Column, UniqueConstraint
+from sqlalchemy import JSON, Column
 from sqlmodel import Field, SQLModel
 
-from portal.obligations.models import AttachmentFile, Owed, ReminderStamp, owned_by
+from portal.obligations.models import AttachmentFile, Owed, ReminderStamp, owned_by, owned_table
 from portal.timeutil import utcnow
 
 
@@ -103,22 +103,13 @@ class CorrectiveAction(SQLModel, table=True):
     closed_at: datetime | None = Field(default=None)
 
 
-class InspectionReminder(ReminderStamp, table=True):
-    """A reminder sent about an inspection: each kind once, stamped when sent."""
-
-    __tablename__ = "inspection_reminders"
-    __table_args__ = (UniqueConstraint("inspection_id", "kind"),)
-
-    inspection_id: int = owned_by("inspections")
-
-
-class InspectionAttachment(AttachmentFile, table=True):
-    """A photo or PDF kept with an inspection record (stored through ``portal.storage``)."""
-
-    __tablename__ = "inspection_attachments"
-    __table_args__ = (UniqueConstraint("inspection_id", "sha256"),)
-
-    inspection_id: int = owned_by("inspections")
+#: The reminders sent about an inspection, and the photos and PDFs kept with its record.
+InspectionReminder = owned_table(
+    "InspectionReminder", ReminderStamp, "inspection_reminders", Inspection, "inspection_id"
+)
+InspectionAttachment = owned_table(
+    "InspectionAttachment", AttachmentFile, "inspection_attachments", Inspection, "inspection_id"
+)
 
 
 class CalendarFeed(SQLModel, table=True):

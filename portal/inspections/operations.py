@@ -26,6 +26,7 @@ from portal.inspections.obligation import ACTION_REVIEW
 from portal.inspections.planner import Booked, PlanItem, plan
 from portal.inspections.rules import CHECK_RESULTS, CHECKLIST_ITEMS, IntervalRule, due_date_for
 from portal.models import Outsourcing, OutsourcingStatus, User
+from portal.obligations.queries import NodeSelection
 from portal.obligations.rules import ObligationError
 from portal.timeutil import utcnow
 
@@ -75,23 +76,21 @@ def sync_inspections(
     follow the contract, none for ended ones (their history stays)."""
     rule = rule or interval_rule()
     o = Outsourcing
-    statement = select(o.id, o.path, o.start_date, o.end_date, o.status, o.special_care, o.persons)
-    open_q = select(Inspection).where(Inspection.status.in_(OPEN_STATUSES))
+    nodes = NodeSelection.of(outsourcing_ids, department_id)
+    statement = select(
+        o.id, o.path, o.start_date, o.end_date, o.status, o.special_care, o.persons
+    ).where(*nodes.where(o.id))
+    open_q = select(Inspection).where(
+        Inspection.status.in_(OPEN_STATUSES), *nodes.where(Inspection.outsourcing_id)
+    )
     done_q = (
         select(Inspection.outsourcing_id, func.max(Inspection.completed_on))
-        .where(Inspection.status == InspectionStatus.COMPLETED)
+        .where(
+            Inspection.status == InspectionStatus.COMPLETED,
+            *nodes.where(Inspection.outsourcing_id),
+        )
         .group_by(Inspection.outsourcing_id)
     )
-    if outsourcing_ids is not None:
-        ids = list(outsourcing_ids)
-        statement = statement.where(o.id.in_(ids))
-        open_q = open_q.where(Inspection.outsourcing_id.in_(ids))
-        done_q = done_q.where(Inspection.outsourcing_id.in_(ids))
-    if department_id is not None:
-        in_department = select(o.id).where(o.department_id == department_id)
-        statement = statement.where(o.department_id == department_id)
-        open_q = open_q.where(Inspection.outsourcing_id.in_(in_department))
-        done_q = done_q.where(Inspection.outsourcing_id.in_(in_department))
     open_by: dict[int, list[Inspection]] = defaultdict(list)
     for inspection in session.exec(open_q.order_by(Inspection.id)).all():
         open_by[inspection.outsourcing_id].append(inspection)

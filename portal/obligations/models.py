@@ -7,10 +7,11 @@ every obligation look the same and one set of functions serves them all.
 
 from __future__ import annotations
 
+import sys
 from datetime import date, datetime
-from typing import Any
+from typing import Any, ClassVar
 
-from sqlalchemy import Column, ForeignKey, Integer
+from sqlalchemy import Column, ForeignKey, Integer, UniqueConstraint
 from sqlmodel import Field, SQLModel
 
 from portal.timeutil import utcnow
@@ -41,6 +42,8 @@ class Owed(SQLModel):
 class ReminderStamp(SQLModel):
     """A reminder sent about an owed row: each kind once, stamped when sent."""
 
+    unique_with: ClassVar[tuple[str, ...]] = ("kind",)  # one stamp per row and kind
+
     id: int | None = Field(default=None, primary_key=True)
     kind: str = Field(max_length=16)  # days before the date ("30", "7", "1") or "overdue"
     sent_at: datetime = Field(default_factory=utcnow)
@@ -49,6 +52,8 @@ class ReminderStamp(SQLModel):
 
 class AttachmentFile(SQLModel):
     """A file kept with an owed row (stored through ``portal.storage``)."""
+
+    unique_with: ClassVar[tuple[str, ...]] = ("sha256",)  # the same file once per row
 
     id: int | None = Field(default=None, primary_key=True)
     storage_key: str = Field(max_length=200, unique=True)
@@ -63,8 +68,31 @@ class AttachmentFile(SQLModel):
 class HistoryEvent(SQLModel):
     """One state change of an owed row: who, when, what, and the comment."""
 
+    unique_with: ClassVar[tuple[str, ...]] = ()
+
     id: int | None = Field(default=None, primary_key=True)
     action: str = Field(max_length=16)  # e.g. saved, submitted, returned, accepted
     actor_id: int | None = Field(default=None, foreign_key="users.id")
     comment: str = Field(default="", max_length=4000)
     at: datetime = Field(default_factory=utcnow)
+
+
+def owned_table(class_name: str, family: type[SQLModel], table: str, owed: Any, owner: str) -> Any:
+    """The table ``table`` of ``family`` (``ReminderStamp``, ``AttachmentFile`` or
+    ``HistoryEvent``) for the rows of the owed model ``owed``, pointed at by ``owner``.
+
+    E.g. ``ReportReminder = owned_table("ReportReminder", ReminderStamp, "report_reminders",
+    ComplianceReport, "report_id")``: the class is made in the caller's module, with the
+    family's columns, the ``owner`` column (deleted with its row) and the family's uniqueness.
+    """
+    unique_with: tuple[str, ...] = getattr(family, "unique_with", ())
+    namespace = {
+        "__module__": sys._getframe(1).f_globals["__name__"],
+        "__qualname__": class_name,
+        "__doc__": f"{family.__doc__} (of ``{owed.__tablename__}``)",
+        "__tablename__": table,
+        "__table_args__": (UniqueConstraint(owner, *unique_with),) if unique_with else (),
+        "__annotations__": {owner: "int"},
+        owner: owned_by(owed.__tablename__),
+    }
+    return type(family)(class_name, (family,), namespace, table=True)

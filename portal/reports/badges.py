@@ -10,6 +10,7 @@ from sqlmodel import Session, select
 
 from portal.inspections.queries import local_today
 from portal.models import Outsourcing
+from portal.obligations.queries import earliest_owed
 from portal.outsourcings.badges import Badge, NodeLike, badge_provider
 from portal.reports.models import (
     EDITABLE_STATUSES,
@@ -35,14 +36,7 @@ def report_badges(session: Session, nodes: Sequence[NodeLike]) -> dict[int, list
         )
         .scalar_subquery()
     )
-    owed = (
-        select(func.min(ComplianceReport.due_date))
-        .where(
-            ComplianceReport.outsourcing_id == Outsourcing.id,
-            ComplianceReport.status.in_(EDITABLE_STATUSES),
-        )
-        .scalar_subquery()
-    )
+    owed = earliest_owed(ComplianceReport, EDITABLE_STATUSES)
     violation = Badge(
         str(_l("報告で無承認の再委託")),
         "bad",

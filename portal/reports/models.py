@@ -16,6 +16,7 @@ from portal.obligations.models import (
     Owed,
     ReminderStamp,
     owned_by,
+    owned_table,
 )
 from portal.timeutil import utcnow
 
@@ -78,30 +79,16 @@ class ComplianceReport(Owed, table=True):
     created_at: datetime = Field(default_factory=utcnow)
 
 
-class ReportEvent(HistoryEvent, table=True):
-    """One state change of a report: who, when, what, and the comment."""
-
-    __tablename__ = "report_events"
-
-    report_id: int = owned_by("compliance_reports")
-
-
-class ReportReminder(ReminderStamp, table=True):
-    """A reminder sent about a report: each kind once, stamped when sent."""
-
-    __tablename__ = "report_reminders"
-    __table_args__ = (UniqueConstraint("report_id", "kind"),)
-
-    report_id: int = owned_by("compliance_reports")
-
-
-class ReportAttachment(AttachmentFile, table=True):
-    """A PDF or photo the vendor keeps with its report (stored through ``portal.storage``)."""
-
-    __tablename__ = "report_attachments"
-    __table_args__ = (UniqueConstraint("report_id", "sha256"),)
-
-    report_id: int = owned_by("compliance_reports")
+#: The history of a report, the reminders sent about it, and the files the vendor keeps with it.
+ReportEvent = owned_table(
+    "ReportEvent", HistoryEvent, "report_events", ComplianceReport, "report_id"
+)
+ReportReminder = owned_table(
+    "ReportReminder", ReminderStamp, "report_reminders", ComplianceReport, "report_id"
+)
+ReportAttachment = owned_table(
+    "ReportAttachment", AttachmentFile, "report_attachments", ComplianceReport, "report_id"
+)
 
 
 class SubcontractViolation(SQLModel, table=True):

@@ -15,6 +15,7 @@ from sqlmodel import Session, select
 from portal.corporate_number import is_valid_corporate_number, normalize_corporate_number
 from portal.models import Outsourcing, OutsourcingStatus, User, Vendor
 from portal.obligations.operations import record_event
+from portal.obligations.queries import NodeSelection
 from portal.obligations.rules import ObligationError
 from portal.reports.models import (
     ComplianceReport,
@@ -75,19 +76,14 @@ def sync_reports(
     untouched slots that no longer match the periods (the frequency or the term changed)."""
     rule = rule or reporting_rule()
     o = Outsourcing
-    statement = select(o.id, o.start_date, o.end_date).where(o.status == OutsourcingStatus.ACTIVE)
-    existing_q = select(ComplianceReport)
-    settings_q = select(ReportingSetting.outsourcing_id, ReportingSetting.frequency)
-    if outsourcing_ids is not None:
-        ids = list(outsourcing_ids)
-        statement = statement.where(o.id.in_(ids))
-        existing_q = existing_q.where(ComplianceReport.outsourcing_id.in_(ids))
-        settings_q = settings_q.where(ReportingSetting.outsourcing_id.in_(ids))
-    if department_id is not None:
-        in_department = select(o.id).where(o.department_id == department_id)
-        statement = statement.where(o.department_id == department_id)
-        existing_q = existing_q.where(ComplianceReport.outsourcing_id.in_(in_department))
-        settings_q = settings_q.where(ReportingSetting.outsourcing_id.in_(in_department))
+    nodes = NodeSelection.of(outsourcing_ids, department_id)
+    statement = select(o.id, o.start_date, o.end_date).where(
+        o.status == OutsourcingStatus.ACTIVE, *nodes.where(o.id)
+    )
+    existing_q = select(ComplianceReport).where(*nodes.where(ComplianceReport.outsourcing_id))
+    settings_q = select(ReportingSetting.outsourcing_id, ReportingSetting.frequency).where(
+        *nodes.where(ReportingSetting.outsourcing_id)
+    )
     by_node: dict[int, dict[date, ComplianceReport]] = defaultdict(dict)
     for report in session.exec(existing_q).all():
         by_node[report.outsourcing_id][report.period_start] = report

@@ -9,6 +9,7 @@ from sqlalchemy import ColumnElement
 from sqlmodel import Session, select
 
 from portal.models import Outsourcing, User, Vendor
+from portal.obligations.queries import get_with_node, with_node
 from portal.outsourcings.scope import visibility_clause
 from portal.permissions import Role
 from portal.reports.models import (
@@ -31,20 +32,16 @@ def report_scope(user: User) -> ColumnElement[bool]:
 
 def visible_reports(user: User):
     """``select(ComplianceReport, Outsourcing, Vendor)`` limited to what ``user`` may see."""
-    return (
-        select(ComplianceReport, Outsourcing, Vendor)
-        .join(Outsourcing, Outsourcing.id == ComplianceReport.outsourcing_id)
-        .join(Vendor, Vendor.id == Outsourcing.vendor_id)
-        .where(report_scope(user))
-    )
+    return with_node(ComplianceReport, report_scope(user))
 
 
 def get_visible_report(
     *, session: Session, user: User, report_id: int
 ) -> tuple[ComplianceReport, Outsourcing, Vendor] | None:
     """The report with its outsourcing and vendor if ``user`` may see it, else None."""
-    row = session.exec(visible_reports(user).where(ComplianceReport.id == report_id)).first()
-    return tuple(row) if row else None  # type: ignore[return-value]
+    return get_with_node(
+        session=session, model=ComplianceReport, scope=report_scope(user), row_id=report_id
+    )
 
 
 def report_lists(

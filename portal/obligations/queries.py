@@ -1,0 +1,68 @@
+"""Reading owed rows: with their outsourcing and vendor within a scope, limited to some
+outsourcings or one department, and the earliest date still owed per outsourcing."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass
+from typing import Any
+
+from sqlalchemy import ColumnElement, func
+from sqlmodel import Session, select
+
+from portal.models import Outsourcing, Vendor
+
+
+def with_node(model: Any, scope: ColumnElement[bool]) -> Any:
+    """``select(model, Outsourcing, Vendor)`` for the rows whose outsourcing is in ``scope``
+    (a WHERE clause on ``Outsourcing``)."""
+    return (
+        select(model, Outsourcing, Vendor)
+        .join(Outsourcing, Outsourcing.id == model.outsourcing_id)
+        .join(Vendor, Vendor.id == Outsourcing.vendor_id)
+        .where(scope)
+    )
+
+
+def get_with_node(
+    *, session: Session, model: Any, scope: ColumnElement[bool], row_id: int
+) -> tuple[Any, Outsourcing, Vendor] | None:
+    """The row with its outsourcing and vendor if its outsourcing is in ``scope``, else None."""
+    row = session.exec(with_node(model, scope).where(model.id == row_id)).first()
+    return tuple(row) if row else None  # type: ignore[return-value]
+
+
+@dataclass(frozen=True)
+class NodeSelection:
+    """The outsourcings a sync works on: all, the given ids, and/or one department's."""
+
+    outsourcing_ids: tuple[int, ...] | None = None
+    department_id: int | None = None
+
+    @classmethod
+    def of(cls, outsourcing_ids: Iterable[int] | None, department_id: int | None) -> NodeSelection:
+        """The selection of a sync's ``outsourcing_ids`` and ``department_id`` arguments."""
+        ids = None if outsourcing_ids is None else tuple(outsourcing_ids)
+        return cls(outsourcing_ids=ids, department_id=department_id)
+
+    def where(self, outsourcing_id: Any) -> list[ColumnElement[bool]]:
+        """Conditions that limit ``outsourcing_id`` (a column) to the selection."""
+        conditions = []
+        if self.outsourcing_ids is not None:
+            conditions.append(outsourcing_id.in_(self.outsourcing_ids))
+        if self.department_id is not None:
+            in_department = select(Outsourcing.id).where(
+                Outsourcing.department_id == self.department_id
+            )
+            conditions.append(outsourcing_id.in_(in_department))
+        return conditions
+
+
+def earliest_owed(model: Any, statuses: Iterable[str], date_field: str = "due_date") -> Any:
+    """A scalar subquery per ``Outsourcing`` row: the earliest date of its rows still owed
+    (in ``statuses``), or NULL."""
+    return (
+        select(func.min(getattr(model, date_field)))
+        .where(model.outsourcing_id == Outsourcing.id, model.status.in_(tuple(statuses)))
+        .scalar_subquery()
+    )
