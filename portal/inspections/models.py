@@ -10,7 +10,7 @@ from typing import Any
 from sqlalchemy import JSON, Column
 from sqlmodel import Field, SQLModel
 
-from portal.obligations.models import AttachmentFile, Owed, ReminderStamp, owned_by, owned_table
+from portal.obligations.models import AttachmentFile, Owed, ReminderStamp, owned_by, owned_tables
 from portal.timeutil import utcnow
 
 
@@ -51,10 +51,15 @@ class ActionStatus(StrEnum):
     CLOSED = "closed"
 
 
+#: The vendor still owes an answer (it may answer again until the officer closes it).
+ANSWERABLE_STATUSES = (ActionStatus.OPEN, ActionStatus.ANSWERED)
+
+
 class Inspection(Owed, table=True):
     """実地検査: one inspection of one outsourcing (at any tier), due by ``due_date``."""
 
     __tablename__ = "inspections"
+    row_name = "inspection"
 
     outsourcing_id: int = owned_by("outsourcings")
     proposed_date: date | None = Field(default=None)  # the planner's proposal
@@ -104,12 +109,7 @@ class CorrectiveAction(SQLModel, table=True):
 
 
 #: The reminders sent about an inspection, and the photos and PDFs kept with its record.
-InspectionReminder = owned_table(
-    "InspectionReminder", ReminderStamp, "inspection_reminders", Inspection, "inspection_id"
-)
-InspectionAttachment = owned_table(
-    "InspectionAttachment", AttachmentFile, "inspection_attachments", Inspection, "inspection_id"
-)
+InspectionReminder, InspectionAttachment = owned_tables(Inspection, ReminderStamp, AttachmentFile)
 
 
 class CalendarFeed(SQLModel, table=True):
@@ -124,6 +124,7 @@ class CalendarFeed(SQLModel, table=True):
 
 
 __all__ = [
+    "ANSWERABLE_STATUSES",
     "OPEN_STATUSES",
     "ActionStatus",
     "CalendarFeed",

@@ -7,6 +7,7 @@ from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 
 from portal.inspections.models import (
+    ANSWERABLE_STATUSES,
     OPEN_STATUSES,
     ActionStatus,
     Inspection,
@@ -15,13 +16,13 @@ from portal.inspections.models import (
 )
 from portal.inspections.rules import REMINDERS
 from portal.models import Outsourcing, Vendor
-from portal.obligations.registry import Mail, ObligationKind, Recipients
+from portal.obligations.registry import ObligationKind, Recipients, Reminders
 from portal.obligations.rules import OVERDUE, ReviewCycle
 
 #: A corrective action: the vendor answers (again, until it is closed); the officer
 #: confirms it (closed) or sends it back (open again, with the reason).
 ACTION_REVIEW = ReviewCycle(
-    owed=(ActionStatus.OPEN, ActionStatus.ANSWERED),
+    owed=ANSWERABLE_STATUSES,
     submitted=ActionStatus.ANSWERED,
     accepted=ActionStatus.CLOSED,
     returned=ActionStatus.OPEN,
@@ -63,14 +64,8 @@ def _recipients(book: Recipients, inspection: Inspection, node: Outsourcing) -> 
 
 
 INSPECTION_OBLIGATION = ObligationKind(
-    name="inspection",
-    model=Inspection,
-    owner="inspection_id",
-    open_statuses=tuple(OPEN_STATUSES),
-    reminders=REMINDERS,
-    stamp_model=InspectionReminder,
-    recipients=_recipients,
-    mail=Mail(subject=_subject, body=_body),
-    attachment_model=InspectionAttachment,
-    storage_prefix="inspections",
+    Inspection,
+    tuple(OPEN_STATUSES),
+    Reminders(REMINDERS, _recipients, subject=_subject, body=_body),
+    tables=(InspectionReminder, InspectionAttachment),
 )

@@ -34,6 +34,9 @@ def owned_by(table: str, *, unique: bool = False) -> Any:
 class Owed(SQLModel):
     """Something a party owes by ``due_date``; ``status`` says whether it still does."""
 
+    #: The short name of the owed row ("report"): its tables' prefix and ``<name>_id``.
+    row_name: ClassVar[str] = ""
+
     id: int | None = Field(default=None, primary_key=True)
     due_date: date = Field(index=True)
     status: str = Field(default="due", max_length=16, index=True)
@@ -42,6 +45,7 @@ class Owed(SQLModel):
 class ReminderStamp(SQLModel):
     """A reminder sent about an owed row: each kind once, stamped when sent."""
 
+    row_suffix: ClassVar[str] = "reminder"
     unique_with: ClassVar[tuple[str, ...]] = ("kind",)  # one stamp per row and kind
 
     id: int | None = Field(default=None, primary_key=True)
@@ -53,6 +57,7 @@ class ReminderStamp(SQLModel):
 class AttachmentFile(SQLModel):
     """A file kept with an owed row (stored through ``portal.storage``)."""
 
+    row_suffix: ClassVar[str] = "attachment"
     unique_with: ClassVar[tuple[str, ...]] = ("sha256",)  # the same file once per row
 
     id: int | None = Field(default=None, primary_key=True)
@@ -68,6 +73,7 @@ class AttachmentFile(SQLModel):
 class HistoryEvent(SQLModel):
     """One state change of an owed row: who, when, what, and the comment."""
 
+    row_suffix: ClassVar[str] = "event"
     unique_with: ClassVar[tuple[str, ...]] = ()
 
     id: int | None = Field(default=None, primary_key=True)
@@ -77,22 +83,30 @@ class HistoryEvent(SQLModel):
     at: datetime = Field(default_factory=utcnow)
 
 
-def owned_table(class_name: str, family: type[SQLModel], table: str, owed: Any, owner: str) -> Any:
-    """The table ``table`` of ``family`` (``ReminderStamp``, ``AttachmentFile`` or
-    ``HistoryEvent``) for the rows of the owed model ``owed``, pointed at by ``owner``.
+def owned_tables(owed: Any, *families: type[SQLModel]) -> tuple[Any, ...]:
+    """The tables of ``families`` (``ReminderStamp``, ``AttachmentFile``, ``HistoryEvent``)
+    for the owed model ``owed``, named after its ``row_name``.
 
-    E.g. ``ReportReminder = owned_table("ReportReminder", ReminderStamp, "report_reminders",
-    ComplianceReport, "report_id")``: the class is made in the caller's module, with the
-    family's columns, the ``owner`` column (deleted with its row) and the family's uniqueness.
+    For ``row_name = "report"`` and ``ReminderStamp``: the class ``ReportReminder`` (made in the
+    caller's module), its table ``report_reminders``, the column ``report_id`` (deleted with
+    its report), and the family's uniqueness (one stamp per report and kind).
     """
-    unique_with: tuple[str, ...] = getattr(family, "unique_with", ())
-    namespace = {
-        "__module__": sys._getframe(1).f_globals["__name__"],
-        "__qualname__": class_name,
-        "__doc__": f"{family.__doc__} (of ``{owed.__tablename__}``)",
-        "__tablename__": table,
-        "__table_args__": (UniqueConstraint(owner, *unique_with),) if unique_with else (),
-        "__annotations__": {owner: "int"},
-        owner: owned_by(owed.__tablename__),
-    }
-    return type(family)(class_name, (family,), namespace, table=True)
+    module = sys._getframe(1).f_globals["__name__"]
+    name: str = owed.row_name
+    owner = f"{name}_id"
+    tables = []
+    for family in families:
+        suffix: str = getattr(family, "row_suffix")  # noqa: B009 - a ClassVar of the family
+        unique_with: tuple[str, ...] = getattr(family, "unique_with", ())
+        class_name = f"{name.title()}{suffix.title()}"
+        namespace = {
+            "__module__": module,
+            "__qualname__": class_name,
+            "__doc__": f"{family.__doc__} (of ``{owed.__tablename__}``)",
+            "__tablename__": f"{name}_{suffix}s",
+            "__table_args__": (UniqueConstraint(owner, *unique_with),) if unique_with else (),
+            "__annotations__": {owner: "int"},
+            owner: owned_by(owed.__tablename__),
+        }
+        tables.append(type(family)(class_name, (family,), namespace, table=True))
+    return tuple(tables)

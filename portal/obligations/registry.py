@@ -15,6 +15,7 @@ from typing import Any
 
 from flask import Flask, current_app
 
+from portal.obligations.models import AttachmentFile, HistoryEvent, ReminderStamp
 from portal.obligations.rules import ReminderRule, ReviewCycle
 
 _EXTENSION = "portal.obligations"
@@ -42,10 +43,15 @@ class Recipients:
 
 
 @dataclass(frozen=True)
-class Mail:
-    """What a reminder says; ``subject(kind, owed, node, vendor)`` and ``body(owed, node,
-    vendor)`` return translated text (they run inside the app)."""
+class Reminders:
+    """Who is reminded and what the reminder says, by the rule of when.
 
+    ``recipients(book, owed, node)`` names the addresses; ``subject(kind, owed, node,
+    vendor)`` and ``body(owed, node, vendor)`` return translated text (run inside the app).
+    """
+
+    rule: ReminderRule
+    recipients: Callable[[Recipients, Any, Any], Iterable[str]]
     subject: Callable[[str, Any, Any, Any], str]
     body: Callable[[Any, Any, Any], str]
 
@@ -54,26 +60,53 @@ class Mail:
 class ObligationKind:
     """Something a party owes by a date about one outsourcing.
 
-    ``model`` is the owed table (with ``id``, ``outsourcing_id``, ``status`` and the
-    ``date_field`` the reminders count down to); ``owner`` names the column by which the
-    stamp, attachment and history tables point at it (e.g. ``"report_id"``).
+    ``model`` is the owed table (an ``Owed``: ``id``, ``outsourcing_id``, ``status``, the
+    ``date_field`` the reminders count down to, and its ``row_name``); ``tables`` are the
+    tables ``owned_tables`` made for it (reminder stamps, and attachments or history when it
+    keeps them). A row is owed while its status is one of ``open_statuses``.
     """
 
-    name: str
     model: Any
-    owner: str
     open_statuses: tuple[str, ...]
-    reminders: ReminderRule
-    stamp_model: Any
-    recipients: Callable[[Recipients, Any, Any], Iterable[str]]
-    mail: Mail
-    date_field: str = "due_date"
-    attachment_model: Any = None
-    storage_prefix: str = ""  # the storage folder of its attachments, e.g. "reports"
+    reminders: Reminders
+    tables: tuple[Any, ...] = ()
+    review: ReviewCycle | None = None
     attach_statuses: tuple[str, ...] | None = None  # None: attachments in any status
     attach_refused: object = ""  # why a file is refused in the other statuses (lazy text)
-    history_model: Any = None
-    review: ReviewCycle | None = None
+    date_field: str = "due_date"
+
+    @property
+    def name(self) -> str:
+        """The short name, e.g. "report" (audit events and storage folders use it)."""
+        return str(self.model.row_name)
+
+    @property
+    def owner(self) -> str:
+        """The column by which its stamps, attachments and history point at a row."""
+        return f"{self.name}_id"
+
+    @property
+    def storage_prefix(self) -> str:
+        """The storage folder of its attachments, e.g. "reports"."""
+        return f"{self.name}s"
+
+    @property
+    def stamp_model(self) -> Any:
+        """Its reminder stamps table."""
+        return self._table(ReminderStamp)
+
+    @property
+    def attachment_model(self) -> Any:
+        """Its attachments table (None when it keeps none)."""
+        return self._table(AttachmentFile)
+
+    @property
+    def history_model(self) -> Any:
+        """Its history table (None when it keeps none)."""
+        return self._table(HistoryEvent)
+
+    def _table(self, family: type) -> Any:
+        return next((t for t in self.tables if issubclass(t, family)), None)
 
     def due_of(self, row: Any) -> Any:
         """The date a row is owed by."""

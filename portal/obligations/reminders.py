@@ -55,17 +55,17 @@ def send_kind_reminders(
     book = recipients or read_recipients(session)
     count = 0
     for owed, node, vendor in rows:
-        reminder = kind.reminders.kind_for(due=kind.due_of(owed), today=today)
+        reminder = kind.reminders.rule.kind_for(due=kind.due_of(owed), today=today)
         if reminder is None or (owed.id, reminder) in sent:
             continue
-        to = sorted(set(kind.recipients(book, owed, node)))
+        to = sorted(set(kind.reminders.recipients(book, owed, node)))
         session.add(stamp(**{kind.owner: owed.id}, kind=reminder, recipients=",".join(to)[:2000]))
         session.flush()  # the unique (row, kind) stamp before anything leaves
         send_mail(
             config,
             to=to,
-            subject=kind.mail.subject(reminder, owed, node, vendor),
-            body=kind.mail.body(owed, node, vendor),
+            subject=kind.reminders.subject(reminder, owed, node, vendor),
+            body=kind.reminders.body(owed, node, vendor),
         )
         count += 1
     return count

@@ -16,7 +16,7 @@ from portal.obligations.models import (
     Owed,
     ReminderStamp,
     owned_by,
-    owned_table,
+    owned_tables,
 )
 from portal.timeutil import utcnow
 
@@ -59,6 +59,7 @@ class ComplianceReport(Owed, table=True):
     """定期報告: the vendor's report on one period of one outsourcing, due by ``due_date``."""
 
     __tablename__ = "compliance_reports"
+    row_name = "report"
     __table_args__ = (UniqueConstraint("outsourcing_id", "period_start"),)
 
     outsourcing_id: int = owned_by("outsourcings")
@@ -80,14 +81,8 @@ class ComplianceReport(Owed, table=True):
 
 
 #: The history of a report, the reminders sent about it, and the files the vendor keeps with it.
-ReportEvent = owned_table(
-    "ReportEvent", HistoryEvent, "report_events", ComplianceReport, "report_id"
-)
-ReportReminder = owned_table(
-    "ReportReminder", ReminderStamp, "report_reminders", ComplianceReport, "report_id"
-)
-ReportAttachment = owned_table(
-    "ReportAttachment", AttachmentFile, "report_attachments", ComplianceReport, "report_id"
+ReportEvent, ReportReminder, ReportAttachment = owned_tables(
+    ComplianceReport, HistoryEvent, ReminderStamp, AttachmentFile
 )
 
 

@@ -8,7 +8,7 @@ from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 
 from portal.models import Outsourcing, Vendor
-from portal.obligations.registry import Mail, ObligationKind, Recipients
+from portal.obligations.registry import ObligationKind, Recipients, Reminders
 from portal.obligations.rules import OVERDUE, ReviewCycle
 from portal.reports.models import (
     EDITABLE_STATUSES,
@@ -62,18 +62,11 @@ def _recipients(book: Recipients, _report: ComplianceReport, node: Outsourcing) 
 
 
 REPORT_OBLIGATION = ObligationKind(
-    name="report",
-    model=ComplianceReport,
-    owner="report_id",
-    open_statuses=tuple(EDITABLE_STATUSES),
-    reminders=REMINDERS,
-    stamp_model=ReportReminder,
-    recipients=_recipients,
-    mail=Mail(subject=_subject, body=_body),
-    attachment_model=ReportAttachment,
-    storage_prefix="reports",
+    ComplianceReport,
+    tuple(EDITABLE_STATUSES),
+    Reminders(REMINDERS, _recipients, subject=_subject, body=_body),
+    tables=(ReportEvent, ReportReminder, ReportAttachment),
+    review=REVIEW,
     attach_statuses=tuple(EDITABLE_STATUSES),
     attach_refused=_l("提出済みの報告には添付できません。"),
-    history_model=ReportEvent,
-    review=REVIEW,
 )
