@@ -11,6 +11,7 @@ from sqlalchemy import JSON, Column
 from sqlmodel import Field, SQLModel
 
 from portal.obligations.models import AttachmentFile, Owed, ReminderStamp, owned_by, owned_tables
+from portal.obligations.rules import ReviewCycle
 from portal.timeutil import utcnow
 
 
@@ -53,6 +54,10 @@ class ActionStatus(StrEnum):
 
 #: The vendor still owes an answer (it may answer again until the officer closes it).
 ANSWERABLE_STATUSES = (ActionStatus.OPEN, ActionStatus.ANSWERED)
+#: The officer confirms an answer (closed) or sends it back (open again, with the reason).
+ACTION_REVIEW = ReviewCycle(
+    ANSWERABLE_STATUSES, ActionStatus.ANSWERED, ActionStatus.CLOSED, ActionStatus.OPEN
+)
 
 
 class Inspection(Owed, table=True):
@@ -124,6 +129,7 @@ class CalendarFeed(SQLModel, table=True):
 
 
 __all__ = [
+    "ACTION_REVIEW",
     "ANSWERABLE_STATUSES",
     "OPEN_STATUSES",
     "ActionStatus",

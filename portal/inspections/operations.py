@@ -3,16 +3,18 @@
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Iterable, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import date
 
 from flask import current_app
 from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 from sqlalchemy import func
 from sqlmodel import Session, select
 
 from portal.inspections.models import (
+    ACTION_REVIEW,
     OPEN_STATUSES,
     CorrectiveAction,
     Inspection,
@@ -22,13 +24,12 @@ from portal.inspections.models import (
     PerformedBy,
     Severity,
 )
-from portal.inspections.obligation import ACTION_REVIEW
 from portal.inspections.planner import Booked, PlanItem, plan
 from portal.inspections.rules import CHECK_RESULTS, CHECKLIST_ITEMS, IntervalRule, due_date_for
 from portal.models import Outsourcing, OutsourcingStatus, User
-from portal.obligations.queries import NodeSelection
-from portal.obligations.rules import ObligationError
-from portal.timeutil import utcnow
+from portal.obligations.operations import sign
+from portal.obligations.queries import ALL_NODES, NodeSelection
+from portal.obligations.rules import ObligationError, Refusals
 
 MIN_DATE, MAX_DATE = date(2000, 1, 1), date(2100, 12, 31)
 
@@ -65,18 +66,12 @@ def _cancel(session: Session, inspection: Inspection, result: SyncResult) -> Non
 
 
 def sync_inspections(
-    *,
-    session: Session,
-    today: date,
-    outsourcing_ids: Iterable[int] | None = None,
-    department_id: int | None = None,
-    rule: IntervalRule | None = None,
+    *, session: Session, today: date, nodes: NodeSelection = ALL_NODES
 ) -> SyncResult:
-    """Recompute what is due: one open inspection per active outsourcing, due dates that
-    follow the contract, none for ended ones (their history stays)."""
-    rule = rule or interval_rule()
+    """Recompute what is due (for ``nodes``): one open inspection per active outsourcing, due
+    dates that follow the contract, none for ended ones (their history stays)."""
+    rule = interval_rule()
     o = Outsourcing
-    nodes = NodeSelection.of(outsourcing_ids, department_id)
     statement = select(
         o.id, o.path, o.start_date, o.end_date, o.status, o.special_care, o.persons
     ).where(*nodes.where(o.id))
@@ -317,21 +312,28 @@ def record_inspection(
                 )
             )
     session.flush()
-    sync_inspections(session=session, today=today, outsourcing_ids=[outsourcing.id])  # type: ignore[list-item]
+    sync_inspections(session=session, today=today, nodes=NodeSelection.of_ids(outsourcing.id))  # type: ignore[arg-type]
     return inspection
+
+
+#: Why the review of a corrective action refuses a step.
+_ACTION_REFUSALS = Refusals(
+    not_owed=_l("この是正措置は既に完了しています。"),
+    not_submitted=_l("確認できるのは、委託先が回答した是正措置だけです。"),
+    reason_required=_l("差し戻す場合は理由を入力してください。"),
+)
 
 
 def answer_action(
     *, session: Session, actor: User, action: CorrectiveAction, answer: str
 ) -> CorrectiveAction:
     """The inspected vendor answers a corrective action (what it corrected, and how)."""
-    status = ACTION_REVIEW.submit(action.status)
+    status = ACTION_REVIEW.submit(action.status, _ACTION_REFUSALS)
     if not answer.strip():
         raise InspectionError(_("回答を入力してください。"))
     action.answer = answer.strip()
     action.status = status
-    action.answered_by_id = actor.id
-    action.answered_at = utcnow()
+    sign(action, actor, "answered")
     session.add(action)
     session.flush()
     return action
@@ -341,11 +343,12 @@ def follow_up_action(
     *, session: Session, actor: User, action: CorrectiveAction, accept: bool, comment: str = ""
 ) -> CorrectiveAction:
     """The officer confirms an answered action (closed) or sends it back (open again)."""
-    action.status = ACTION_REVIEW.review(action.status, accept=accept, comment=comment)
+    action.status = ACTION_REVIEW.review(
+        action.status, _ACTION_REFUSALS, accept=accept, comment=comment
+    )
     action.follow_up = comment.strip()
     if accept:
-        action.closed_by_id = actor.id
-        action.closed_at = utcnow()
+        sign(action, actor, "closed")
     session.add(action)
     session.flush()
     return action

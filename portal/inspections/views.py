@@ -38,6 +38,7 @@ from portal.inspections.obligation import INSPECTION_OBLIGATION
 from portal.inspections.rules import CHECKLIST_ITEMS
 from portal.models import Department, Outsourcing, User
 from portal.obligations.operations import attachments_of
+from portal.obligations.queries import NodeSelection
 from portal.obligations.views import add_attachment_routes, department_filter
 from portal.outsourcings.scope import get_visible, holds, owns_department
 from portal.permissions import Permission, Role, public, requires
@@ -100,7 +101,8 @@ def index() -> str:
     today = queries.local_today()
     if me.can(Permission.MANAGE_INSPECTIONS) and me.department_id:
         # Contracts change between the daily runs; the officer's own list is always current.
-        ops.sync_inspections(session=db.session, today=today, department_id=me.department_id)
+        mine = NodeSelection(department_id=me.department_id)
+        ops.sync_inspections(session=db.session, today=today, nodes=mine)
     rows = queries.open_inspections(session=db.session, user=me, department_id=department_id)
     overdue, due = queries.due_lists(rows, today)
     listed = {row[0].id for row in (*overdue, *due)}  # a set: `row not in list` was O(n²)
@@ -131,7 +133,8 @@ def plan() -> Response:
     if not me.department_id:
         abort(403)
     today = queries.local_today()
-    ops.sync_inspections(session=db.session, today=today, department_id=me.department_id)
+    mine = NodeSelection(department_id=me.department_id)
+    ops.sync_inspections(session=db.session, today=today, nodes=mine)
     count = ops.propose_plan(session=db.session, today=today, department_id=me.department_id)
     flash(
         _("%(n)d件の検査に計画案の日付を入れました。内容を確認して採用してください。", n=count),

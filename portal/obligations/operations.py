@@ -11,6 +11,14 @@ from portal.models import User
 from portal.obligations.registry import ObligationKind
 from portal.obligations.rules import ObligationError
 from portal.storage import Storage
+from portal.timeutil import utcnow
+
+
+def sign(row: Any, actor: User, step: str) -> None:
+    """Record on ``row`` that ``actor`` took ``step`` now (its ``<step>_by_id`` and
+    ``<step>_at`` columns, e.g. ``submitted_by_id`` and ``submitted_at``)."""
+    setattr(row, f"{step}_by_id", actor.id)
+    setattr(row, f"{step}_at", utcnow())
 
 
 def attach_file(

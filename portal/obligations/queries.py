@@ -40,10 +40,9 @@ class NodeSelection:
     department_id: int | None = None
 
     @classmethod
-    def of(cls, outsourcing_ids: Iterable[int] | None, department_id: int | None) -> NodeSelection:
-        """The selection of a sync's ``outsourcing_ids`` and ``department_id`` arguments."""
-        ids = None if outsourcing_ids is None else tuple(outsourcing_ids)
-        return cls(outsourcing_ids=ids, department_id=department_id)
+    def of_ids(cls, *outsourcing_ids: int) -> NodeSelection:
+        """These outsourcings (none at all when no id is given)."""
+        return cls(outsourcing_ids=outsourcing_ids)
 
     def where(self, outsourcing_id: Any) -> list[ColumnElement[bool]]:
         """Conditions that limit ``outsourcing_id`` (a column) to the selection."""
@@ -56,6 +55,10 @@ class NodeSelection:
             )
             conditions.append(outsourcing_id.in_(in_department))
         return conditions
+
+
+#: Every outsourcing.
+ALL_NODES = NodeSelection()
 
 
 def earliest_owed(model: Any, statuses: Iterable[str], date_field: str = "due_date") -> Any:

@@ -16,7 +16,7 @@ from typing import Any
 from flask import Flask, current_app
 
 from portal.obligations.models import AttachmentFile, HistoryEvent, ReminderStamp
-from portal.obligations.rules import ReminderRule, ReviewCycle
+from portal.obligations.rules import ReminderRule
 
 _EXTENSION = "portal.obligations"
 
@@ -41,19 +41,30 @@ class Recipients:
         """One active user's address (none when unknown or inactive)."""
         return [self.email_by_user[user_id]] if user_id in self.email_by_user else []
 
+    def addresses(self, to: Iterable[str], owed: Any, node: Any) -> list[str]:
+        """The sorted addresses ``to`` names for an owed row of ``node``: "officers" (of the
+        owning department), "vendor_users" (of the node's vendor), or the name of a column of
+        the row that holds a user id (e.g. "inspector_id")."""
+        found: set[str] = set()
+        for who in to:
+            if who == "officers":
+                found.update(self.officers(node.department_id))
+            elif who == "vendor_users":
+                found.update(self.vendor_users(node.vendor_id))
+            else:
+                found.update(self.user(getattr(owed, who)))
+        return sorted(found)
+
 
 @dataclass(frozen=True)
 class Reminders:
-    """Who is reminded and what the reminder says, by the rule of when.
-
-    ``recipients(book, owed, node)`` names the addresses; ``subject(kind, owed, node,
-    vendor)`` and ``body(owed, node, vendor)`` return translated text (run inside the app).
-    """
+    """When reminders go (``rule``), to whom (``to``: see ``Recipients.addresses``), and
+    what they say: ``mail(kind, owed, fields)`` returns the translated (subject, body); the
+    ``fields`` every reminder knows are ``days`` (the kind), ``task``, ``vendor`` and ``due``."""
 
     rule: ReminderRule
-    recipients: Callable[[Recipients, Any, Any], Iterable[str]]
-    subject: Callable[[str, Any, Any, Any], str]
-    body: Callable[[Any, Any, Any], str]
+    to: tuple[str, ...]
+    mail: Callable[[str, Any, dict[str, str]], tuple[str, str]]
 
 
 @dataclass(frozen=True)
@@ -70,7 +81,6 @@ class ObligationKind:
     open_statuses: tuple[str, ...]
     reminders: Reminders
     tables: tuple[Any, ...] = ()
-    review: ReviewCycle | None = None
     attach_statuses: tuple[str, ...] | None = None  # None: attachments in any status
     attach_refused: object = ""  # why a file is refused in the other statuses (lazy text)
     date_field: str = "due_date"

@@ -58,15 +58,17 @@ def send_kind_reminders(
         reminder = kind.reminders.rule.kind_for(due=kind.due_of(owed), today=today)
         if reminder is None or (owed.id, reminder) in sent:
             continue
-        to = sorted(set(kind.reminders.recipients(book, owed, node)))
+        to = book.addresses(kind.reminders.to, owed, node)
         session.add(stamp(**{kind.owner: owed.id}, kind=reminder, recipients=",".join(to)[:2000]))
         session.flush()  # the unique (row, kind) stamp before anything leaves
-        send_mail(
-            config,
-            to=to,
-            subject=kind.reminders.subject(reminder, owed, node, vendor),
-            body=kind.reminders.body(owed, node, vendor),
-        )
+        fields = {
+            "days": reminder,
+            "task": node.task_name,
+            "vendor": vendor.name,
+            "due": kind.due_of(owed).isoformat(),
+        }
+        subject, body = kind.reminders.mail(reminder, owed, fields)
+        send_mail(config, to=to, subject=subject, body=body)
         count += 1
     return count
 

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date
+from typing import NamedTuple
 
 #: The reminder stamped when the date has passed.
 OVERDUE = "overdue"
@@ -43,40 +44,42 @@ class ReminderRule:
         return None
 
 
-#: A message translated when it is shown: a lazy string (``str()`` translates it).
-Message = object
+class Refusals(NamedTuple):
+    """What a refused review step says (lazy texts: ``str()`` translates them)."""
+
+    not_owed: object  # the party no longer owes the thing (it was submitted or accepted)
+    not_submitted: object  # only a submitted thing can be reviewed
+    reason_required: object  # a return needs the reason
 
 
 @dataclass(frozen=True)
 class ReviewCycle:
     """submit → review → accepted, or returned (owed again until it is submitted anew).
 
-    ``owed`` are the statuses in which the party still owes the thing (it may submit);
-    the messages are what the refusals say.
+    ``owed`` are the statuses in which the party still owes the thing (it may change or
+    submit it); each step takes the ``Refusals`` that say, in the feature's words, why it
+    is refused.
     """
 
     owed: tuple[str, ...]
     submitted: str
     accepted: str
     returned: str
-    not_owed: Message
-    not_submitted: Message
-    reason_required: Message
 
-    def check_owed(self, status: str) -> None:
+    def check_owed(self, status: str, refusals: Refusals) -> None:
         """Refuse a change by the party once it no longer owes the thing."""
         if status not in self.owed:
-            raise ObligationError(str(self.not_owed))
+            raise ObligationError(str(refusals.not_owed))
 
-    def submit(self, status: str) -> str:
+    def submit(self, status: str, refusals: Refusals) -> str:
         """The status after the party submits (refused unless it still owes the thing)."""
-        self.check_owed(status)
+        self.check_owed(status, refusals)
         return self.submitted
 
-    def review(self, status: str, *, accept: bool, comment: str) -> str:
+    def review(self, status: str, refusals: Refusals, *, accept: bool, comment: str) -> str:
         """The status after the reviewer accepts or returns (a return needs a reason)."""
         if status != self.submitted:
-            raise ObligationError(str(self.not_submitted))
+            raise ObligationError(str(refusals.not_submitted))
         if not accept and not comment.strip():
-            raise ObligationError(str(self.reason_required))
+            raise ObligationError(str(refusals.reason_required))
         return self.accepted if accept else self.returned

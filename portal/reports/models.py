@@ -18,6 +18,7 @@ from portal.obligations.models import (
     owned_by,
     owned_tables,
 )
+from portal.obligations.rules import ReviewCycle
 from portal.timeutil import utcnow
 
 
@@ -33,6 +34,10 @@ class ReportStatus(StrEnum):
 
 #: The vendor still owes the report (it can edit it, and reminders chase it).
 EDITABLE_STATUSES = (ReportStatus.DUE, ReportStatus.DRAFT, ReportStatus.RETURNED)
+#: Submitted, then accepted or returned (the vendor corrects it and submits it again).
+REVIEW = ReviewCycle(
+    EDITABLE_STATUSES, ReportStatus.SUBMITTED, ReportStatus.ACCEPTED, ReportStatus.RETURNED
+)
 
 
 class ViolationStatus(StrEnum):
@@ -114,6 +119,7 @@ class SubcontractViolation(SQLModel, table=True):
 
 __all__ = [
     "EDITABLE_STATUSES",
+    "REVIEW",
     "ComplianceReport",
     "ReportAttachment",
     "ReportEvent",

@@ -17,6 +17,7 @@ from portal.db import db
 from portal.inspections.queries import local_today
 from portal.models import Department, Outsourcing, User, Vendor
 from portal.obligations.operations import attachments_of, history_of
+from portal.obligations.queries import NodeSelection
 from portal.obligations.views import add_attachment_routes, department_filter
 from portal.outsourcings.scope import get_visible, holds, owns_department
 from portal.permissions import Permission, Role, requires
@@ -85,10 +86,12 @@ def index() -> str:
     today = local_today()
     if me.can(Permission.MANAGE_REPORTS) and me.department_id:
         # Contracts change between the daily runs; the officer's own list is always current.
-        ops.sync_reports(session=db.session, today=today, department_id=me.department_id)
+        mine = NodeSelection(department_id=me.department_id)
+        ops.sync_reports(session=db.session, today=today, nodes=mine)
     elif me.role == Role.VENDOR and me.vendor_id:
         held = db.session.exec(select(Outsourcing.id).where(Outsourcing.vendor_id == me.vendor_id))
-        ops.sync_reports(session=db.session, today=today, outsourcing_ids=list(held.all()))
+        held_nodes = NodeSelection.of_ids(*held.all())
+        ops.sync_reports(session=db.session, today=today, nodes=held_nodes)
     lists = queries.report_lists(
         session=db.session, user=me, today=today, department_id=department_id
     )
