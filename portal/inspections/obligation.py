@@ -5,18 +5,13 @@ from __future__ import annotations
 
 from flask_babel import gettext as _
 
-from portal.inspections.models import (
-    OPEN_STATUSES,
-    Inspection,
-    InspectionAttachment,
-    InspectionReminder,
-)
+from portal.inspections import models
 from portal.inspections.rules import REMINDERS
 from portal.obligations.registry import ObligationKind, Reminders
 from portal.obligations.rules import OVERDUE
 
 
-def _mail(kind: str, inspection: Inspection, fields: dict[str, str]) -> tuple[str, str]:
+def _mail(kind: str, inspection: models.Inspection, fields: dict[str, str]) -> tuple[str, str]:
     if kind == OVERDUE:
         subject = _("【実地検査】期限を過ぎています：%(task)s（%(vendor)s）", **fields)
     else:
@@ -32,9 +27,9 @@ def _mail(kind: str, inspection: Inspection, fields: dict[str, str]) -> tuple[st
 
 
 INSPECTION_OBLIGATION = ObligationKind(
-    Inspection,
-    tuple(OPEN_STATUSES),
+    models.Inspection,
+    tuple(models.OPEN_STATUSES),
     # To the owning department's officers and the assigned inspector.
     Reminders(REMINDERS, ("officers", "inspector_id"), _mail),
-    tables=(InspectionReminder, InspectionAttachment),
+    tables=(models.InspectionReminder, models.InspectionAttachment),
 )

@@ -2,32 +2,16 @@
 
 from __future__ import annotations
 
-from flask import (
-    Blueprint,
-    abort,
-    flash,
-    redirect,
-    render_template,
-    request,
-    url_for,
-)
+from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
-from flask_login import current_user
 from sqlmodel import select
 from werkzeug.wrappers import Response
 
 import portal.inspections.badges  # noqa: F401 - registers the tree badges
 from portal import audit
 from portal.db import db
-from portal.inspections import calendar, queries, reminders
+from portal.inspections import calendar, forms, queries, reminders
 from portal.inspections import operations as ops
-from portal.inspections.forms import (
-    AnswerForm,
-    FollowUpForm,
-    RecordForm,
-    ScheduleForm,
-    checklist_labels,
-)
 from portal.inspections.models import (
     OPEN_STATUSES,
     CorrectiveAction,
@@ -39,15 +23,19 @@ from portal.inspections.rules import CHECKLIST_ITEMS
 from portal.models import Department, Outsourcing, User
 from portal.obligations.operations import attachments_of
 from portal.obligations.queries import NodeSelection
-from portal.obligations.views import add_attachment_routes, department_filter
+from portal.obligations.views import (
+    add_download_route,
+    add_upload_route,
+    department_filter,
+    signed_in,
+)
 from portal.outsourcings.scope import get_visible, holds, owns_department
 from portal.permissions import Permission, Role, public, requires
 
 bp = Blueprint("inspections", __name__, url_prefix="/inspections")
 
 
-def _me() -> User:
-    return current_user._get_current_object()
+_me = signed_in
 
 
 def _visible_or_404(inspection_id: int):
@@ -200,7 +188,7 @@ def detail(inspection_id: int) -> str:
     inspection, node, vendor = _visible_or_404(inspection_id)
     me = _me()
     can_manage = me.can(Permission.MANAGE_INSPECTIONS) and owns_department(me, node)
-    schedule_form = ScheduleForm(obj=inspection)
+    schedule_form = forms.ScheduleForm(obj=inspection)
     officers = _officers(node.department_id)
     schedule_form.inspector_id.choices = [(None, _("未定")), *((u.id, u.name) for u in officers)]
     people = {
@@ -221,14 +209,14 @@ def detail(inspection_id: int) -> str:
         attachments=attachments_of(
             session=db.session, kind=INSPECTION_OBLIGATION, owed_id=inspection.id
         ),
-        checklist=checklist_labels(),
+        checklist=forms.checklist_labels(),
         labels=labels(),
         is_open=inspection.status in OPEN_STATUSES,
         can_manage=can_manage,
         can_answer=me.can(Permission.ANSWER_CORRECTIVE_ACTIONS) and holds(me, node),
         schedule_form=schedule_form,
-        answer_form=AnswerForm(),
-        follow_up_form=FollowUpForm(),
+        answer_form=forms.AnswerForm(),
+        follow_up_form=forms.FollowUpForm(),
         today=queries.local_today(),
     )
 
@@ -240,23 +228,12 @@ def _managed_or_403(inspection_id: int):
     return inspection, node, vendor
 
 
-add_attachment_routes(
-    bp,
-    INSPECTION_OBLIGATION,
-    upload=Permission.MANAGE_INSPECTIONS,  # the owning department keeps photos and PDFs
-    download=Permission.VIEW_INSPECTIONS,
-    writable=_managed_or_403,
-    visible=_visible_or_404,
-    back_to="inspections.detail",
-)
-
-
 @bp.route("/<int:inspection_id>/schedule", methods=["POST"])
 @requires(Permission.MANAGE_INSPECTIONS)
 def schedule(inspection_id: int) -> Response:
     """Move the date, assign the inspector, or set how and by whom it is performed."""
     inspection, node, _vendor = _managed_or_403(inspection_id)
-    form = ScheduleForm()
+    form = forms.ScheduleForm()
     form.inspector_id.choices = [
         (None, ""),
         *((u.id, u.name) for u in _officers(node.department_id)),
@@ -284,7 +261,7 @@ def schedule(inspection_id: int) -> Response:
     return redirect(url_for("inspections.detail", inspection_id=inspection_id))
 
 
-def _record_from(form: RecordForm) -> ops.InspectionRecord:
+def _record_from(form: forms.RecordForm) -> ops.InspectionRecord:
     checks = {
         key: {"result": entry.form.result.data, "note": entry.form.note.data or ""}
         for key, entry in zip(CHECKLIST_ITEMS, form.checks.entries, strict=True)
@@ -318,7 +295,7 @@ def record(inspection_id: int) -> Response | str:
     if inspection.status not in OPEN_STATUSES:
         flash(_("この検査は既に記録されているか、中止されています。"), "warning")
         return redirect(url_for("inspections.detail", inspection_id=inspection_id))
-    form = RecordForm()
+    form = forms.RecordForm()
     if request.method == "GET":
         form.method.data = inspection.method
         form.performed_by.data = inspection.performed_by
@@ -348,7 +325,7 @@ def record(inspection_id: int) -> Response | str:
         node=node,
         vendor=vendor,
         checklist=list(zip(CHECKLIST_ITEMS, form.checks.entries, strict=True)),
-        checklist_labels=checklist_labels(),
+        checklist_labels=forms.checklist_labels(),
     )
 
 
@@ -371,7 +348,7 @@ def answer(action_id: int) -> Response:
     me = _me()
     if not holds(me, node):
         abort(403)
-    form = AnswerForm()
+    form = forms.AnswerForm()
     if not form.validate_on_submit():
         flash(_("回答を入力してください。"), "error")
     else:
@@ -392,7 +369,7 @@ def follow_up(action_id: int) -> Response:
     me = _me()
     if not owns_department(me, node):
         abort(403)
-    form = FollowUpForm()
+    form = forms.FollowUpForm()
     if not form.validate_on_submit():
         flash(_("確認結果を選んでください。"), "error")
     else:
@@ -439,6 +416,14 @@ def sheet(inspection_id: int) -> str:
             attachments=attachments_of(
                 session=db.session, kind=INSPECTION_OBLIGATION, owed_id=inspection.id
             ),
-            checklist={k: str(v) for k, v in checklist_labels().items()},
+            checklist={k: str(v) for k, v in forms.checklist_labels().items()},
             labels=labels(),
         )
+
+
+# The routes every obligation shares: the owning department keeps photos and PDFs with the
+# record; whoever sees the inspection downloads them.
+add_upload_route(
+    bp, INSPECTION_OBLIGATION, Permission.MANAGE_INSPECTIONS, _managed_or_403, "inspections.detail"
+)
+add_download_route(bp, INSPECTION_OBLIGATION, Permission.VIEW_INSPECTIONS, _visible_or_404)

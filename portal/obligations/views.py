@@ -27,6 +27,11 @@ from portal.permissions import Permission, Role, requires
 from portal.storage import get_storage
 
 
+def signed_in() -> User:
+    """The signed-in user (the row behind Flask-Login's proxy)."""
+    return current_user._get_current_object()
+
+
 def department_choices() -> list[tuple[int, str]]:
     """Every department as (id, "division department"), division by division."""
     from portal.admin.operations import departments_by_division
@@ -48,22 +53,16 @@ def department_filter(user: User) -> tuple[DepartmentFilterForm, int | None]:
     return form, department_id
 
 
-def add_attachment_routes(
+def add_upload_route(
     bp: Blueprint,
     kind: ObligationKind,
-    *,
-    upload: Permission,
-    download: Permission,
+    permission: Permission,
     writable: Callable[[int], tuple[Any, ...]],
-    visible: Callable[[int], tuple[Any, ...]],
     back_to: str,
 ) -> None:
-    """Add ``POST /<owner id>/attachments`` (endpoint ``attach``) and
-    ``GET /attachments/<id>`` (``download_attachment``) to ``bp``.
-
-    ``writable(id)`` and ``visible(id)`` return the owed row first (or abort: 403/404);
-    after an upload the user goes back to the ``back_to`` page of the row.
-    """
+    """Add ``POST /<owner id>/attachments`` (endpoint ``attach``) to ``bp``: keep a PDF or
+    photo with an owed row. ``writable(id)`` returns the row first (or aborts: 403/404);
+    the user then goes back to the ``back_to`` page of the row (its attachments)."""
     param = kind.owner
 
     def attach(**ids: int) -> Response:
@@ -79,7 +78,7 @@ def add_attachment_routes(
                     storage=get_storage(),
                     kind=kind,
                     owed=owed,
-                    actor=current_user._get_current_object(),
+                    actor=signed_in(),
                     stream=sent.stream,
                     filename=sent.filename,
                 )
@@ -88,6 +87,20 @@ def add_attachment_routes(
             else:
                 flash(_("「%(name)s」を添付しました。", name=attachment.filename), "success")
         return redirect(url_for(back_to, **{param: owed.id}, _anchor="attachments"))
+
+    rule = f"/<int:{param}>/attachments"
+    bp.add_url_rule(rule, "attach", requires(permission)(attach), methods=["POST"])
+
+
+def add_download_route(
+    bp: Blueprint,
+    kind: ObligationKind,
+    permission: Permission,
+    visible: Callable[[int], tuple[Any, ...]],
+) -> None:
+    """Add ``GET /attachments/<id>`` (endpoint ``download_attachment``) to ``bp``, for whoever
+    may see the owed row (``visible(id)`` aborts with 404 otherwise); each download is
+    recorded in the access log."""
 
     def download_attachment(attachment_id: int) -> Response:
         """An attachment, streamed as a download that no browser renders inline."""
@@ -108,11 +121,5 @@ def add_attachment_routes(
             size=item.size,
         )
 
-    bp.add_url_rule(
-        f"/<int:{param}>/attachments", "attach", requires(upload)(attach), methods=["POST"]
-    )
-    bp.add_url_rule(
-        "/attachments/<int:attachment_id>",
-        "download_attachment",
-        requires(download)(download_attachment),
-    )
+    view = requires(permission)(download_attachment)
+    bp.add_url_rule("/attachments/<int:attachment_id>", "download_attachment", view)

@@ -7,7 +7,6 @@ from typing import Any
 
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
-from flask_login import current_user
 from sqlmodel import select
 from werkzeug.wrappers import Response
 
@@ -18,7 +17,12 @@ from portal.inspections.queries import local_today
 from portal.models import Department, Outsourcing, User, Vendor
 from portal.obligations.operations import attachments_of, history_of
 from portal.obligations.queries import NodeSelection
-from portal.obligations.views import add_attachment_routes, department_filter
+from portal.obligations.views import (
+    add_download_route,
+    add_upload_route,
+    department_filter,
+    signed_in,
+)
 from portal.outsourcings.scope import get_visible, holds, owns_department
 from portal.permissions import Permission, Role, requires
 from portal.reports import operations as ops
@@ -42,8 +46,7 @@ from portal.reports.rules import checklist_items, concerns
 bp = Blueprint("reports", __name__, url_prefix="/reports")
 
 
-def _me() -> User:
-    return current_user._get_current_object()
+_me = signed_in
 
 
 def _visible_or_404(report_id: int) -> tuple[ComplianceReport, Outsourcing, Vendor]:
@@ -264,17 +267,6 @@ def edit(report_id: int) -> Response | str:
     )
 
 
-add_attachment_routes(
-    bp,
-    REPORT_OBLIGATION,
-    upload=Permission.SUBMIT_REPORTS,  # the vendor keeps files with the report it writes
-    download=Permission.VIEW_REPORTS,
-    writable=_held_or_403,
-    visible=_visible_or_404,
-    back_to="reports.edit",
-)
-
-
 @bp.route("/<int:report_id>/review", methods=["POST"])
 @requires(Permission.MANAGE_REPORTS)
 def review(report_id: int) -> Response:
@@ -425,3 +417,9 @@ def record_violation(violation_id: int) -> Response:
         "success",
     )
     return redirect(url_for("outsourcings.detail", outsourcing_id=child.id))
+
+
+# The routes every obligation shares: the vendor keeps files with the report it writes;
+# whoever sees the report downloads them.
+add_upload_route(bp, REPORT_OBLIGATION, Permission.SUBMIT_REPORTS, _held_or_403, "reports.edit")
+add_download_route(bp, REPORT_OBLIGATION, Permission.VIEW_REPORTS, _visible_or_404)
