@@ -27,6 +27,9 @@ from portal.obligations.views import (
     add_download_route,
     add_upload_route,
     department_filter,
+    form_step,
+    require_department,
+    require_holder,
     signed_in,
 )
 from portal.outsourcings.scope import get_visible, holds, owns_department
@@ -223,8 +226,7 @@ def detail(inspection_id: int) -> str:
 
 def _managed_or_403(inspection_id: int):
     inspection, node, vendor = _visible_or_404(inspection_id)
-    if not owns_department(_me(), node):
-        abort(403)
+    require_department(node)
     return inspection, node, vendor
 
 
@@ -238,26 +240,20 @@ def schedule(inspection_id: int) -> Response:
         (None, ""),
         *((u.id, u.name) for u in _officers(node.department_id)),
     ]
-    if not form.validate_on_submit():
-        for errors in form.errors.values():
-            for error in errors:
-                flash(str(error), "error")
-    else:
-        try:
-            ops.schedule_inspection(
-                session=db.session,
-                inspection=inspection,
-                outsourcing=node,
-                planned_date=form.planned_date.data,
-                inspector_id=form.inspector_id.data,
-                method=form.method.data,
-                remote_reason=form.remote_reason.data or "",
-                performed_by=form.performed_by.data,
-            )
-        except ops.InspectionError as error:
-            flash(error.message, "error")
-        else:
-            flash(_("検査の予定を更新しました。"), "success")
+    form_step(
+        form,
+        lambda: ops.schedule_inspection(
+            session=db.session,
+            inspection=inspection,
+            outsourcing=node,
+            planned_date=form.planned_date.data,
+            inspector_id=form.inspector_id.data,
+            method=form.method.data,
+            remote_reason=form.remote_reason.data or "",
+            performed_by=form.performed_by.data,
+        ),
+        done=_("検査の予定を更新しました。"),
+    )
     return redirect(url_for("inspections.detail", inspection_id=inspection_id))
 
 
@@ -346,18 +342,16 @@ def answer(action_id: int) -> Response:
     """The inspected vendor answers a corrective action."""
     action, node, inspection_id = _action_or_404(action_id)
     me = _me()
-    if not holds(me, node):
-        abort(403)
+    require_holder(node)
     form = forms.AnswerForm()
-    if not form.validate_on_submit():
-        flash(_("回答を入力してください。"), "error")
-    else:
-        try:
-            ops.answer_action(session=db.session, actor=me, action=action, answer=form.answer.data)
-        except ops.InspectionError as error:
-            flash(error.message, "error")
-        else:
-            flash(_("是正措置に回答しました。"), "success")
+    form_step(
+        form,
+        lambda: ops.answer_action(
+            session=db.session, actor=me, action=action, answer=form.answer.data
+        ),
+        done=_("是正措置に回答しました。"),
+        incomplete=_("回答を入力してください。"),
+    )
     return redirect(url_for("inspections.detail", inspection_id=inspection_id))
 
 
@@ -367,24 +361,20 @@ def follow_up(action_id: int) -> Response:
     """The officer confirms the vendor's answer or sends it back."""
     action, node, inspection_id = _action_or_404(action_id)
     me = _me()
-    if not owns_department(me, node):
-        abort(403)
+    require_department(node)
     form = forms.FollowUpForm()
-    if not form.validate_on_submit():
-        flash(_("確認結果を選んでください。"), "error")
-    else:
-        try:
-            ops.follow_up_action(
-                session=db.session,
-                actor=me,
-                action=action,
-                accept=form.decision.data == "accept",
-                comment=form.comment.data or "",
-            )
-        except ops.InspectionError as error:
-            flash(error.message, "error")
-        else:
-            flash(_("是正措置の確認結果を記録しました。"), "success")
+    form_step(
+        form,
+        lambda: ops.follow_up_action(
+            session=db.session,
+            actor=me,
+            action=action,
+            accept=form.decision.data == "accept",
+            comment=form.comment.data or "",
+        ),
+        done=_("是正措置の確認結果を記録しました。"),
+        incomplete=_("確認結果を選んでください。"),
+    )
     return redirect(url_for("inspections.detail", inspection_id=inspection_id))
 
 

@@ -13,16 +13,18 @@ from typing import Any
 from flask import Blueprint, abort, flash, redirect, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
+from flask_wtf import FlaskForm
 from werkzeug.wrappers import Response
 
 from portal import audit
 from portal.db import db
 from portal.downloads import attachment_response
-from portal.models import User
+from portal.models import Outsourcing, User
 from portal.obligations.forms import DepartmentFilterForm
 from portal.obligations.operations import attach_file
 from portal.obligations.registry import ObligationKind
 from portal.obligations.rules import ObligationError
+from portal.outsourcings.scope import holds, owns_department
 from portal.permissions import Permission, Role, requires
 from portal.storage import get_storage
 
@@ -30,6 +32,18 @@ from portal.storage import get_storage
 def signed_in() -> User:
     """The signed-in user (the row behind Flask-Login's proxy)."""
     return current_user._get_current_object()
+
+
+def require_department(node: Outsourcing) -> None:
+    """403 unless the signed-in user is an officer of the department that owns ``node``."""
+    if not owns_department(signed_in(), node):
+        abort(403)
+
+
+def require_holder(node: Outsourcing) -> None:
+    """403 unless the signed-in user's vendor holds ``node`` (owes what it owes)."""
+    if not holds(signed_in(), node):
+        abort(403)
 
 
 def department_choices() -> list[tuple[int, str]]:
@@ -51,6 +65,28 @@ def department_filter(user: User) -> tuple[DepartmentFilterForm, int | None]:
     if department_id is None and user.department_id and user.role in {Role.MANAGER, Role.STAFF}:
         department_id = user.department_id
     return form, department_id
+
+
+def form_step(
+    form: FlaskForm, step: Callable[[], object], *, done: str, incomplete: str | None = None
+) -> bool:
+    """Run ``step`` (an operation) when the posted ``form`` is valid, and flash how it went:
+    ``incomplete`` (or each field's error) for an invalid form, the refusal of the rules, or
+    ``done``. True when the step ran."""
+    if not form.validate_on_submit():
+        if incomplete is not None:
+            flash(incomplete, "error")
+        else:
+            for error in (e for errors in form.errors.values() for e in errors):
+                flash(str(error), "error")
+        return False
+    try:
+        step()
+    except ObligationError as error:
+        flash(error.message, "error")
+        return False
+    flash(done, "success")
+    return True
 
 
 def add_upload_route(

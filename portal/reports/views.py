@@ -21,6 +21,9 @@ from portal.obligations.views import (
     add_download_route,
     add_upload_route,
     department_filter,
+    form_step,
+    require_department,
+    require_holder,
     signed_in,
 )
 from portal.outsourcings.scope import get_visible, holds, owns_department
@@ -160,8 +163,7 @@ def detail(report_id: int) -> str:
 
 def _held_or_403(report_id: int) -> tuple[ComplianceReport, Outsourcing, Vendor]:
     report, node, vendor = _visible_or_404(report_id)
-    if not holds(_me(), node):
-        abort(403)
+    require_holder(node)
     return report, node, vendor
 
 
@@ -272,34 +274,29 @@ def edit(report_id: int) -> Response | str:
 def review(report_id: int) -> Response:
     """The officer accepts the report or returns it to the vendor with comments."""
     report, node, _vendor = _visible_or_404(report_id)
-    if not owns_department(_me(), node):
-        abort(403)
+    require_department(node)
     form = ReviewForm()
-    if not form.validate_on_submit():
-        flash(_("確認結果を選んでください。"), "error")
-    else:
-        try:
-            ops.review_report(
-                session=db.session,
-                actor=_me(),
-                report=report,
-                outsourcing=node,
-                accept=form.decision.data == "accept",
-                comment=form.comment.data or "",
-            )
-        except ops.ReportError as error:
-            flash(error.message, "error")
-        else:
-            audit.record(
-                "report.accept" if form.decision.data == "accept" else "report.return",
-                object_type="compliance_report",
-                object_id=report.id,
-                detail={"outsourcing_id": node.id},
-            )
-            if form.decision.data == "accept":
-                flash(_("報告を受理しました。"), "success")
-            else:
-                flash(_("報告を差し戻しました。"), "success")
+    accept = form.decision.data == "accept"
+    reviewed = form_step(
+        form,
+        lambda: ops.review_report(
+            session=db.session,
+            actor=_me(),
+            report=report,
+            outsourcing=node,
+            accept=accept,
+            comment=form.comment.data or "",
+        ),
+        done=_("報告を受理しました。") if accept else _("報告を差し戻しました。"),
+        incomplete=_("確認結果を選んでください。"),
+    )
+    if reviewed:
+        audit.record(
+            "report.accept" if accept else "report.return",
+            object_type="compliance_report",
+            object_id=report.id,
+            detail={"outsourcing_id": node.id},
+        )
     return redirect(url_for("reports.detail", report_id=report_id))
 
 
@@ -345,24 +342,20 @@ def node_reports(outsourcing_id: int) -> str:
 def set_frequency(outsourcing_id: int) -> Response:
     """The officer sets how often the outsourcing reports."""
     node = _node_or_404(outsourcing_id)
-    if not owns_department(_me(), node):
-        abort(403)
+    require_department(node)
     form = FrequencyForm()
-    if not form.validate_on_submit():
-        flash(_("報告の頻度を選んでください。"), "error")
-    else:
-        try:
-            ops.set_frequency(
-                session=db.session,
-                actor=_me(),
-                outsourcing=node,
-                frequency=form.frequency.data,
-                today=local_today(),
-            )
-        except ops.ReportError as error:
-            flash(error.message, "error")
-        else:
-            flash(_("報告の頻度を変更しました。"), "success")
+    form_step(
+        form,
+        lambda: ops.set_frequency(
+            session=db.session,
+            actor=_me(),
+            outsourcing=node,
+            frequency=form.frequency.data,
+            today=local_today(),
+        ),
+        done=_("報告の頻度を変更しました。"),
+        incomplete=_("報告の頻度を選んでください。"),
+    )
     return redirect(url_for("reports.node_reports", outsourcing_id=outsourcing_id))
 
 
@@ -371,8 +364,7 @@ def _violation_or_404(
 ) -> tuple[SubcontractViolation, Outsourcing, ComplianceReport]:
     violation = db.session.get(SubcontractViolation, violation_id) or abort(404)
     report, node, _vendor = _visible_or_404(violation.report_id)
-    if not owns_department(_me(), node):
-        abort(403)
+    require_department(node)
     return violation, node, report
 
 
@@ -382,21 +374,18 @@ def resolve_violation(violation_id: int) -> Response:
     """The officer closes a reported violation with a reason."""
     violation, node, _report = _violation_or_404(violation_id)
     form = ResolveForm()
-    if not form.validate_on_submit():
-        flash(_("対応済みとする理由を入力してください。"), "error")
-    else:
-        try:
-            ops.resolve_violation(
-                session=db.session,
-                actor=_me(),
-                violation=violation,
-                outsourcing=node,
-                reason=form.reason.data,
-            )
-        except ops.ReportError as error:
-            flash(error.message, "error")
-        else:
-            flash(_("違反を対応済みにしました。"), "success")
+    form_step(
+        form,
+        lambda: ops.resolve_violation(
+            session=db.session,
+            actor=_me(),
+            violation=violation,
+            outsourcing=node,
+            reason=form.reason.data,
+        ),
+        done=_("違反を対応済みにしました。"),
+        incomplete=_("対応済みとする理由を入力してください。"),
+    )
     return redirect(url_for("reports.node_reports", outsourcing_id=node.id))
 
 
