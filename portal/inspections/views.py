@@ -12,33 +12,20 @@ from portal import audit
 from portal.db import db
 from portal.inspections import calendar, forms, queries, reminders
 from portal.inspections import operations as ops
-from portal.inspections.models import (
-    OPEN_STATUSES,
-    CorrectiveAction,
-    Inspection,
-    InspectionFinding,
-)
+from portal.inspections.models import OPEN_STATUSES, CorrectiveAction, Inspection, InspectionFinding
 from portal.inspections.obligation import INSPECTION_OBLIGATION
 from portal.inspections.rules import CHECKLIST_ITEMS
 from portal.models import Department, Outsourcing, User
+from portal.obligations import views as shared
 from portal.obligations.operations import attachments_of
 from portal.obligations.queries import NodeSelection
-from portal.obligations.views import (
-    add_download_route,
-    add_upload_route,
-    department_filter,
-    form_step,
-    require_department,
-    require_holder,
-    signed_in,
-)
 from portal.outsourcings.scope import get_visible, holds, owns_department
 from portal.permissions import Permission, Role, public, requires
 
 bp = Blueprint("inspections", __name__, url_prefix="/inspections")
 
 
-_me = signed_in
+_me = shared.signed_in
 
 
 def _visible_or_404(inspection_id: int):
@@ -88,7 +75,7 @@ def labels() -> dict[str, dict[str, str]]:
 def index() -> str:
     """Overdue and due inspections (per department), and actions waiting for an answer."""
     me = _me()
-    form, department_id = department_filter(me)
+    form, department_id = shared.department_filter(me)
     today = queries.local_today()
     if me.can(Permission.MANAGE_INSPECTIONS) and me.department_id:
         # Contracts change between the daily runs; the officer's own list is always current.
@@ -226,7 +213,7 @@ def detail(inspection_id: int) -> str:
 
 def _managed_or_403(inspection_id: int):
     inspection, node, vendor = _visible_or_404(inspection_id)
-    require_department(node)
+    shared.require_department(node)
     return inspection, node, vendor
 
 
@@ -240,7 +227,7 @@ def schedule(inspection_id: int) -> Response:
         (None, ""),
         *((u.id, u.name) for u in _officers(node.department_id)),
     ]
-    form_step(
+    shared.form_step(
         form,
         lambda: ops.schedule_inspection(
             session=db.session,
@@ -342,9 +329,9 @@ def answer(action_id: int) -> Response:
     """The inspected vendor answers a corrective action."""
     action, node, inspection_id = _action_or_404(action_id)
     me = _me()
-    require_holder(node)
+    shared.require_holder(node)
     form = forms.AnswerForm()
-    form_step(
+    shared.form_step(
         form,
         lambda: ops.answer_action(
             session=db.session, actor=me, action=action, answer=form.answer.data
@@ -361,9 +348,9 @@ def follow_up(action_id: int) -> Response:
     """The officer confirms the vendor's answer or sends it back."""
     action, node, inspection_id = _action_or_404(action_id)
     me = _me()
-    require_department(node)
+    shared.require_department(node)
     form = forms.FollowUpForm()
-    form_step(
+    shared.form_step(
         form,
         lambda: ops.follow_up_action(
             session=db.session,
@@ -413,7 +400,7 @@ def sheet(inspection_id: int) -> str:
 
 # The routes every obligation shares: the owning department keeps photos and PDFs with the
 # record; whoever sees the inspection downloads them.
-add_upload_route(
+shared.add_upload_route(
     bp, INSPECTION_OBLIGATION, Permission.MANAGE_INSPECTIONS, _managed_or_403, "inspections.detail"
 )
-add_download_route(bp, INSPECTION_OBLIGATION, Permission.VIEW_INSPECTIONS, _visible_or_404)
+shared.add_download_route(bp, INSPECTION_OBLIGATION, Permission.VIEW_INSPECTIONS, _visible_or_404)

@@ -3,7 +3,7 @@ outsourcings or one department, and the earliest date still owed per outsourcing
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -55,6 +55,16 @@ class NodeSelection:
             )
             conditions.append(outsourcing_id.in_(in_department))
         return conditions
+
+
+#: Bound parameters per statement: the most ids one ``IN (...)`` takes.
+CHUNK = 5000
+
+
+def chunked(ids: Sequence[int], size: int = CHUNK) -> Iterator[Sequence[int]]:
+    """``ids`` a statement's worth at a time."""
+    for start in range(0, len(ids), size):
+        yield ids[start : start + size]
 
 
 #: Every outsourcing.

@@ -89,6 +89,32 @@ def form_step(
     return True
 
 
+def owed_item(row: Any) -> dict[str, Any]:
+    """The API fields every owed row has: id, outsourcing, due date and status."""
+    from portal.api.views import iso
+
+    return {
+        "id": row.id,
+        "outsourcing_id": row.outsourcing_id,
+        "due_date": iso(row.due_date),
+        "status": row.status,
+    }
+
+
+def owed_page(statement: Any, model: Any, endpoint: str, item: Callable[[Any], Any]) -> Any:
+    """An API page of owed rows by id (``statement`` selects (row, outsourcing, vendor), as
+    ``with_node`` does); ``item(row)`` is the API form of one row."""
+    from portal.api.views import keyset_page
+
+    return keyset_page(
+        statement,
+        model.id,
+        endpoint=endpoint,
+        item=lambda found: item(found[0]),
+        id_of=lambda found: found[0].id,
+    )
+
+
 def add_upload_route(
     bp: Blueprint,
     kind: ObligationKind,

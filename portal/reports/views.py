@@ -15,17 +15,9 @@ from portal import audit
 from portal.db import db
 from portal.inspections.queries import local_today
 from portal.models import Department, Outsourcing, User, Vendor
+from portal.obligations import views as shared
 from portal.obligations.operations import attachments_of, history_of
 from portal.obligations.queries import NodeSelection
-from portal.obligations.views import (
-    add_download_route,
-    add_upload_route,
-    department_filter,
-    form_step,
-    require_department,
-    require_holder,
-    signed_in,
-)
 from portal.outsourcings.scope import get_visible, holds, owns_department
 from portal.permissions import Permission, Role, requires
 from portal.reports import operations as ops
@@ -38,18 +30,14 @@ from portal.reports.forms import (
     checklist_rows,
     frequency_choices,
 )
-from portal.reports.models import (
-    EDITABLE_STATUSES,
-    ComplianceReport,
-    SubcontractViolation,
-)
+from portal.reports.models import EDITABLE_STATUSES, ComplianceReport, SubcontractViolation
 from portal.reports.obligation import REPORT_OBLIGATION
 from portal.reports.rules import checklist_items, concerns
 
 bp = Blueprint("reports", __name__, url_prefix="/reports")
 
 
-_me = signed_in
+_me = shared.signed_in
 
 
 def _visible_or_404(report_id: int) -> tuple[ComplianceReport, Outsourcing, Vendor]:
@@ -88,7 +76,7 @@ def labels() -> dict[str, dict[str, Any]]:
 def index() -> str:
     """Overdue, due, submitted and returned reports, and the open violations they revealed."""
     me = _me()
-    form, department_id = department_filter(me)
+    form, department_id = shared.department_filter(me)
     today = local_today()
     if me.can(Permission.MANAGE_REPORTS) and me.department_id:
         # Contracts change between the daily runs; the officer's own list is always current.
@@ -163,7 +151,7 @@ def detail(report_id: int) -> str:
 
 def _held_or_403(report_id: int) -> tuple[ComplianceReport, Outsourcing, Vendor]:
     report, node, vendor = _visible_or_404(report_id)
-    require_holder(node)
+    shared.require_holder(node)
     return report, node, vendor
 
 
@@ -274,10 +262,10 @@ def edit(report_id: int) -> Response | str:
 def review(report_id: int) -> Response:
     """The officer accepts the report or returns it to the vendor with comments."""
     report, node, _vendor = _visible_or_404(report_id)
-    require_department(node)
+    shared.require_department(node)
     form = ReviewForm()
     accept = form.decision.data == "accept"
-    reviewed = form_step(
+    reviewed = shared.form_step(
         form,
         lambda: ops.review_report(
             session=db.session,
@@ -342,9 +330,9 @@ def node_reports(outsourcing_id: int) -> str:
 def set_frequency(outsourcing_id: int) -> Response:
     """The officer sets how often the outsourcing reports."""
     node = _node_or_404(outsourcing_id)
-    require_department(node)
+    shared.require_department(node)
     form = FrequencyForm()
-    form_step(
+    shared.form_step(
         form,
         lambda: ops.set_frequency(
             session=db.session,
@@ -364,7 +352,7 @@ def _violation_or_404(
 ) -> tuple[SubcontractViolation, Outsourcing, ComplianceReport]:
     violation = db.session.get(SubcontractViolation, violation_id) or abort(404)
     report, node, _vendor = _visible_or_404(violation.report_id)
-    require_department(node)
+    shared.require_department(node)
     return violation, node, report
 
 
@@ -374,7 +362,7 @@ def resolve_violation(violation_id: int) -> Response:
     """The officer closes a reported violation with a reason."""
     violation, node, _report = _violation_or_404(violation_id)
     form = ResolveForm()
-    form_step(
+    shared.form_step(
         form,
         lambda: ops.resolve_violation(
             session=db.session,
@@ -410,5 +398,7 @@ def record_violation(violation_id: int) -> Response:
 
 # The routes every obligation shares: the vendor keeps files with the report it writes;
 # whoever sees the report downloads them.
-add_upload_route(bp, REPORT_OBLIGATION, Permission.SUBMIT_REPORTS, _held_or_403, "reports.edit")
-add_download_route(bp, REPORT_OBLIGATION, Permission.VIEW_REPORTS, _visible_or_404)
+shared.add_upload_route(
+    bp, REPORT_OBLIGATION, Permission.SUBMIT_REPORTS, _held_or_403, "reports.edit"
+)
+shared.add_download_route(bp, REPORT_OBLIGATION, Permission.VIEW_REPORTS, _visible_or_404)
