@@ -17,8 +17,7 @@ from portal.inspections.obligation import INSPECTION_OBLIGATION
 from portal.inspections.rules import CHECKLIST_ITEMS
 from portal.models import Department, Outsourcing, User
 from portal.obligations import views as shared
-from portal.obligations.operations import attachments_of
-from portal.obligations.queries import NodeSelection
+from portal.obligations.queries import NodeSelection, attachments_of
 from portal.outsourcings.scope import get_visible, holds, owns_department
 from portal.permissions import Permission, Role, public, requires
 

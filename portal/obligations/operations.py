@@ -1,10 +1,10 @@
-"""What every obligation does to its rows: keep attachments, write history, list them."""
+"""What every obligation does to its rows: sign a step, keep attachments, write history."""
 
 from __future__ import annotations
 
 from typing import Any, BinaryIO
 
-from sqlmodel import Session, select
+from sqlmodel import Session
 
 from portal.attachments import AttachmentError, attach
 from portal.models import User
@@ -50,16 +50,6 @@ def attach_file(
         raise ObligationError(error.message) from error
 
 
-def attachments_of(*, session: Session, kind: ObligationKind, owed_id: int) -> list[Any]:
-    """The attachments of an owed row, oldest first."""
-    model = kind.attachment_model
-    return list(
-        session.exec(
-            select(model).where(getattr(model, kind.owner) == owed_id).order_by(model.id)
-        ).all()
-    )
-
-
 def record_event(
     *,
     session: Session,
@@ -75,13 +65,3 @@ def record_event(
     )
     session.add(event)
     return event
-
-
-def history_of(*, session: Session, kind: ObligationKind, owed_id: int) -> list[Any]:
-    """The history rows of an owed row, oldest first."""
-    model = kind.history_model
-    return list(
-        session.exec(
-            select(model).where(getattr(model, kind.owner) == owed_id).order_by(model.at, model.id)
-        ).all()
-    )

@@ -1,5 +1,6 @@
 """Reading owed rows: with their outsourcing and vendor within a scope, limited to some
-outsourcings or one department, and the earliest date still owed per outsourcing."""
+outsourcings or one department, the earliest date still owed per outsourcing, and the
+attachments and history of a row."""
 
 from __future__ import annotations
 
@@ -11,16 +12,17 @@ from sqlalchemy import ColumnElement, func
 from sqlmodel import Session, select
 
 from portal.models import Outsourcing, Vendor
+from portal.obligations.registry import ObligationKind
 
 
-def with_node(model: Any, scope: ColumnElement[bool]) -> Any:
-    """``select(model, Outsourcing, Vendor)`` for the rows whose outsourcing is in ``scope``
-    (a WHERE clause on ``Outsourcing``)."""
+def with_node(model: Any, where: ColumnElement[bool]) -> Any:
+    """``select(model, Outsourcing, Vendor)``: each row with its outsourcing and vendor, for
+    the rows ``where`` admits (e.g. the user's scope, a clause on ``Outsourcing``)."""
     return (
         select(model, Outsourcing, Vendor)
         .join(Outsourcing, Outsourcing.id == model.outsourcing_id)
         .join(Vendor, Vendor.id == Outsourcing.vendor_id)
-        .where(scope)
+        .where(where)
     )
 
 
@@ -78,4 +80,24 @@ def earliest_owed(model: Any, statuses: Iterable[str], date_field: str = "due_da
         select(func.min(getattr(model, date_field)))
         .where(model.outsourcing_id == Outsourcing.id, model.status.in_(tuple(statuses)))
         .scalar_subquery()
+    )
+
+
+def attachments_of(*, session: Session, kind: ObligationKind, owed_id: int) -> list[Any]:
+    """The attachments of an owed row, oldest first."""
+    model = kind.attachment_model
+    return list(
+        session.exec(
+            select(model).where(getattr(model, kind.owner) == owed_id).order_by(model.id)
+        ).all()
+    )
+
+
+def history_of(*, session: Session, kind: ObligationKind, owed_id: int) -> list[Any]:
+    """The history rows of an owed row, oldest first."""
+    model = kind.history_model
+    return list(
+        session.exec(
+            select(model).where(getattr(model, kind.owner) == owed_id).order_by(model.at, model.id)
+        ).all()
     )

@@ -122,14 +122,6 @@ class ObligationKind:
         """The date a row is owed by."""
         return getattr(row, self.date_field)
 
-    def is_open(self, row: Any) -> bool:
-        """Whether the party still owes the row."""
-        return row.status in self.open_statuses
-
-    def is_overdue(self, row: Any, today: Any) -> bool:
-        """Whether the row is still owed and its date has passed."""
-        return self.is_open(row) and self.due_of(row) < today
-
 
 def register_obligation(app: Flask, kind: ObligationKind) -> ObligationKind:
     """Register ``kind`` with ``app`` (once per name); the reminder run then walks it."""

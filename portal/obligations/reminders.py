@@ -15,7 +15,8 @@ from typing import Any
 from sqlmodel import Session, select
 
 from portal.mail import send_mail
-from portal.models import Outsourcing, User, Vendor
+from portal.models import Outsourcing, User
+from portal.obligations.queries import with_node
 from portal.obligations.registry import ObligationKind, Recipients, registered_kinds
 from portal.permissions import Role
 
@@ -45,12 +46,7 @@ def send_kind_reminders(
     """Stamp (and e-mail) the reminders of one kind that are due today and not yet sent;
     returns how many."""
     model, stamp = kind.model, kind.stamp_model
-    rows = session.exec(
-        select(model, Outsourcing, Vendor)
-        .join(Outsourcing, Outsourcing.id == model.outsourcing_id)
-        .join(Vendor, Vendor.id == Outsourcing.vendor_id)
-        .where(model.status.in_(kind.open_statuses))
-    ).all()
+    rows = session.exec(with_node(model, model.status.in_(kind.open_statuses))).all()
     sent = set(session.exec(select(getattr(stamp, kind.owner), stamp.kind)).all())
     book = recipients or read_recipients(session)
     count = 0

@@ -16,8 +16,7 @@ from portal.db import db
 from portal.inspections.queries import local_today
 from portal.models import Department, Outsourcing, User, Vendor
 from portal.obligations import views as shared
-from portal.obligations.operations import attachments_of, history_of
-from portal.obligations.queries import NodeSelection
+from portal.obligations.queries import NodeSelection, attachments_of, history_of
 from portal.outsourcings.scope import get_visible, holds, owns_department
 from portal.permissions import Permission, Role, requires
 from portal.reports import operations as ops

@@ -17,7 +17,8 @@ from portal.db import transaction
 from portal.inspections.models import Inspection, InspectionAttachment, InspectionReminder
 from portal.inspections.obligation import INSPECTION_OBLIGATION
 from portal.models import User, Vendor
-from portal.obligations.operations import attach_file, attachments_of
+from portal.obligations.operations import attach_file
+from portal.obligations.queries import attachments_of
 from portal.obligations.registry import Recipients, registered_kinds
 from portal.obligations.reminders import recent_reminders, send_due_reminders
 from portal.obligations.rules import ObligationError
