@@ -210,10 +210,7 @@ def detail(inspection_id: int) -> str:
     )
 
 
-def _managed_or_403(inspection_id: int):
-    inspection, node, vendor = _visible_or_404(inspection_id)
-    shared.require_department(node)
-    return inspection, node, vendor
+_managed_or_403 = shared.narrowed(_visible_or_404, shared.require_department)
 
 
 @bp.route("/<int:inspection_id>/schedule", methods=["POST"])

@@ -46,6 +46,21 @@ def require_holder(node: Outsourcing) -> None:
         abort(403)
 
 
+Lookup = Callable[[int], tuple[Any, ...]]
+
+
+def narrowed(visible: Lookup, require: Callable[[Outsourcing], None]) -> Lookup:
+    """``visible`` (a row with its outsourcing second, or 404), then ``require`` on that
+    outsourcing (``require_department`` or ``require_holder``: 403)."""
+
+    def lookup(row_id: int) -> tuple[Any, ...]:
+        row = visible(row_id)
+        require(row[1])
+        return row
+
+    return lookup
+
+
 def department_choices() -> list[tuple[int, str]]:
     """Every department as (id, "division department"), division by division."""
     from portal.admin.operations import departments_by_division

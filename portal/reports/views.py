@@ -148,10 +148,7 @@ def detail(report_id: int) -> str:
     )
 
 
-def _held_or_403(report_id: int) -> tuple[ComplianceReport, Outsourcing, Vendor]:
-    report, node, vendor = _visible_or_404(report_id)
-    shared.require_holder(node)
-    return report, node, vendor
+_held_or_403 = shared.narrowed(_visible_or_404, shared.require_holder)
 
 
 def _initial_data(report: ComplianceReport) -> dict[str, Any]:

@@ -116,6 +116,19 @@ def test_one_run_reminds_every_registered_kind_once(app, factory, db_session):
     assert officer.email in stamp.recipients
 
 
+def _attach(session, kind, owed, actor, filename: str):
+    """Keep a small PDF (its bytes differ by name) with ``owed``."""
+    return attach_file(
+        session=session,
+        storage=get_storage(),
+        kind=kind,
+        owed=owed,
+        actor=actor,
+        stream=io.BytesIO(PDF + filename.encode()),
+        filename=filename,
+    )
+
+
 def test_attachments_are_refused_once_the_row_is_no_longer_open(app, factory, db_session):
     vendor_user = factory.user(Role.VENDOR)
     vendor = db_session.get(Vendor, vendor_user.vendor_id)
@@ -129,28 +142,12 @@ def test_attachments_are_refused_once_the_row_is_no_longer_open(app, factory, db
     db_session.add(report)
     db_session.commit()
     with app.app_context():
-        kept = attach_file(
-            session=db_session,
-            storage=get_storage(),
-            kind=REPORT_OBLIGATION,
-            owed=report,
-            actor=vendor_user,
-            stream=io.BytesIO(PDF),
-            filename="C:\\報告\\添付.pdf",
-        )
+        kept = _attach(db_session, REPORT_OBLIGATION, report, vendor_user, "C:\\報告\\添付.pdf")
         assert kept.storage_key.startswith(f"reports/{report.id}/")
         assert kept.filename == "添付.pdf"
         report.status = ReportStatus.SUBMITTED
         with pytest.raises(ObligationError, match="提出済みの報告には添付できません"):
-            attach_file(
-                session=db_session,
-                storage=get_storage(),
-                kind=REPORT_OBLIGATION,
-                owed=report,
-                actor=vendor_user,
-                stream=io.BytesIO(PDF + b"2"),
-                filename="2.pdf",
-            )
+            _attach(db_session, REPORT_OBLIGATION, report, vendor_user, "2.pdf")
         rows = attachments_of(session=db_session, kind=REPORT_OBLIGATION, owed_id=report.id)
     assert [row.filename for row in rows] == ["添付.pdf"]
 
@@ -199,15 +196,7 @@ def test_upgrade_from_the_schema_before_keeps_every_row(tmp_path):
             owed = session.exec(
                 sql_select(model).where(model.status.in_(kind.open_statuses)).order_by(model.id)
             ).first()
-            attach_file(
-                session=session,
-                storage=get_storage(),
-                kind=kind,
-                owed=owed,
-                actor=actor,
-                stream=io.BytesIO(PDF + kind.name.encode()),
-                filename=f"{kind.name}.pdf",
-            )
+            _attach(session, kind, owed, actor, f"{kind.name}.pdf")
     before = _counts(engine)
     assert all(before[table] > 0 for table in MUST_HAVE_ROWS), before
 
