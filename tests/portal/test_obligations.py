@@ -9,8 +9,12 @@ from datetime import date, timedelta
 import pytest
 from alembic.script import ScriptDirectory
 from chain_helpers import make_node
+from flask import get_flashed_messages
+from flask_wtf import FlaskForm
 from sqlalchemy import func, inspect, select, text
 from sqlmodel import select as sql_select
+from wtforms import StringField
+from wtforms.validators import DataRequired
 
 from portal import create_app, demo, migrate
 from portal.db import transaction
@@ -22,6 +26,7 @@ from portal.obligations.queries import attachments_of
 from portal.obligations.registry import Recipients, registered_kinds
 from portal.obligations.reminders import recent_reminders, send_due_reminders
 from portal.obligations.rules import ObligationError
+from portal.obligations.views import form_step, narrowed
 from portal.permissions import Role
 from portal.reports.models import ComplianceReport, ReportEvent, ReportReminder, ReportStatus
 from portal.reports.obligation import REPORT_OBLIGATION
@@ -218,3 +223,47 @@ def test_upgrade_from_the_schema_before_keeps_every_row(tmp_path):
             days=1,
         )
     engine.dispose()
+
+
+# --- the shared view helpers ---------------------------------------------------------------
+
+
+class _ReasonForm(FlaskForm):
+    class Meta:
+        csrf = False
+
+    reason = StringField(validators=[DataRequired()])
+
+
+def _step_in_request(app, data: dict[str, str], step) -> tuple[bool, list[tuple[str, str]]]:
+    with app.test_request_context(method="POST", data=data):
+        ran = form_step(
+            _ReasonForm(), step, done="済みました。", incomplete="理由を入力してください。"
+        )
+        return ran, get_flashed_messages(with_categories=True)
+
+
+def test_a_form_step_runs_the_operation_only_for_a_valid_form(app):
+    calls = []
+    ran, flashed = _step_in_request(app, {"reason": ""}, lambda: calls.append(1))
+    assert (ran, calls, flashed) == (False, [], [("error", "理由を入力してください。")])
+    ran, flashed = _step_in_request(app, {"reason": "はい"}, lambda: calls.append(1))
+    assert (ran, calls, flashed) == (True, [1], [("success", "済みました。")])
+
+
+def test_a_form_step_shows_the_refusal_of_the_rules(app):
+    def refuse() -> None:
+        raise ObligationError("期限を過ぎています。")
+
+    ran, flashed = _step_in_request(app, {"reason": "はい"}, refuse)
+    assert (ran, flashed) == (False, [("error", "期限を過ぎています。")])
+
+
+def test_a_narrowed_lookup_checks_the_outsourcing_after_the_scope(app):
+    seen = []
+
+    def visible(row_id: int) -> tuple[str, str, str]:
+        return (f"row{row_id}", "node", "vendor")
+
+    lookup = narrowed(visible, seen.append)
+    assert lookup(3) == ("row3", "node", "vendor") and seen == ["node"]
