@@ -1,5 +1,7 @@
-"""The web side every obligation shares: the department filter of its lists, and the
-attachment routes (keep a file with an owed row, download it), added to a feature's blueprint.
+"""The web side every obligation shares: who may change a row (the owning department, the
+holder), the department filter of its lists, a form step (validate, run the operation, say how
+it went), the API page of its rows, and the attachment routes (keep a file with an owed row,
+download it), added to a feature's blueprint.
 
 A feature's blueprint stays its own (its URLs and endpoints do not change); it hands these
 helpers its ``ObligationKind`` and the scope checks that say who may see or change a row.
