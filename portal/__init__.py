@@ -35,6 +35,7 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
 
     _init_extensions(app)
     _register_blueprints(app)
+    _register_obligations(app)
 
     from portal import cli, errors, security, ui
 
@@ -97,6 +98,16 @@ def _register_blueprints(app: Flask) -> None:
     app.register_blueprint(incidents_bp)
     app.register_blueprint(reviews_bp)
     app.register_blueprint(reports_bp)
+
+
+def _register_obligations(app: Flask) -> None:
+    """The obligation kinds the reminder run of ``portal.obligations`` walks."""
+    from portal.inspections.obligation import INSPECTION_OBLIGATION
+    from portal.obligations.registry import register_obligation
+    from portal.reports.obligation import REPORT_OBLIGATION
+
+    register_obligation(app, INSPECTION_OBLIGATION)
+    register_obligation(app, REPORT_OBLIGATION)
 
 
 def _init_transactions(app: Flask) -> None:

@@ -9,6 +9,8 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 from typing import Any
 
+from portal.obligations.rules import ReminderRule
+
 #: The checklist: the management and implementation structure (第1項) and the eight matters.
 CHECKLIST_ITEMS = (
     "management_structure",
@@ -24,6 +26,8 @@ CHECKLIST_ITEMS = (
 )
 CHECK_RESULTS = ("ok", "ng", "na")
 REMINDER_DAYS = (30, 7, 1)
+#: Reminders before the due date, and once it has passed.
+REMINDERS = ReminderRule(days_before=REMINDER_DAYS)
 WARNING_DAYS = 30
 
 
@@ -83,13 +87,7 @@ def due_date_for(
 
 def reminder_kind(*, due: date, today: date) -> str | None:
     """The reminder that is due today: "30", "7", "1" (days before) or "overdue"."""
-    days = (due - today).days
-    if days < 0:
-        return "overdue"
-    for threshold in sorted(REMINDER_DAYS):
-        if days <= threshold:
-            return str(threshold)
-    return None
+    return REMINDERS.kind_for(due=due, today=today)
 
 
 def health(

@@ -10,6 +10,7 @@ from sqlmodel import Session, select
 
 from portal.inspections.queries import local_today
 from portal.models import Outsourcing
+from portal.obligations.queries import chunked, earliest_owed
 from portal.outsourcings.badges import Badge, NodeLike, badge_provider
 from portal.reports.models import (
     EDITABLE_STATUSES,
@@ -17,8 +18,6 @@ from portal.reports.models import (
     SubcontractViolation,
     ViolationStatus,
 )
-
-_CHUNK = 5000  # bound parameters per statement
 
 
 @badge_provider
@@ -35,14 +34,7 @@ def report_badges(session: Session, nodes: Sequence[NodeLike]) -> dict[int, list
         )
         .scalar_subquery()
     )
-    owed = (
-        select(func.min(ComplianceReport.due_date))
-        .where(
-            ComplianceReport.outsourcing_id == Outsourcing.id,
-            ComplianceReport.status.in_(EDITABLE_STATUSES),
-        )
-        .scalar_subquery()
-    )
+    owed = earliest_owed(ComplianceReport, EDITABLE_STATUSES)
     violation = Badge(
         str(_l("報告で無承認の再委託")),
         "bad",
@@ -57,10 +49,10 @@ def report_badges(session: Session, nodes: Sequence[NodeLike]) -> dict[int, list
     )
     today = local_today()
     result: dict[int, list[Badge]] = {}
-    for start in range(0, len(ids), _CHUNK):
+    for part in chunked(ids):
         rows = session.exec(
             select(Outsourcing.id, violations, owed).where(
-                Outsourcing.id.in_(ids[start : start + _CHUNK]),
+                Outsourcing.id.in_(part),
                 (violations > 0) | (owed < today),
             )
         ).all()
