@@ -223,7 +223,7 @@ def reanalyse_document(*, session: Session, document: ContractDocument) -> bool:
     if document.status in (DocumentStatus.QUEUED, DocumentStatus.RUNNING):
         return False  # asking twice runs it once; a dead worker's run is resumed by the lease
     document.status, document.stage = DocumentStatus.QUEUED, "queued"
-    document.stage_done = document.stage_total = 0
+    document.stage_done = document.stage_total = document.interruptions = 0
     document.error_code = document.error_message = ""
     session.add(document)
     session.flush()
