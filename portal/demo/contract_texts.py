@@ -159,7 +159,11 @@ class DemoContract:
     def expected(self) -> dict[str, str]:
         """{clause id: expected status} of the clause check."""
         names = {"S": "satisfied", "W": "weak", "M": "missing"}
-        return {cid: names[self.levels.get(cid, "S")] for cid in CLAUSE_ORDER}
+        expected = {cid: names[self.levels.get(cid, "S")] for cid in CLAUSE_ORDER}
+        if self.style == "shi_jutaku" and expected["security"] == "missing":
+            # The 特記事項's 基本的事項 still asks for "適正な取扱い": a weak security duty.
+            expected["security"] = "weak"
+        return expected
 
 
 def _wording(contract: DemoContract, clause_id: str, a: str, b: str) -> str | None:
