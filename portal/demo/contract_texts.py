@@ -12,6 +12,7 @@ the analysis against it.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from datetime import date
 
 CLAUSE_ORDER = (
     "confidentiality",
@@ -154,7 +155,10 @@ class DemoContract:
     scanned: bool = False  # printed, sealed and scanned (an image-only PDF)
     amendment_of: str | None = None  # key of the contract this one replaces (第2版)
     filename: str = ""
+    # Dates as written in the contract (和暦); taken from the outsourcing, so that demo
+    # dates relative to the load day carry through.
     date: str = "令和8年4月1日"
+    period: str = "令和8年4月1日から令和9年3月31日まで"
 
     def expected(self) -> dict[str, str]:
         """{clause id: expected status} of the clause check."""
@@ -186,7 +190,7 @@ def contract_text(contract: DemoContract) -> str:
         "第1条（目的）",
         f"{a}は、本業務を{b}に委託し、{b}は、これを受託する。",
         "第2条（委託期間）",
-        "委託期間は、令和8年4月1日から令和9年3月31日までとする。",
+        f"委託期間は、{contract.period}とする。",
         "第3条（業務の内容）",
         f"本業務の内容は、別紙仕様書のとおりとする。{b}は、仕様書に定めるところにより、"
         "善良な管理者の注意をもって本業務を処理しなければならない。",
@@ -227,7 +231,7 @@ def _with_special_provisions(contract: DemoContract) -> str:
         "第1条（委託業務）",
         "市は、本業務を受託者に委託し、受託者はこれを受託する。",
         "第2条（履行期間）",
-        "履行期間は、令和8年4月1日から令和9年3月31日までとする。",
+        f"履行期間は、{contract.period}とする。",
         "第3条（個人情報の保護）",
         "受託者は、この契約による業務を処理するための個人情報の取扱いについては、"
         "別記「個人情報取扱特記事項」を守らなければならない。",
@@ -253,3 +257,9 @@ def _with_special_provisions(contract: DemoContract) -> str:
         lines.extend(rest)
         number += 1
     return "\n".join(lines)
+
+
+def wareki(day: date) -> str:
+    """A date as contracts write it: 令和8年4月1日 (令和元年 for 2019)."""
+    year = day.year - 2018
+    return f"令和{'元' if year == 1 else year}年{day.month}月{day.day}日"

@@ -18,11 +18,12 @@ import io
 import re
 import time
 from collections.abc import Callable
+from datetime import timedelta
 from pathlib import Path
 
 from sqlmodel import Session, select
 
-from portal.demo.contract_texts import DemoContract, contract_text
+from portal.demo.contract_texts import DemoContract, contract_text, wareki
 from portal.models import Outsourcing, User, Vendor
 from portal.permissions import Role
 from portal.reviews.models import ContractDocument
@@ -129,7 +130,9 @@ def demo_contracts(session: Session) -> list[tuple[DemoContract, Outsourcing]]:
             scanned=scanned,
             amendment_of=amendment_of,
             filename=f"{title}{'（スキャン）' if scanned else ''}.pdf",
-            date="令和8年10月1日" if amendment_of else "令和8年4月1日",
+            # An amendment half a year into the term.
+            date=wareki(node.start_date + timedelta(days=183) if amendment_of else node.start_date),
+            period=f"{wareki(node.start_date)}から{wareki(node.end_date)}まで",
         )
         made.append((contract, node))
     return made
