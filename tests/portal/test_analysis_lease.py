@@ -180,3 +180,46 @@ def test_a_stalled_worker_loses_its_claim_and_its_late_result_is_dropped(live, m
     taken_over = _document(engine, document_id)
     assert taken_over.status == "running" and taken_over.report is None
     assert (taken_over.attempts, taken_over.interruptions) == (2, 1)
+
+
+def test_the_page_says_an_analysis_was_interrupted_and_restarted(app, client, login, factory):
+    from datetime import date as day
+
+    from portal.models import Outsourcing
+
+    officer = login(Role.STAFF)
+    node = Outsourcing(
+        task_name="課税資料入力",
+        department_id=officer.department_id,
+        vendor_id=factory.vendor().id,
+        start_date=day(2026, 4, 1),
+        end_date=day(2027, 3, 31),
+        status="active",
+    )
+    factory.session.add(node)
+    factory.session.flush()
+    node.root_id, node.path = node.id, f"/{node.id}/"
+    document = ContractDocument(
+        outsourcing_id=node.id,
+        filename="契約書.pdf",
+        storage_key="documents/interrupted.pdf",
+        sha256="0" * 64,
+        size=1,
+        uploaded_by_id=officer.id,
+        status="running",
+        stage="extracting",
+        attempts=2,
+        interruptions=1,
+        heartbeat_at=utcnow(),
+    )
+    factory.session.add(document)
+    factory.session.commit()
+    page = client.get(f"/documents/{document.id}").get_data(as_text=True)
+    assert "途中で停止したため、解析を最初からやり直しています（中断 1 回）" in page
+    progress = client.get(f"/documents/{document.id}/progress.json").get_json()["progress"]
+    assert progress["interruptions"] == 1 and "やり直しています" in progress["note"]
+    document.status, document.stage = "done", "done"
+    factory.session.add(document)
+    factory.session.commit()
+    page = client.get(f"/documents/{document.id}").get_data(as_text=True)
+    assert "自動的に再開して最後まで行いました" in page

@@ -160,3 +160,5 @@ def test_a_scan_without_legible_text_is_stored_and_said_to_be_unreadable(
     page = client.get(f"/documents/{document.id}").get_data(as_text=True)
     assert "文字を読み取れませんでした" in page
     assert 'class="card clause-card' not in page and "欠落" not in page
+    versions = client.get(f"/outsourcings/{node.id}/documents").get_data(as_text=True)
+    assert "文字を読み取れませんでした" in versions
