@@ -16,6 +16,7 @@ worker to start or by the sweep that runs every minute.
 
 from __future__ import annotations
 
+import contextlib
 import logging
 import threading
 import time
@@ -95,7 +96,7 @@ def claim_document(*, session: Session, document_id: int) -> ContractDocument | 
     return document
 
 
-def renew_claim(*, bind: Engine | Any, document_id: int, attempt: int) -> bool:
+def renew_claim(*, bind: Engine, document_id: int, attempt: int) -> bool:
     """Refresh the heartbeat of claim ``attempt``; False if the document is no longer ours."""
     with Session(bind) as session:
         result = session.execute(
@@ -116,11 +117,10 @@ class _Heartbeat:
     """Renews a claim every ``interval`` seconds from a thread, on its own connection, while
     the job's session is busy (a long OCR page, the GiNZA parse, page rendering)."""
 
-    def __init__(self, bind: Any, document_id: int, attempt: int, interval: float) -> None:
-        self._args = {"bind": bind, "document_id": document_id, "attempt": attempt}
+    def __init__(self, bind: Engine, document_id: int, attempt: int, interval: float) -> None:
+        self._bind, self._document_id, self._attempt = bind, document_id, attempt
         self._interval = interval
         self._stop = threading.Event()
-        self.lost = False
         self._thread = threading.Thread(
             target=self._run, name=f"heartbeat-{document_id}", daemon=True
         )
@@ -128,12 +128,15 @@ class _Heartbeat:
     def _run(self) -> None:
         while not self._stop.wait(self._interval):
             try:
-                if not renew_claim(**self._args):
-                    self.lost = True  # finished, or (after a stall past the lease) taken over
-                    return
+                renewed = renew_claim(
+                    bind=self._bind, document_id=self._document_id, attempt=self._attempt
+                )
             except Exception:
                 # A busy or briefly unreachable database: try again at the next beat.
-                log.warning("contract document %s: heartbeat failed", self._args["document_id"])
+                log.warning("contract document %s: heartbeat failed", self._document_id)
+                continue
+            if not renewed:
+                return  # finished, or (after a stall past the lease) taken over: nothing to keep
 
     def __enter__(self) -> _Heartbeat:
         self._thread.start()
@@ -145,11 +148,11 @@ class _Heartbeat:
         self._stop.set()
 
 
-def _heartbeat(session: Session, document_id: int, attempt: int) -> Any:
+def _heartbeat(
+    session: Session, document_id: int, attempt: int
+) -> contextlib.AbstractContextManager[Any]:
     """The claim's heartbeat thread, or nothing when the job's session is bound to a single
     connection (the test harness's rolled-back transaction), which no second thread may use."""
-    import contextlib
-
     bind = session.get_bind()
     if not isinstance(bind, Engine):
         return contextlib.nullcontext()

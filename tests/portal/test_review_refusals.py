@@ -162,3 +162,20 @@ def test_a_scan_without_legible_text_is_stored_and_said_to_be_unreadable(
     assert 'class="card clause-card' not in page and "欠落" not in page
     versions = client.get(f"/outsourcings/{node.id}/documents").get_data(as_text=True)
     assert "文字を読み取れませんでした" in versions
+
+
+def test_a_scan_with_only_a_few_legible_characters_is_not_eight_missing_clauses(
+    app, client, officer_node, db_session
+):
+    from pdfgen import scanned_pdf, tesseract_ready
+
+    _officer, node = officer_node
+    if not tesseract_ready():
+        pytest.skip("tesseract with Japanese data is not installed")
+    # A cover sheet scanned on its own: it is read, but it is no contract text.
+    _upload(client, node.id, scanned_pdf("送付状\n契約書在中", max_pages=1), name="表紙.pdf")
+    assert _run_jobs(app) == ["failed"]
+    [document] = _documents(db_session, node.id)
+    assert document.error_code == "empty" and document.report is None
+    page = client.get(f"/documents/{document.id}").get_data(as_text=True)
+    assert "文字を読み取れませんでした" in page and 'class="card clause-card' not in page
