@@ -246,15 +246,11 @@ def _font() -> str:
 def _wrap(text: str, width: float, measure: Callable[[str], float]) -> list[str]:
     lines, current = [], ""
     for ch in text:
-        if current and measure(current + ch) > width:
-            if ch in "、。）」』":  # 禁則: closing punctuation hangs on the line
-                lines.append(current + ch)
-                current = ""
-                continue
+        # 禁則: closing punctuation never starts a line; it hangs in the margin instead.
+        if current and ch not in "、。）」』" and measure(current + ch) > width:
             lines.append(current)
-            current = ch
-        else:
-            current += ch
+            current = ""
+        current += ch
     return [*lines, current] if current else lines or [""]
 
 

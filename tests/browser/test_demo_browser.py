@@ -62,3 +62,9 @@ def test_the_demo_shows_analysed_contracts(live_server, page, shot):
     assert page.locator(".clause-card").count() == 8
     assert page.get_by_role("link", name="ページ画像で見る").count() >= 1
     shot("demo-review-stamped-scan")
+    # The scanned page, with the sentence found among the OCR words highlighted.
+    page.locator("#clause-security").get_by_role("link", name="ページ画像で見る").click()
+    figure = page.locator("svg.page-image")
+    figure.wait_for()
+    assert figure.locator("rect.highlight").count() >= 1
+    shot("demo-scan-page-highlight")
