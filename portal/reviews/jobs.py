@@ -407,9 +407,9 @@ def requeue_stale_documents(*, session: Session) -> int:
 
 @on_worker_start("reviews.worker_start")
 def worker_start(*, session: Session) -> int:
-    """When a worker (re)starts: start the PDF sandbox's forkserver, resume dead analyses
-    now and those whose lease has not yet run out when it does."""
+    """When a worker (re)starts: start the PDF sandbox's forkserver, resume dead analyses."""
     from contracts.isolation import prestart
 
     prestart()
+    # Dead now, and (a worker killed just before this one started) dead when the lease ends.
     return requeue_stale(session=session) + resume_when_lease_ends(session=session)
