@@ -1,6 +1,8 @@
 """Demo data: a small municipality with one account per role.
 
-Only for development and demonstrations; production mode refuses it.
+Only for development and demonstrations; production mode refuses it. The tables it is made
+from are in :mod:`portal.demo.data`; its contract documents (typeset, stored and analysed by
+``portal demo load``) in :mod:`portal.demo.contracts` and :mod:`portal.demo.contract_texts`.
 """
 
 from __future__ import annotations
