@@ -91,7 +91,10 @@ def load_config(environ: Mapping[str, str] | None = None) -> dict[str, Any]:
         # Contract analysis in the worker.
         "ANALYSIS_OCR": _flag(env.get("PORTAL_ANALYSIS_OCR"), default=True),
         "ANALYSIS_MAX_PAGES": int(env.get("PORTAL_ANALYSIS_MAX_PAGES", "200")),
-        "ANALYSIS_LEASE_SECONDS": int(env.get("PORTAL_ANALYSIS_LEASE_SECONDS", "900")),
+        # A running analysis renews its claim every few seconds; one whose claim is older
+        # than the lease belongs to a dead worker and is resumed by the next one.
+        "ANALYSIS_LEASE_SECONDS": int(env.get("PORTAL_ANALYSIS_LEASE_SECONDS", "60")),
+        "ANALYSIS_HEARTBEAT_SECONDS": float(env.get("PORTAL_ANALYSIS_HEARTBEAT_SECONDS", "5")),
         # Page images of the evidence pages (review page): resolution and how many at most.
         "ANALYSIS_PAGE_IMAGE_DPI": int(env.get("PORTAL_ANALYSIS_PAGE_IMAGE_DPI", "110")),
         "ANALYSIS_MAX_PAGE_IMAGES": int(env.get("PORTAL_ANALYSIS_MAX_PAGE_IMAGES", "60")),

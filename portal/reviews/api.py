@@ -46,10 +46,12 @@ def upload_document(outsourcing_id: int) -> Any:
         )
     except ops.ReviewError as error:
         response, status = render_error(409 if error.existing else 400, error.message)  # type: ignore[misc]
+        # ``code`` tells a client why (broken_pdf, encrypted, no_pages, …) without parsing
+        # the Japanese message; a duplicate also names the version already registered.
+        payload = response.get_json() | {"code": error.code}
         if error.existing is not None:
-            payload = response.get_json() | {"id": error.existing.id}
-            return jsonify(payload), status
-        return response, status
+            payload["id"] = error.existing.id
+        return jsonify(payload), status
     audit.record(
         "document.upload",
         object_type="contract_document",
