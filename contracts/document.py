@@ -152,10 +152,11 @@ def load(
     *,
     progress: Progress | None = None,
     ocr: bool = True,
+    ocr_engine: str | None = None,
 ) -> Document:
     """Read a ``.txt`` (UTF-8) or ``.pdf`` file, or PDF bytes, into a Document."""
     if isinstance(source, bytes | bytearray):
-        return _from_pdf(bytes(source), progress=progress, ocr=ocr)
+        return _from_pdf(bytes(source), progress=progress, ocr=ocr, ocr_engine=ocr_engine)
     path = Path(source)
     if path.suffix.lower() == ".txt":
         try:
@@ -173,14 +174,16 @@ def load(
         return build_document([PageText(number=1, text=text)])
     if not path.exists():
         raise ContractError(str(path), message_ja=f"ファイルが見つかりません: {path.name}")
-    return _from_pdf(path, progress=progress, ocr=ocr)
+    return _from_pdf(path, progress=progress, ocr=ocr, ocr_engine=ocr_engine)
 
 
-def _from_pdf(source: bytes | Path, *, progress: Progress | None, ocr: bool) -> Document:
+def _from_pdf(
+    source: bytes | Path, *, progress: Progress | None, ocr: bool, ocr_engine: str | None = None
+) -> Document:
     # Imported lazily: PDF support pulls in pypdfium2/OCR and runs a child process.
     from contracts.pdf import extract_pages
 
-    pages = extract_pages(source, progress=progress, ocr=ocr)
+    pages = extract_pages(source, progress=progress, ocr=ocr, ocr_engine=ocr_engine)
     if not any(p.text.strip() for p in pages):
         raise EmptyDocumentError("no text")
     return build_document(pages)
