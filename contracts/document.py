@@ -24,8 +24,15 @@ class PageSpan:
     start: int
     end: int
     ocr: bool = False
-    confidence: float | None = None
+    confidence: float | None = None  # OCR pages: share of characters read with confidence
     vertical: bool = False
+
+    @property
+    def low_confidence(self) -> bool:
+        """Whether this page was read by OCR with too little confidence to go unchecked."""
+        from contracts.ocr import LOW_CONFIDENCE
+
+        return self.ocr and (self.confidence or 0.0) < LOW_CONFIDENCE
 
 
 @dataclass(frozen=True)
@@ -124,6 +131,10 @@ class Document:
     def ocr(self) -> bool:
         """True when any page was read by OCR."""
         return any(p.ocr for p in self.pages)
+
+    def page(self, number: int) -> PageSpan | None:
+        """The page numbered ``number``, if the document has it."""
+        return next((p for p in self.pages if p.number == number), None)
 
     def page_at(self, offset: int) -> int:
         """The page number holding character ``offset``."""

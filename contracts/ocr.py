@@ -41,8 +41,12 @@ ENGINES = ("ppocr", "tesseract")
 DEFAULT_ENGINE = "ppocr"
 # Engine for pages PP-OCR finds to be 縦書き ("ppocr" reads them itself).
 VERTICAL_ENGINE = "tesseract"
-# A page whose confidence (0–100) is below this is named on the review page as uncertain.
-LOW_CONFIDENCE = 90.0
+# A page's confidence is the share (0–100) of its characters the engine was sure of: for
+# PP-OCR those read with a probability of at least UNCERTAIN_CHAR (contracts/ppocr.py), for
+# Tesseract those in words of a confidence of at least SURE_WORD. A page below
+# LOW_CONFIDENCE is named on the review page as one to check against the paper.
+LOW_CONFIDENCE = 97.0
+SURE_WORD = 60.0
 MIN_WORD_CONFIDENCE = 30.0  # a line whose words are all below this is noise (specks, seal)
 MIN_LINE_PROBABILITY = 0.5  # a PP-OCR line read with less is noise (a seal, a speck)
 _LEADING_NUMBER = re.compile(r"\d{1,2}|[一二三四五六七八九十]{1,3}|[ア-ン]")
@@ -184,7 +188,7 @@ def ocr_image(
         width, height, gray, lang="jpn_vert" if vertical else "jpn", dpi=dpi, timeout=timeout
     )
     grouped: dict[tuple[str, str, str], list[tuple[str, float, int, int, int, int]]] = {}
-    confidences = []
+    chars = sure = 0
     for level, _page, block, par, line, _word, left, top, w, h, conf, text in rows:
         if level != "5":
             continue
@@ -192,7 +196,8 @@ def ocr_image(
         if not word:
             continue
         confidence = float(conf)
-        confidences.append(confidence)
+        chars += len(word)
+        sure += len(word) if confidence >= SURE_WORD else 0
         grouped.setdefault((block, par, line), []).append(
             (word, confidence, int(left), int(top), int(w), int(h))
         )
@@ -202,7 +207,7 @@ def ocr_image(
         height=float(height),
         vertical=vertical,
         ocr=True,
-        confidence=round(statistics.mean(confidences), 1) if confidences else 0.0,
+        confidence=round(100.0 * sure / chars, 1) if chars else 0.0,
     )
     for words in grouped.values():
         if max(word[1] for word in words) < MIN_WORD_CONFIDENCE:
