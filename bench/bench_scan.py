@@ -14,7 +14,9 @@ same machine load):
 - character error rate (Levenshtein distance / length, NFKC, whitespace removed) against the
   text extracted from the typeset PDF, i.e. the source text as laid out, with the running
   header and page numbers removed the same way;
-- seconds per scanned page (extraction with OCR, all cores) and the ratio to Tesseract;
+- seconds per scanned page (extraction with OCR, all cores) and the ratio to Tesseract, and
+  the CPU seconds per page (this process and the Tesseract subprocesses; the sandboxed
+  parser that renders the pages is not counted), which the machine's load distorts less;
 - peak RSS of this process and its children (the sandboxed parser, Tesseract) while the
   engine reads.
 
@@ -34,6 +36,7 @@ import hashlib
 import os
 import random
 import re
+import resource
 import statistics
 import sys
 import tempfile
@@ -130,6 +133,13 @@ class PeakRSS:
         self._thread.join()
 
 
+def _cpu() -> float:
+    """CPU seconds used so far by this process and its waited-for children (Tesseract)."""
+    own = resource.getrusage(resource.RUSAGE_SELF)
+    children = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return own.ru_utime + own.ru_stime + children.ru_utime + children.ru_stime
+
+
 def flat(text: str) -> str:
     """NFKC with all whitespace removed: what character errors are counted on."""
     return re.sub(r"\s+", "", unicodedata.normalize("NFKC", text))
@@ -155,6 +165,7 @@ class Tally:
     chars: int = 0  # reference characters
     pages: int = 0
     seconds: float = 0.0
+    cpu: float = 0.0  # CPU seconds of this process and the OCR subprocesses it waited for
     peak_rss: int = 0
     added_rss: int = 0  # the most the reading added to what the process held before
     page_cers: list[float] = field(default_factory=list)
@@ -182,9 +193,10 @@ def extract(pdf: bytes, engine: str, tally: Tally) -> list[Any]:
         engine, saved, ocr.VERTICAL_ENGINE = "ppocr", ocr.VERTICAL_ENGINE, "ppocr"
     try:
         with PeakRSS() as rss:
-            start = time.perf_counter()
+            start, cpu = time.perf_counter(), _cpu()
             pages = extract_pages(pdf, ocr_engine=engine)
             tally.seconds += time.perf_counter() - start
+            tally.cpu += _cpu() - cpu
         tally.peak_rss = max(tally.peak_rss, rss.peak)
         tally.added_rss = max(tally.added_rss, rss.peak - rss.base)
     finally:
@@ -258,6 +270,8 @@ def run_photos(
             pages = extract(photo, engine, tallies[engine])
             tallies[engine].add_text(pages[0].text, want)
             tallies[engine].page_cers.append(cer(pages[0].text, want))
+            if pages[0].confidence is not None:
+                tallies[engine].confidences.append((pages[0].confidence, cer(pages[0].text, want)))
     return tallies
 
 
@@ -266,10 +280,12 @@ def report(title: str, tallies: dict[str, Tally], *, baseline: str = "tesseract"
     print(f"\n{title}")
     print(
         f"{'':<12} {'docs':>4} {'pages':>5} {'identical':>9} {'accuracy':>8} {'CER':>7}"
-        f" {'CER max':>7} {'s/page':>7} {'x tess':>6} {'peak RSS':>9} {'(added)':>9}"
+        f" {'CER max':>7} {'s/page':>7} {'x tess':>6} {'cpu/page':>8} {'x tess':>6}"
+        f" {'peak RSS':>9} {'(added)':>9}"
     )
     base = tallies.get(baseline)
     base_speed = base.seconds / base.pages if base and base.pages else None
+    base_cpu = base.cpu / base.pages if base and base.pages else None
     for name, t in tallies.items():
         accuracy = f"{t.correct / t.clauses:8.3f}" if t.clauses else f"{'':>8}"
         if name == "text":
@@ -278,10 +294,13 @@ def report(title: str, tallies: dict[str, Tally], *, baseline: str = "tesseract"
         same = f"{t.same / t.clauses:9.1%}" if t.clauses else f"{'':>9}"
         speed = t.seconds / t.pages if t.pages else 0.0
         ratio = f"{speed / base_speed:6.2f}" if base_speed else f"{'':>6}"
+        cpu = t.cpu / t.pages if t.pages else 0.0
+        cpu_ratio = f"{cpu / base_cpu:6.2f}" if base_cpu else f"{'':>6}"
         worst = max(t.page_cers, default=0.0)
         print(
             f"{name:<12} {t.documents:>4} {t.pages:>5} {same} {accuracy}"
             f" {t.errors / max(t.chars, 1):7.2%} {worst:7.2%} {speed:7.2f} {ratio}"
+            f" {cpu:8.2f} {cpu_ratio}"
             f" {t.peak_rss / 2**20:6.0f} MB {t.added_rss / 2**20:6.0f} MB"
         )
     for name, t in tallies.items():

@@ -10,7 +10,10 @@ import pytest
 from sqlalchemy.orm.attributes import flag_modified
 from sqlmodel import select
 
-from pdfgen import reportlab_pdf
+from contracts.ocr import DEFAULT_ENGINE, LOW_CONFIDENCE, ocr_available
+from contracts.scansim import scan_pdf
+from pdfgen import missing_tool, reportlab_pdf
+from portal.config import ConfigError, load_config
 from portal.models import Outsourcing, User
 from portal.permissions import Role
 from portal.reviews.models import ContractDocument
@@ -27,8 +30,8 @@ def strong_pdf() -> bytes:
 
 
 @pytest.fixture
-def analysed(app, client, login, factory, db_session, strong_pdf) -> ContractDocument:
-    """An officer's contract, uploaded and analysed by the worker."""
+def upload(app, client, login, factory, db_session):
+    """Upload a PDF to an officer's outsourcing and run the worker: the analysed document."""
     huey = app.extensions["portal.huey"]
     huey.flush()
     officer = login(Role.STAFF)
@@ -44,20 +47,32 @@ def analysed(app, client, login, factory, db_session, strong_pdf) -> ContractDoc
     factory.session.flush()
     node.root_id, node.path = node.id, f"/{node.id}/"
     factory.session.commit()
-    client.post(
-        f"/outsourcings/{node.id}/documents",
-        data={
-            "file": (io.BytesIO(strong_pdf), "委託契約書.pdf"),
-            "csrf_token": csrf_token(client, "/"),
-        },
-        content_type="multipart/form-data",
-    )
-    while (task := huey.dequeue()) is not None:
-        assert huey.execute(task) == "done"
-    db_session.expire_all()
-    return db_session.exec(
-        select(ContractDocument).where(ContractDocument.outsourcing_id == node.id)
-    ).one()
+
+    def run(pdf: bytes) -> ContractDocument:
+        client.post(
+            f"/outsourcings/{node.id}/documents",
+            data={
+                "file": (io.BytesIO(pdf), "委託契約書.pdf"),
+                "csrf_token": csrf_token(client, "/"),
+            },
+            content_type="multipart/form-data",
+        )
+        while (task := huey.dequeue()) is not None:
+            assert huey.execute(task) == "done"
+        db_session.expire_all()
+        return db_session.exec(
+            select(ContractDocument)
+            .where(ContractDocument.outsourcing_id == node.id)
+            .order_by(ContractDocument.version.desc())
+        ).first()
+
+    return run
+
+
+@pytest.fixture
+def analysed(upload, strong_pdf) -> ContractDocument:
+    """An officer's contract (a text PDF), uploaded and analysed by the worker."""
+    return upload(strong_pdf)
 
 
 def _as_scanned(db_session, document: ContractDocument, *, confidence: float, low: bool) -> None:
@@ -122,3 +137,32 @@ def test_ocr_warnings_presenter() -> None:
     }
     assert ocr_warnings(report) == {"pages": [2], "clauses": {"a": [2]}}
     assert ocr_warnings(None) == {"pages": [], "clauses": {}}
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("ocr_engine", ["ppocr", "tesseract"])
+def test_the_worker_reads_a_stamped_scan_with_the_configured_engine(
+    app, upload, strong_pdf, ocr_engine
+):
+    if not ocr_available(ocr_engine):
+        missing_tool(f"OCR engine {ocr_engine} is not installed")
+    app.config["ANALYSIS_OCR_ENGINE"] = ocr_engine
+    document = upload(scan_pdf(strong_pdf, seed=9))
+    report = document.report
+    assert report["ocr"] is True
+    [page] = report["ocr_pages"]
+    assert page["page"] == 1 and 0 < page["confidence"] <= 100
+    evidence = [e for c in report["clauses"] for e in c["evidence"]]
+    assert evidence and all(e["ocr_confidence"] == page["confidence"] for e in evidence)
+    assert page["low"] is (page["confidence"] < LOW_CONFIDENCE)
+
+
+@pytest.mark.parametrize("value", ["", "ppocr", "Tesseract"])
+def test_the_ocr_engine_setting(value):
+    config = load_config({"PORTAL_ANALYSIS_OCR_ENGINE": value})
+    assert config["ANALYSIS_OCR_ENGINE"] == (value.lower() or DEFAULT_ENGINE)
+
+
+def test_an_unknown_ocr_engine_is_refused_at_start():
+    with pytest.raises(ConfigError, match="PORTAL_ANALYSIS_OCR_ENGINE"):
+        load_config({"PORTAL_ANALYSIS_OCR_ENGINE": "easyocr"})
