@@ -11,9 +11,10 @@ same machine load):
 
 - statuses identical to the typeset text's (``python -m clauses check`` on the text PDF);
 - accuracy of the statuses against the labels, and the text's own accuracy;
-- character error rate (Levenshtein distance / length, NFKC, whitespace removed) against the
-  text extracted from the typeset PDF, i.e. the source text as laid out, with the running
-  header and page numbers removed the same way;
+- character error rate (Levenshtein distance / length, NFKC, whitespace and table rules
+  such as ``|`` and ``----`` removed) against the text extracted from the typeset PDF, i.e.
+  the source text as laid out, with the running header and page numbers removed the same
+  way;
 - seconds per scanned page (extraction with OCR, all cores) and the ratio to Tesseract, and
   the CPU seconds per page (this process and the Tesseract subprocesses; the sandboxed
   parser that renders the pages is not counted), which the machine's load distorts less;
@@ -140,9 +141,13 @@ def _cpu() -> float:
     return own.ru_utime + own.ru_stime + children.ru_utime + children.ru_stime
 
 
+_RULES = re.compile(r"\s+|[|│┃]|[-─━—–_=]{3,}")
+
+
 def flat(text: str) -> str:
-    """NFKC with all whitespace removed: what character errors are counted on."""
-    return re.sub(r"\s+", "", unicodedata.normalize("NFKC", text))
+    """NFKC with whitespace and table rules drawn with characters (|, ----) removed: what
+    character errors are counted on (rules are lines on paper, not words to read)."""
+    return _RULES.sub("", unicodedata.normalize("NFKC", text))
 
 
 def cer(got: str, want: str) -> float:

@@ -256,14 +256,18 @@ def _rows(pieces: list[tuple[float, float, float, float, str]], vertical: bool) 
     return [sorted(row, key=lambda i: pieces[i][0]) for row in rows]
 
 
-def ppocr_image(number: int, width: int, height: int, gray: bytes) -> RawPage:
-    """PP-OCR one page image into a RawPage; the writing direction comes from the boxes."""
+def ppocr_image(
+    number: int, width: int, height: int, gray: bytes, *, read_vertical: bool = True
+) -> RawPage:
+    """PP-OCR one page image into a RawPage; the writing direction comes from the boxes.
+
+    With ``read_vertical=False`` a 縦書き page comes back marked vertical but without lines.
+    """
     from contracts.ppocr import read_page
 
-    found = [line for line in read_page(width, height, gray) if line.text.strip()]
-    kept = [line for line in found if line.confidence >= MIN_LINE_PROBABILITY]
-    tall = sum(len(line.text) for line in kept if line.vertical)
-    vertical = tall > sum(len(line.text) for line in kept) / 2
+    vertical, found = read_page(width, height, gray, vertical=read_vertical)
+    kept = [line for line in found if line.text.strip()]
+    kept = [line for line in kept if line.confidence >= MIN_LINE_PROBABILITY]
     page = RawPage(number=number, width=float(width), height=float(height), vertical=vertical)
     page.ocr = True
     chars = sum(len(line.text) for line in kept)
@@ -310,8 +314,11 @@ def _ocr_page(
     width, height, gray, dpi = image
     timeout = min(limits.ocr_page_timeout_seconds, deadline - time.monotonic())
     if engine == "ppocr":
-        page = ppocr_image(number, width, height, gray)
-        if page.vertical and VERTICAL_ENGINE == "tesseract" and _tesseract_available():
+        # PP-OCR drops the punctuation of 縦書き columns (、。「」), which the sentence splitter
+        # needs: such pages go to Tesseract's jpn_vert when it is there (bench_scan.py).
+        by_tesseract = VERTICAL_ENGINE == "tesseract" and _tesseract_available()
+        page = ppocr_image(number, width, height, gray, read_vertical=not by_tesseract)
+        if page.vertical and by_tesseract:
             page = ocr_image(number, width, height, gray, vertical=True, dpi=dpi, timeout=timeout)
         return page
     guess = looks_vertical(width, height, gray)

@@ -31,6 +31,25 @@ REC_BATCH = 8  # lines recognised per ONNX call (sorted by width, padded to the 
 VERTICAL_RATIO = 1.5  # a box this much taller than wide is a 縦書き column
 PAPER, INK = 0.78, 0.1  # shares of the paper's brightness mapped to white and to black
 UNCERTAIN_CHAR = 0.6  # a character read with less probability than this is a guess
+# The recogniser also reads Chinese and now and then gives a simplified form (查 for 査, 务
+# for 務): these never occur in Japanese, so each becomes the Japanese character.
+_CHINESE = "".join(
+    (
+        "查务发关对个报护约书规从业负责权义让说证济经检监讲处变內收录电气县应单实总备确认",
+        "继续废弃损灭样验价额偿违过时间场图记载员计开闭问题请费贷结缔项该为础产设钱银际协",
+        "议团统网络帐账户类别读复传输达迟罚赔诉讼辖决执围针质标营运构组织财审导训练习课师",
+        "职",
+    )
+)
+_JAPANESE = "".join(
+    (
+        "査務発関対個報護約書規従業負責権義譲説証済経検監講処変内収録電気県応単実総備確認",
+        "継続廃棄損滅様験価額償違過時間場図記載員計開閉問題請費貸結締項該為礎産設銭銀際協",
+        "議団統網絡帳帳戸類別読複伝輸達遅罰賠訴訟轄決執囲針質標営運構組織財審導訓練習課師",
+        "職",
+    )
+)
+_JAPANESE_FORMS = str.maketrans(_CHINESE, _JAPANESE)
 _LEADING_LABEL = re.compile(
     r"[0-9]{1,2}|[一二三四五六七八九十]{1,3}|[ア-ン]|[(（][0-9一-十ア-ン]{1,2}[)）]"
 )
@@ -188,7 +207,7 @@ class _Engine:
         keep &= (best != 0) & (best < len(self.characters))
         if not keep.any():
             return "", 0.0, 0.0, 0
-        chars = [self.characters[i] for i in best[keep]]
+        chars = [self.characters[i].translate(_JAPANESE_FORMS) for i in best[keep]]
         steps = np.flatnonzero(keep)
         text = "".join(chars)
         label = _LEADING_LABEL.match(text)
@@ -247,20 +266,37 @@ def _flatten(gray: Any) -> Any:
     return (levels.clip(0.0, 1.0) * 255).astype(np.uint8)
 
 
-def read_page(width: int, height: int, gray: bytes) -> list[PPLine]:
-    """Detect and recognise the lines of one 8-bit grey page image."""
+def read_page(
+    width: int, height: int, gray: bytes, *, vertical: bool = True
+) -> tuple[bool, list[PPLine]]:
+    """Detect and recognise the lines of one 8-bit grey page image.
+
+    Returns whether the page is 縦書き (most of its text in columns) and its lines; with
+    ``vertical=False`` a 縦書き page's lines are not recognised (another engine reads it).
+    """
     import numpy as np
 
     engine = _engine()
     image = _flatten(np.frombuffer(gray, dtype=np.uint8).reshape(height, width))
     image = np.repeat(image[..., None], 3, axis=2)
     boxes = engine.detect(image)
+    along = [_sides(box) for box in boxes]
+    columns = sum(h for w, h in along if h >= VERTICAL_RATIO * w)
+    rows = sum(w for w, h in along if h < VERTICAL_RATIO * w)
+    is_vertical = columns > rows
+    if is_vertical and not vertical:
+        return True, []
     crops = [engine.crop(image, box) for box in boxes]
     texts = engine.recognise([crop for crop, _vertical in crops])
     lines = []
-    for box, (_crop, vertical), (text, mean, least, uncertain) in zip(
-        boxes, crops, texts, strict=True
-    ):
+    for box, (_crop, tall), (text, mean, least, uncertain) in zip(boxes, crops, texts, strict=True):
         points = tuple((float(x), float(y)) for x, y in box)
-        lines.append(PPLine(text, points, mean, least, vertical, uncertain))
-    return lines
+        lines.append(PPLine(text, points, mean, least, tall, uncertain))
+    return is_vertical, lines
+
+
+def _sides(box: Any) -> tuple[float, float]:
+    """(width, height) of a detected box."""
+    import numpy as np
+
+    return float(np.linalg.norm(box[0] - box[1])), float(np.linalg.norm(box[0] - box[3]))
