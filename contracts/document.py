@@ -194,7 +194,9 @@ def _from_pdf(
     # Imported lazily: PDF support pulls in pypdfium2/OCR and runs a child process.
     from contracts.pdf import extract_pages
 
-    pages = extract_pages(source, progress=progress, ocr=ocr, ocr_engine=ocr_engine)
+    # The engine is passed only when chosen: None means extract_pages' own default.
+    options = {"ocr_engine": ocr_engine} if ocr_engine else {}
+    pages = extract_pages(source, progress=progress, ocr=ocr, **options)
     if not any(p.text.strip() for p in pages):
         raise EmptyDocumentError("no text")
     return build_document(pages)
