@@ -532,7 +532,16 @@ class Checker:
     @staticmethod
     def _evidence(ctx: _Ctx, i: int) -> Evidence:
         s = ctx.doc.sentences[i]
-        return Evidence(article=s.citation, page=s.page, start=s.start, end=s.end, text=s.text)
+        page = ctx.doc.page(s.page)
+        confidence = page.confidence if page is not None and page.ocr else None
+        return Evidence(
+            article=s.citation,
+            page=s.page,
+            start=s.start,
+            end=s.end,
+            text=s.text,
+            ocr_confidence=confidence,
+        )
 
 
 def _deferred(ctx: _Ctx, clause: Clause) -> int | None:
@@ -1238,4 +1247,6 @@ def check_document(
         seconds=round(time.perf_counter() - t0, 3),
         municipality=prof.municipality,
         article=prof.article("outsourcing"),
+        ocr_pages={p.number: p.confidence or 0.0 for p in doc.pages if p.ocr},
+        low_confidence_pages=[p.number for p in doc.pages if p.low_confidence],
     )

@@ -24,8 +24,15 @@ class PageSpan:
     start: int
     end: int
     ocr: bool = False
-    confidence: float | None = None
+    confidence: float | None = None  # OCR pages: share of characters read with confidence
     vertical: bool = False
+
+    @property
+    def low_confidence(self) -> bool:
+        """Whether this page was read by OCR with too little confidence to go unchecked."""
+        from contracts.ocr import LOW_CONFIDENCE
+
+        return self.ocr and (self.confidence or 0.0) < LOW_CONFIDENCE
 
 
 @dataclass(frozen=True)
@@ -125,6 +132,10 @@ class Document:
         """True when any page was read by OCR."""
         return any(p.ocr for p in self.pages)
 
+    def page(self, number: int) -> PageSpan | None:
+        """The page numbered ``number``, if the document has it."""
+        return next((p for p in self.pages if p.number == number), None)
+
     def page_at(self, offset: int) -> int:
         """The page number holding character ``offset``."""
         starts = [p.start for p in self.pages]
@@ -152,10 +163,11 @@ def load(
     *,
     progress: Progress | None = None,
     ocr: bool = True,
+    ocr_engine: str | None = None,
 ) -> Document:
     """Read a ``.txt`` (UTF-8) or ``.pdf`` file, or PDF bytes, into a Document."""
     if isinstance(source, bytes | bytearray):
-        return _from_pdf(bytes(source), progress=progress, ocr=ocr)
+        return _from_pdf(bytes(source), progress=progress, ocr=ocr, ocr_engine=ocr_engine)
     path = Path(source)
     if path.suffix.lower() == ".txt":
         try:
@@ -173,14 +185,18 @@ def load(
         return build_document([PageText(number=1, text=text)])
     if not path.exists():
         raise ContractError(str(path), message_ja=f"ファイルが見つかりません: {path.name}")
-    return _from_pdf(path, progress=progress, ocr=ocr)
+    return _from_pdf(path, progress=progress, ocr=ocr, ocr_engine=ocr_engine)
 
 
-def _from_pdf(source: bytes | Path, *, progress: Progress | None, ocr: bool) -> Document:
+def _from_pdf(
+    source: bytes | Path, *, progress: Progress | None, ocr: bool, ocr_engine: str | None = None
+) -> Document:
     # Imported lazily: PDF support pulls in pypdfium2/OCR and runs a child process.
     from contracts.pdf import extract_pages
 
-    pages = extract_pages(source, progress=progress, ocr=ocr)
+    # The engine is passed only when chosen: None means extract_pages' own default.
+    options = {"ocr_engine": ocr_engine} if ocr_engine else {}
+    pages = extract_pages(source, progress=progress, ocr=ocr, **options)
     if not any(p.text.strip() for p in pages):
         raise EmptyDocumentError("no text")
     return build_document(pages)

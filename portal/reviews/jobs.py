@@ -189,8 +189,9 @@ def analyse_pdf(data: bytes, *, filename: str, progress: Any = None) -> tuple[di
 
     config = current_app.config
     started = time.perf_counter()
-    ocr = bool(config.get("ANALYSIS_OCR", True)) and _ocr_available()
-    pages = extract_pages(data, limits=_limits(), progress=progress, ocr=ocr)
+    engine = config.get("ANALYSIS_OCR_ENGINE")
+    ocr = bool(config.get("ANALYSIS_OCR", True)) and _ocr_available(engine)
+    pages = extract_pages(data, limits=_limits(), progress=progress, ocr=ocr, ocr_engine=engine)
     if not any(page.text.strip() for page in pages):
         raise EmptyDocumentError("no text")
     legible = sum(len("".join(page.text.split())) for page in pages)
@@ -204,10 +205,10 @@ def analyse_pdf(data: bytes, *, filename: str, progress: Any = None) -> tuple[di
     return report.to_dict(), (pages, document.pages)
 
 
-def _ocr_available() -> bool:
+def _ocr_available(engine: str | None = None) -> bool:
     from contracts.ocr import ocr_available
 
-    return ocr_available()
+    return ocr_available(engine)
 
 
 def _limits() -> Any:

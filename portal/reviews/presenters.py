@@ -84,3 +84,20 @@ def error_data(document: ContractDocument) -> dict[str, str] | None:
     if document.status != DocumentStatus.FAILED:
         return None
     return {"code": document.error_code, "message": document.error_message}
+
+
+def ocr_warnings(report: dict[str, Any] | None) -> dict[str, Any]:
+    """Where OCR was unsure: the low-confidence pages, and the clauses decided on them.
+
+    ``pages`` lists the pages the analysis flagged (``ocr_pages`` with ``low``);
+    ``clauses`` maps a clause id to the flagged pages its evidence lies on, so that no
+    status decided there is shown without the warning.
+    """
+    pages = sorted(int(p["page"]) for p in (report or {}).get("ocr_pages", []) if p.get("low"))
+    low = set(pages)
+    clauses = {}
+    for clause in (report or {}).get("clauses", []):
+        on = sorted({int(e["page"]) for e in clause.get("evidence", []) if int(e["page"]) in low})
+        if on:
+            clauses[clause["id"]] = on
+    return {"pages": pages, "clauses": clauses}
