@@ -18,13 +18,27 @@ if TYPE_CHECKING:
     from spacy.tokens import Doc, Token
 
 # Modalities
-PROHIBITION = "prohibition"
-OBLIGATION = "obligation"
-EFFORT = "effort"
-PERMISSION = "permission"
-DECLARATIVE = "declarative"
-NONE = "none"
-IMPOSING = (PROHIBITION, OBLIGATION, DECLARATIVE)
+from clauses.modality import (  # noqa: F401 (re-exported: the rules read them as A.*)
+    DECLARATIVE,
+    EFFORT,
+    IMPOSING,
+    NONE,
+    OBLIGATION,
+    PERMISSION,
+    PROHIBITION,
+    classify_tail,
+    is_negated,
+)
+from clauses.parties import (  # noqa: F401 (re-exported)
+    BOTH,
+    CONTRACTOR,
+    CONTRACTOR_SIDE,
+    OTHER,
+    PRINCIPAL,
+    STAFF,
+    UNKNOWN,
+    PartyResolver,
+)
 
 # Roles of a predicate in its sentence
 MAIN = "main"
@@ -32,40 +46,11 @@ CONDITION = "condition"
 EXCEPTION = "exception"
 RELATIVE = "relative"
 
-# Parties
-CONTRACTOR = "contractor"
-PRINCIPAL = "principal"
-BOTH = "both"
-STAFF = "staff"
-OTHER = "other"
-UNKNOWN = "unknown"
-CONTRACTOR_SIDE = (CONTRACTOR, BOTH, STAFF)
-
-_PROHIBITION = re.compile(
-    r"てはならな|てはならず|ではならな|ではならず|てはいけな|てはな(?:りません|らぬ)|"
-    r"ないものとす|ないものとし|ないこと|ないようにしなければ|"
-    r"ことができな|ことはできな|ことができず|ことはできず|ことができません|"
-    r"禁止|禁ず|禁じ|認めな|認められな|許さな|許されな|行わな(?:いものと|いこと)"
-)
-_EFFORT = re.compile(r"努め|努力")
-_PERMISSION = re.compile(
-    r"ことができ(?!な|ず|ませ)|こともでき|ことを妨げ|妨げな|妨げられな|差し支えな|得るものと"
-)
-_OBLIGATION = re.compile(
-    r"なければならな|なければならず|なければなりません|ねばならな|ものとす|ものとし|ものと定め|"
-    r"こととす|こととし|義務を負|責任を負|べき|しなければ|ることとなる|こと$"
-)
-# Inflections that carry the predicate on to the next one (…し、又は…しなければならない).
 _CONDITION = re.compile(
     r"場合|とき|時は|時には|際|ば$|たら|ならば|なら$|限り|ても|には$|に当た|に際し|上は|ので|ため$|"
     r"後に|後は|前に|まで"
 )
 _EXCEPTION = re.compile(r"を除[きいく]|を除いて|以外は|を除外")
-_NEGATION = re.compile(r"(?:な[いくかけ](?!ればなら|ればな)|ず(?!に)|ぬ|ません)")
-_FIXED_MODALS = re.compile(
-    r"なければならな[いく]?|なければならず|てはならな[いく]?|てはならず|ではならな[いく]?|"
-    r"ことができな[いく]?|ことはできな[いく]?|ことができず|ねばならな[いく]?"
-)
 _BAN_NOUN = re.compile(r"禁止(?:と|事項と)$")
 _COND_NOUNS = {"場合", "とき", "時", "際", "限り", "後", "前", "上", "うち", "間", "まで"}
 _MODAL_NOUNS = {"もの", "こと"}
@@ -75,24 +60,6 @@ _PURPOSE_NOUNS = {"よう", "ため", "旨"}
 def normalize(text: str) -> str:
     """NFKC-normalise and drop line breaks, for matching vocabulary."""
     return unicodedata.normalize("NFKC", text).replace("\n", "")
-
-
-def classify_tail(tail: str) -> str | None:
-    """The modality a predicate's inflection expresses, or None if it only continues."""
-    if _PROHIBITION.search(tail):
-        return PROHIBITION
-    if _EFFORT.search(tail):
-        return EFFORT
-    if _PERMISSION.search(tail):
-        return PERMISSION
-    if _OBLIGATION.search(tail):
-        return OBLIGATION
-    return None
-
-
-def is_negated(tail: str) -> bool:
-    """Whether the predicate itself is negated (しない場合, 負わない), modals aside."""
-    return bool(_NEGATION.search(_FIXED_MODALS.sub("", tail)))
 
 
 @dataclass(frozen=True)
@@ -134,36 +101,6 @@ class SentenceAnalysis:
     def main_predicates(self) -> list[Predicate]:
         """Predicates that carry the sentence's own modality."""
         return [p for p in self.predicates if p.role == MAIN]
-
-
-class PartyResolver:
-    """Maps a noun phrase (甲, 受託者, 甲及び乙 …) to the party it denotes."""
-
-    def __init__(self, roles: dict[str, str]) -> None:
-        self.roles = dict(roles)
-        terms = sorted(self.roles, key=len, reverse=True)
-        self.pattern = re.compile("|".join(re.escape(t) for t in terms)) if terms else None
-
-    def resolve(self, phrase: str) -> str:
-        """The party of ``phrase``: contractor, principal, both, staff, other or unknown."""
-        phrase = normalize(phrase)
-        if not phrase or self.pattern is None:
-            return UNKNOWN
-        if phrase in self.roles:
-            return self.roles[phrase]
-        found = [self.roles[m.group(0)] for m in self.pattern.finditer(phrase)]
-        if not found:
-            return OTHER if len(phrase) <= 20 else UNKNOWN
-        kinds = set(found)
-        if BOTH in kinds or (PRINCIPAL in kinds and CONTRACTOR in kinds):
-            # 甲及び乙 / 甲又は乙 bind both; "乙の従事者" binds the contractor side.
-            return (
-                BOTH
-                if re.search(r"及び|又は|並びに|若しくは|と|、|・|乙ともに|双方", phrase)
-                else found[-1]
-            )
-        # The head noun of a Japanese phrase comes last: 乙の従事者 → staff, 甲の職員 → principal.
-        return found[-1]
 
 
 def _compound_lemma(tok: Token) -> str:
