@@ -118,7 +118,17 @@ def _is_predicate(tok: Token) -> bool:
     if tok.pos_ in ("VERB", "ADJ"):
         if tok.tag_.startswith("名詞"):
             # サ変 nouns used as verbs have する/できる attached; a mis-tagged noun has not.
-            return any(c.dep_ in ("aux",) for c in tok.children) or tok.dep_ == "ROOT"
+            # …を甲に引き渡し、… : a noun-form verb in its continuative use (an adverbial
+            # clause ending at 、) is a predicate too.
+            return (
+                any(c.dep_ in ("aux",) for c in tok.children)
+                or tok.dep_ == "ROOT"
+                or (
+                    tok.dep_.startswith("advcl")
+                    and tok.i + 1 < len(tok.doc)
+                    and tok.doc[tok.i + 1].orth_ == "、"
+                )
+            )
         return True
     return False
 
@@ -159,7 +169,7 @@ def analyse(doc: Doc, parties: PartyResolver) -> SentenceAnalysis:
 
     for tok in preds:
         modality, role, governor = _resolve(tok, tails, text)
-        subject = _subject(doc[governor], parties, UNKNOWN)
+        subject = _subject(doc[governor], parties, UNKNOWN, topic)
         if subject == UNKNOWN:
             subject = _nearest_party(text[: doc[governor].idx], parties, topic)
         result.predicates.append(
@@ -259,6 +269,10 @@ def _resolve(tok: Token, tails: dict[int, str], text: str) -> tuple[str, str, in
         if head.i == cur.i:
             end = cur.idx + len(tail)
             final = text[end : end + 1] in ("。", "") or end >= len(text.rstrip("。 "))
+            if final and is_negated(body):
+                # A plain negative at the end of a duty sentence is a promise not to act
+                # (…利用しない。 / …開示いたしません。): a prohibition in any register.
+                return PROHIBITION, role, cur.i
             return (DECLARATIVE if final else NONE), role, cur.i
         if head.pos_ in ("NOUN", "PRON", "PROPN", "NUM") and not _is_predicate(head):
             lemma = head.lemma_
@@ -292,7 +306,7 @@ def _phrase(tok: Token) -> str:
     return span.text
 
 
-def _subject(gov: Token, parties: PartyResolver, topic: str) -> str:
+def _subject(gov: Token, parties: PartyResolver, topic: str, sentence_topic: str = UNKNOWN) -> str:
     cur = gov
     for _ in range(12):
         for c in cur.children:
@@ -306,6 +320,10 @@ def _subject(gov: Token, parties: PartyResolver, topic: str) -> str:
                     return party
                 if party == OTHER and any(k.lemma_ in ("は", "が") for k in c.children):
                     # A named non-party subject (再委託先は, 本契約は …).
+                    if sentence_topic in (CONTRACTOR, PRINCIPAL, BOTH, STAFF) and c.idx > 0:
+                        # A contrastive は after the party's topic marks an object
+                        # (乙は、帳票を返還し、電子データは消去する): the party stays bound.
+                        return sentence_topic
                     return _other_or_topic(c, topic)
         if cur.head.i == cur.i:
             break
