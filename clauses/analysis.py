@@ -51,6 +51,9 @@ _CONDITION = re.compile(
     r"後に|後は|前に|まで"
 )
 _EXCEPTION = re.compile(r"を除[きいく]|を除いて|以外は|を除外")
+_QUOTED = re.compile(
+    r"(?:ない|ならず|できる|ものとする|こと|べき)(?:旨|との|とする旨|と(?:いう|定め|規定|記載|明記|され))"
+)
 _BAN_NOUN = re.compile(r"禁止(?:と|事項と)$")
 _COND_NOUNS = {"場合", "とき", "時", "際", "限り", "後", "前", "上", "うち", "間", "まで"}
 _MODAL_NOUNS = {"もの", "こと"}
@@ -260,6 +263,10 @@ def _resolve(tok: Token, tails: dict[int, str], text: str) -> tuple[str, str, in
             return PROHIBITION, role, cur.i
         if _EXCEPTION.search(body):
             return NONE, EXCEPTION, cur.i
+        if _QUOTED.search(body):
+            # …してはならない旨を規定する / …ものとするとの条項: a duty quoted or reported,
+            # not imposed by this sentence.
+            return NONE, RELATIVE, cur.i
         modality = classify_tail(body)
         if modality is not None:
             return modality, role, cur.i

@@ -53,11 +53,14 @@ class Catalog:
     contractor_terms: tuple[str, ...]
     mutual_terms: tuple[str, ...]
     staff_terms: tuple[str, ...]
+    self_terms: tuple[str, ...]
+    customer_terms: tuple[str, ...]
     approval: re.Pattern[str]
     notice: re.Pattern[str]
     consult: re.Pattern[str]
     generic_secret: re.Pattern[str]
     carrier: re.Pattern[str]
+    information: re.Pattern[str]
     law_name: re.Pattern[str]
 
     @property
@@ -103,10 +106,13 @@ def load_catalog(path: Path = CATALOG_PATH) -> Catalog:
         contractor_terms=tuple(voc["contractor_terms"]),
         mutual_terms=tuple(voc["mutual_terms"]),
         staff_terms=tuple(voc["staff_terms"]),
+        self_terms=tuple(voc["self_terms"]),
+        customer_terms=tuple(voc["customer_terms"]),
         approval=re.compile(voc["approval"]),
         notice=re.compile(voc["notice"]),
         consult=re.compile(voc["consult"]),
         generic_secret=re.compile(voc["generic_secret"]),
         carrier=re.compile(voc["carrier"]),
+        information=re.compile(voc["information"]),
         law_name=re.compile(voc["law_name"]),
     )

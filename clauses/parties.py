@@ -33,7 +33,17 @@ class PartyResolver:
     def __init__(self, roles: dict[str, str]) -> None:
         self.roles = dict(roles)
         terms = sorted(self.roles, key=len, reverse=True)
-        self.pattern = re.compile("|".join(re.escape(t) for t in terms)) if terms else None
+        # A one-character name (市, 区, 町) is a party only as a word of its own: not in 市場,
+        # 区分 or 町内, where a kanji follows.
+        self.pattern = (
+            re.compile(
+                "|".join(
+                    re.escape(t) + ("(?![\u4e00-\u9fff])" if len(t) == 1 else "") for t in terms
+                )
+            )
+            if terms
+            else None
+        )
 
     def resolve(self, phrase: str) -> str:
         """The party of ``phrase``: contractor, principal, both, staff, other or unknown."""
@@ -60,6 +70,25 @@ class PartyResolver:
 _ALIAS = re.compile(r"[（(]以下[、,]?\s*[「『](?P<term>[^」』]{1,20})[」』]という")
 
 
+_TERMS_OF_SERVICE = re.compile(r"利用規約|本規約|約款|本サービス|サービス仕様")
+
+
+def _self_and_customer(norm: list[str], catalog: Catalog) -> dict[str, str]:
+    """Roles of 当社/弊社 and お客様, which depend on who wrote the document.
+
+    In a provider's terms of service (or any text that addresses a customer, お客様) the
+    writer, 当社, is the contractor and the customer is the municipality; in a company's own
+    outsourcing contract or rule, 当社 is the one that entrusts (the principal)."""
+    head = "".join(norm[:200])
+    present = [t for t in catalog.self_terms if t in head]
+    if not present:
+        return {}
+    customers = [t for t in catalog.customer_terms if t in head]
+    if customers or _TERMS_OF_SERVICE.search(head):
+        return {**dict.fromkeys(present, CONTRACTOR), **dict.fromkeys(customers, PRINCIPAL)}
+    return dict.fromkeys(present, PRINCIPAL)
+
+
 def learn_parties(doc: Document, norm: list[str], catalog: Catalog) -> dict[str, str]:
     """Party roles: built-in terms, then aliases the preamble defines (以下「甲」という)."""
     roles: dict[str, str] = {}
@@ -71,6 +100,7 @@ def learn_parties(doc: Document, norm: list[str], catalog: Catalog) -> dict[str,
         roles[t] = BOTH
     for t in catalog.staff_terms:
         roles[t] = STAFF
+    roles.update(_self_and_customer(norm, catalog))
     municipal = re.compile(
         r"(?:市|町|村|県|都|府|区)(?:長)?$|(?:市|町|村|県)(?:長|役所|教育委員会)|委員会$|広域連合|一部事務組合"
     )

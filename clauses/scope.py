@@ -51,6 +51,27 @@ class ScopeMixin:
         information: a list lead or heading about personal information does not widen it."""
         return bool(self.catalog.generic_secret.search(self.norm[i])) and not self.explicit_pi(i)
 
+    def about_information(self, i: int) -> bool:
+        """Whether sentence ``i`` (or its list lead) is about information at all, personal or
+        not: a key returned, a site kept safe or an accident on site is not."""
+        s = self.doc.sentences[i]
+        for k in (i, s.lead):
+            if k is not None and (
+                self.catalog.information.search(self.norm[k]) or self.explicit_pi(k)
+            ):
+                return True
+        return False
+
+    def document_has_pi(self) -> bool:
+        """Whether the document speaks of personal information anywhere (text or headings)."""
+        cached = getattr(self, "_has_pi", None)
+        if cached is None:
+            cached = any(self.explicit_pi(k) for k in range(len(self.norm))) or any(
+                self.catalog.personal.search(normalize(a.heading)) for a in self.doc.articles
+            )
+            self._has_pi = cached
+        return cached
+
     def without_laws(self, i: int) -> str:
         """The sentence with the names of laws and rules taken out."""
         return self.catalog.law_name.sub("", self.norm[i])

@@ -63,7 +63,14 @@ def rule(ctx: Context, clause: Clause, i: int) -> list[Finding]:
         may_claim = mod == A.PERMISSION and subj in (A.PRINCIPAL, A.BOTH, IMPERSONAL)
         if owes or may_claim:
             out.append(Finding(dmg.id, STRONG, i))
+    if not ctx.document_has_pi():
+        # Remedies for breaching a contract that holds no personal information do not
+        # protect any: the matter is touched, not imposed.
+        out = [Finding(f.facet, min(f.strength, WEAK), i, f.note or _NO_PI_NOTE) for f in out]
     return out
+
+
+_NO_PI_NOTE = "契約書に個人情報の取扱いの定めがなく、契約一般の解除・損害賠償の定めのみです。"
 
 
 def bound(ctx: Context, clause: Clause, i: int) -> dict[str, int]:

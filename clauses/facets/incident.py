@@ -30,6 +30,8 @@ def rule(ctx: Context, clause: Clause, i: int) -> list[Finding]:
     text = ctx.norm[i]
     out: list[Finding] = []
     pi = ctx.pi_level(i) or re.search(r"漏|洩|滅失|毀損|き損", text)
+    if not pi and not ctx.about_information(i):
+        return []  # an accident on site (工事中の事故) shares the words only
     occurred = OCCURRENCE.search(context_text(ctx, i))
     for _p, mod, _role, subj in ctx.main_with(i, report.rx("report")):
         if not contractor_bound(subj) or not occurred:

@@ -53,15 +53,6 @@ def rule(ctx: Context, clause: Clause, i: int) -> list[Finding]:
                     "遵守状況の報告が求めに応じた場合のみで、定期報告の定めがありません。",
                 )
             )
-        elif periodic:
-            out.append(
-                Finding(
-                    rep.id,
-                    WEAK,
-                    i,
-                    "定期報告の対象が契約の遵守状況・個人情報の取扱状況ではありません。",
-                )
-            )
     for p, mod, role, subj in ctx.hits(i, aud.rx("act")):
         if role != A.MAIN or p.negated:
             continue

@@ -21,7 +21,7 @@ def rule(ctx: Context, clause: Clause, i: int) -> list[Finding]:
     out: list[Finding] = []
     pi = ctx.pi_level(i)
     text = ctx.norm[i]
-    if not pi and not ctx.catalog.carrier.search(text):
+    if not pi and not ctx.about_information(i):
         return []  # deliverables handed over (成果物の引渡し) are not information returned
     ret = clause.facet("return")
     if pi and ret.rx("receive").search(text):

@@ -50,6 +50,8 @@ def rule(ctx: Context, clause: Clause, i: int) -> list[Finding]:
     if an is None:
         return []
     pi = ctx.pi_level(i)
+    if not pi and not ctx.about_information(i):
+        return []  # site safety (工事現場の安全管理) shares the words only
     mod, subj = sentence_modality(an)
     specific = _sec_specific(f, text)
     if subj == A.PRINCIPAL and mod in A.IMPOSING and (specific or f.rx("generic").search(text)):
