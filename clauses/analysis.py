@@ -118,6 +118,12 @@ def _is_predicate(tok: Token) -> bool:
         return True
     if tok.dep_ in ("fixed", "aux", "compound", "case", "mark", "cc", "punct"):
         return False
+    if (
+        tok.pos_ == "NOUN"
+        and "サ変" in tok.tag_
+        and any(c.dep_ == "aux" and c.lemma_ == "する" and c.i == tok.i + 1 for c in tok.children)
+    ):
+        return True  # a サ変 noun the parser left a noun (スキャンして): with する it is a verb
     if tok.pos_ in ("VERB", "ADJ"):
         if tok.tag_.startswith("名詞"):
             # サ変 nouns used as verbs have する/できる attached; a mis-tagged noun has not.
@@ -215,7 +221,9 @@ def _coordinate(result: SentenceAnalysis, text: str) -> None:
     preds = sorted(result.predicates, key=lambda p: p.start)
     for k in range(len(preds) - 2, -1, -1):
         p = preds[k]
-        if p.role == MAIN and p.modality != NONE:
+        if p.role == MAIN and p.modality != NONE and classify_tail(p.tail[p.size :]):
+            # Its own inflection carries a modality; one borrowed from a nominaliser the
+            # parser attached it to (…漏らし、又は…利用しないこと) does not count.
             continue
         after = text[p.start + len(p.tail) :]
         if (
@@ -348,12 +356,20 @@ def _other_or_topic(tok: Token, topic: str) -> str:
     return topic
 
 
+_AGENT_WORDS = "職員|担当者|担当職員|係員|指定する者|指定した者|従業者|従業員|従事者|役職員"
+
+
 def _nearest_party(before: str, parties: PartyResolver, default: str) -> str:
     """The party last named as a topic (Xは) before a predicate, else as a subject (Xが)."""
     if parties.pattern is None:
         return default
     for particle in ("は", "が"):
-        found = list(re.finditer(rf"(?:{parties.pattern.pattern}){particle}", before))
+        # 県の職員が / 乙の従業者は: a person of a party acts for it.
+        found = list(
+            re.finditer(
+                rf"(?:{parties.pattern.pattern})(?:の(?:{_AGENT_WORDS}))?{particle}", before
+            )
+        )
         for m in reversed(found):
             rest = re.split(r"[、。]", before[m.end() :], maxsplit=1)[0]
             if particle == "が" and re.search(r"場合|とき|除|限り|ところ|際", rest):

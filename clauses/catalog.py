@@ -61,6 +61,7 @@ class Catalog:
     generic_secret: re.Pattern[str]
     carrier: re.Pattern[str]
     information: re.Pattern[str]
+    other_matter: re.Pattern[str]
     law_name: re.Pattern[str]
 
     @property
@@ -114,5 +115,6 @@ def load_catalog(path: Path = CATALOG_PATH) -> Catalog:
         generic_secret=re.compile(voc["generic_secret"]),
         carrier=re.compile(voc["carrier"]),
         information=re.compile(voc["information"]),
+        other_matter=re.compile(voc["other_matter"]),
         law_name=re.compile(voc["law_name"]),
     )

@@ -155,27 +155,53 @@ class Checker:
         else:
             status = "missing"
         evidence_idx: list[int] = []
+        definitions: set[int] = set()
         notes: list[str] = []
         for fid in facet_ids:
             f = first.get(fid)
             if f is not None:
                 if f.sentence not in evidence_idx:
                     evidence_idx.append(f.sentence)
-                if f.strength < STRONG and f.note and f.note not in notes:
-                    notes.append(f.note)
+                defined = ctx.pi_definition(f.sentence)
+                if defined is not None and f.strength == STRONG:
+                    # A defined term carried the decision: show where it is defined.
+                    definitions.add(defined)
+                note = _explain_scope(ctx, clause, f) if f.strength < STRONG else ""
+                if note and note not in notes:
+                    notes.append(note)
             elif status != "missing":
                 notes.append(f"「{clause.facet(fid).title}」に当たる規定が見当たりません。")
         if status != "missing":
             notes.extend(n for n in rules_of(clause.id)[3](ctx) if n not in notes)
-        evidence = [self._evidence(ctx, i) for i in sorted(evidence_idx)]
+        evidence = [
+            self._evidence(ctx, i, "definition" if i in definitions else "duty")
+            for i in sorted({*evidence_idx, *definitions})
+        ]
         return ClauseResult(
             id=clause.id, title=clause.title, status=status, evidence=evidence, notes=notes
         )
 
     @staticmethod
-    def _evidence(ctx: Context, i: int) -> Evidence:
+    def _evidence(ctx: Context, i: int, role: str = "duty") -> Evidence:
         s = ctx.doc.sentences[i]
-        return Evidence(article=s.citation, page=s.page, start=s.start, end=s.end, text=s.text)
+        return Evidence(
+            article=s.citation, page=s.page, start=s.start, end=s.end, text=s.text, role=role
+        )
+
+
+def _explain_scope(ctx: Context, clause: Clause, f: Finding) -> str:
+    """The note of a weak finding; when personal information was not named but the duty is
+    written over a defined term, say which term and that its definition lacks it."""
+    if "個人情報が明記されていません" not in f.note:
+        return f.note
+    term = ctx.definitions.term_in(f.sentence, personal=False)
+    if term is None:
+        return f.note
+    where = ctx.doc.sentences[term.sentence].citation or "前文"
+    return (
+        f"{clause.facet(f.facet).title}の定めはありますが、対象の「{term.term}」が"
+        f"個人情報を含むと定義されていません（{where}の定義）。"
+    )
 
 
 def _deferred(ctx: Context, clause: Clause) -> int | None:

@@ -66,9 +66,9 @@ class Definitions:
         self._by_section: dict[int, dict[str, DefinedTerm]] = {}
         for t in terms:
             self._by_section.setdefault(t.section, {})[t.term] = t
-        self._rx: dict[int, re.Pattern[str] | None] = {}
+        self._rx: dict[tuple[int, bool], re.Pattern[str] | None] = {}
         self._sections: list[int] = []
-        self._cache: dict[int, DefinedTerm | None] = {}
+        self._cache: dict[tuple[int, bool], DefinedTerm | None] = {}
         self._norm: list[str] = []
 
     def bind(self, sections: list[int], norm: list[str]) -> None:
@@ -81,20 +81,28 @@ class Definitions:
 
     def pi_term_in(self, i: int) -> DefinedTerm | None:
         """The longest term in sentence ``i`` defined to include personal information."""
-        if i in self._cache:
-            return self._cache[i]
+        return self.term_in(i, personal=True)
+
+    def term_in(self, i: int, *, personal: bool) -> DefinedTerm | None:
+        """The longest term in sentence ``i`` whose definition does (or does not) include
+        personal information."""
+        key = (i, personal)
+        if key in self._cache:
+            return self._cache[key]
         section = self._sections[i] if self._sections else 0
-        if section not in self._rx:
-            pi = [t for t in self.visible(section).values() if t.personal]
-            pi.sort(key=lambda t: len(t.term), reverse=True)
-            self._rx[section] = re.compile("|".join(re.escape(t.term) for t in pi)) if pi else None
-        rx = self._rx[section]
+        if (section, personal) not in self._rx:
+            chosen = [t for t in self.visible(section).values() if t.personal is personal]
+            chosen.sort(key=lambda t: len(t.term), reverse=True)
+            self._rx[(section, personal)] = (
+                re.compile("|".join(re.escape(t.term) for t in chosen)) if chosen else None
+            )
+        rx = self._rx[(section, personal)]
         found = None
         if rx is not None and self._norm:
             m = rx.search(self._norm[i])
             if m:
                 found = self.visible(section)[m.group(0)]
-        self._cache[i] = found
+        self._cache[key] = found
         return found
 
 

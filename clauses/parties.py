@@ -34,11 +34,13 @@ class PartyResolver:
         self.roles = dict(roles)
         terms = sorted(self.roles, key=len, reverse=True)
         # A one-character name (市, 区, 町) is a party only as a word of its own: not in 市場,
-        # 区分 or 町内, where a kanji follows.
+        # 区分 or 町内, where a kanji follows (甲 and 乙 are letters: 乙及び丙).
         self.pattern = (
             re.compile(
                 "|".join(
-                    re.escape(t) + ("(?![\u4e00-\u9fff])" if len(t) == 1 else "") for t in terms
+                    re.escape(t)
+                    + ("(?![\u4e00-\u9fff])" if len(t) == 1 and t not in "甲乙丙丁" else "")
+                    for t in terms
                 )
             )
             if terms

@@ -18,6 +18,9 @@ class Evidence:
     start: int
     end: int
     text: str
+    # "duty": the sentence that imposes (or fails to impose) the matter; "definition": the
+    # definition that made a term in it mean personal information.
+    role: str = "duty"
 
     def to_dict(self) -> dict[str, Any]:
         """The evidence as JSON-ready data."""
@@ -27,6 +30,7 @@ class Evidence:
             "start": self.start,
             "end": self.end,
             "text": self.text,
+            "role": self.role,
         }
 
 

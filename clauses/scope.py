@@ -72,6 +72,11 @@ class ScopeMixin:
             self._has_pi = cached
         return cached
 
+    def document_about_other_matter(self) -> bool:
+        """Whether the document shows a subject other than personal information (works,
+        goods, leases, technical or business secrets)."""
+        return any(self.catalog.other_matter.search(t) for t in self.norm)
+
     def without_laws(self, i: int) -> str:
         """The sentence with the names of laws and rules taken out."""
         return self.catalog.law_name.sub("", self.norm[i])

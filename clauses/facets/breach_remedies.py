@@ -63,9 +63,9 @@ def rule(ctx: Context, clause: Clause, i: int) -> list[Finding]:
         may_claim = mod == A.PERMISSION and subj in (A.PRINCIPAL, A.BOTH, IMPERSONAL)
         if owes or may_claim:
             out.append(Finding(dmg.id, STRONG, i))
-    if not ctx.document_has_pi():
-        # Remedies for breaching a contract that holds no personal information do not
-        # protect any: the matter is touched, not imposed.
+    if not ctx.document_has_pi() and ctx.document_about_other_matter():
+        # Remedies for breaching a contract that holds no personal information (works,
+        # goods, technical secrets) do not protect any: the matter is touched, not imposed.
         out = [Finding(f.facet, min(f.strength, WEAK), i, f.note or _NO_PI_NOTE) for f in out]
     return out
 

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from clauses import analysis as A
-from clauses.catalog import Clause
+from clauses.catalog import Clause, Facet
 from clauses.context import STRONG, WEAK, Context, Finding
 from clauses.facets.common import (
     PRINCIPAL_NOTE,
@@ -40,6 +40,10 @@ def rule(ctx: Context, clause: Clause, i: int) -> list[Finding]:
                     )
                 )
                 continue
+            if _paper_only(facet, text):
+                note = "紙の書類の複写のみが制限され、電子データの複製が制限されていません。"
+                out.append(Finding(facet.id, WEAK, i, note))
+                continue
             strength, note = restriction_strength(
                 ctx, i, mod, "複製の制限に受託者の判断による例外があります。"
             )
@@ -60,6 +64,16 @@ def rule(ctx: Context, clause: Clause, i: int) -> list[Finding]:
             else:
                 out.append(Finding(facet.id, WEAK, i, ""))
     return out
+
+
+def _paper_only(facet: Facet, text: str) -> bool:
+    """Whether every copying act in ``text`` is of paper documents, nothing electronic."""
+    acts = list(facet.rx("act").finditer(text))
+    return (
+        bool(acts)
+        and all(facet.rx("paper_object").search(text[: m.start()]) for m in acts)
+        and not facet.rx("electronic").search(text)
+    )
 
 
 def bound(ctx: Context, clause: Clause, i: int) -> dict[str, int]:
