@@ -226,10 +226,12 @@ def _coordinate(result: SentenceAnalysis, text: str) -> None:
             # parser attached it to (…漏らし、又は…利用しないこと) does not count.
             continue
         after = text[p.start + len(p.tail) :]
+        # …開示せず、…利用しない: a negative continuative (ず、) coordinates on its own.
+        negative_continuative = p.tail.endswith("ず") and after.startswith("、")
         if (
             not p.tail
-            or p.tail[-1] not in "しいきりちみびぎえけせてれ"
-            or not _COORDINATOR.match(after)
+            or p.tail[-1] not in "しいきりちみびぎえけせてれず"
+            or not (_COORDINATOR.match(after) or negative_continuative)
             # Only the predicate whose own inflection ends at the 、 is coordinated; a verb
             # inside a relative clause before it (…から引き渡された資料を複写し、又は…)
             # is not.

@@ -37,6 +37,8 @@ class Clause:
     facets: tuple[Facet, ...]
     # The matter's own words, for texts that defer it (…については、別途協議して定める).
     topic: re.Pattern[str] | None = None
+    # Words whose mere presence shows the matter is touched (weak when nothing else is found).
+    mention: re.Pattern[str] | None = None
 
     def facet(self, facet_id: str) -> Facet:
         """The facet ``facet_id``."""
@@ -97,6 +99,7 @@ def load_catalog(path: Path = CATALOG_PATH) -> Catalog:
             prefilter=re.compile(c["prefilter"]),
             facets=tuple(Facet(f["id"], f["title"], _compile(f)) for f in c.get("facet", [])),
             topic=re.compile(c["topic"]) if "topic" in c else None,
+            mention=re.compile(c["mention"]) if "mention" in c else None,
         )
         for c in data["clause"]
     )

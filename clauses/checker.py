@@ -20,6 +20,7 @@ from clauses.catalog import Catalog, Clause, load_catalog
 from clauses.context import STRONG, WEAK, Context, Finding, mask_parens
 from clauses.definitions import learn_definitions
 from clauses.facets import rules_of
+from clauses.modality import IMPOSE
 from clauses.parties import learn_parties
 from clauses.report import ClauseResult, Evidence, Report
 from contracts.document import Document
@@ -148,6 +149,12 @@ class Checker:
                 best[facet_ids[0]] = WEAK
                 note = "協議又は別の定めに委ねられ、義務が定められていません。"
                 first[facet_ids[0]] = Finding(facet_ids[0], WEAK, deferred, note)
+            else:
+                mentioned = _mentioned(ctx, clause)
+                if mentioned is not None:
+                    best[facet_ids[0]] = WEAK
+                    note = f"{clause.title}に触れる記載はありますが、義務が定められていません。"
+                    first[facet_ids[0]] = Finding(facet_ids[0], WEAK, mentioned, note)
         if all(best[f] == STRONG for f in facet_ids):
             status = "satisfied"
         elif any(v >= WEAK for v in best.values()):
@@ -202,6 +209,23 @@ def _explain_scope(ctx: Context, clause: Clause, f: Finding) -> str:
         f"{clause.facet(f.facet).title}の定めはありますが、対象の「{term.term}」が"
         f"個人情報を含むと定義されていません（{where}の定義）。"
     )
+
+
+def _mentioned(ctx: Context, clause: Clause) -> int | None:
+    """A body sentence that presumes the matter (names a subcontractor) without imposing it."""
+    if clause.mention is None:
+        return None
+    for s in ctx.doc.sentences:
+        text = ctx.norm[s.index]
+        # A sentence that states something (not a table row or a list of contents).
+        if (
+            s.kind in ("body", "item")
+            and "|" not in text
+            and clause.mention.search(text)
+            and IMPOSE.search(text)
+        ):
+            return s.index
+    return None
 
 
 def _deferred(ctx: Context, clause: Clause) -> int | None:

@@ -42,13 +42,12 @@ def rule(ctx: Context, clause: Clause, i: int) -> list[Finding]:
             and contractor_bound(subj)
             and term.rx("accept").search(clause_text(ctx.analyses[i], p) + p.tail)
         )
-        if (rights and subj in (A.PRINCIPAL, A.BOTH, IMPERSONAL)) or accepts:
-            if term.rx("breach").search(text + items_text):
-                out.append(Finding(term.id, STRONG, i))
-            else:
-                out.append(
-                    Finding(term.id, WEAK, i, "契約解除の事由に契約・法令違反が含まれていません。")
-                )
+        # Termination for insolvency, 暴力団 or convenience is no remedy for a breach:
+        # without a breach among its grounds it is not this matter at all.
+        if ((rights and subj in (A.PRINCIPAL, A.BOTH, IMPERSONAL)) or accepts) and term.rx(
+            "breach"
+        ).search(text + items_text):
+            out.append(Finding(term.id, STRONG, i))
     for p, mod, role, subj in ctx.hits(i, dmg.rx("penalty")):
         if role == A.MAIN and not p.negated and mod in A.IMPOSING and contractor_bound(subj):
             out.append(Finding(dmg.id, WEAK, i, "違約金の定めのみで、損害賠償の定めがありません。"))

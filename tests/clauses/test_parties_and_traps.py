@@ -156,3 +156,60 @@ def test_checklist_questions_impose_nothing() -> None:
     report = check(text)
     assert report.status("subcontracting") == "missing"
     assert report.status("copying") == "missing"
+
+
+def test_termination_for_other_grounds_is_not_a_remedy() -> None:
+    text = (
+        PREAMBLE + "第1条 甲は、乙が次の各号のいずれかに該当するときは、この契約を解除することが"
+        "できる。\n（１）破産手続開始の申立てがあったとき。\n（２）暴力団員であると認められたとき。\n"
+    )
+    assert check(text).status("breach_remedies") == "missing"
+
+
+def test_acceptance_inspection_of_a_report_is_not_an_audit() -> None:
+    text = contract(
+        "乙は、業務が完了したときは、業務完了報告書を甲に提出しなければならない。",
+        "甲は、前条の報告書を受理したときは、その日から起算して１０日以内に検査を行わなければならない。",
+    )
+    assert check(text).status("reporting_audit") == "missing"
+
+
+def test_report_on_request_is_weak_not_an_incident() -> None:
+    text = contract("乙は、甲から求めがあったときは、個人情報の取扱状況を甲に報告すること。")
+    assert check(text).status("reporting_audit") == "weak"
+
+
+def test_a_subcontractor_mentioned_without_restriction_is_weak() -> None:
+    text = contract(
+        "甲は、乙の事業所に立ち入り、個人情報の管理状況を検査することができる。"
+        "再委託先がある場合は、再委託先についても同様とする。"
+    )
+    result = next(c for c in check(text).clauses if c.id == "subcontracting")
+    assert result.status == "weak"
+    assert result.notes[0].startswith("再委託の制限・事前承認に触れる記載はありますが")
+
+
+def test_coordinated_acts_share_a_negative_nominalised_duty() -> None:
+    text = (
+        PREAMBLE
+        + "第1条 乙は、個人情報の取扱いについて、次に掲げる事項を遵守しなければならない。\n"
+        "(1) 本業務に関して知り得た個人情報を他に漏らし、又は本業務の目的以外に利用しないこと。\n"
+    )
+    assert check(text).status("confidentiality") == "satisfied"
+
+
+def test_a_person_of_the_principal_acts_for_it() -> None:
+    text = contract(
+        "乙は、四半期ごとに、個人情報の取扱状況を県に報告すること。",
+        "県が必要と認めるときは、県の職員が乙の事業所に立ち入り、個人情報の管理状況を検査する"
+        "ことができるものとし、乙はこれに協力すること。",
+    )
+    assert check(text).status("reporting_audit") == "satisfied"
+
+
+def test_information_learnt_is_not_an_incident() -> None:
+    text = contract(
+        "乙は、業務の遂行を通じて知った個人情報について、漏えい、滅失又はき損を防ぐための措置"
+        "その他その適切な管理に必要な措置を講じなければならない。"
+    )
+    assert check(text).status("incident") == "missing"

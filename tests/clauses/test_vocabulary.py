@@ -61,7 +61,16 @@ def test_return_and_erasure_words(give_back: str, erase: str) -> None:
 
 @pytest.mark.parametrize("act", ["複製し", "複写し", "コピーし", "スキャンし", "撮影し", "転記し"])
 def test_copying_words(act: str) -> None:
-    text = contract(f"乙は、甲の承諾を得ないで、個人情報が記録された書類を{act}てはならない。")
+    text = contract(f"乙は、甲の承諾を得ないで、個人情報が記録された資料を{act}てはならない。")
+    assert check(text).status("copying") == "satisfied"
+
+
+def test_copying_of_paper_documents_only_is_weak() -> None:
+    text = contract("乙は、個人情報が記載された書類を甲の承諾なく複写しないこと。")
+    result = next(c for c in check(text).clauses if c.id == "copying")
+    assert result.status == "weak"
+    assert any("紙の書類" in n for n in result.notes)
+    text = contract("乙は、個人情報が記録された書類及び電磁的記録を甲の承諾なく複写しないこと。")
     assert check(text).status("copying") == "satisfied"
 
 
