@@ -114,6 +114,13 @@ def _compound_lemma(tok: Token) -> str:
 
 
 def _is_predicate(tok: Token) -> bool:
+    if (
+        tok.lemma_ == "する"
+        and tok.i >= 2
+        and tok.doc[tok.i - 1].orth_ == "と"
+        and tok.doc[tok.i - 2].lemma_ in _MODAL_NOUNS
+    ):
+        return False  # the する of …ものとする / …こととする is the modal, not a predicate
     if _is_stranded_verb(tok):
         return True
     if tok.dep_ in ("fixed", "aux", "compound", "case", "mark", "cc", "punct"):

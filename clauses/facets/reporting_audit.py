@@ -38,7 +38,13 @@ def rule(ctx: Context, clause: Clause, i: int) -> list[Finding]:
     )
     incident = bool(OCCURRENCE.search(text))
     for _p, mod, _role, subj in ctx.main_with(i, rep.rx("report")):
-        if not contractor_bound(subj) or mod not in A.IMPOSING or incident:
+        if not contractor_bound(subj) or incident:
+            continue
+        if mod == A.EFFORT and rep.rx("topic").search(context):
+            note = "遵守状況の報告が努力義務にとどまっています。"
+            out.append(Finding(rep.id, WEAK, i, note))
+            continue
+        if mod not in A.IMPOSING:
             continue
         periodic = rep.rx("periodic").search(context)
         topic = rep.rx("topic").search(context)

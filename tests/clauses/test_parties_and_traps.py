@@ -213,3 +213,12 @@ def test_information_learnt_is_not_an_incident() -> None:
         "その他その適切な管理に必要な措置を講じなければならない。"
     )
     assert check(text).status("incident") == "missing"
+
+
+def test_effort_duties_written_with_monotosuru_are_weak() -> None:
+    text = contract("乙は、個人情報の漏えい、滅失及びき損の防止に努めるものとする。")
+    assert check(text).status("security") == "weak"
+    text = contract("乙は、定期的に、個人情報の取扱状況を甲に報告するよう努めるものとする。")
+    result = next(c for c in check(text).clauses if c.id == "reporting_audit")
+    assert result.status == "weak"
+    assert "遵守状況の報告が努力義務にとどまっています。" in result.notes
