@@ -57,6 +57,7 @@ class Catalog:
     staff_terms: tuple[str, ...]
     self_terms: tuple[str, ...]
     customer_terms: tuple[str, ...]
+    service_user_terms: tuple[str, ...]
     approval: re.Pattern[str]
     notice: re.Pattern[str]
     consult: re.Pattern[str]
@@ -112,6 +113,7 @@ def load_catalog(path: Path = CATALOG_PATH) -> Catalog:
         staff_terms=tuple(voc["staff_terms"]),
         self_terms=tuple(voc["self_terms"]),
         customer_terms=tuple(voc["customer_terms"]),
+        service_user_terms=tuple(voc["service_user_terms"]),
         approval=re.compile(voc["approval"]),
         notice=re.compile(voc["notice"]),
         consult=re.compile(voc["consult"]),

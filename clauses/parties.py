@@ -86,6 +86,8 @@ def _self_and_customer(norm: list[str], catalog: Catalog) -> dict[str, str]:
     if not present:
         return {}
     customers = [t for t in catalog.customer_terms if t in head]
+    if _TERMS_OF_SERVICE.search(head):
+        customers += [t for t in catalog.service_user_terms if t in head]
     if customers or _TERMS_OF_SERVICE.search(head):
         return {**dict.fromkeys(present, CONTRACTOR), **dict.fromkeys(customers, PRINCIPAL)}
     return dict.fromkeys(present, PRINCIPAL)

@@ -222,3 +222,12 @@ def test_effort_duties_written_with_monotosuru_are_weak() -> None:
     result = next(c for c in check(text).clauses if c.id == "reporting_audit")
     assert result.status == "weak"
     assert "遵守状況の報告が努力義務にとどまっています。" in result.notes
+
+
+def test_service_user_is_the_principal_in_terms_of_service_only() -> None:
+    text = _TOS + (
+        "第2条 当社は、利用者の個人情報を第三者に開示せず、本サービスの目的以外に利用しません。\n"
+        "第3条 利用者は、当社が本規約に違反したときは、利用契約を解除することができます。\n"
+        "第4条 当社は、本規約に違反して利用者に損害を与えたときは、その損害を賠償します。\n"
+    )
+    assert check(text).status("breach_remedies") == "satisfied"
