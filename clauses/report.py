@@ -18,6 +18,9 @@ class Evidence:
     start: int
     end: int
     text: str
+    # "duty": the sentence that imposes (or fails to impose) the matter; "definition": the
+    # definition that made a term in it mean personal information.
+    role: str = "duty"
     # The confidence (0–100) of the OCR that read the page, None for a text page.
     ocr_confidence: float | None = None
 
@@ -29,6 +32,7 @@ class Evidence:
             "start": self.start,
             "end": self.end,
             "text": self.text,
+            "role": self.role,
         }
         if self.ocr_confidence is not None:
             data["ocr_confidence"] = self.ocr_confidence
