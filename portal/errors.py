@@ -92,15 +92,11 @@ def render_error(
 
 
 def _record_denial(code: int) -> None:
-    from portal.audit import DENIED, record
+    # The access log (a feature) listens here; the core does not know who records what.
+    from portal.features import ACCESS_DENIED, current_features
 
-    record(
-        "access.denied",
-        object_type="endpoint",
-        object_id=request.endpoint or "",
-        outcome=DENIED,
-        detail={"status": code, "method": request.method, "path": request.path[:500]},
-    )
+    for hook in current_features().get(ACCESS_DENIED):
+        hook(code)
 
 
 def init_app(app: Flask) -> None:

@@ -5,7 +5,8 @@ from __future__ import annotations
 from typing import Any
 
 from portal.api.auth import api_user, token_required
-from portal.api.views import bp, iso, keyset_page
+from portal.api.views import iso, keyset_page
+from portal.features import ApiRoute
 from portal.inspections.models import Inspection
 from portal.inspections.queries import visible_inspections
 from portal.permissions import Permission
@@ -25,7 +26,6 @@ def inspection_item(inspection: Inspection) -> dict[str, Any]:
     }
 
 
-@bp.route("/inspections")
 @token_required(Permission.VIEW_INSPECTIONS)
 def inspections() -> Any:
     """The visible inspections by id, a page at a time (``limit``; ``next`` carries ``after``)."""
@@ -36,3 +36,9 @@ def inspections() -> Any:
         item=lambda row: inspection_item(row[0]),
         id_of=lambda row: row[0].id,
     )
+
+
+#: The routes this module adds to the read API (``/api/v1``).
+ROUTES: tuple[ApiRoute, ...] = (
+    ApiRoute("/inspections", inspections),
+)

@@ -3,11 +3,15 @@ is inspected and when its next inspection is due."""
 
 from __future__ import annotations
 
-import calendar
 from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import date, timedelta
 from typing import Any
+
+# Shared with every feature that has due dates; imported here for this module's rules.
+from portal.deadlines import REMINDER_DAYS as REMINDER_DAYS
+from portal.deadlines import add_months as add_months
+from portal.deadlines import reminder_kind as reminder_kind
 
 #: The checklist: the management and implementation structure (第1項) and the eight matters.
 CHECKLIST_ITEMS = (
@@ -23,7 +27,6 @@ CHECKLIST_ITEMS = (
     "reporting_audit",
 )
 CHECK_RESULTS = ("ok", "ng", "na")
-REMINDER_DAYS = (30, 7, 1)
 WARNING_DAYS = 30
 
 
@@ -53,13 +56,6 @@ class IntervalRule:
         return self.interval_months
 
 
-def add_months(day: date, months: int) -> date:
-    """``day`` moved by ``months`` calendar months (the 31st becomes the month's last day)."""
-    month_index = day.month - 1 + months
-    year, month = day.year + month_index // 12, month_index % 12 + 1
-    return date(year, month, min(day.day, calendar.monthrange(year, month)[1]))
-
-
 def first_due_date(*, start: date, end: date, months: int) -> date:
     """Within ``months`` of the start date, and never after the end date."""
     return min(add_months(start, months) - timedelta(days=1), end)
@@ -79,17 +75,6 @@ def due_date_for(
     if last_inspected is None:
         return first_due_date(start=start, end=end, months=months)
     return next_due_date(last_inspected=last_inspected, end=end, months=months)
-
-
-def reminder_kind(*, due: date, today: date) -> str | None:
-    """The reminder that is due today: "30", "7", "1" (days before) or "overdue"."""
-    days = (due - today).days
-    if days < 0:
-        return "overdue"
-    for threshold in sorted(REMINDER_DAYS):
-        if days <= threshold:
-            return str(threshold)
-    return None
 
 
 def health(

@@ -16,7 +16,6 @@ from flask_login import current_user
 from sqlmodel import select
 from werkzeug.wrappers import Response
 
-import portal.inspections.badges  # noqa: F401 - registers the tree badges
 from portal import audit
 from portal.db import db
 from portal.downloads import attachment_response
@@ -62,7 +61,7 @@ def _visible_or_404(inspection_id: int):
 
 
 def _department_choices() -> list[tuple[int, str]]:
-    from portal.admin.operations import departments_by_division
+    from portal.organisation import departments_by_division
 
     return [
         (d.id, f"{division.name} {d.name}")

@@ -5,7 +5,8 @@ from __future__ import annotations
 from typing import Any
 
 from portal.api.auth import api_user, token_required
-from portal.api.views import bp, iso, keyset_page
+from portal.api.views import iso, keyset_page
+from portal.features import ApiRoute
 from portal.permissions import Permission
 from portal.reports.models import ComplianceReport
 from portal.reports.queries import visible_reports
@@ -32,7 +33,6 @@ def report_item(report: ComplianceReport) -> dict[str, Any]:
     }
 
 
-@bp.route("/reports")
 @token_required(Permission.VIEW_REPORTS)
 def reports() -> Any:
     """The visible reports by id, a page at a time (``limit``; ``next`` carries ``after``)."""
@@ -43,3 +43,9 @@ def reports() -> Any:
         item=lambda row: report_item(row[0]),
         id_of=lambda row: row[0].id,
     )
+
+
+#: The routes this module adds to the read API (``/api/v1``).
+ROUTES: tuple[ApiRoute, ...] = (
+    ApiRoute("/reports", reports),
+)

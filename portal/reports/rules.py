@@ -10,7 +10,7 @@ from typing import Any
 
 from clauses.catalog import load_catalog
 from clauses.profile import REPORTING_FREQUENCIES
-from portal.inspections.rules import add_months, reminder_kind
+from portal.deadlines import add_months, reminder_kind
 
 FREQUENCIES = tuple(REPORTING_FREQUENCIES)
 ANSWERS = ("yes", "no")

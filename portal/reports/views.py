@@ -11,11 +11,9 @@ from flask_login import current_user
 from sqlmodel import select
 from werkzeug.wrappers import Response
 
-import portal.reports.badges  # noqa: F401 - registers the tree badges
 from portal import audit
 from portal.db import db
 from portal.downloads import attachment_response
-from portal.inspections.queries import local_today
 from portal.models import Department, Outsourcing, User, Vendor
 from portal.outsourcings.scope import get_visible, holds, owns_department
 from portal.permissions import Permission, Role, requires
@@ -38,6 +36,7 @@ from portal.reports.models import (
 )
 from portal.reports.rules import checklist_items, concerns
 from portal.storage import get_storage
+from portal.timeutil import local_today
 
 bp = Blueprint("reports", __name__, url_prefix="/reports")
 
@@ -78,7 +77,7 @@ def labels() -> dict[str, dict[str, Any]]:
 
 
 def _department_choices() -> list[tuple[int, str]]:
-    from portal.admin.operations import departments_by_division
+    from portal.organisation import departments_by_division
 
     return [
         (d.id, f"{division.name} {d.name}")
