@@ -48,6 +48,4 @@ def incidents() -> Any:
 
 
 #: The routes this module adds to the read API (``/api/v1``).
-ROUTES: tuple[ApiRoute, ...] = (
-    ApiRoute("/incidents", incidents),
-)
+ROUTES: tuple[ApiRoute, ...] = (ApiRoute("/incidents", incidents),)

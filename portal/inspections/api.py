@@ -39,6 +39,4 @@ def inspections() -> Any:
 
 
 #: The routes this module adds to the read API (``/api/v1``).
-ROUTES: tuple[ApiRoute, ...] = (
-    ApiRoute("/inspections", inspections),
-)
+ROUTES: tuple[ApiRoute, ...] = (ApiRoute("/inspections", inspections),)

@@ -46,6 +46,4 @@ def reports() -> Any:
 
 
 #: The routes this module adds to the read API (``/api/v1``).
-ROUTES: tuple[ApiRoute, ...] = (
-    ApiRoute("/reports", reports),
-)
+ROUTES: tuple[ApiRoute, ...] = (ApiRoute("/reports", reports),)
