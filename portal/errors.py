@@ -12,6 +12,7 @@ from sqlalchemy.exc import DBAPIError, InterfaceError, OperationalError
 from werkzeug.exceptions import HTTPException, InternalServerError
 
 from portal.db import db
+from portal.features import ACCESS_DENIED, current_features
 from portal.security import request_id
 from portal.storage import StorageFull, StorageUnavailable
 
@@ -93,8 +94,6 @@ def render_error(
 
 def _record_denial(code: int) -> None:
     # The access log (a feature) listens here; the core does not know who records what.
-    from portal.features import ACCESS_DENIED, current_features
-
     for hook in current_features().get(ACCESS_DENIED):
         hook(code)
 

@@ -121,7 +121,6 @@ class Features:
     def __init__(self, app: Flask) -> None:
         self.app = app
         self.names: list[str] = []
-        self.blueprints: list[Blueprint] = []
         self.api_routes: list[ApiRoute] = []
         self._api_closed = False
         self._slots: dict[str, list[Any]] = {}
@@ -131,7 +130,6 @@ class Features:
     def add_blueprint(self, blueprint: Blueprint) -> None:
         """Register ``blueprint`` on the app."""
         self.app.register_blueprint(blueprint)
-        self.blueprints.append(blueprint)
 
     def add_api_routes(self, *routes: ApiRoute) -> None:
         """Add routes to the read API (the API feature builds its blueprint from them)."""
