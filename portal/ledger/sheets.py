@@ -92,6 +92,12 @@ class LedgerSheet:
     export_headers: tuple[str, ...]
     rows: Callable[[Session, User], list[list[object]]]
     count: Callable[[Session, User], int]
+    # What the ledger page says of the sheet (lazy strings, shown in the user's language).
+    # ``description`` may use %(regulation)s and %(article)s (the profile's ledger article).
+    heading: object = ""
+    description: object = ""
+    contents: object = ""
+    import_guide: object = ""
     import_columns: tuple[ImportColumn, ...] = ()
     validate: Callable[[Session, User, list[str], Rows], Any] | None = None
     apply: Callable[[Session, User, Any], ImportOutcome] | None = None

@@ -43,6 +43,11 @@ def _sheet(*, importable: bool = False) -> LedgerSheet:
     return sheet
 
 
+def _sheet_args(sheet: LedgerSheet) -> dict[str, str]:
+    """The query that names ``sheet`` in links (none for the first, the default)."""
+    return {} if sheet is operations.sheet_named(None) else {"sheet": sheet.name}
+
+
 @bp.route("/")
 @requires(Permission.EXPORT_LEDGER)
 def index() -> str:
@@ -50,7 +55,13 @@ def index() -> str:
     sheet = _sheet()
     # A count, not the rows: the page shows only how many the downloads will hold.
     count = sheet.count(db.session, current_user._get_current_object())
-    return render_template("ledger/index.html", count=count, sheet=sheet)
+    return render_template(
+        "ledger/index.html",
+        count=count,
+        sheet=sheet,
+        sheets=operations.registered_sheets(),
+        sheet_args=_sheet_args(sheet),
+    )
 
 
 @bp.route("/export.<any(csv, xlsx):fmt>")
@@ -97,11 +108,13 @@ def import_file() -> Response | tuple[str, int] | str:
                 detail={"filename": upload.filename or ""} | result.audit_detail(),
             )
             flash(result.summary(), "success")
-            return redirect(url_for("ledger.index"))
+            return redirect(url_for("ledger.index", **_sheet_args(sheet)))
     page = render_template(
         "ledger/import.html",
         form=form,
         issues=issues,
+        sheet=sheet,
+        sheet_args=_sheet_args(sheet),
         columns=sheet.import_columns,
         max_rows=operations.MAX_IMPORT_ROWS,
         max_mb=operations.MAX_IMPORT_BYTES // (1024 * 1024),

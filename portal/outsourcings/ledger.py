@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 from sqlalchemy import func
 from sqlmodel import Session, select
 
@@ -180,6 +181,16 @@ SHEET = LedgerSheet(
     export_headers=EXPORT_HEADERS,
     rows=lambda session, user: ledger_rows(session=session, user=user),
     count=lambda session, user: count_rows(session=session, user=user),
+    heading=_l("委託台帳"),
+    description=_l(
+        "%(regulation)s %(article)s に基づく台帳です。表示できる範囲の委託・再委託を、1件1行で出力します。"  # noqa: E501
+    ),
+    contents=_l(
+        "階層、元の委託、所管課室、委託先と法人番号、期間、状態、委託する個人情報（項目・要配慮個人情報・本人数・範囲）、承認（承認者・日時・コメント）、無承認再委託の有無を含みます。"
+    ),
+    import_guide=_l(
+        "1行が1件の委託です。再委託は「親番号」「親の行番号」「親の委託ID」のどれかで元の委託を指し、どの階層でも取り込めます。元の委託の行は再委託の行より前に置いてください。取り込んだ再委託は承認済みとして記録し、「無承認再委託」が「あり」の行は承認なしの再委託として記録します。出力した台帳もそのまま取り込めます（階層・承認者・承認日時の列は読み飛ばします）。"
+    ),
     import_columns=IMPORT_COLUMNS,
     validate=lambda session, actor, headers, rows: validate_import(
         session=session, actor=actor, headers=headers, rows=rows

@@ -164,7 +164,10 @@ def test_a_feature_adds_a_ledger_sheet(client, login):
     body = client.get("/ledger/export.csv?sheet=sample").data
     rows = list(csv.reader(io.StringIO(body.decode("utf-8-sig"))))
     assert rows == [["番号", "名称"], ["1", "'=SUM(A1)"], ["2", "見本"]]
-    assert client.get("/ledger/?sheet=sample").status_code == 200
+    page = client.get("/ledger/?sheet=sample").get_data(as_text=True)
+    # The page names the sheet in its downloads, lists every sheet, offers no import.
+    assert "/ledger/export.csv?sheet=sample" in page and "見本台帳" in page
+    assert 'href="/ledger/?sheet=outsourcings"' in page and "/ledger/import" not in page
     # Without ``sheet`` the first registered sheet (the outsourcings) is meant.
     assert client.get("/ledger/export.csv").data.decode("utf-8-sig").startswith("番号,親番号")
     # A sheet without an import has no import page, and no such sheet is not found.
