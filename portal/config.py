@@ -47,6 +47,26 @@ def _optional_flag(value: str | None) -> bool | None:
     return _flag(value)
 
 
+#: The features the app installs, in order (each module's ``register(app, features)`` runs;
+#: see portal/features.py). The order is the order of the tree's badges; ``portal.api`` comes
+#: after the features that add API routes.
+DEFAULT_FEATURES: tuple[str, ...] = (
+    "portal.auth",
+    "portal.audit",
+    "portal.main",
+    "portal.admin",
+    "portal.outsourcings",
+    "portal.incidents",
+    "portal.inspections",
+    "portal.reports",
+    "portal.reviews",
+    "portal.ledger",
+    "portal.api",
+    "portal.backup",
+    "portal.demo_commands",
+)
+
+
 def load_config(environ: Mapping[str, str] | None = None) -> dict[str, Any]:
     """Build the Flask configuration from ``PORTAL_*`` variables."""
     env = os.environ if environ is None else environ
@@ -143,6 +163,7 @@ def load_config(environ: Mapping[str, str] | None = None) -> dict[str, Any]:
         "TOTP_REQUIRED": _optional_flag(env.get("PORTAL_TOTP_REQUIRED")),
         # Granting a role needs a sign-in (password and second factor) this recent.
         "REAUTH_MINUTES": int(env.get("PORTAL_REAUTH_MINUTES", "5")),
+        "FEATURES": list(DEFAULT_FEATURES),
     }
 
 

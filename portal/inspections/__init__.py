@@ -1,0 +1,25 @@
+"""Inspections (実地検査): plan, record, follow up the corrective actions."""
+
+from __future__ import annotations
+
+from flask import Flask
+from flask_babel import lazy_gettext as _l
+
+from portal.features import MENU, TREE_BADGES, Features, MenuItem
+from portal.permissions import Permission
+
+
+def register(app: Flask, features: Features) -> None:
+    """Add the obligation kind, pages, API routes, jobs and tree badges of this feature."""
+    from portal.obligations.registry import register_obligation
+    from portal.inspections import api, badges, jobs, obligation, views
+
+    register_obligation(app, obligation.INSPECTION_OBLIGATION)  # due dates, reminders, review
+
+    features.add_blueprint(views.bp)
+    features.add_api_routes(*api.ROUTES)
+    features.add_jobs(jobs)
+    features.add(TREE_BADGES, badges.inspection_badges)
+    features.add(
+        MENU, MenuItem("inspections.index", _l("実地検査"), Permission.VIEW_INSPECTIONS, 50)
+    )

@@ -5,7 +5,8 @@ from __future__ import annotations
 from typing import Any
 
 from portal.api.auth import api_user, token_required
-from portal.api.views import bp, iso
+from portal.api.views import iso
+from portal.features import ApiRoute
 from portal.inspections.models import Inspection
 from portal.inspections.queries import visible_inspections
 from portal.obligations.views import owed_item, owed_page
@@ -23,10 +24,13 @@ def inspection_item(inspection: Inspection) -> dict[str, Any]:
     }
 
 
-@bp.route("/inspections")
 @token_required(Permission.VIEW_INSPECTIONS)
 def inspections() -> Any:
     """The visible inspections by id, a page at a time (``limit``; ``next`` carries ``after``)."""
     return owed_page(
         visible_inspections(api_user()), Inspection, "api.inspections", inspection_item
     )
+
+
+#: The routes this module adds to the read API (``/api/v1``).
+ROUTES: tuple[ApiRoute, ...] = (ApiRoute("/inspections", inspections),)

@@ -8,6 +8,7 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy import func
 from sqlmodel import Session, select
 
+from portal.features import Badge, NodeLike
 from portal.inspections.models import (
     OPEN_STATUSES,
     ActionStatus,
@@ -16,14 +17,13 @@ from portal.inspections.models import (
     InspectionStatus,
 )
 from portal.inspections.operations import interval_rule
-from portal.inspections.queries import local_today
 from portal.inspections.rules import health
 from portal.models import Outsourcing, OutsourcingStatus
+from portal.features import Badge, NodeLike
 from portal.obligations.queries import chunked, earliest_owed
-from portal.outsourcings.badges import Badge, NodeLike, badge_provider
+from portal.timeutil import local_today
 
 
-@badge_provider
 def inspection_badges(session: Session, nodes: Sequence[NodeLike]) -> dict[int, list[Badge]]:
     """One query for all active nodes: the next due date, the last inspection, open actions."""
     ids = [node.id for node in nodes if node.status == OutsourcingStatus.ACTIVE]

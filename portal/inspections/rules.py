@@ -3,12 +3,12 @@ is inspected and when its next inspection is due."""
 
 from __future__ import annotations
 
-import calendar
 from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import date, timedelta
 from typing import Any
 
+from portal.deadlines import add_months as add_months
 from portal.obligations.rules import ReminderRule
 
 #: The checklist: the management and implementation structure (第1項) and the eight matters.
@@ -55,13 +55,6 @@ class IntervalRule:
         if special_care or persons >= self.high_sensitivity_persons:
             return min(self.interval_months, self.high_sensitivity_interval_months)
         return self.interval_months
-
-
-def add_months(day: date, months: int) -> date:
-    """``day`` moved by ``months`` calendar months (the 31st becomes the month's last day)."""
-    month_index = day.month - 1 + months
-    year, month = day.year + month_index // 12, month_index % 12 + 1
-    return date(year, month, min(day.day, calendar.monthrange(year, month)[1]))
 
 
 def first_due_date(*, start: date, end: date, months: int) -> date:

@@ -7,7 +7,6 @@ from flask_babel import gettext as _
 from sqlmodel import select
 from werkzeug.wrappers import Response
 
-import portal.inspections.badges  # noqa: F401 - registers the tree badges
 from portal import audit
 from portal.db import db
 from portal.inspections import calendar, forms, queries, reminders

@@ -65,7 +65,7 @@ def narrowed(visible: Lookup, require: Callable[[Outsourcing], None]) -> Lookup:
 
 def department_choices() -> list[tuple[int, str]]:
     """Every department as (id, "division department"), division by division."""
-    from portal.admin.operations import departments_by_division
+    from portal.organisation import departments_by_division
 
     return [
         (d.id, f"{division.name} {d.name}")  # type: ignore[misc]

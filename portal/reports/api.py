@@ -5,7 +5,8 @@ from __future__ import annotations
 from typing import Any
 
 from portal.api.auth import api_user, token_required
-from portal.api.views import bp, iso
+from portal.api.views import iso
+from portal.features import ApiRoute
 from portal.obligations.views import owed_item, owed_page
 from portal.permissions import Permission
 from portal.reports.models import ComplianceReport
@@ -30,8 +31,11 @@ def report_item(report: ComplianceReport) -> dict[str, Any]:
     }
 
 
-@bp.route("/reports")
 @token_required(Permission.VIEW_REPORTS)
 def reports() -> Any:
     """The visible reports by id, a page at a time (``limit``; ``next`` carries ``after``)."""
     return owed_page(visible_reports(api_user()), ComplianceReport, "api.reports", report_item)
+
+
+#: The routes this module adds to the read API (``/api/v1``).
+ROUTES: tuple[ApiRoute, ...] = (ApiRoute("/reports", reports),)

@@ -8,19 +8,18 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy import func
 from sqlmodel import Session, select
 
-from portal.inspections.queries import local_today
+from portal.features import Badge, NodeLike
 from portal.models import Outsourcing
 from portal.obligations.queries import chunked, earliest_owed
-from portal.outsourcings.badges import Badge, NodeLike, badge_provider
 from portal.reports.models import (
     EDITABLE_STATUSES,
     ComplianceReport,
     SubcontractViolation,
     ViolationStatus,
 )
+from portal.timeutil import local_today
 
 
-@badge_provider
 def report_badges(session: Session, nodes: Sequence[NodeLike]) -> dict[int, list[Badge]]:
     """One query for all nodes: open violations reported, and the earliest report owed."""
     ids = [node.id for node in nodes]

@@ -10,7 +10,7 @@ from typing import Any
 
 from clauses.catalog import load_catalog
 from clauses.profile import REPORTING_FREQUENCIES
-from portal.inspections.rules import add_months
+from portal.deadlines import add_months
 from portal.obligations.rules import ReminderRule
 
 FREQUENCIES = tuple(REPORTING_FREQUENCIES)

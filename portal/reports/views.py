@@ -10,10 +10,8 @@ from flask_babel import gettext as _
 from sqlmodel import select
 from werkzeug.wrappers import Response
 
-import portal.reports.badges  # noqa: F401 - registers the tree badges
 from portal import audit
 from portal.db import db
-from portal.inspections.queries import local_today
 from portal.models import Department, Outsourcing, User, Vendor
 from portal.obligations import views as shared
 from portal.obligations.queries import NodeSelection, attachments_of, history_of
@@ -32,6 +30,7 @@ from portal.reports.forms import (
 from portal.reports.models import EDITABLE_STATUSES, ComplianceReport, SubcontractViolation
 from portal.reports.obligation import REPORT_OBLIGATION
 from portal.reports.rules import checklist_items, concerns
+from portal.timeutil import local_today
 
 bp = Blueprint("reports", __name__, url_prefix="/reports")
 

@@ -20,7 +20,6 @@ from flask_login import current_user
 from sqlmodel import select
 from werkzeug.wrappers import Response as BaseResponse
 
-import portal.reviews.badges  # noqa: F401 - registers the tree badges
 from portal import audit
 from portal.db import db
 from portal.downloads import attachment_response
