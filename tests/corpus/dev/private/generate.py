@@ -85,7 +85,7 @@ def render(body: str, clause: str | None, mode: str) -> str:
     body = IF.sub(lambda m: "" if m.group(1) == removed else m.group(2), body)
     out = BLOCK.sub(pick, body)
     if "{{" in out:
-        raise SystemExit(f"unbalanced markup near {out[out.index('{{') - 40:][:80]!r}")
+        raise SystemExit(f"unbalanced markup near {out[out.index('{{') - 40 :][:80]!r}")
     out = re.sub(r"[ \t\u3000]+\n", "\n", out)
     out = re.sub(r"\n{3,}", "\n\n", out)
     return out.strip() + "\n"
@@ -106,7 +106,7 @@ def main() -> None:
             name = f"{stem}.txt"
             (docs / name).write_text(render(body, None, "full"), encoding="utf-8")
             label_rows.append([name, *meta["labels"]])
-            for c, v in zip(CLAUSES, meta["labels"]):
+            for c, v in zip(CLAUSES, meta["labels"], strict=True):
                 note_rows.append([name, c, v, meta["notes"].get(("doc", c), "")])
             continue
         present = {m.group(1) for m in BLOCK.finditer(body)}
@@ -119,7 +119,7 @@ def main() -> None:
         for tag, clause, mode in variants:
             name = f"{stem}__{tag}.txt"
             (docs / name).write_text(render(body, clause, mode), encoding="utf-8")
-            labels = dict(zip(CLAUSES, meta["labels"]))
+            labels = dict(zip(CLAUSES, meta["labels"], strict=True))
             if clause:
                 labels[clause] = "0" if mode == "none" else "w"
             labels.update(meta["set"].get(tag, {}))
