@@ -19,7 +19,6 @@ from portal.inspections.models import (
 from portal.inspections.operations import interval_rule
 from portal.inspections.rules import health
 from portal.models import Outsourcing, OutsourcingStatus
-from portal.features import Badge, NodeLike
 from portal.obligations.queries import chunked, earliest_owed
 from portal.timeutil import local_today
 
