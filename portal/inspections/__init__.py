@@ -12,8 +12,8 @@ from portal.permissions import OFFICERS, READERS, Permission, Role
 def register(app: Flask, features: Features) -> None:
     """Add the obligation kind, pages, API routes, jobs, tree badges, menu entry and permissions
     of this feature."""
-    from portal.obligations.registry import register_obligation
     from portal.inspections import api, badges, jobs, obligation, views
+    from portal.obligations.registry import register_obligation
 
     register_obligation(app, obligation.INSPECTION_OBLIGATION)  # due dates, reminders, review
 
