@@ -15,6 +15,7 @@ from typing import Any, BinaryIO, TypeVar
 from flask_babel import gettext as _
 from sqlmodel import Session, select
 
+from portal.obligations.rules import ObligationError
 from portal.storage import PrefixedStream, Storage, delete_on_rollback
 
 # PDFs and photos, recognised by their first bytes.
@@ -28,12 +29,8 @@ ATTACHMENT_TYPES = (
 Row = TypeVar("Row")
 
 
-class AttachmentError(ValueError):
+class AttachmentError(ObligationError):
     """A file that may not be kept; ``message`` is Japanese."""
-
-    def __init__(self, message: str) -> None:
-        super().__init__(message)
-        self.message = message
 
 
 @dataclass(frozen=True)

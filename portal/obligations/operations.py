@@ -6,7 +6,7 @@ from typing import Any, BinaryIO
 
 from sqlmodel import Session
 
-from portal.attachments import AttachmentError, attach
+from portal.attachments import attach
 from portal.models import User
 from portal.obligations.registry import ObligationKind
 from portal.obligations.rules import ObligationError
@@ -35,19 +35,17 @@ def attach_file(
     so is a file once the row no longer takes attachments (``kind.attach_statuses``)."""
     if kind.attach_statuses is not None and owed.status not in kind.attach_statuses:
         raise ObligationError(str(kind.attach_refused))
-    try:
-        return attach(
-            session=session,
-            storage=storage,
-            model=kind.attachment_model,
-            owner=(kind.owner, owed.id),
-            actor_id=actor.id,  # type: ignore[arg-type]
-            stream=stream,
-            filename=filename,
-            prefix=f"{kind.storage_prefix}/{owed.id}",
-        )
-    except AttachmentError as error:
-        raise ObligationError(error.message) from error
+    # A refused file raises AttachmentError, an ObligationError like the rules' refusals.
+    return attach(
+        session=session,
+        storage=storage,
+        model=kind.attachment_model,
+        owner=(kind.owner, owed.id),
+        actor_id=actor.id,  # type: ignore[arg-type]
+        stream=stream,
+        filename=filename,
+        prefix=f"{kind.storage_prefix}/{owed.id}",
+    )
 
 
 def record_event(
