@@ -58,6 +58,8 @@ class Permission(StrEnum):
     ESCALATE_INCIDENTS = "escalate_incidents"  # up the profile's chain, step by step
     VIEW_SHARED_MEASURES = "view_shared_measures"  # measures shared from incidents elsewhere
     VIEW_ACCESS_LOG = "view_access_log"  # read and analyse the access log (アクセス記録)
+    VIEW_PROVISIONS = "view_provisions"  # provisions to outside bodies in scope (no vendors)
+    MANAGE_PROVISIONS = "manage_provisions"  # register provisions, record checks, follow up
 
 
 _EVERYONE = {
@@ -82,6 +84,8 @@ _OFFICER = {
     Permission.REPORT_INCIDENTS,
     Permission.MANAGE_INCIDENTS,
     Permission.VIEW_SHARED_MEASURES,
+    Permission.VIEW_PROVISIONS,
+    Permission.MANAGE_PROVISIONS,
 }
 
 ROLE_PERMISSIONS: dict[Role, frozenset[Permission]] = {
@@ -105,6 +109,7 @@ ROLE_PERMISSIONS: dict[Role, frozenset[Permission]] = {
             Permission.EXPORT_LEDGER,
             Permission.ESCALATE_INCIDENTS,
             Permission.VIEW_SHARED_MEASURES,
+            Permission.VIEW_PROVISIONS,
         }
     ),
     # The manager (取扱責任者/保護管理者) is the first step of the incident chain.
@@ -119,6 +124,7 @@ ROLE_PERMISSIONS: dict[Role, frozenset[Permission]] = {
             Permission.EXPORT_LEDGER,
             Permission.VIEW_SHARED_MEASURES,
             Permission.VIEW_ACCESS_LOG,
+            Permission.VIEW_PROVISIONS,
         }
     ),
     Role.VENDOR: frozenset(
