@@ -78,7 +78,10 @@ class ProvisionForm(FlaskForm):
     persons = IntegerField(
         _l("本人の数（概数）"), default=0, validators=[InputRequired(), NumberRange(min=0)]
     )
-    safety_measures = CheckboxesField(_l("提供先に求める安全確保の措置"), choices=[])
+    # Unknown codes are refused by the rules, in Japanese, naming them (not WTForms' English).
+    safety_measures = CheckboxesField(
+        _l("提供先に求める安全確保の措置"), choices=[], validate_choice=False
+    )
     safety_measures_note = TextAreaField(
         _l("措置についての補足"), validators=[Optional(), Length(max=2000)]
     )
