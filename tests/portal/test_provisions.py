@@ -319,7 +319,7 @@ def test_bad_checks_are_refused(client, login, factory, db_session, values, mess
 def test_improvement_reminders_are_sent_once_per_kind(factory, office, app_ctx):
     staff = office["staff"]
     provision = provision_of(factory, staff)
-    check, improvement = ops.record_check(
+    _check, improvement = ops.record_check(
         session=factory.session,
         provision=provision,
         actor=staff,
@@ -336,6 +336,7 @@ def test_improvement_reminders_are_sent_once_per_kind(factory, office, app_ctx):
         follow_up_days=30,
     )
     factory.session.commit()
+    assert improvement is not None and improvement.due_date == date(2026, 6, 1)
     config = {"SMTP_HOST": ""}
     send = ops.send_improvement_reminders
     assert send(session=factory.session, today=date(2026, 4, 1), config=config) == 0
