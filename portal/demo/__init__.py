@@ -93,6 +93,22 @@ def load(*, session: Session) -> None:
     _plan_inspections(session)
     _load_reports(session)
     _report_incidents(session, vendors[0])
+    _load_provisions(session)
+
+
+def _load_provisions(session: Session) -> None:
+    """Provisions to outside bodies with the profile's safety measures (see demo.provisions)."""
+    from flask import current_app
+    from sqlalchemy import inspect
+
+    from portal.demo.provisions import load_provisions
+
+    # The upgrade tests load the demo into the schema of an earlier migration, which has no
+    # provision tables yet: the demo then has no provisions, and everything else as before.
+    if not inspect(session.connection()).has_table("provisions"):
+        return
+    measures = current_app.extensions["portal.profile"].safety_measures()
+    load_provisions(session=session, measures=measures)
 
 
 def _plan_inspections(session: Session) -> None:
