@@ -2,29 +2,25 @@
 
 from __future__ import annotations
 
-from typing import Any
-
-from flask import render_template
-from markupsafe import Markup
 from sqlmodel import Session
 
+from portal.features import NodeSection
 from portal.models import Outsourcing, User
 from portal.outsourcings.scope import owns_department
 from portal.permissions import Permission
 from portal.provisions.queries import pseudonymisation_of
 
 
-def pseudonymisation_section(session: Session, node: Outsourcing, user: User) -> Any:
+def pseudonymisation_section(session: Session, node: Outsourcing, user: User) -> NodeSection:
     """Whether identifying entries are removed or replaced before the data leaves, and why not."""
     from portal.provisions.views import labels
 
-    # The template is rendered with autoescaping: its output is safe HTML.
-    return Markup(  # noqa: S704
-        render_template(
-            "provisions/_node_section.html",
-            node=node,
-            decision=pseudonymisation_of(session=session, outsourcing_id=node.id),  # type: ignore[arg-type]
-            labels=labels(),
-            can_record=user.can(Permission.MANAGE_OUTSOURCINGS) and owns_department(user, node),
-        )
+    return NodeSection(
+        "provisions/_node_section.html",
+        {
+            "node": node,
+            "decision": pseudonymisation_of(session=session, outsourcing_id=node.id),  # type: ignore[arg-type]
+            "labels": labels(),
+            "can_record": user.can(Permission.MANAGE_OUTSOURCINGS) and owns_department(user, node),
+        },
     )
