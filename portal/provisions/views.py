@@ -150,6 +150,17 @@ def new() -> Response | str:
 def detail(provision_id: int) -> str:
     """One provision: the agreement's items, its files, the checks and the improvements."""
     provision = _visible_or_404(provision_id)
+    # The page shows which personal information goes where (the register's items).
+    audit.record("provision.view", object_type="provision", object_id=provision.id)
+    return _detail_page(provision)
+
+
+def _detail_page(
+    provision: Provision,
+    check_form: forms.CheckForm | None = None,
+    close_form: forms.CloseImprovementForm | None = None,
+) -> str:
+    """The provision's page; a refused check or closing comes back with what was typed."""
     me = _me()
     checks = queries.checks_of(session=db.session, provision_id=provision.id)
     improvements = queries.improvements_of(session=db.session, provision_id=provision.id)
@@ -158,10 +169,9 @@ def detail(provision_id: int) -> str:
         u.id: u.name
         for u in db.session.exec(select(User).where(User.id.in_(people_ids - {None}))).all()
     }
-    # The page shows which personal information goes where (the register's items).
-    audit.record("provision.view", object_type="provision", object_id=provision.id)
-    check_form = forms.CheckForm(formdata=None)
-    check_form.checked_on.data = local_today()
+    if check_form is None:
+        check_form = forms.CheckForm(formdata=None)
+        check_form.checked_on.data = local_today()
     return render_template(
         "provisions/detail.html",
         provision=provision,
@@ -176,7 +186,7 @@ def detail(provision_id: int) -> str:
         can_manage=me.can(Permission.MANAGE_PROVISIONS)
         and me.department_id == provision.department_id,
         check_form=check_form,
-        close_form=forms.CloseImprovementForm(formdata=None),
+        close_form=close_form or forms.CloseImprovementForm(formdata=None),
         end_form=forms.EndProvisionForm(formdata=None),
     )
 
@@ -275,13 +285,14 @@ def download_attachment(attachment_id: int) -> Response:
 
 @bp.route("/<int:provision_id>/checks", methods=["POST"])
 @requires(Permission.MANAGE_PROVISIONS)
-def record_check(provision_id: int) -> Response:
+def record_check(provision_id: int) -> Response | str:
     """Record an on-site check and, when it found gaps, the improvement requested."""
     provision = _writable(provision_id)
     form = forms.CheckForm()
-    found: dict[str, Any] = {}
-
-    def step() -> None:
+    if not form.validate_on_submit():
+        flash(_("入力内容を確認してください。"), "error")
+        return _detail_page(provision, check_form=form)
+    try:
         check, improvement = ops.record_check(
             session=db.session,
             provision=provision,
@@ -298,38 +309,42 @@ def record_check(provision_id: int) -> Response:
             today=local_today(),
             follow_up_days=int(_profile().provision["follow_up_days"]),
         )
-        found.update(check=check.id, improvement=improvement.id if improvement else None)
-
-    if shared.form_step(form, step, done=_("調査の結果を記録しました。")):
-        audit.record(
-            "provision.check",
-            object_type="provision",
-            object_id=provision.id,
-            detail={"check_id": found["check"], "improvement_id": found["improvement"]},
-        )
+    except ProvisionError as error:
+        flash(error.message, "error")
+        return _detail_page(provision, check_form=form)
+    audit.record(
+        "provision.check",
+        object_type="provision",
+        object_id=provision.id,
+        detail={"check_id": check.id, "improvement_id": improvement.id if improvement else None},
+    )
+    flash(_("調査の結果を記録しました。"), "success")
     return redirect(url_for("provisions.detail", provision_id=provision.id, _anchor="checks"))
 
 
 @bp.route("/improvements/<int:improvement_id>/close", methods=["POST"])
 @requires(Permission.MANAGE_PROVISIONS)
-def close_improvement(improvement_id: int) -> Response:
+def close_improvement(improvement_id: int) -> Response | str:
     """Confirm that the recipient made the improvement asked for."""
     improvement = db.session.get(ImprovementRequest, improvement_id) or abort(404)
     provision = _writable(improvement.provision_id)
     form = forms.CloseImprovementForm()
-    if shared.form_step(
-        form,
-        lambda: ops.close_improvement(
+    try:
+        if not form.validate_on_submit():
+            raise ProvisionError(_("提供先が講じた改善の内容を入力してください。"))
+        ops.close_improvement(
             session=db.session, improvement=improvement, actor=_me(), response=form.response.data
-        ),
-        done=_("改善を確認し、完了として記録しました。"),
-    ):
-        audit.record(
-            "provision.improvement_close",
-            object_type="provision_improvement",
-            object_id=improvement.id,
-            detail={"provision_id": provision.id},
         )
+    except ProvisionError as error:
+        flash(error.message, "error")
+        return _detail_page(provision, close_form=form)
+    audit.record(
+        "provision.improvement_close",
+        object_type="provision_improvement",
+        object_id=improvement.id,
+        detail={"provision_id": provision.id},
+    )
+    flash(_("改善を確認し、完了として記録しました。"), "success")
     return redirect(url_for("provisions.detail", provision_id=provision.id, _anchor="checks"))
 
 

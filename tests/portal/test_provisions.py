@@ -284,6 +284,7 @@ def test_a_check_with_gaps_raises_an_improvement_that_is_followed_up(
     ("values", "message"),
     [
         ({"checked_on": "2099-01-01"}, "未来の日付"),
+        ({"checked_on": "2026-13-45"}, "入力内容を確認してください"),
         ({"result": "improvement", "improvement_request": ""}, "改善要求の内容"),
         (
             {
@@ -311,9 +312,11 @@ def test_bad_checks_are_refused(client, login, factory, db_session, values, mess
         {**base, **values},
         f"/provisions/{provision.id}",
     )
+    assert response.status_code == 200  # the page again, with what was typed
     assert db_session.exec(select(ProvisionCheck)).first() is None
-    page = client.get(response.headers["Location"]).get_data(as_text=True)
+    page = response.get_data(as_text=True)
     assert message in page
+    assert "確認した。" in page and {**base, **values}["checked_on"] in page
 
 
 def test_improvement_reminders_are_sent_once_per_kind(factory, office, app_ctx):
