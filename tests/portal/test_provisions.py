@@ -522,3 +522,25 @@ def test_a_vendor_sees_the_decision_but_cannot_record_it(client, login, factory,
     detail = client.get(f"/outsourcings/{node.id}").get_data(as_text=True)
     assert "別の記号等に置き換える" in detail and "検討結果を記録する" not in detail
     assert client.get(f"/provisions/outsourcings/{node.id}/pseudonymisation").status_code == 403
+
+
+def test_the_ledger_pages_offer_both_sheets(client, login, factory):
+    me = login("staff")
+    provision_of(factory, me, recipient_name="台帳確認用の提供先")
+    page = client.get("/ledger/?sheet=provisions").get_data(as_text=True)
+    assert "提供台帳" in page and "仮名化等の検討（委託）" in page
+    exported = client.get("/ledger/export.csv?sheet=provisions")
+    assert exported.status_code == 200
+    text = exported.data.decode("utf-8-sig")
+    assert text.startswith("提供ID,所管課室,状態,提供先") and "台帳確認用の提供先" in text
+    template = client.get("/ledger/import/template.csv?sheet=pseudonymisation")
+    assert template.data.decode("utf-8-sig").startswith("委託ID,削除・置換,行わない理由")
+
+
+def test_the_register_reads_in_english(client, login, factory):
+    me = login("staff")
+    provision = provision_of(factory, me)
+    post(client, "/locale", {"language": "en"}, "/provisions/")
+    page = client.get(f"/provisions/{provision.id}").get_data(as_text=True)
+    assert "Purpose of use by the recipient" in page and "On-site checks" in page
+    assert "Remove identifying entries in whole or in part" in page
