@@ -58,6 +58,8 @@ class Permission(StrEnum):
     ESCALATE_INCIDENTS = "escalate_incidents"  # up the profile's chain, step by step
     VIEW_SHARED_MEASURES = "view_shared_measures"  # measures shared from incidents elsewhere
     VIEW_ACCESS_LOG = "view_access_log"  # read and analyse the access log (アクセス記録)
+    VIEW_DISPATCH = "view_dispatch"  # 労働者派遣契約 in scope (a 派遣元's users: their own)
+    MANAGE_DISPATCH = "manage_dispatch"  # register and change the department's contracts
 
 
 _EVERYONE = {
@@ -68,6 +70,7 @@ _EVERYONE = {
     Permission.VIEW_INSPECTIONS,
     Permission.VIEW_REPORTS,
     Permission.VIEW_INCIDENTS,
+    Permission.VIEW_DISPATCH,
 }
 _OFFICER = {
     Permission.MANAGE_OUTSOURCINGS,
@@ -82,6 +85,7 @@ _OFFICER = {
     Permission.REPORT_INCIDENTS,
     Permission.MANAGE_INCIDENTS,
     Permission.VIEW_SHARED_MEASURES,
+    Permission.MANAGE_DISPATCH,
 }
 
 ROLE_PERMISSIONS: dict[Role, frozenset[Permission]] = {

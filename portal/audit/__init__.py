@@ -54,6 +54,7 @@ Actions recorded so far (``ACTIONS``; add new ones here when hooking a feature):
     incident.report  incident.view  incident.update_facts  incident.escalate
     incident.commission_report  incident.measures  incident.publication  incident.close
     document.reanalyse
+    dispatch.view  dispatch.create  dispatch.update
     audit.view  audit.export  audit.report  bulk_download.warning
 """
 
@@ -114,6 +115,9 @@ ACTIONS = (
     "incident.publication",
     "incident.close",
     "document.reanalyse",
+    "dispatch.view",
+    "dispatch.create",
+    "dispatch.update",
     "audit.view",
     "audit.export",
     "audit.report",
