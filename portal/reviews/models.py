@@ -44,8 +44,12 @@ class ContractDocument(SQLModel, table=True):
     __table_args__ = (
         UniqueConstraint("outsourcing_id", "version"),
         UniqueConstraint("outsourcing_id", "sha256"),
-        UniqueConstraint("owner_kind", "owner_id", "version"),
-        UniqueConstraint("owner_kind", "owner_id", "sha256"),
+        UniqueConstraint(
+            "owner_kind", "owner_id", "version", name="uq_contract_documents_owner_version"
+        ),
+        UniqueConstraint(
+            "owner_kind", "owner_id", "sha256", name="uq_contract_documents_owner_sha256"
+        ),
         # Exactly one owner: an outsourcing, or another feature's record.
         CheckConstraint(
             "(outsourcing_id IS NULL) <> (owner_id IS NULL)", name="ck_contract_documents_owner"
