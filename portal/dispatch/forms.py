@@ -15,9 +15,15 @@ class DispatchContractForm(FlaskForm):
         _l("契約番号"),
         validators=[InputRequired(_l("契約番号を入力してください。")), Length(max=50)],
     )
-    department_id = SelectField(_l("所管課室"), coerce=int, validators=[Optional()])
+    # Choices are checked by the operation, with a Japanese message (not WTForms' English).
+    department_id = SelectField(
+        _l("所管課室"), coerce=int, validators=[Optional()], validate_choice=False
+    )
     vendor_id = SelectField(
-        _l("派遣元"), coerce=int, validators=[InputRequired(_l("派遣元を選んでください。"))]
+        _l("派遣元"),
+        coerce=int,
+        validators=[InputRequired(_l("派遣元を選んでください。"))],
+        validate_choice=False,
     )
     work = TextAreaField(
         _l("派遣業務の内容"),
