@@ -298,3 +298,21 @@ def test_ledger_import_and_export(client, login, factory, db_session):
     assert rows[1][-1] == "未確認"
     # The exported file names a contract that is registered: importing it again is refused.
     assert _import(client, exported.encode("utf-8")).status_code == 422
+
+
+def test_demo_dispatch_contracts_are_loaded_and_checked(app, runner, db_session):
+    app.config["TOTP_REQUIRED"] = False
+    assert runner.invoke(args=["demo", "load", "--no-contracts"]).exit_code == 0
+    contracts = db_session.exec(select(DispatchContract)).all()
+    assert {c.contract_number for c in contracts} == {"派-2026-001", "派-2026-014"}
+    result = runner.invoke(args=["demo", "dispatch-contracts"])
+    assert result.exit_code == 0, result.output
+    assert "stored 2 demo dispatch contract PDFs" in result.output
+    db_session.expire_all()
+    documents = db_session.exec(select(ContractDocument).order_by(ContractDocument.id)).all()
+    assert [d.status for d in documents] == ["done", "done"]
+    full, partial = documents
+    assert set(full.statuses.values()) == {"satisfied"}
+    assert partial.statuses["worker_pledge"] == "missing"
+    assert partial.statuses["dispatcher_liability"] == "missing"
+    assert partial.statuses["confidentiality"] == "satisfied"
