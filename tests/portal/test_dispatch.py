@@ -249,6 +249,31 @@ def test_api_lists_the_visible_contracts_a_page_at_a_time(client, factory, db_se
     assert first["items"][0]["matters"] is None and first["items"][0]["catalog"] == "dispatch"
 
 
+def test_api_document_of_a_dispatch_contract_follows_its_scope(client, factory, db_session):
+    vendor = factory.vendor()
+    contract = _contract(factory, department_id=factory.department().id, vendor_id=vendor.id)
+    document = ContractDocument(
+        owner_kind="dispatch",
+        owner_id=contract.id,
+        catalog="dispatch",
+        filename="x.pdf",
+        storage_key="documents/api-scope.pdf",
+        sha256="1" * 64,
+        size=1,
+    )
+    db_session.add(document)
+    own = factory.user(Role.VENDOR, vendor_id=vendor.id)
+    other = factory.user(Role.VENDOR, vendor_id=factory.vendor().id)
+    tokens = {u.id: create_token(session=db_session, user=u).secret for u in (own, other)}
+    db_session.commit()
+    url = f"/api/v1/documents/{document.id}"
+    seen = client.get(url, headers={"Authorization": f"Bearer {tokens[own.id]}"})
+    assert seen.status_code == 200
+    assert seen.get_json()["owner"] == "dispatch" and seen.get_json()["catalog"] == "dispatch"
+    hidden = client.get(url, headers={"Authorization": f"Bearer {tokens[other.id]}"})
+    assert hidden.status_code == 404
+
+
 def _csv(rows: list[dict[str, str]]) -> bytes:
     from portal.dispatch.ledger import IMPORT_COLUMNS
 
