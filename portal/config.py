@@ -61,6 +61,7 @@ DEFAULT_FEATURES: tuple[str, ...] = (
     "portal.reports",
     "portal.provisions",
     "portal.reviews",
+    "portal.dispatch",
     "portal.ledger",
     "portal.api",
     "portal.backup",

@@ -60,6 +60,8 @@ class Permission(StrEnum):
     VIEW_ACCESS_LOG = "view_access_log"  # read and analyse the access log (アクセス記録)
     VIEW_PROVISIONS = "view_provisions"  # provisions to outside bodies in scope (no vendors)
     MANAGE_PROVISIONS = "manage_provisions"  # register provisions, record checks, follow up
+    VIEW_DISPATCH = "view_dispatch"  # 労働者派遣契約 in scope (a 派遣元's users: their own)
+    MANAGE_DISPATCH = "manage_dispatch"  # register and change the department's contracts
 
 
 _EVERYONE = {
@@ -70,6 +72,7 @@ _EVERYONE = {
     Permission.VIEW_INSPECTIONS,
     Permission.VIEW_REPORTS,
     Permission.VIEW_INCIDENTS,
+    Permission.VIEW_DISPATCH,
 }
 _OFFICER = {
     Permission.MANAGE_OUTSOURCINGS,
@@ -86,6 +89,7 @@ _OFFICER = {
     Permission.VIEW_SHARED_MEASURES,
     Permission.VIEW_PROVISIONS,
     Permission.MANAGE_PROVISIONS,
+    Permission.MANAGE_DISPATCH,
 }
 
 ROLE_PERMISSIONS: dict[Role, frozenset[Permission]] = {

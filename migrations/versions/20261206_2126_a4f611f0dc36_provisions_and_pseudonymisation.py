@@ -2,7 +2,7 @@
 pseudonymisation decision of each outsourcing
 
 Revision ID: a4f611f0dc36
-Revises: 7c1e5a9d3b42
+Revises: 5a1c64ec1e0c
 Create Date: 2026-12-06 21:26:44.672492
 """
 
@@ -13,7 +13,7 @@ import sqlmodel
 from alembic import op
 
 revision: str = "a4f611f0dc36"
-down_revision: str | None = "7c1e5a9d3b42"
+down_revision: str | None = "5a1c64ec1e0c"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 

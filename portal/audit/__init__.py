@@ -57,6 +57,7 @@ Actions recorded so far (``ACTIONS``; add new ones here when hooking a feature):
     provision.create  provision.view  provision.update  provision.end  provision.attach
     provision.attachment_download  provision.check  provision.improvement_close
     outsourcing.pseudonymisation
+    dispatch.view  dispatch.create  dispatch.update
     audit.view  audit.export  audit.report  bulk_download.warning
 """
 
@@ -126,6 +127,9 @@ ACTIONS = (
     "provision.check",
     "provision.improvement_close",
     "outsourcing.pseudonymisation",
+    "dispatch.view",
+    "dispatch.create",
+    "dispatch.update",
     "audit.view",
     "audit.export",
     "audit.report",

@@ -248,6 +248,15 @@ MATRIX: dict[str, tuple[str, str, dict[str, int]]] = {
         "/api/v1/outsourcings/{outsourcing_id}/tree",
         only(CASE_READERS, anon=401),
     ),
+    # Worker dispatch contracts: the one below is in the officer's department and the vendor
+    # user's vendor is its 派遣元 (see ``_dispatch_for``); vendors read, officers change.
+    "dispatch.index": ("GET", "/dispatch/", only(CASE_READERS)),
+    "dispatch.new": ("GET", "/dispatch/new", only(OFFICERS)),
+    "dispatch.detail": ("GET", "/dispatch/{dispatch_id}", only(CASE_READERS)),
+    "dispatch.edit": ("GET", "/dispatch/{dispatch_id}/edit", only(OFFICERS)),
+    # 302: the post carries no file (back to the contract with a message).
+    "dispatch.upload": ("POST", "/dispatch/{dispatch_id}/documents", only(OFFICERS, ok=302)),
+    "api.dispatch_contracts": ("GET", "/api/v1/dispatch-contracts", only(CASE_READERS, anon=401)),
 }
 
 
@@ -416,6 +425,26 @@ def _document_for(client, factory, node: Outsourcing) -> int:
     return document.id
 
 
+def _dispatch_for(factory, node: Outsourcing) -> int:
+    """A dispatch contract of ``node``'s department whose 派遣元 is ``node``'s vendor."""
+    from datetime import date
+
+    from portal.dispatch.models import DispatchContract
+
+    contract = DispatchContract(
+        contract_number=f"権限確認-{node.id}",
+        department_id=node.department_id,
+        vendor_id=node.vendor_id,
+        work="窓口受付",
+        period_start=date(2026, 4, 1),
+        period_end=date(2027, 3, 31),
+        workers=2,
+    )
+    factory.session.add(contract)
+    factory.session.commit()
+    return contract.id
+
+
 CASES = [(endpoint, role) for endpoint in MATRIX for role in ROLES]
 
 
@@ -440,6 +469,7 @@ def test_matrix(client, factory, endpoint, role):
     report_id, violation_id = _report_for(factory, node) if "/reports/" in template else (0, 0)
     incident_id = _incident_for(factory, node) if "{incident_id}" in template else 0
     provision_id = _provision_for(factory, node) if "{provision_id}" in template else 0
+    dispatch_id = _dispatch_for(factory, node) if "{dispatch_id}" in template else 0
     path = template.format(
         user_id=target.id,
         outsourcing_id=node.id,
@@ -451,6 +481,7 @@ def test_matrix(client, factory, endpoint, role):
         violation_id=violation_id,
         incident_id=incident_id,
         provision_id=provision_id,
+        dispatch_id=dispatch_id,
     )
     if method == "GET":
         response = client.get(path, headers=headers)
