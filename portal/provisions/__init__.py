@@ -13,7 +13,8 @@ from portal.permissions import Permission
 def register(app: Flask, features: Features) -> None:
     """Add the register's pages, API route, ledger sheets, reminder job and detail block."""
     from portal.ledger.sheets import LEDGER_SHEETS
-    from portal.provisions import api, jobs, ledger, sections, views
+    from portal.provisions import api, documents, jobs, ledger, sections, views
+    from portal.reviews.shared import DOCUMENT_OWNERS
 
     features.add_blueprint(views.bp)
     features.add_api_routes(*api.ROUTES)
@@ -21,4 +22,6 @@ def register(app: Flask, features: Features) -> None:
     features.add(LEDGER_SHEETS, ledger.PROVISIONS_SHEET)
     features.add(LEDGER_SHEETS, ledger.DECISIONS_SHEET)
     features.add(NODE_SECTIONS, sections.pseudonymisation_section)
+    # The agreement PDF is checked against the provision catalog on the review pages.
+    features.add(DOCUMENT_OWNERS, documents.OWNER)
     features.add(MENU, MenuItem("provisions.index", _l("提供"), Permission.VIEW_PROVISIONS, 75))

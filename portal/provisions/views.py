@@ -17,7 +17,7 @@ from portal.models import Department, Outsourcing, User
 from portal.obligations import views as shared
 from portal.outsourcings.scope import get_visible, owns_department
 from portal.permissions import Permission, requires
-from portal.provisions import forms, queries
+from portal.provisions import documents, forms, queries
 from portal.provisions import operations as ops
 from portal.provisions.models import (
     ImprovementRequest,
@@ -25,6 +25,13 @@ from portal.provisions.models import (
     ProvisionAttachment,
 )
 from portal.provisions.rules import ProvisionError
+from portal.reviews.shared import (
+    DocumentStatus,
+    ReviewError,
+    UploadForm,
+    clause_titles,
+    status_names,
+)
 from portal.storage import get_storage
 from portal.timeutil import local_today
 
@@ -169,6 +176,7 @@ def _detail_page(
         u.id: u.name
         for u in db.session.exec(select(User).where(User.id.in_(people_ids - {None}))).all()
     }
+    versions = documents.agreement_documents(session=db.session, provision=provision)
     if check_form is None:
         check_form = forms.CheckForm(formdata=None)
         check_form.checked_on.data = local_today()
@@ -188,6 +196,12 @@ def _detail_page(
         check_form=check_form,
         close_form=close_form or forms.CloseImprovementForm(formdata=None),
         end_form=forms.EndProvisionForm(formdata=None),
+        versions=versions,
+        latest=next((d for d in versions if d.status == DocumentStatus.DONE), None),
+        titles=clause_titles(documents.CATALOG),
+        status_names=status_names(),
+        upload_form=UploadForm(formdata=None),
+        can_upload=documents.can_upload(me, provision),
     )
 
 
@@ -260,6 +274,44 @@ def attach(provision_id: int) -> Response:
             )
             flash(_("「%(name)s」を添付しました。", name=item.filename), "success")
     return redirect(url_for("provisions.detail", provision_id=provision.id, _anchor="files"))
+
+
+@bp.route("/<int:provision_id>/documents", methods=["POST"])
+@requires(Permission.MANAGE_PROVISIONS)
+def upload_document(provision_id: int) -> Response:
+    """Store the agreement PDF and queue its check against the provision catalog."""
+    provision = _writable(provision_id)
+    me = _me()
+    if not documents.can_upload(me, provision):
+        abort(403)
+    back = url_for("provisions.detail", provision_id=provision.id, _anchor="agreement")
+    form = UploadForm()
+    if not form.validate_on_submit():
+        for error in form.file.errors or [_("入力内容を確認してください。")]:
+            flash(str(error), "error")
+        return redirect(back)
+    try:
+        document = documents.store_agreement_pdf(
+            session=db.session,
+            storage=get_storage(),
+            actor=me,
+            provision=provision,
+            stream=form.file.data.stream,
+            filename=form.file.data.filename or "",
+        )
+    except ReviewError as error:
+        flash(error.message, "error")
+        if error.existing is not None:
+            return redirect(url_for("reviews.document", document_id=error.existing.id))
+        return redirect(back)
+    audit.record(
+        "document.upload",
+        object_type="contract_document",
+        object_id=document.id,
+        detail={"owner": documents.OWNER_KIND, "owner_id": provision.id},
+    )
+    flash(_("提供の書面を登録しました。解析を始めます。"), "success")
+    return redirect(url_for("reviews.document", document_id=document.id))
 
 
 @bp.route("/attachments/<int:attachment_id>")

@@ -131,6 +131,12 @@ MATRIX: dict[str, tuple[str, str, dict[str, int]]] = {
     "provisions.detail": ("GET", "/provisions/{provision_id}", only(PROVISION_READERS)),
     "provisions.edit": ("GET", "/provisions/{provision_id}/edit", only(OFFICERS)),
     "provisions.end": ("POST", "/provisions/{provision_id}/end", only(OFFICERS, ok=302)),
+    # 302: the empty upload goes back to the provision with its error.
+    "provisions.upload_document": (
+        "POST",
+        "/provisions/{provision_id}/documents",
+        only(OFFICERS, ok=302),
+    ),
     "provisions.attach": (
         "POST",
         "/provisions/{provision_id}/attachments",

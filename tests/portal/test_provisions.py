@@ -544,3 +544,72 @@ def test_the_register_reads_in_english(client, login, factory):
     page = client.get(f"/provisions/{provision.id}").get_data(as_text=True)
     assert "Purpose of use by the recipient" in page and "On-site checks" in page
     assert "Remove identifying entries in whole or in part" in page
+
+
+# --- the agreement checked against the provision catalog -------------------------------------
+
+
+def test_the_agreement_pdf_is_checked_against_the_provision_catalog(
+    app, client, login, factory, db_session
+):
+    from pathlib import Path
+
+    from pdfgen import reportlab_pdf
+    from portal.reviews.models import ContractDocument
+
+    samples = Path(__file__).parents[1] / "corpus" / "catalogs"
+    pdf = reportlab_pdf((samples / "provision_items_only.txt").read_text(encoding="utf-8"))
+    huey = app.extensions["portal.huey"]
+    huey.flush()
+    me = login("staff")
+    provision = provision_of(factory, me)
+    assert "利用する記録範囲及び記録項目" in client.get(f"/provisions/{provision.id}").get_data(
+        as_text=True
+    )  # the catalog's matters, before any upload
+    response = client.post(
+        f"/provisions/{provision.id}/documents",
+        data={
+            "file": (io.BytesIO(pdf), "提供に関する覚書.pdf"),
+            "csrf_token": csrf_token(client, f"/provisions/{provision.id}"),
+        },
+        content_type="multipart/form-data",
+    )
+    assert response.status_code == 302
+    document = db_session.exec(select(ContractDocument)).one()
+    assert (document.owner_kind, document.owner_id, document.catalog) == (
+        "provision",
+        provision.id,
+        "provision",
+    )
+    while (task := huey.dequeue()) is not None:
+        huey.execute(task)
+    db_session.expire_all()
+    document = db_session.get(ContractDocument, document.id)
+    assert document.status == "done" and document.report["catalog"] == "provision"
+    assert document.statuses["purpose"] == "satisfied"
+    assert document.statuses["onsite_check"] == "missing"
+    detail = client.get(f"/provisions/{provision.id}").get_data(as_text=True)
+    assert 'data-matter="onsite_check"' in detail and "欠落" in detail
+    review = client.get(f"/documents/{document.id}").get_data(as_text=True)
+    assert f"/provisions/{provision.id}" in review  # the breadcrumb leads back
+
+
+def test_another_department_cannot_read_the_agreement_check(client, login, factory, db_session):
+    from portal.reviews.models import ContractDocument
+
+    owner = factory.user(Role.STAFF)
+    provision = provision_of(factory, owner)
+    document = ContractDocument(
+        owner_kind="provision",
+        owner_id=provision.id,
+        catalog="provision",
+        filename="覚書.pdf",
+        storage_key="documents/provision-scope.pdf",
+        sha256="0" * 64,
+        size=10,
+        status="done",
+    )
+    factory.session.add(document)
+    factory.session.commit()
+    login("staff")
+    assert client.get(f"/documents/{document.id}").status_code == 404
