@@ -25,11 +25,14 @@ def check_document(
     parse: str = "candidates",
     progress: Progress | None = None,
     file: str = "",
+    catalog: str = "outsourcing",
 ) -> Report:
-    """Check a structured contract against the eight clauses."""
+    """Check a structured contract against a catalog's matters (the eight clauses by default)."""
     from clauses.checker import check_document as _check_document
 
-    return _check_document(doc, profile=profile, parse=parse, progress=progress, file=file)
+    return _check_document(
+        doc, profile=profile, parse=parse, progress=progress, file=file, catalog=catalog
+    )
 
 
 def check(
@@ -40,6 +43,7 @@ def check(
     progress: Progress | None = None,
     ocr: bool = True,
     ocr_engine: str | None = None,
+    catalog: str = "outsourcing",
 ) -> Report:
     """Check a file (.pdf/.txt path), PDF bytes, or contract text given as a string.
 
@@ -61,6 +65,8 @@ def check(
     else:
         name = os.fspath(source)
         doc = load(name, progress=progress, ocr=ocr, ocr_engine=ocr_engine)
-    report = check_document(doc, profile=profile, parse=parse, progress=progress, file=name)
+    report = check_document(
+        doc, profile=profile, parse=parse, progress=progress, file=name, catalog=catalog
+    )
     report.seconds = round(time.perf_counter() - t0, 3)
     return report

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import functools
 import re
 import tomllib
@@ -11,6 +12,13 @@ from types import MappingProxyType
 from typing import Any
 
 CATALOG_PATH = Path(__file__).with_name("catalog.toml")
+# Further catalogs (the matters of other kinds of contract), one TOML file each, by name.
+CATALOGS_DIR = Path(__file__).with_name("catalogs")
+DEFAULT_CATALOG = "outsourcing"
+
+
+class CatalogError(ValueError):
+    """A catalog name that names no catalog file."""
 
 
 @dataclass(frozen=True)
@@ -20,6 +28,10 @@ class Facet:
     id: str
     title: str
     patterns: MappingProxyType  # name → compiled regex
+    # For the data-driven rule (clauses/facets/generic.py): how the act must be worded
+    # (duty, forbid, right, stated) and whether personal information must be named.
+    mode: str = ""
+    personal: str = ""
 
     def rx(self, name: str) -> re.Pattern[str]:
         """The compiled pattern ``name`` of this facet."""
@@ -39,6 +51,8 @@ class Clause:
     topic: re.Pattern[str] | None = None
     # Words whose mere presence shows the matter is touched (weak when nothing else is found).
     mention: re.Pattern[str] | None = None
+    # The rule module that decides the clause (clauses/facets/); the id when empty.
+    rule: str = ""
 
     def facet(self, facet_id: str) -> Facet:
         """The facet ``facet_id``."""
@@ -72,6 +86,11 @@ class Catalog:
     def rx(self, name: str) -> re.Pattern[str]:
         """The compiled vocabulary pattern ``name``."""
         return self.patterns[name]
+    # Which catalog this is, the profile article that requires its matters and the paragraph.
+    name: str = DEFAULT_CATALOG
+    title: str = ""
+    article: str = "outsourcing"
+    paragraph: str = "第1項"
 
     @property
     def ids(self) -> tuple[str, ...]:
@@ -88,28 +107,85 @@ def _compile(data: dict[str, Any]) -> MappingProxyType:
         {
             k: re.compile(v)
             for k, v in data.items()
-            if k not in ("id", "title") and isinstance(v, str)
+            if k not in ("id", "title", "mode", "personal") and isinstance(v, str)
         }
     )
 
 
+def _facet(f: dict[str, Any]) -> Facet:
+    return Facet(
+        f["id"], f["title"], _compile(f), mode=f.get("mode", ""), personal=f.get("personal", "")
+    )
+
+
+def _clause(c: dict[str, Any]) -> Clause:
+    if "from" in c:
+        # A matter another catalog already defines (its vocabulary and rule), under this
+        # catalog's title and regulation wording.
+        base = load_named_catalog(c["from"]).clause(c.get("base", c["id"]))
+        return dataclasses.replace(
+            base,
+            id=c["id"],
+            title=c.get("title", base.title),
+            regulation=c.get("regulation", base.regulation),
+            rule=base.rule or base.id,
+        )
+    return Clause(
+        id=c["id"],
+        title=c["title"],
+        regulation=c["regulation"],
+        prefilter=re.compile(c["prefilter"]),
+        facets=tuple(_facet(f) for f in c.get("facet", [])),
+        topic=re.compile(c["topic"]) if "topic" in c else None,
+        mention=re.compile(c["mention"]) if "mention" in c else None,
+        rule=c.get("rule", ""),
+    )
+
+
+def _vocabulary(data: dict[str, Any]) -> dict[str, Any]:
+    """The catalog's vocabulary; ``[catalog] vocabulary = "outsourcing"`` starts from that
+    catalog's and adds this one's: term lists are extended, patterns are replaced."""
+    own = data.get("vocabulary", {})
+    base_name = data.get("catalog", {}).get("vocabulary")
+    if not base_name:
+        return own
+    base_path = catalog_path(base_name)
+    voc = dict(tomllib.loads(base_path.read_text(encoding="utf-8"))["vocabulary"])
+    for key, value in own.items():
+        if isinstance(value, list):
+            voc[key] = [*voc.get(key, []), *value]
+        else:
+            voc[key] = value
+    return voc
+
+
+def available_catalogs() -> list[str]:
+    """Names of the catalogs a check can use (``outsourcing`` first)."""
+    names = sorted(p.stem for p in CATALOGS_DIR.glob("*.toml"))
+    return [DEFAULT_CATALOG, *(n for n in names if n != DEFAULT_CATALOG)]
+
+
+def catalog_path(name: str) -> Path:
+    """The TOML file of the catalog ``name``."""
+    if name == DEFAULT_CATALOG:
+        return CATALOG_PATH
+    if not re.fullmatch(r"[a-z][a-z0-9_]*", name) or not (CATALOGS_DIR / f"{name}.toml").is_file():
+        raise CatalogError(name)
+    return CATALOGS_DIR / f"{name}.toml"
+
+
+def load_named_catalog(name: str = DEFAULT_CATALOG) -> Catalog:
+    """Load the catalog ``name`` (``outsourcing``: the eight matters of CLAUSES.md)."""
+    return load_catalog(catalog_path(name))
+
+
 @functools.cache
 def load_catalog(path: Path = CATALOG_PATH) -> Catalog:
-    """Load and compile the clause catalog."""
+    """Load and compile a clause catalog."""
     data = tomllib.loads(path.read_text(encoding="utf-8"))
-    voc = data["vocabulary"]
-    clauses = tuple(
-        Clause(
-            id=c["id"],
-            title=c["title"],
-            regulation=c["regulation"],
-            prefilter=re.compile(c["prefilter"]),
-            facets=tuple(Facet(f["id"], f["title"], _compile(f)) for f in c.get("facet", [])),
-            topic=re.compile(c["topic"]) if "topic" in c else None,
-            mention=re.compile(c["mention"]) if "mention" in c else None,
-        )
-        for c in data["clause"]
-    )
+    voc = _vocabulary(data)
+    head = data.get("catalog", {})
+    clauses = tuple(_clause(c) for c in data["clause"])
     return Catalog(
         clauses=clauses,
         personal=re.compile(voc["personal"]),
@@ -129,4 +205,8 @@ def load_catalog(path: Path = CATALOG_PATH) -> Catalog:
         other_matter=re.compile(voc["other_matter"]),
         patterns=_compile(voc),
         law_name=re.compile(voc["law_name"]),
+        name=head.get("name", DEFAULT_CATALOG),
+        title=head.get("title", ""),
+        article=head.get("article", "outsourcing"),
+        paragraph=head.get("paragraph", "第1項"),
     )

@@ -16,7 +16,7 @@ from collections.abc import Callable, Iterable
 
 from clauses import analysis as A
 from clauses.analysis import PartyResolver, normalize
-from clauses.catalog import Catalog, Clause, load_catalog
+from clauses.catalog import DEFAULT_CATALOG, Catalog, Clause, load_catalog, load_named_catalog
 from clauses.context import STRONG, WEAK, Context, Finding, mask_parens
 from clauses.definitions import learn_definitions
 from clauses.facets import rules_of
@@ -69,7 +69,7 @@ class Checker:
     def candidates(self, ctx: Context, clause: Clause) -> list[tuple[int, dict[str, int]]]:
         """Candidate sentences of ``clause`` with the best strength each could reach per facet,
         judged from vocabulary alone, in the order they are examined (most promising first)."""
-        filt, _rule, bound, _advice = rules_of(clause.id)
+        filt, _rule, bound, _advice = rules_of(clause.rule or clause.id)
         out = []
         for s in ctx.doc.sentences:
             if s.kind not in ("body", "item"):
@@ -121,7 +121,7 @@ class Checker:
             ctx.analyses[i] = A.analyse(parsed, ctx.parties)
 
     def _clause(self, ctx: Context, clause: Clause, *, exhaustive: bool = False) -> ClauseResult:
-        rule = rules_of(clause.id)[1]
+        rule = rules_of(clause.rule or clause.id)[1]
         facet_ids = [f.id for f in clause.facets]
         best = dict.fromkeys(facet_ids, 0)
         first: dict[str, Finding] = {}
@@ -179,7 +179,7 @@ class Checker:
             elif status != "missing":
                 notes.append(f"「{clause.facet(fid).title}」に当たる規定が見当たりません。")
         if status != "missing":
-            notes.extend(n for n in rules_of(clause.id)[3](ctx) if n not in notes)
+            notes.extend(n for n in rules_of(clause.rule or clause.id)[3](ctx) if n not in notes)
         else:
             # Say what was looked for, so that the officer knows what to search the text for.
             notes.append(f"「{clause.regulation}」を定める規定が見当たりません。")
@@ -261,13 +261,15 @@ def check_document(
     parse: str = "candidates",
     progress: Progress | None = None,
     file: str = "",
+    catalog: str = DEFAULT_CATALOG,
 ) -> Report:
-    """Check a Document against the eight clauses and return a Report."""
+    """Check a Document against the matters of ``catalog`` and return a Report."""
     from clauses.profile import load_profile
 
     t0 = time.perf_counter()
     prof = load_profile(profile)
-    results = Checker().check(doc, parse=parse, progress=progress)
+    cat = load_named_catalog(catalog)
+    results = Checker(cat).check(doc, parse=parse, progress=progress)
     return Report(
         file=file,
         profile=prof.id,
@@ -276,7 +278,9 @@ def check_document(
         clauses=results,
         seconds=round(time.perf_counter() - t0, 3),
         municipality=prof.municipality,
-        article=prof.article("outsourcing"),
+        article=prof.article(cat.article),
+        catalog=cat.name,
+        paragraph=cat.paragraph,
         ocr_pages={p.number: p.confidence or 0.0 for p in doc.pages if p.ocr},
         low_confidence_pages=[p.number for p in doc.pages if p.low_confidence],
     )

@@ -10,7 +10,12 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import TextIO
 
-from clauses.catalog import load_catalog
+from clauses.catalog import (
+    DEFAULT_CATALOG,
+    CatalogError,
+    available_catalogs,
+    load_named_catalog,
+)
 from clauses.profile import ProfileError, available_profiles, load_profile
 from contracts.errors import ContractError
 
@@ -32,6 +37,7 @@ def cmd_check(
     out: TextIO,
     err: TextIO,
     ocr_engine: str | None = None,
+    catalog: str = DEFAULT_CATALOG,
 ) -> int:
     """Check each file and print the reports; a failing file does not stop the others."""
     from clauses import check
@@ -40,7 +46,9 @@ def cmd_check(
     collected = []
     for name in files:
         try:
-            report = check(Path(name), profile=profile, ocr_engine=ocr_engine)
+            report = check(
+                Path(name), profile=profile, ocr_engine=ocr_engine, catalog=catalog
+            )
         except Exception as exc:  # every failure is reported per file, then the run goes on
             failed += 1
             print(f"{name}: エラー: {_error_ja(exc)}", file=err)
@@ -107,17 +115,21 @@ _COUNTS = ("n", "correct", "sat", "sat_found", "false_sat", "not_sat")
 
 
 def run_checks(
-    docs_dir: Path, files: Sequence[str], profile: str, err: TextIO
+    docs_dir: Path,
+    files: Sequence[str],
+    profile: str,
+    err: TextIO,
+    catalog: str = DEFAULT_CATALOG,
 ) -> tuple[dict[str, list[str]], int]:
     """Check every file once: file → statuses in catalog order, and the failure count."""
     from clauses import check
 
-    ids = load_catalog().ids
+    ids = load_named_catalog(catalog).ids
     got: dict[str, list[str]] = {}
     failures = 0
     for name in files:
         try:
-            report = check(docs_dir / name, profile=profile)
+            report = check(docs_dir / name, profile=profile, catalog=catalog)
         except Exception as exc:  # a broken file counts as a failure, the others go on
             failures += 1
             print(f"{name}: エラー: {_error_ja(exc)}", file=err)
@@ -127,10 +139,10 @@ def run_checks(
 
 
 def figures_of(
-    labels: dict[str, list[str]], got: dict[str, list[str]]
+    labels: dict[str, list[str]], got: dict[str, list[str]], catalog: str = DEFAULT_CATALOG
 ) -> dict[str, dict[str, float]]:
     """Per-clause (and total) recall of satisfied, false-satisfied rate and accuracy."""
-    ids = load_catalog().ids
+    ids = load_named_catalog(catalog).ids
     counts = {cid: dict.fromkeys(_COUNTS, 0) for cid in ids}
     for name, statuses in got.items():
         for cid, expected, status in zip(ids, labels[name], statuses, strict=True):
@@ -159,31 +171,46 @@ def figures_of(
 
 
 def evaluate(
-    docs_dir: Path, labels: dict[str, list[str]], profile: str, err: TextIO
+    docs_dir: Path,
+    labels: dict[str, list[str]],
+    profile: str,
+    err: TextIO,
+    catalog: str = DEFAULT_CATALOG,
 ) -> tuple[dict[str, dict[str, float]], int]:
     """Run the check on every labelled file; return per-clause figures and failure count."""
-    got, failures = run_checks(docs_dir, list(labels), profile, err)
-    return figures_of(labels, got), failures
+    got, failures = run_checks(docs_dir, list(labels), profile, err, catalog)
+    return figures_of(labels, got, catalog), failures
 
 
 def evaluate_sets(
-    docs_dir: Path, labels: dict[str, list[str]], sets: dict[str, str], profile: str, err: TextIO
+    docs_dir: Path,
+    labels: dict[str, list[str]],
+    sets: dict[str, str],
+    profile: str,
+    err: TextIO,
+    catalog: str = DEFAULT_CATALOG,
 ) -> tuple[dict[str, dict[str, dict[str, float]]], int]:
     """Per set (in order of first appearance): the per-clause figures; and failure count."""
-    got, failures = run_checks(docs_dir, list(labels), profile, err)
+    got, failures = run_checks(docs_dir, list(labels), profile, err, catalog)
     names = list(dict.fromkeys(sets[f] for f in labels))
     return {
-        name: figures_of(labels, {f: v for f, v in got.items() if sets[f] == name})
+        name: figures_of(labels, {f: v for f, v in got.items() if sets[f] == name}, catalog)
         for name in names
     }, failures
 
 
 def cmd_eval(
-    docs_dir: str, labels_csv: str, profile: str, out: TextIO, err: TextIO, fmt: str = "text"
+    docs_dir: str,
+    labels_csv: str,
+    profile: str,
+    out: TextIO,
+    err: TextIO,
+    fmt: str = "text",
+    catalog: str = DEFAULT_CATALOG,
 ) -> int:
     """Print per-clause recall of satisfied, false-satisfied rate and 3-way accuracy
     (per set side by side when the labels have a ``set`` column)."""
-    ids = load_catalog().ids
+    ids = load_named_catalog(catalog).ids
     try:
         labels, sets = read_labelled_sets(Path(labels_csv), ids)
     except (OSError, ValueError) as exc:
@@ -193,13 +220,13 @@ def cmd_eval(
         print(f"文書フォルダが見つかりません: {docs_dir}", file=err)
         return 2
     if any(sets.values()):
-        per_set, failures = evaluate_sets(Path(docs_dir), labels, sets, profile, err)
+        per_set, failures = evaluate_sets(Path(docs_dir), labels, sets, profile, err, catalog)
         if fmt == "json":
             print(json.dumps({"sets": per_set}, ensure_ascii=False, indent=2), file=out)
         else:
             _print_sets(per_set, out)
     else:
-        figures, failures = evaluate(Path(docs_dir), labels, profile, err)
+        figures, failures = evaluate(Path(docs_dir), labels, profile, err, catalog)
         if fmt == "json":
             print(json.dumps(figures, ensure_ascii=False, indent=2), file=out)
         else:
@@ -252,11 +279,13 @@ def main(argv: Sequence[str] | None = None) -> int:
     p_check.add_argument(
         "--ocr-engine", choices=("ppocr", "tesseract"), help="スキャンの文字認識（既定: ppocr）"
     )
+    p_check.add_argument("--catalog", default=DEFAULT_CATALOG, help="確認事項のカタログ")
     p_eval = sub.add_parser("eval", help="ラベル付きの文書で精度を測る")
     p_eval.add_argument("docs_dir", metavar="DOCS_DIR")
     p_eval.add_argument("labels", metavar="LABELS.csv")
     p_eval.add_argument("--profile", default="miki")
     p_eval.add_argument("--format", choices=("text", "json"), default="text")
+    p_eval.add_argument("--catalog", default=DEFAULT_CATALOG, help="確認事項のカタログ")
     args = parser.parse_args(argv)
     try:
         load_profile(args.profile)
@@ -267,8 +296,31 @@ def main(argv: Sequence[str] | None = None) -> int:
             file=sys.stderr,
         )
         return 2
+    try:
+        load_named_catalog(args.catalog)
+    except CatalogError:
+        print(
+            f"カタログ「{args.catalog}」が見つかりません（利用可能: "
+            f"{', '.join(available_catalogs())}）。",
+            file=sys.stderr,
+        )
+        return 2
     if args.command == "check":
         return cmd_check(
-            args.files, args.profile, args.format, sys.stdout, sys.stderr, args.ocr_engine
+            args.files,
+            args.profile,
+            args.format,
+            sys.stdout,
+            sys.stderr,
+            args.ocr_engine,
+            args.catalog,
         )
-    return cmd_eval(args.docs_dir, args.labels, args.profile, sys.stdout, sys.stderr, args.format)
+    return cmd_eval(
+        args.docs_dir,
+        args.labels,
+        args.profile,
+        sys.stdout,
+        sys.stderr,
+        args.format,
+        args.catalog,
+    )

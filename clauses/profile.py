@@ -12,7 +12,7 @@ import os
 import re
 import tomllib
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from types import MappingProxyType
 from typing import Any
@@ -61,6 +61,14 @@ class Profile:
     incident: Mapping[str, Any]
     security: Mapping[str, Any]
     source: Path
+    # 保有個人情報の提供: the safety measures a recipient may be asked for, the follow-up days.
+    provision: Mapping[str, Any] = field(
+        default_factory=lambda: MappingProxyType({"follow_up_days": 30, "safety_measures": ()})
+    )
+
+    def safety_measures(self) -> dict[str, str]:
+        """The safety measures (code → wording) a provision may request, in profile order."""
+        return {m["code"]: m["label"] for m in self.provision.get("safety_measures", ())}
 
     def article(self, key: str) -> str:
         """The article number (e.g. ``第37条``) the regulation uses for ``key``."""
@@ -157,7 +165,27 @@ def _parse(path: Path) -> Profile:
         incident=_incident(path, table("incident")),
         security=MappingProxyType({"totp_required": False, **table("security")}),
         source=path,
+        provision=_provision(path, table("provision")),
     )
+
+
+def _provision(path: Path, table: dict[str, Any]) -> Mapping[str, Any]:
+    """The ``[provision]`` table: safety measures as ``{code, label}`` and the follow-up days."""
+    days = table.get("follow_up_days", 30)
+    if not isinstance(days, int) or isinstance(days, bool) or not 1 <= days <= 365:
+        raise ProfileError(f"{path}: provision.follow_up_days must be 1..365 (days)")
+    measures = table.get("safety_measures", [])
+    codes: set[str] = set()
+    for measure in measures if isinstance(measures, list) else [None]:
+        code = measure.get("code") if isinstance(measure, dict) else None
+        label = measure.get("label") if isinstance(measure, dict) else None
+        if not isinstance(code, str) or not _PROFILE_ID.match(code) or code in codes:
+            raise ProfileError(f"{path}: provision.safety_measures needs unique lower-case codes")
+        if not isinstance(label, str) or not label.strip():
+            raise ProfileError(f"{path}: provision.safety_measures.{code} needs a label")
+        codes.add(code)
+    frozen = tuple(MappingProxyType({"code": m["code"], "label": m["label"]}) for m in measures)
+    return MappingProxyType({"follow_up_days": days, "safety_measures": frozen})
 
 
 def _incident(path: Path, table: dict[str, Any]) -> Mapping[str, Any]:

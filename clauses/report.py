@@ -74,6 +74,9 @@ class Report:
     # OCR pages: page number → confidence (0–100), and those too uncertain to go unchecked.
     ocr_pages: dict[int, float] = field(default_factory=dict)
     low_confidence_pages: list[int] = field(default_factory=list)
+    # The catalog checked against and the paragraph of the article that requires it.
+    catalog: str = "outsourcing"
+    paragraph: str = "第1項"
 
     def status(self, clause_id: str) -> str:
         """The status of clause ``clause_id``."""
@@ -81,30 +84,37 @@ class Report:
 
     def to_dict(self) -> dict[str, Any]:
         """The report as the JSON object of CLAUSES.md."""
-        return {
-            "file": self.file,
-            "profile": self.profile,
-            "pages": self.pages,
-            "ocr": self.ocr,
-            "clauses": [c.to_dict() for c in self.clauses],
-            "seconds": self.seconds,
-        } | (
-            # Only when OCR read a page: a text PDF's JSON is as it always was.
+        return (
             {
-                "ocr_pages": [
-                    {"page": n, "confidence": c, "low": n in self.low_confidence_pages}
-                    for n, c in sorted(self.ocr_pages.items())
-                ]
+                "file": self.file,
+                "profile": self.profile,
+                "pages": self.pages,
+                "ocr": self.ocr,
+                "clauses": [c.to_dict() for c in self.clauses],
+                "seconds": self.seconds,
             }
-            if self.ocr_pages
-            else {}
+            | (
+                # Only when OCR read a page: a text PDF's JSON is as it always was.
+                {
+                    "ocr_pages": [
+                        {"page": n, "confidence": c, "low": n in self.low_confidence_pages}
+                        for n, c in sorted(self.ocr_pages.items())
+                    ]
+                }
+                if self.ocr_pages
+                else {}
+            )
+            | (
+                # Only for another catalog: an outsourcing contract's JSON is as it always was.
+                {"catalog": self.catalog} if self.catalog != "outsourcing" else {}
+            )
         )
 
     def to_text(self) -> str:
         """A readable Japanese table of the results."""
         head = f"■ {self.file or '(テキスト)'}　{self.municipality}"
         if self.article:
-            head += f"（規程{self.article}第1項）"
+            head += f"（規程{self.article}{self.paragraph}）"
         lines = [
             head,
             f"  ページ数: {self.pages}　OCR: {'あり' if self.ocr else 'なし'}　"

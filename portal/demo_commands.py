@@ -78,6 +78,22 @@ def _analyse_demo_contracts(documents: list[int]) -> None:
     analyse_contracts(documents, echo=click.echo)
 
 
+@demo_group.command("dispatch-contracts")
+@with_appcontext
+def demo_dispatch_contracts() -> None:
+    """Store the demo's worker dispatch contract PDFs and check them against the dispatch
+    catalog now (after ``demo load``; kept apart so the outsourcing demo stays as it is)."""
+    from portal.demo.contracts import analyse_contracts
+    from portal.demo.dispatch import upload_dispatch_contracts
+    from portal.storage import get_storage
+
+    _refuse_in_production()
+    with transaction() as session:
+        documents = upload_dispatch_contracts(session=session, storage=get_storage())
+    click.echo(f"stored {len(documents)} demo dispatch contract PDFs")
+    analyse_contracts(documents, echo=click.echo)
+
+
 @demo_group.command("reset")
 @click.option("--yes", is_flag=True, help="Do not ask for confirmation.")
 @_CONTRACTS_OPTION

@@ -101,6 +101,18 @@ TREE_BADGES: Slot[BadgeProvider] = Slot("tree_badges")
 HOME_WIDGETS: Slot[HomeWidget] = Slot("home_widgets")
 #: Predicates that hide the menu (a sign-in whose second step is not done yet).
 MENU_HIDDEN_WHEN: Slot[Callable[[], bool]] = Slot("menu_hidden_when")
+
+
+@dataclass(frozen=True)
+class NodeSection:
+    """A block of an outsourcing's detail page: ``template``, which reads ``section.context``."""
+
+    template: str
+    context: dict[str, Any]
+
+
+#: Blocks of an outsourcing's detail page: ``(session, node, user)`` → a NodeSection or None.
+NODE_SECTIONS: Slot[Callable[[Session, Any, User], NodeSection | None]] = Slot("node_sections")
 #: Called with the status code once a request's transaction has committed or rolled back.
 REQUEST_ENDED: Slot[Callable[[int], None]] = Slot("request_ended")
 #: Called with the status code (401/403) when a request is refused.

@@ -59,6 +59,10 @@ class Permission(StrEnum):
     ESCALATE_INCIDENTS = "escalate_incidents"  # up the profile's chain, step by step
     VIEW_SHARED_MEASURES = "view_shared_measures"  # measures shared from incidents elsewhere
     VIEW_ACCESS_LOG = "view_access_log"  # read and analyse the access log (アクセス記録)
+    VIEW_PROVISIONS = "view_provisions"  # provisions to outside bodies in scope (no vendors)
+    MANAGE_PROVISIONS = "manage_provisions"  # register provisions, record checks, follow up
+    VIEW_DISPATCH = "view_dispatch"  # 労働者派遣契約 in scope (a 派遣元's users: their own)
+    MANAGE_DISPATCH = "manage_dispatch"  # register and change the department's contracts
 
 
 #: Role groups the features grant their permissions to (``Features.grant``).

@@ -17,6 +17,7 @@ from clauses.facets import (
     breach_remedies,
     confidentiality,
     copying,
+    generic,
     incident,
     reporting_audit,
     return_deletion,
@@ -38,6 +39,8 @@ RULES: dict[str, ModuleType] = {
     "return_deletion": return_deletion,
     "breach_remedies": breach_remedies,
     "reporting_audit": reporting_audit,
+    # The data-driven rule: a catalog's own matters, worded in its TOML (mode, act, need).
+    "generic": generic,
 }
 
 

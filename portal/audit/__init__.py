@@ -54,6 +54,10 @@ Actions recorded so far (``ACTIONS``; add new ones here when hooking a feature):
     incident.report  incident.view  incident.update_facts  incident.escalate
     incident.commission_report  incident.measures  incident.publication  incident.close
     document.reanalyse
+    provision.create  provision.view  provision.update  provision.end  provision.attach
+    provision.attachment_download  provision.check  provision.improvement_close
+    outsourcing.pseudonymisation
+    dispatch.view  dispatch.create  dispatch.update
     audit.view  audit.export  audit.report  bulk_download.warning
 """
 
@@ -114,6 +118,18 @@ ACTIONS = (
     "incident.publication",
     "incident.close",
     "document.reanalyse",
+    "provision.create",
+    "provision.view",
+    "provision.update",
+    "provision.end",
+    "provision.attach",
+    "provision.attachment_download",
+    "provision.check",
+    "provision.improvement_close",
+    "outsourcing.pseudonymisation",
+    "dispatch.view",
+    "dispatch.create",
+    "dispatch.update",
     "audit.view",
     "audit.export",
     "audit.report",

@@ -10,6 +10,7 @@ from werkzeug.wrappers import Response
 
 from portal import audit
 from portal.db import db
+from portal.features import NODE_SECTIONS, current_features
 from portal.models import Department, Outsourcing, OutsourcingStatus, User, Vendor
 from portal.outsourcings import operations as ops
 from portal.outsourcings.badges import badges_for
@@ -149,6 +150,8 @@ def detail(outsourcing_id: int) -> str:
         can_manage=me.can(Permission.MANAGE_OUTSOURCINGS) and owns_department(me, node),
         can_request=me.can(Permission.REQUEST_SUBCONTRACT) and holds(me, node),
         is_violation=ops.is_violation(node),
+        # Blocks other features add (e.g. the pseudonymisation decision of the provisions).
+        sections=[show(db.session, node, me) for show in current_features().get(NODE_SECTIONS)],
     )
 
 

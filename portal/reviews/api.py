@@ -17,6 +17,7 @@ from portal.outsourcings.scope import get_visible
 from portal.permissions import Permission
 from portal.reviews import operations as ops
 from portal.reviews.models import ContractDocument
+from portal.reviews.owners import document_owner
 from portal.reviews.presenters import progress_data
 from portal.storage import get_storage
 
@@ -60,23 +61,37 @@ def upload_document(outsourcing_id: int) -> Any:
     return jsonify(id=document.id, status=document.status), 202
 
 
+def _visible(document: ContractDocument) -> bool:
+    """Whether the caller may see ``document``'s outsourcing or other owning record."""
+    if document.outsourcing_id is not None:
+        node = get_visible(
+            session=db.session, user=api_user(), outsourcing_id=document.outsourcing_id
+        )
+        return node is not None
+    owner = document_owner(document.owner_kind or "")
+    return owner is not None and owner.load(db.session, api_user(), document.owner_id) is not None
+
+
 @token_required(Permission.VIEW_OUTSOURCINGS)
 def document(document_id: int) -> Any:
     """A document's analysis: status, progress, error and the clause check."""
     document = db.session.get(ContractDocument, document_id)
-    if document is None or (
-        get_visible(session=db.session, user=api_user(), outsourcing_id=document.outsourcing_id)
-        is None
-    ):
+    if document is None or not _visible(document):
         return render_error(404)
+    owned = (
+        {"owner": document.owner_kind, "owner_id": document.owner_id, "catalog": document.catalog}
+        if document.outsourcing_id is None
+        else {}
+    )
     audit.record(
         "document.view",
         object_type="contract_document",
         object_id=document.id,
-        detail={"outsourcing_id": document.outsourcing_id, "version": document.version},
+        detail={"outsourcing_id": document.outsourcing_id, "version": document.version} | owned,
     )
     report = document.report or {}
     return jsonify(
+        **owned,
         id=document.id,
         outsourcing_id=document.outsourcing_id,
         version=document.version,

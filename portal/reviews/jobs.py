@@ -178,9 +178,11 @@ class _Progress:
         self.session.commit()
 
 
-def analyse_pdf(data: bytes, *, filename: str, progress: Any = None) -> tuple[dict[str, Any], Any]:
-    """The clause-check report of a PDF (as ``python -m clauses check --format json``) and
-    the structured document it was made from."""
+def analyse_pdf(
+    data: bytes, *, filename: str, progress: Any = None, catalog: str = "outsourcing"
+) -> tuple[dict[str, Any], Any]:
+    """The clause-check report of a PDF against ``catalog`` (as ``python -m clauses check
+    --format json``) and the structured document it was made from."""
     # Imported here: the analysis (and GiNZA) must never load in the web process.
     from clauses import check_document
     from contracts.document import build_document
@@ -200,7 +202,9 @@ def analyse_pdf(data: bytes, *, filename: str, progress: Any = None) -> tuple[di
         # back page): saying so beats reporting eight missing clauses.
         raise EmptyDocumentError(f"only {legible} characters recognised")
     document = build_document(pages)
-    report = check_document(document, profile=config["PROFILE"], progress=progress, file=filename)
+    report = check_document(
+        document, profile=config["PROFILE"], progress=progress, file=filename, catalog=catalog
+    )
     report.seconds = round(time.perf_counter() - started, 3)
     return report.to_dict(), (pages, document.pages)
 
@@ -280,7 +284,9 @@ def _analyse_claimed(session: Session, document: ContractDocument, attempt: int)
     failure: tuple[str, str] | None = None
     try:
         data = storage.read_bytes(document.storage_key)
-        report, extracted = analyse_pdf(data, filename=document.filename, progress=progress)
+        report, extracted = analyse_pdf(
+            data, filename=document.filename, progress=progress, catalog=document.catalog
+        )
     except ContractError as error:
         failure = (error.code, error.message_ja)
     except StorageError:

@@ -7,7 +7,7 @@ from datetime import datetime
 from enum import StrEnum
 from typing import Any
 
-from sqlalchemy import JSON, Column, ForeignKey, Integer, UniqueConstraint
+from sqlalchemy import JSON, CheckConstraint, Column, ForeignKey, Integer, UniqueConstraint
 from sqlmodel import Field, SQLModel
 
 from portal.timeutil import utcnow
@@ -36,20 +36,39 @@ class ClauseStatus(StrEnum):
 
 
 class ContractDocument(SQLModel, table=True):
-    """契約書: one uploaded version of an outsourcing's contract (original or amendment)."""
+    """契約書: one uploaded version of a contract (original or amendment) of an outsourcing,
+    or of another feature's record (a dispatch contract, a provision …: ``owner_kind`` and
+    ``owner_id``), checked against the clause catalog ``catalog``."""
 
     __tablename__ = "contract_documents"
     __table_args__ = (
         UniqueConstraint("outsourcing_id", "version"),
         UniqueConstraint("outsourcing_id", "sha256"),
+        UniqueConstraint(
+            "owner_kind", "owner_id", "version", name="uq_contract_documents_owner_version"
+        ),
+        UniqueConstraint(
+            "owner_kind", "owner_id", "sha256", name="uq_contract_documents_owner_sha256"
+        ),
+        # Exactly one owner: an outsourcing, or another feature's record.
+        CheckConstraint(
+            "(outsourcing_id IS NULL) <> (owner_id IS NULL)", name="ck_contract_documents_owner"
+        ),
     )
 
     id: int | None = Field(default=None, primary_key=True)
-    outsourcing_id: int = Field(
+    outsourcing_id: int | None = Field(
+        default=None,
         sa_column=Column(
-            Integer, ForeignKey("outsourcings.id", ondelete="CASCADE"), index=True, nullable=False
-        )
+            Integer, ForeignKey("outsourcings.id", ondelete="CASCADE"), index=True, nullable=True
+        ),
     )
+    # Another feature's record (``owner_kind`` names its DocumentOwner, see owners.py); the
+    # feature deletes its documents with the record (no foreign key across features).
+    owner_kind: str | None = Field(default=None, max_length=32, index=True)
+    owner_id: int | None = Field(default=None, index=True)
+    # The clause catalog the document is checked against (clauses/catalogs/).
+    catalog: str = Field(default="outsourcing", max_length=32)
     version: int = Field(default=1)
     kind: str = Field(default=DocumentKind.ORIGINAL, max_length=16)
     # The name the user's file had: shown and offered on download, never used as a path.

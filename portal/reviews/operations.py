@@ -12,7 +12,7 @@ from typing import TYPE_CHECKING, Any, BinaryIO
 from flask import current_app
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext
-from sqlalchemy import func
+from sqlalchemy import ColumnElement, and_, func
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, select
 
@@ -28,6 +28,7 @@ from portal.reviews.models import (
     DocumentPage,
     DocumentStatus,
 )
+from portal.reviews.owners import DocumentOwner
 from portal.storage import Storage, delete_on_rollback
 from portal.timeutil import utcnow
 
@@ -80,6 +81,63 @@ def upload_document(
 
     A file that cannot be opened as a PDF with pages is refused before anything is stored.
     """
+    return _store_version(
+        session=session,
+        storage=storage,
+        actor=actor,
+        stream=stream,
+        filename=filename,
+        owned=ContractDocument.outsourcing_id == outsourcing.id,
+        fields={"outsourcing_id": outsourcing.id},
+    )
+
+
+def store_document(
+    *,
+    session: Session,
+    storage: Storage,
+    actor: User,
+    owner: DocumentOwner,
+    record_id: int,
+    stream: BinaryIO,
+    filename: str,
+) -> ContractDocument:
+    """Store a PDF as the next version of another feature's record (``owner``) and queue
+    its analysis against the owner's catalog. Refusals raise ReviewError, as uploads do."""
+    return _store_version(
+        session=session,
+        storage=storage,
+        actor=actor,
+        stream=stream,
+        filename=filename,
+        owned=and_(
+            ContractDocument.owner_kind == owner.kind, ContractDocument.owner_id == record_id
+        ),
+        fields={"owner_kind": owner.kind, "owner_id": record_id, "catalog": owner.catalog},
+    )
+
+
+def documents_of(document: ContractDocument) -> ColumnElement[bool]:
+    """A WHERE clause selecting the versions of the same contract as ``document``."""
+    if document.outsourcing_id is not None:
+        return ContractDocument.outsourcing_id == document.outsourcing_id
+    return and_(
+        ContractDocument.owner_kind == document.owner_kind,
+        ContractDocument.owner_id == document.owner_id,
+    )
+
+
+def _store_version(
+    *,
+    session: Session,
+    storage: Storage,
+    actor: User,
+    stream: BinaryIO,
+    filename: str,
+    owned: ColumnElement[bool],
+    fields: dict[str, Any],
+) -> ContractDocument:
+    """Check, store and register the next version of the contract ``owned`` selects."""
     head = stream.read(MAGIC_WINDOW)
     if not head:
         raise ReviewError(_("ファイルが空です。"), code="empty_file")
@@ -95,17 +153,13 @@ def upload_document(
     # no file: the object goes when the transaction rolls back.
     stored = storage.put(key, io.BytesIO(data))
     delete_on_rollback(session, storage, key)  # no file without its row
-    existing = _same_file(session, outsourcing, stored.sha256)
+    existing = _same_file(session, owned, stored.sha256)
     if existing is not None:
         storage.delete(key)
         raise _already_registered(existing)
-    latest = session.exec(
-        select(func.max(ContractDocument.version)).where(
-            ContractDocument.outsourcing_id == outsourcing.id
-        )
-    ).one()
+    latest = session.exec(select(func.max(ContractDocument.version)).where(owned)).one()
     document = ContractDocument(
-        outsourcing_id=outsourcing.id,
+        **fields,
         version=(latest or 0) + 1,
         kind=DocumentKind.AMENDMENT if latest else DocumentKind.ORIGINAL,
         filename=display_name(filename),
@@ -120,15 +174,12 @@ def upload_document(
     except IntegrityError:
         # The same file (or the same version number) was committed by a concurrent upload
         # while this one was being stored: the constraint, not the check above, caught it.
-        existing = _same_file(session, outsourcing, stored.sha256)
+        existing = _same_file(session, owned, stored.sha256)
         if existing is not None:
             storage.delete(key)
             raise _already_registered(existing) from None
         taken = session.exec(
-            select(ContractDocument.id).where(
-                ContractDocument.outsourcing_id == outsourcing.id,
-                ContractDocument.version == document.version,
-            )
+            select(ContractDocument.id).where(owned, ContractDocument.version == document.version)
         ).first()
         if taken is not None:
             storage.delete(key)
@@ -190,12 +241,11 @@ _UNREADABLE = {
 }
 
 
-def _same_file(session: Session, outsourcing: Outsourcing, sha256: str) -> ContractDocument | None:
+def _same_file(
+    session: Session, owned: ColumnElement[bool], sha256: str
+) -> ContractDocument | None:
     return session.exec(
-        select(ContractDocument).where(
-            ContractDocument.outsourcing_id == outsourcing.id,
-            ContractDocument.sha256 == sha256,
-        )
+        select(ContractDocument).where(owned, ContractDocument.sha256 == sha256)
     ).first()
 
 

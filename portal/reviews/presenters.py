@@ -11,11 +11,12 @@ from portal.reviews.models import ContractDocument, DocumentStatus
 
 
 @functools.cache
-def clause_titles() -> dict[str, str]:
-    """{clause id: title} of the eight matters, in catalog order (no GiNZA involved)."""
-    from clauses.catalog import load_catalog
+def clause_titles(catalog: str = "outsourcing") -> dict[str, str]:
+    """{clause id: title} of a catalog's matters (the eight by default), in catalog order
+    (no GiNZA involved)."""
+    from clauses.catalog import load_named_catalog
 
-    return {clause.id: clause.title for clause in load_catalog().clauses}
+    return {clause.id: clause.title for clause in load_named_catalog(catalog).clauses}
 
 
 def status_names() -> dict[str, str]:

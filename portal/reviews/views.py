@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from typing import Any
 
 from flask import (
@@ -29,6 +30,7 @@ from portal.permissions import Permission, requires
 from portal.reviews import operations as ops
 from portal.reviews.forms import ClauseReviewForm, ReanalyseForm, UploadForm
 from portal.reviews.models import ClauseReview, ContractDocument, DocumentPage
+from portal.reviews.owners import DocumentOwner, document_owner
 from portal.reviews.presenters import (
     clause_titles,
     ocr_warnings,
@@ -48,10 +50,46 @@ def _node_or_404(outsourcing_id: int) -> Outsourcing:
     return get_visible(session=db.session, user=_me(), outsourcing_id=outsourcing_id) or abort(404)
 
 
-def _document_or_404(document_id: int) -> tuple[ContractDocument, Outsourcing]:
-    """The document if its outsourcing is in the user's scope (404 otherwise, not 403)."""
+@dataclass(frozen=True)
+class Place:
+    """Where a document belongs: an outsourcing (``node``) or another feature's record."""
+
+    node: Outsourcing | None
+    record: Any
+    owner: DocumentOwner | None
+    can_review: bool
+    crumbs: list[tuple[str, str]]  # (label, url) from the record to its document list
+    detail: dict[str, Any]  # what the access log says of the owner
+
+    @property
+    def catalog_titles(self) -> dict[str, str]:
+        """The titles of the matters the document is checked against."""
+        return clause_titles(self.owner.catalog if self.owner else "outsourcing")
+
+
+def _document_or_404(document_id: int) -> tuple[ContractDocument, Place]:
+    """The document if its owner is in the user's scope (404 otherwise, not 403)."""
     document = db.session.get(ContractDocument, document_id) or abort(404)
-    return document, _node_or_404(document.outsourcing_id)
+    me = _me()
+    if document.outsourcing_id is not None:
+        node = _node_or_404(document.outsourcing_id)
+        crumbs = [
+            (node.task_name, url_for("outsourcings.detail", outsourcing_id=node.id)),
+            (_("契約書"), url_for("reviews.documents", outsourcing_id=node.id)),
+        ]
+        return document, Place(
+            node, node, None, ops.can_review(me, node), crumbs, {"outsourcing_id": node.id}
+        )
+    owner = document_owner(document.owner_kind or "") or abort(404)
+    record = owner.load(db.session, me, document.owner_id) or abort(404)
+    return document, Place(
+        None,
+        record,
+        owner,
+        owner.can_review(me, record),
+        [(owner.label(record), owner.url(record))],
+        {"owner": owner.kind, "owner_id": document.owner_id},
+    )
 
 
 def _parent(node: Outsourcing) -> Outsourcing | None:
@@ -118,13 +156,13 @@ def upload(outsourcing_id: int) -> BaseResponse | str:
 @requires(Permission.VIEW_OUTSOURCINGS)
 def document(document_id: int) -> str:
     """The review page: progress, then the eight matters as cards with evidence and reviews."""
-    document, node = _document_or_404(document_id)
-    me = _me()
+    document, place = _document_or_404(document_id)
+    node = place.node
     audit.record(
         "document.view",
         object_type="contract_document",
         object_id=document.id,
-        detail={"outsourcing_id": node.id, "version": document.version},
+        detail={**place.detail, "version": document.version},
     )
     reviews = ops.latest_reviews(session=db.session, document_id=document.id)
     history = db.session.exec(
@@ -135,13 +173,13 @@ def document(document_id: int) -> str:
     previous = db.session.exec(
         select(ContractDocument)
         .where(
-            ContractDocument.outsourcing_id == node.id,
+            ops.documents_of(document),
             ContractDocument.version < document.version,
             ContractDocument.status == "done",
         )
         .order_by(ContractDocument.version.desc())
     ).first()
-    parent = _parent(node)
+    parent = _parent(node) if node is not None else None
     parent_document = (
         ops.latest_done(session=db.session, outsourcing_ids=[parent.id]).get(parent.id)
         if parent is not None
@@ -163,13 +201,14 @@ def document(document_id: int) -> str:
         "reviews/document.html",
         document=document,
         node=node,
+        place=place,
         clauses=(document.report or {}).get("clauses", []),
         ocr_warnings=ocr_warnings(document.report),
         statuses=statuses,
         reviews=reviews,
         history=history,
         people=people,
-        titles=clause_titles(),
+        titles=place.catalog_titles,
         status_names=status_names(),
         progress=progress_data(document),
         previous=previous,
@@ -177,7 +216,7 @@ def document(document_id: int) -> str:
         parent=parent,
         parent_document=parent_document,
         flow_down=ops.compare(parent_document.statuses, statuses) if parent_document else [],
-        can_review=ops.can_review(me, node),
+        can_review=place.can_review,
         form=ClauseReviewForm(),
         reanalyse_form=ReanalyseForm(),
         rendered=rendered,
@@ -189,7 +228,7 @@ def document(document_id: int) -> str:
 @requires(Permission.VIEW_OUTSOURCINGS)
 def progress(document_id: int) -> Any:
     """The analysis state, polled by the review page while it runs."""
-    document, _node = _document_or_404(document_id)
+    document, _place = _document_or_404(document_id)
     return jsonify(status=document.status, progress=progress_data(document))
 
 
@@ -197,12 +236,12 @@ def progress(document_id: int) -> Any:
 @requires(Permission.VIEW_OUTSOURCINGS)
 def download(document_id: int) -> Response:
     """The stored file, streamed as an attachment that no browser renders inline."""
-    document, _node = _document_or_404(document_id)
+    document, place = _document_or_404(document_id)
     audit.record_download(
         "document.download",
         object_type="contract_document",
         object_id=document.id,
-        detail={"outsourcing_id": document.outsourcing_id, "filename": document.filename},
+        detail={**place.detail, "filename": document.filename},
     )
     return attachment_response(
         get_storage().open(document.storage_key),
@@ -217,8 +256,8 @@ def download(document_id: int) -> Response:
 @requires(Permission.REVIEW_CONTRACTS)
 def review_clause(document_id: int, clause_id: str) -> BaseResponse:
     """Confirm or override one clause's status with a reason."""
-    document, node = _document_or_404(document_id)
-    if not ops.can_review(_me(), node):
+    document, place = _document_or_404(document_id)
+    if not place.can_review:
         abort(403)
     form = ClauseReviewForm()
     target = url_for("reviews.document", document_id=document.id, _anchor=f"clause-{clause_id}")
@@ -251,7 +290,8 @@ def review_clause(document_id: int, clause_id: str) -> BaseResponse:
             "reason": form.reason.data,
         },
     )
-    flash(_("「%(title)s」の判定を記録しました。", title=clause_titles().get(clause_id)), "success")
+    title = place.catalog_titles.get(clause_id)
+    flash(_("「%(title)s」の判定を記録しました。", title=title), "success")
     return redirect(target)
 
 
@@ -259,8 +299,8 @@ def review_clause(document_id: int, clause_id: str) -> BaseResponse:
 @requires(Permission.REVIEW_CONTRACTS)
 def reanalyse(document_id: int) -> BaseResponse:
     """Run the analysis again (after a failure or a checker upgrade); once if asked twice."""
-    document, node = _document_or_404(document_id)
-    if not ops.can_review(_me(), node):
+    document, place = _document_or_404(document_id)
+    if not place.can_review:
         abort(403)
     target = url_for("reviews.document", document_id=document.id)
     if not ReanalyseForm().validate_on_submit():
@@ -271,7 +311,7 @@ def reanalyse(document_id: int) -> BaseResponse:
             "document.reanalyse",
             object_type="contract_document",
             object_id=document.id,
-            detail={"outsourcing_id": node.id},
+            detail=place.detail,
         )
         flash(_("再解析を受け付けました。"), "success")
     else:
@@ -291,13 +331,13 @@ def _page_or_404(document: ContractDocument, number: int) -> DocumentPage:
 @requires(Permission.VIEW_OUTSOURCINGS)
 def page(document_id: int, number: int) -> str:
     """A page of the contract as an image, the chosen evidence sentence highlighted."""
-    document, node = _document_or_404(document_id)
+    document, place = _document_or_404(document_id)
     page = _page_or_404(document, number)
     audit.record(
         "document.page_view",
         object_type="contract_document",
         object_id=document.id,
-        detail={"outsourcing_id": node.id, "page": number},
+        detail={**place.detail, "page": number},
     )
     chosen = request.args.get("e", "")
     # The evidence on this page (or running on to it), with its clause, for the list.
@@ -315,14 +355,15 @@ def page(document_id: int, number: int) -> str:
     return render_template(
         "reviews/page.html",
         document=document,
-        node=node,
+        node=place.node,
+        place=place,
         page=page,
         chosen=chosen,
         boxes=page.highlights.get(chosen, []),
         others=[b for k, v in page.highlights.items() if k != chosen for b in v],
         evidence=evidence,
         evidence_key=ops.evidence_key,
-        titles=clause_titles(),
+        titles=place.catalog_titles,
         pages=pages,
         ocr_warnings=ocr_warnings(document.report),
     )
@@ -332,7 +373,7 @@ def page(document_id: int, number: int) -> str:
 @requires(Permission.VIEW_OUTSOURCINGS)
 def page_image(document_id: int, number: int) -> Response:
     """The page PNG: private to the signed-in user's browser, revalidated by its ETag."""
-    document, _node = _document_or_404(document_id)
+    document, _place = _document_or_404(document_id)
     page = _page_or_404(document, number)
     etag = f"{page.storage_key}@{page.rendered_at.timestamp():.6f}"
     if request.if_none_match.contains(etag):

@@ -33,6 +33,9 @@ CASE_READERS = SIGNED_IN - {"admin"}
 OFFICERS = {"manager", "staff"}
 LEDGER_READERS = {"chief", "manager", "staff", "auditor"}
 
+# Provisions to outside bodies are the municipality's own acts: no vendor sees them.
+PROVISION_READERS = {"chief", "manager", "staff", "auditor"}
+
 # endpoint -> (method, path template, {role: expected status})
 MATRIX: dict[str, tuple[str, str, dict[str, int]]] = {
     "static": ("GET", "/static/portal.css", everyone(200)),
@@ -121,6 +124,41 @@ MATRIX: dict[str, tuple[str, str, dict[str, int]]] = {
     ),
     # Periodic reports: the report below is owed on that outsourcing (the vendor user holds
     # it), and the violation was raised by it. Vendors see only reports of nodes they hold.
+    # Provisions: the one below belongs to the officer's department (chief and auditor read
+    # every department's); the pseudonymisation page is the outsourcing's owning department's.
+    "provisions.index": ("GET", "/provisions/", only(PROVISION_READERS)),
+    "provisions.new": ("GET", "/provisions/new", only(OFFICERS)),
+    "provisions.detail": ("GET", "/provisions/{provision_id}", only(PROVISION_READERS)),
+    "provisions.edit": ("GET", "/provisions/{provision_id}/edit", only(OFFICERS)),
+    "provisions.end": ("POST", "/provisions/{provision_id}/end", only(OFFICERS, ok=302)),
+    # 302: the empty upload goes back to the provision with its error.
+    "provisions.upload_document": (
+        "POST",
+        "/provisions/{provision_id}/documents",
+        only(OFFICERS, ok=302),
+    ),
+    "provisions.attach": (
+        "POST",
+        "/provisions/{provision_id}/attachments",
+        only(OFFICERS, ok=302),
+    ),
+    "provisions.download_attachment": (
+        "GET",
+        "/provisions/attachments/0",
+        only(PROVISION_READERS, ok=404),
+    ),
+    # 200: the empty check comes back with its errors.
+    "provisions.record_check": ("POST", "/provisions/{provision_id}/checks", only(OFFICERS)),
+    "provisions.close_improvement": (
+        "POST",
+        "/provisions/improvements/0/close",
+        only(OFFICERS, ok=404),
+    ),
+    "provisions.outsourcing_pseudonymisation": (
+        "GET",
+        "/provisions/outsourcings/{outsourcing_id}/pseudonymisation",
+        only(OFFICERS),
+    ),
     "reports.index": ("GET", "/reports/", only(CASE_READERS)),
     "reports.detail": ("GET", "/reports/{report_id}", only(CASE_READERS)),
     "reports.edit": ("GET", "/reports/{report_id}/edit", only({"vendor"})),
@@ -203,6 +241,7 @@ MATRIX: dict[str, tuple[str, str, dict[str, int]]] = {
         only(CASE_READERS, anon=401),
     ),
     "api.reports": ("GET", "/api/v1/reports", only(CASE_READERS, anon=401)),
+    "api.provisions": ("GET", "/api/v1/provisions", only(PROVISION_READERS, anon=401)),
     "api.incidents": ("GET", "/api/v1/incidents", only(CASE_READERS, anon=401)),
     "api.upload_document": (
         "POST",
@@ -215,6 +254,15 @@ MATRIX: dict[str, tuple[str, str, dict[str, int]]] = {
         "/api/v1/outsourcings/{outsourcing_id}/tree",
         only(CASE_READERS, anon=401),
     ),
+    # Worker dispatch contracts: the one below is in the officer's department and the vendor
+    # user's vendor is its 派遣元 (see ``_dispatch_for``); vendors read, officers change.
+    "dispatch.index": ("GET", "/dispatch/", only(CASE_READERS)),
+    "dispatch.new": ("GET", "/dispatch/new", only(OFFICERS)),
+    "dispatch.detail": ("GET", "/dispatch/{dispatch_id}", only(CASE_READERS)),
+    "dispatch.edit": ("GET", "/dispatch/{dispatch_id}/edit", only(OFFICERS)),
+    # 302: the post carries no file (back to the contract with a message).
+    "dispatch.upload": ("POST", "/dispatch/{dispatch_id}/documents", only(OFFICERS, ok=302)),
+    "api.dispatch_contracts": ("GET", "/api/v1/dispatch-contracts", only(CASE_READERS, anon=401)),
 }
 
 
@@ -323,6 +371,29 @@ def _incident_for(factory, node: Outsourcing) -> int:
     return incident.id
 
 
+def _provision_for(factory, node: Outsourcing) -> int:
+    """A provision by the department that owns ``node`` (the officer's own)."""
+    from datetime import date
+
+    from portal.provisions.models import Provision
+
+    provision = Provision(
+        department_id=node.department_id,
+        recipient_name="権限確認用の提供先",
+        information_name="権限確認用の情報",
+        purpose="目的",
+        legal_basis="法令",
+        record_scope="氏名",
+        usage_form="紙",
+        start_date=date(2026, 4, 1),
+        safety_measures=["secrecy"],
+        pseudonymisation="removed",
+    )
+    factory.session.add(provision)
+    factory.session.commit()
+    return provision.id
+
+
 def _document_for(client, factory, node: Outsourcing) -> int:
     """An analysed contract of ``node`` with its file in the app's storage."""
     import io
@@ -360,6 +431,26 @@ def _document_for(client, factory, node: Outsourcing) -> int:
     return document.id
 
 
+def _dispatch_for(factory, node: Outsourcing) -> int:
+    """A dispatch contract of ``node``'s department whose 派遣元 is ``node``'s vendor."""
+    from datetime import date
+
+    from portal.dispatch.models import DispatchContract
+
+    contract = DispatchContract(
+        contract_number=f"権限確認-{node.id}",
+        department_id=node.department_id,
+        vendor_id=node.vendor_id,
+        work="窓口受付",
+        period_start=date(2026, 4, 1),
+        period_end=date(2027, 3, 31),
+        workers=2,
+    )
+    factory.session.add(contract)
+    factory.session.commit()
+    return contract.id
+
+
 CASES = [(endpoint, role) for endpoint in MATRIX for role in ROLES]
 
 
@@ -383,6 +474,8 @@ def test_matrix(client, factory, endpoint, role):
     document_id = _document_for(client, factory, node) if "{document_id}" in template else 0
     report_id, violation_id = _report_for(factory, node) if "/reports/" in template else (0, 0)
     incident_id = _incident_for(factory, node) if "{incident_id}" in template else 0
+    provision_id = _provision_for(factory, node) if "{provision_id}" in template else 0
+    dispatch_id = _dispatch_for(factory, node) if "{dispatch_id}" in template else 0
     path = template.format(
         user_id=target.id,
         outsourcing_id=node.id,
@@ -393,6 +486,8 @@ def test_matrix(client, factory, endpoint, role):
         report_id=report_id,
         violation_id=violation_id,
         incident_id=incident_id,
+        provision_id=provision_id,
+        dispatch_id=dispatch_id,
     )
     if method == "GET":
         response = client.get(path, headers=headers)

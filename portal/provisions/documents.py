@@ -1,0 +1,85 @@
+"""The provision agreement's PDF checked by the clause engine against the ``provision``
+catalog (提供先との書面: 利用目的, 根拠法令, 記録範囲及び記録項目, 利用形態 and the safety
+measures), through the contract review's public face (``portal.reviews.shared``)."""
+
+from __future__ import annotations
+
+from typing import BinaryIO
+
+from flask import url_for
+from flask_babel import gettext as _
+from sqlmodel import Session, select
+
+from portal.models import User
+from portal.permissions import Permission
+from portal.provisions.models import Provision
+from portal.provisions.queries import get_visible_provision
+from portal.reviews.shared import ContractDocument, DocumentOwner, store_document
+from portal.storage import Storage
+
+OWNER_KIND = "provision"
+CATALOG = "provision"
+
+
+def can_manage(user: User, provision: Provision) -> bool:
+    """An officer of the department that provides."""
+    return user.can(Permission.MANAGE_PROVISIONS) and user.department_id == provision.department_id
+
+
+def can_upload(user: User, provision: Provision) -> bool:
+    """The providing department's officers store the signed agreement."""
+    return user.can(Permission.UPLOAD_CONTRACTS) and can_manage(user, provision)
+
+
+def can_review(user: User, provision: Provision) -> bool:
+    """The providing department's officers confirm or override a matter's status."""
+    return user.can(Permission.REVIEW_CONTRACTS) and can_manage(user, provision)
+
+
+OWNER = DocumentOwner(
+    kind=OWNER_KIND,
+    catalog=CATALOG,
+    load=lambda session, user, record_id: get_visible_provision(
+        session=session, user=user, provision_id=record_id
+    ),
+    can_upload=can_upload,
+    can_review=can_review,
+    label=lambda provision: _("提供：%(recipient)s", recipient=provision.recipient_name),
+    url=lambda provision: url_for("provisions.detail", provision_id=provision.id),
+)
+
+
+def store_agreement_pdf(
+    *,
+    session: Session,
+    storage: Storage,
+    actor: User,
+    provision: Provision,
+    stream: BinaryIO,
+    filename: str,
+) -> ContractDocument:
+    """Store the agreement PDF as its next version and queue its check against the provision
+    catalog (ReviewError when the file is refused)."""
+    return store_document(
+        session=session,
+        storage=storage,
+        actor=actor,
+        owner=OWNER,
+        record_id=provision.id,  # type: ignore[arg-type]
+        stream=stream,
+        filename=filename,
+    )
+
+
+def agreement_documents(*, session: Session, provision: Provision) -> list[ContractDocument]:
+    """The stored versions of the provision's agreement PDF, newest first."""
+    return list(
+        session.exec(
+            select(ContractDocument)
+            .where(
+                ContractDocument.owner_kind == OWNER_KIND,
+                ContractDocument.owner_id == provision.id,
+            )
+            .order_by(ContractDocument.version.desc())
+        ).all()
+    )
