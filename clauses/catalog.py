@@ -86,6 +86,7 @@ class Catalog:
     def rx(self, name: str) -> re.Pattern[str]:
         """The compiled vocabulary pattern ``name``."""
         return self.patterns[name]
+
     # Which catalog this is, the profile article that requires its matters and the paragraph.
     name: str = DEFAULT_CATALOG
     title: str = ""

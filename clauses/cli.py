@@ -46,9 +46,7 @@ def cmd_check(
     collected = []
     for name in files:
         try:
-            report = check(
-                Path(name), profile=profile, ocr_engine=ocr_engine, catalog=catalog
-            )
+            report = check(Path(name), profile=profile, ocr_engine=ocr_engine, catalog=catalog)
         except Exception as exc:  # every failure is reported per file, then the run goes on
             failed += 1
             print(f"{name}: エラー: {_error_ja(exc)}", file=err)
