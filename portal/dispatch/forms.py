@@ -2,10 +2,20 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import DateField, IntegerField, SelectField, StringField, TextAreaField
 from wtforms.validators import InputRequired, Length, NumberRange, Optional
+
+
+def _optional_int(value: Any) -> int | None:
+    """An id from a select, or None for anything else (the operation then says what to do)."""
+    try:
+        return int(value) if value not in (None, "", "None") else None
+    except (TypeError, ValueError):
+        return None
 
 
 class DispatchContractForm(FlaskForm):
@@ -17,11 +27,11 @@ class DispatchContractForm(FlaskForm):
     )
     # Choices are checked by the operation, with a Japanese message (not WTForms' English).
     department_id = SelectField(
-        _l("所管課室"), coerce=int, validators=[Optional()], validate_choice=False
+        _l("所管課室"), coerce=_optional_int, validators=[Optional()], validate_choice=False
     )
     vendor_id = SelectField(
         _l("派遣元"),
-        coerce=int,
+        coerce=_optional_int,
         validators=[InputRequired(_l("派遣元を選んでください。"))],
         validate_choice=False,
     )

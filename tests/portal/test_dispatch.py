@@ -99,6 +99,7 @@ def test_officer_registers_a_contract(client, login, factory, db_session):
         ({"workers": "0"}, "派遣労働者数は1以上の整数で入力してください。"),
         ({"contract_number": ""}, "契約番号を入力してください。"),
         ({"vendor_id": "999999"}, "派遣元を選んでください。"),
+        ({"vendor_id": "abc"}, "派遣元を選んでください。"),
     ],
 )
 def test_bad_input_is_refused_in_japanese_and_nothing_is_lost(
