@@ -59,6 +59,7 @@ DEFAULT_FEATURES: tuple[str, ...] = (
     "portal.incidents",
     "portal.inspections",
     "portal.reports",
+    "portal.structures",
     "portal.reviews",
     "portal.ledger",
     "portal.api",

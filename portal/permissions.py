@@ -58,6 +58,7 @@ class Permission(StrEnum):
     ESCALATE_INCIDENTS = "escalate_incidents"  # up the profile's chain, step by step
     VIEW_SHARED_MEASURES = "view_shared_measures"  # measures shared from incidents elsewhere
     VIEW_ACCESS_LOG = "view_access_log"  # read and analyse the access log (アクセス記録)
+    SUBMIT_STRUCTURES = "submit_structures"  # the vendor submits its management structure
 
 
 _EVERYONE = {
@@ -129,6 +130,7 @@ ROLE_PERMISSIONS: dict[Role, frozenset[Permission]] = {
             Permission.UPLOAD_CONTRACTS,
             Permission.SUBMIT_REPORTS,
             Permission.REPORT_INCIDENTS,
+            Permission.SUBMIT_STRUCTURES,
         }
     ),
 }
