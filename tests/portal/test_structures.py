@@ -174,7 +174,7 @@ def test_a_draft_may_be_incomplete_but_not_wrong(db_session, chain):
 def test_only_the_holder_submits_and_only_the_owning_department_confirms(
     db_session, chain, factory
 ):
-    officer, root, child, a_user, b_user = chain
+    officer, _root, child, a_user, b_user = chain
     ops.sync_structures(session=db_session, today=TODAY)
     with pytest.raises(ops.StructureError, match="委託を受けている委託先だけ"):
         ops.save_structure(
@@ -329,7 +329,7 @@ def _logout(client) -> None:
 
 
 def test_vendor_submits_and_the_officer_confirms_through_the_pages(app, client, chain, db_session):
-    officer, root, child, a_user, b_user = chain
+    officer, root, _child, a_user, b_user = chain
     sign_in(client, a_user.email)
     assert client.get("/structures/").status_code == 200  # owes the vendor's first version
     structure = _versions(db_session, root)[0]
@@ -448,7 +448,7 @@ def test_the_inspection_shows_the_structure_in_force_and_the_checklist_links_it(
 
 
 def test_the_api_lists_the_versions_in_the_callers_scope(client, chain, db_session):
-    _officer, root, child, a_user, b_user = chain
+    _officer, _root, child, _a_user, b_user = chain
     _submitted(db_session, child, b_user)
     secret = create_token(session=db_session, user=b_user).secret
     db_session.commit()
