@@ -24,6 +24,7 @@ from portal.demo.data import (
     TIER_ACCOUNTS,
     VENDORS,
 )
+from portal.demo.structures import load_structures
 from portal.models import Department, Outsourcing, OutsourcingStatus, User, Vendor
 from portal.outsourcings.operations import place_in_chain
 from portal.permissions import Role
@@ -92,6 +93,7 @@ def load(*, session: Session) -> None:
     _load_chains(session, departments, vendors)
     _plan_inspections(session)
     _load_reports(session)
+    load_structures(session)
     _report_incidents(session, vendors[0])
 
 
