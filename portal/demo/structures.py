@@ -7,12 +7,15 @@ from datetime import date, timedelta
 
 from sqlmodel import Session, select
 
+from portal.features import current_features
 from portal.models import Outsourcing, OutsourcingStatus, User
 from portal.permissions import Role
 
 
 def load_structures(session: Session) -> None:
     """Owe every active node its structure and fill in the demo vendor's first three."""
+    if "portal.structures" not in current_features().names:
+        return  # the feature is not installed: its tables may not even exist
     from portal.structures.models import ManagementStructure
     from portal.structures.operations import (
         StructureContent,

@@ -11,6 +11,7 @@ from werkzeug.wrappers import Response
 
 from portal import audit
 from portal.db import db
+from portal.features import current_features
 from portal.inspections import calendar, forms, queries, reminders
 from portal.inspections import operations as ops
 from portal.inspections.models import OPEN_STATUSES, CorrectiveAction, Inspection, InspectionFinding
@@ -172,9 +173,12 @@ def calendar_ics(token: str) -> Response:
     return response
 
 
-def _structure_in_force(inspection: Inspection, node: Outsourcing) -> dict[str, Any]:
+def _structure_in_force(inspection: Inspection, node: Outsourcing) -> dict[str, Any] | None:
     """The management structure confirmed in force on the inspection day (the day it was
-    done, else planned, else today), which the checklist item ``management_structure`` reads."""
+    done, else planned, else today), which the checklist item ``management_structure`` reads
+    (None when the structures feature is not installed)."""
+    if "portal.structures" not in current_features().names:
+        return None
     when = inspection.completed_on or inspection.planned_date or queries.local_today()
     found = structures.structure_at(session=db.session, outsourcing_id=node.id, when=when)  # type: ignore[arg-type]
     if found is None:
