@@ -3,6 +3,8 @@ rows, the places and systems) and the officer's confirmation."""
 
 from __future__ import annotations
 
+from typing import Any
+
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import (
@@ -24,13 +26,35 @@ from portal.structures.rules import MAX_STAFF
 BLANK_ROWS = 3
 
 
+class CountField(IntegerField):
+    """A number of persons; what is not a number is refused in Japanese."""
+
+    def process_formdata(self, valuelist: list[Any]) -> None:
+        """Read the number (WTForms' own message is English)."""
+        try:
+            super().process_formdata(valuelist)
+        except ValueError as error:
+            raise ValueError(str(_l("人数は数字で入力してください。"))) from error
+
+
+class DayField(DateField):
+    """A calendar date; what is not a date is refused in Japanese."""
+
+    def process_formdata(self, valuelist: list[Any]) -> None:
+        """Read the date (WTForms' own message is English)."""
+        try:
+            super().process_formdata(valuelist)
+        except ValueError as error:
+            raise ValueError(str(_l("日付を正しく入力してください（例：2026-04-01）。"))) from error
+
+
 class StaffForm(BaseForm):
     name = StringField(
         _l("氏名（または役割）"),
         validators=[Optional(), Length(max=200)],
         description=_l("人数で記載する場合は「オペレーター」などの役割を書きます。"),
     )
-    count = IntegerField(
+    count = CountField(
         _l("人数"),
         default=1,
         validators=[
@@ -38,8 +62,8 @@ class StaffForm(BaseForm):
             NumberRange(min=1, max=100000, message=_l("人数は1以上の数で入力してください。")),
         ],
     )
-    training_date = DateField(_l("研修日"), validators=[Optional()], render_kw={"type": "date"})
-    pledge_date = DateField(_l("誓約書の日付"), validators=[Optional()], render_kw={"type": "date"})
+    training_date = DayField(_l("研修日"), validators=[Optional()], render_kw={"type": "date"})
+    pledge_date = DayField(_l("誓約書の日付"), validators=[Optional()], render_kw={"type": "date"})
     dispatched = BooleanField(_l("派遣労働者"))
 
 

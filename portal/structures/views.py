@@ -304,7 +304,8 @@ def _form_errors(form: StructureForm) -> list[str]:
         if name == "staff":
             for number, row in enumerate(errors, start=1):
                 for messages in (row or {}).values() if isinstance(row, dict) else ():
-                    found.extend(_("%(n)d行目：%(m)s", n=number, m=m) for m in messages)
+                    # The first message of a cell says it (a bad number also fails the range).
+                    found.extend(_("%(n)d行目：%(m)s", n=number, m=m) for m in messages[:1])
         elif isinstance(errors, list):
             found.extend(str(e) for e in errors)
     return found or [_("入力内容を確認してください。")]

@@ -340,8 +340,11 @@ def test_vendor_submits_and_the_officer_confirms_through_the_pages(app, client, 
     )
     assert "2行目：研修日を入力してください" in html
     assert "入力オペレーター（派遣）" in html  # nothing typed is lost
-    html = client.post(page, data=_form(token, **{"staff-0-count": "abc"})).get_data(as_text=True)
-    assert "1行目：" in html
+    bad = {"staff-0-count": "abc", "staff-1-training_date": "2026-13-01"}
+    html = client.post(page, data=_form(token, **bad)).get_data(as_text=True)
+    assert "1行目：人数は数字で入力してください。" in html
+    assert "1行目：人数は1以上" not in html  # one message per cell
+    assert "2行目：日付を正しく入力してください" in html
     response = client.post(page, data=_form(token))
     assert response.status_code == 302
     db_session.refresh(structure)
