@@ -548,3 +548,26 @@ def test_a_bad_ledger_file_is_refused_whole_with_every_issue(db_session, chain, 
     assert any("人数は1以上" in m for m in messages)
     assert any("見つかりません" in m for m in messages)  # another department's: not visible
     assert _versions(db_session, root) == []  # nothing written
+
+
+def test_the_ledger_never_overwrites_a_version_the_vendor_is_writing(db_session, chain):
+    officer, root, _child, a_user, _b = chain
+    _submitted(db_session, root, a_user)  # awaits the officer's confirmation
+    with pytest.raises(ImportRejected) as rejected:
+        ledger.import_file(
+            sheet=sheet.SHEET,
+            session=db_session,
+            actor=officer,
+            filename="s.csv",
+            data=_csv(_row(root.id)),
+        )
+    assert "確認待ちの版（第1版）" in rejected.value.issues[0].message
+    # Rows of an exported version that is not confirmed are skipped, not imported.
+    with pytest.raises(ImportRejected, match="取り込む行がありません"):
+        ledger.import_file(
+            sheet=sheet.SHEET,
+            session=db_session,
+            actor=officer,
+            filename="s.csv",
+            data=_csv(_row(root.id, 状態="確認待ち")),
+        )
