@@ -571,3 +571,19 @@ def test_the_ledger_never_overwrites_a_version_the_vendor_is_writing(db_session,
             filename="s.csv",
             data=_csv(_row(root.id, 状態="確認待ち")),
         )
+
+
+def test_the_ledger_page_offers_the_structures_sheet_and_its_export(client, chain, db_session):
+    officer, root, _child, a_user, _b = chain
+    _submitted(db_session, root, a_user)
+    db_session.commit()
+    sign_in(client, officer.email)
+    page = client.get("/ledger/?sheet=structures").get_data(as_text=True)
+    assert "管理体制（責任者及び業務従事者）" in page
+    body = client.get("/ledger/export.csv?sheet=structures").data.decode("utf-8-sig")
+    header, *rows = body.splitlines()
+    assert header.startswith("委託ID,委託業務名,委託先,版,状態")
+    mine = [r for r in rows if r.startswith(f"{root.id},")]
+    assert len(mine) == 2 and "確認待ち" in mine[0] and "入力オペレーター" in mine[1]
+    # The subcontract below owes its own, not yet written: one row without staff.
+    assert [r.split(",")[4] for r in rows if not r.startswith(f"{root.id},")] == ["未提出"]
