@@ -587,3 +587,10 @@ def test_the_ledger_page_offers_the_structures_sheet_and_its_export(client, chai
     assert len(mine) == 2 and "確認待ち" in mine[0] and "入力オペレーター" in mine[1]
     # The subcontract below owes its own, not yet written: one row without staff.
     assert [r.split(",")[4] for r in rows if not r.startswith(f"{root.id},")] == ["未提出"]
+
+
+def test_the_tree_flags_a_structure_owed_past_its_due_date(app_ctx, db_session, chain):
+    _officer, root, _child, *_ = chain
+    ops.sync_structures(session=db_session, today=date(2026, 1, 1))  # due 2026-04-15
+    labels = [b.label for b in badges_for(db_session, [root])[root.id]]
+    assert "管理体制未確認" in labels and "管理体制提出遅延" in labels
