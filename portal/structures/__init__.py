@@ -7,11 +7,12 @@ from flask import Flask
 from flask_babel import lazy_gettext as _l
 
 from portal.features import MENU, TREE_BADGES, Features, MenuItem
-from portal.permissions import Permission
+from portal.permissions import Permission, Role
 
 
 def register(app: Flask, features: Features) -> None:
-    """Add the obligation kind, pages, API route, ledger sheet, jobs and tree badges."""
+    """Add the obligation kind, pages, API route, ledger sheet, jobs, tree badges, menu entry
+    and permission of this feature."""
     from portal.ledger.sheets import LEDGER_SHEETS
     from portal.obligations.registry import register_obligation
     from portal.structures import api, badges, jobs, ledger, obligation, views
@@ -26,3 +27,5 @@ def register(app: Flask, features: Features) -> None:
     features.add(
         MENU, MenuItem("structures.index", _l("管理体制"), Permission.VIEW_OUTSOURCINGS, 62)
     )
+    # Reading needs VIEW_OUTSOURCINGS (the chain's), confirming MANAGE_OUTSOURCINGS.
+    features.grant(Permission.SUBMIT_STRUCTURES, [Role.VENDOR])
