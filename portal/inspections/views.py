@@ -409,6 +409,7 @@ def sheet(inspection_id: int) -> str:
             node=node,
             vendor=vendor,
             people=people,
+            structure=_structure_in_force(inspection, node),
             department=db.session.get(Department, node.department_id),
             findings=queries.findings_of(session=db.session, inspection_id=inspection.id),
             attachments=attachments_of(

@@ -448,6 +448,11 @@ def test_the_inspection_shows_the_structure_in_force_and_the_checklist_links_it(
     assert "この日に確認済みの管理体制はありません" in old
     record = client.get(f"/inspections/{now.id}/record").get_data(as_text=True)
     assert "確認済みの管理体制（第1版）を見る" in record
+    now.status, now.completed_on = "completed", local_today()
+    db_session.add(now)
+    db_session.commit()
+    printed = client.get(f"/inspections/{now.id}/sheet").get_data(as_text=True)
+    assert "第1版" in printed and "責任者: 山田 太郎" in printed
 
 
 def test_the_api_lists_the_versions_in_the_callers_scope(client, chain, db_session):
