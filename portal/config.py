@@ -60,6 +60,7 @@ DEFAULT_FEATURES: tuple[str, ...] = (
     "portal.inspections",
     "portal.reports",
     "portal.provisions",
+    "portal.structures",
     "portal.reviews",
     "portal.dispatch",
     "portal.ledger",

@@ -63,6 +63,7 @@ class Permission(StrEnum):
     MANAGE_PROVISIONS = "manage_provisions"  # register provisions, record checks, follow up
     VIEW_DISPATCH = "view_dispatch"  # 労働者派遣契約 in scope (a 派遣元's users: their own)
     MANAGE_DISPATCH = "manage_dispatch"  # register and change the department's contracts
+    SUBMIT_STRUCTURES = "submit_structures"  # the vendor submits its management structure
 
 
 #: Role groups the features grant their permissions to (``Features.grant``).

@@ -25,6 +25,7 @@ from portal.demo.data import (
     VENDORS,
 )
 from portal.demo.dispatch import load_dispatch
+from portal.demo.structures import load_structures
 from portal.models import Department, Outsourcing, OutsourcingStatus, User, Vendor
 from portal.outsourcings.operations import place_in_chain
 from portal.permissions import Role
@@ -93,6 +94,7 @@ def load(*, session: Session) -> None:
     _load_chains(session, departments, vendors)
     _plan_inspections(session)
     _load_reports(session)
+    load_structures(session)
     _report_incidents(session, vendors[0])
     # The upgrade tests load the demo into the schema of an earlier migration: the records of
     # features whose tables that schema lacks are left out, everything else is as before.

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from sqlmodel import select
@@ -9,6 +11,7 @@ from werkzeug.wrappers import Response
 
 from portal import audit
 from portal.db import db
+from portal.features import current_features
 from portal.inspections import calendar, forms, queries, reminders
 from portal.inspections import operations as ops
 from portal.inspections.models import OPEN_STATUSES, CorrectiveAction, Inspection, InspectionFinding
@@ -19,6 +22,7 @@ from portal.obligations import views as shared
 from portal.obligations.queries import NodeSelection, attachments_of
 from portal.outsourcings.scope import get_visible, holds, owns_department
 from portal.permissions import Permission, Role, public, requires
+from portal.structures import public as structures
 
 bp = Blueprint("inspections", __name__, url_prefix="/inspections")
 
@@ -169,6 +173,26 @@ def calendar_ics(token: str) -> Response:
     return response
 
 
+def _structure_in_force(inspection: Inspection, node: Outsourcing) -> dict[str, Any] | None:
+    """The management structure confirmed in force on the inspection day (the day it was
+    done, else planned, else today), which the checklist item ``management_structure`` reads
+    (None when the structures feature is not installed)."""
+    if "portal.structures" not in current_features().names:
+        return None
+    when = inspection.completed_on or inspection.planned_date or queries.local_today()
+    found = structures.structure_at(session=db.session, outsourcing_id=node.id, when=when)  # type: ignore[arg-type]
+    if found is None:
+        return {"structure": None, "when": when}
+    staff = [structures.StaffMember.from_json(item) for item in found.staff]
+    return {
+        "structure": found,
+        "when": when,
+        "staff": staff,
+        "summary": structures.summarise(staff),
+        "confirmed_on": structures.confirmed_on(found),
+    }
+
+
 @bp.route("/<int:inspection_id>")
 @requires(Permission.VIEW_INSPECTIONS)
 def detail(inspection_id: int) -> str:
@@ -198,6 +222,7 @@ def detail(inspection_id: int) -> str:
             session=db.session, kind=INSPECTION_OBLIGATION, owed_id=inspection.id
         ),
         checklist=forms.checklist_labels(),
+        structure=_structure_in_force(inspection, node),
         labels=labels(),
         is_open=inspection.status in OPEN_STATUSES,
         can_manage=can_manage,
@@ -304,6 +329,7 @@ def record(inspection_id: int) -> Response | str:
         vendor=vendor,
         checklist=list(zip(CHECKLIST_ITEMS, form.checks.entries, strict=True)),
         checklist_labels=forms.checklist_labels(),
+        structure=_structure_in_force(inspection, node),
     )
 
 
@@ -383,6 +409,7 @@ def sheet(inspection_id: int) -> str:
             node=node,
             vendor=vendor,
             people=people,
+            structure=_structure_in_force(inspection, node),
             department=db.session.get(Department, node.department_id),
             findings=queries.findings_of(session=db.session, inspection_id=inspection.id),
             attachments=attachments_of(

@@ -181,6 +181,31 @@ MATRIX: dict[str, tuple[str, str, dict[str, int]]] = {
         "/reports/violations/{violation_id}/record",
         only(OFFICERS, ok=302),
     ),
+    # Management structures: the version below is owed (editable) on that outsourcing.
+    "structures.index": ("GET", "/structures/", only(CASE_READERS)),
+    "structures.node_structures": (
+        "GET",
+        "/structures/outsourcings/{outsourcing_id}",
+        only(CASE_READERS),
+    ),
+    "structures.detail": ("GET", "/structures/{structure_id}", only(CASE_READERS)),
+    "structures.edit": ("GET", "/structures/{structure_id}/edit", only({"vendor"})),
+    "structures.review": ("POST", "/structures/{structure_id}/review", only(OFFICERS, ok=302)),
+    "structures.revise": (
+        "POST",
+        "/structures/outsourcings/{outsourcing_id}/revise",
+        only({"vendor"}, ok=302),
+    ),
+    "structures.attach": (
+        "POST",
+        "/structures/{structure_id}/attachments",
+        only({"vendor"}, ok=302),
+    ),
+    "structures.download_attachment": (
+        "GET",
+        "/structures/attachments/0",
+        only(CASE_READERS, ok=404),
+    ),
     # Incidents: the incident below is an open one at that outsourcing, at the first step of
     # the chain, so only the owning department's manager may escalate it; empty posts are
     # sent back with a message (302).
@@ -243,6 +268,7 @@ MATRIX: dict[str, tuple[str, str, dict[str, int]]] = {
     "api.reports": ("GET", "/api/v1/reports", only(CASE_READERS, anon=401)),
     "api.provisions": ("GET", "/api/v1/provisions", only(PROVISION_READERS, anon=401)),
     "api.incidents": ("GET", "/api/v1/incidents", only(CASE_READERS, anon=401)),
+    "api.structures": ("GET", "/api/v1/structures", only(CASE_READERS, anon=401)),
     "api.upload_document": (
         "POST",
         "/api/v1/outsourcings/{outsourcing_id}/documents",
@@ -351,6 +377,18 @@ def _report_for(factory, node: Outsourcing) -> tuple[int, int]:
     factory.session.add(violation)
     factory.session.commit()
     return report.id, violation.id
+
+
+def _structure_for(factory, node: Outsourcing) -> int:
+    """A management structure owed on ``node`` (the vendor may still edit it)."""
+    from datetime import date
+
+    from portal.structures.models import ManagementStructure
+
+    structure = ManagementStructure(outsourcing_id=node.id, due_date=date(2027, 1, 31))
+    factory.session.add(structure)
+    factory.session.commit()
+    return structure.id
 
 
 def _incident_for(factory, node: Outsourcing) -> int:
@@ -476,6 +514,7 @@ def test_matrix(client, factory, endpoint, role):
     incident_id = _incident_for(factory, node) if "{incident_id}" in template else 0
     provision_id = _provision_for(factory, node) if "{provision_id}" in template else 0
     dispatch_id = _dispatch_for(factory, node) if "{dispatch_id}" in template else 0
+    structure_id = _structure_for(factory, node) if "{structure_id}" in template else 0
     path = template.format(
         user_id=target.id,
         outsourcing_id=node.id,
@@ -488,6 +527,7 @@ def test_matrix(client, factory, endpoint, role):
         incident_id=incident_id,
         provision_id=provision_id,
         dispatch_id=dispatch_id,
+        structure_id=structure_id,
     )
     if method == "GET":
         response = client.get(path, headers=headers)

@@ -155,6 +155,7 @@ def test_the_features_assemble_the_authorization_matrix(app):
             P.UPLOAD_CONTRACTS,
             P.SUBMIT_REPORTS,
             P.REPORT_INCIDENTS,
+            P.SUBMIT_STRUCTURES,  # issue 14: the vendor submits its management structure
         },
     }
     assert app.extensions[ROLE_PERMISSIONS_KEY] == expected

@@ -80,3 +80,13 @@ def test_demo_comes_with_reports_due_submitted_and_a_violation(runner, db_sessio
     statuses = set(db_session.exec(select(ComplianceReport.status)).all())
     assert {"due", "submitted", "accepted"} <= statuses
     assert db_session.exec(select(SubcontractViolation)).all()
+
+
+def test_demo_comes_with_structures_owed_submitted_confirmed_and_changed(runner, db_session):
+    from portal.structures.models import ManagementStructure
+
+    result = runner.invoke(args=["demo", "load", "--no-contracts"])
+    assert result.exit_code == 0, result.output
+    rows = db_session.exec(select(ManagementStructure)).all()
+    assert {"due", "draft", "submitted", "confirmed"} <= {s.status for s in rows}
+    assert any(s.version == 2 and s.status == "submitted" for s in rows)  # a change to confirm
