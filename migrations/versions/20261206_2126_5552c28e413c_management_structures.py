@@ -2,7 +2,7 @@
 its history, reminders and attachments
 
 Revision ID: 5552c28e413c
-Revises: 7c1e5a9d3b42
+Revises: a4f611f0dc36
 Create Date: 2026-12-06 21:26:01
 """
 
@@ -13,7 +13,7 @@ import sqlmodel
 from alembic import op
 
 revision: str = "5552c28e413c"
-down_revision: str | None = "7c1e5a9d3b42"
+down_revision: str | None = "a4f611f0dc36"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
