@@ -130,10 +130,12 @@ def test_the_features_assemble_the_authorization_matrix(app):
     P = Permission
     everyone = {P.VIEW_DASHBOARD, P.CHANGE_OWN_PASSWORD, P.VIEW_OUTSOURCINGS, P.USE_API}
     everyone |= {P.VIEW_INSPECTIONS, P.VIEW_REPORTS, P.VIEW_INCIDENTS}
+    everyone |= {P.VIEW_DISPATCH}  # issue 14: a 派遣元's users see their own contracts
     officer = {P.MANAGE_OUTSOURCINGS, P.DECIDE_SUBCONTRACTS, P.MANAGE_VENDORS}
     officer |= {P.EXPORT_LEDGER, P.IMPORT_LEDGER, P.MANAGE_INSPECTIONS, P.UPLOAD_CONTRACTS}
     officer |= {P.REVIEW_CONTRACTS, P.MANAGE_REPORTS, P.REPORT_INCIDENTS, P.MANAGE_INCIDENTS}
     officer |= {P.VIEW_SHARED_MEASURES}
+    officer |= {P.VIEW_PROVISIONS, P.MANAGE_PROVISIONS, P.MANAGE_DISPATCH}  # issue 14
     expected = {
         Role.ADMIN: {
             P.VIEW_DASHBOARD,
@@ -143,11 +145,13 @@ def test_the_features_assemble_the_authorization_matrix(app):
             P.VIEW_PROFILE_SETTINGS,
         },
         Role.CHIEF: everyone
-        | {P.VIEW_PROFILE_SETTINGS, P.EXPORT_LEDGER, P.ESCALATE_INCIDENTS, P.VIEW_SHARED_MEASURES},
+        | {P.VIEW_PROFILE_SETTINGS, P.EXPORT_LEDGER, P.ESCALATE_INCIDENTS, P.VIEW_SHARED_MEASURES}
+        | {P.VIEW_PROVISIONS},
         Role.MANAGER: everyone | officer | {P.ESCALATE_INCIDENTS},
         Role.STAFF: everyone | officer,
         Role.AUDITOR: everyone
-        | {P.VIEW_PROFILE_SETTINGS, P.EXPORT_LEDGER, P.VIEW_SHARED_MEASURES, P.VIEW_ACCESS_LOG},
+        | {P.VIEW_PROFILE_SETTINGS, P.EXPORT_LEDGER, P.VIEW_SHARED_MEASURES, P.VIEW_ACCESS_LOG}
+        | {P.VIEW_PROVISIONS},
         Role.VENDOR: everyone
         | {
             P.REQUEST_SUBCONTRACT,
