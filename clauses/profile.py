@@ -12,7 +12,7 @@ import os
 import re
 import tomllib
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from types import MappingProxyType
 from typing import Any
@@ -61,6 +61,10 @@ class Profile:
     incident: Mapping[str, Any]
     security: Mapping[str, Any]
     source: Path
+    # 選定 and 最小限 (the outsourcing article, 第1項・第2項): certification types, which are
+    # required, the selection checklist and the personal-information items (portal.selection
+    # reads and checks it).
+    selection: Mapping[str, Any] = field(default_factory=lambda: MappingProxyType({}))
 
     def article(self, key: str) -> str:
         """The article number (e.g. ``第37条``) the regulation uses for ``key``."""
@@ -157,6 +161,7 @@ def _parse(path: Path) -> Profile:
         incident=_incident(path, table("incident")),
         security=MappingProxyType({"totp_required": False, **table("security")}),
         source=path,
+        selection=MappingProxyType(table("selection")),
     )
 
 

@@ -60,6 +60,7 @@ DEFAULT_FEATURES: tuple[str, ...] = (
     "portal.inspections",
     "portal.reports",
     "portal.reviews",
+    "portal.selection",
     "portal.ledger",
     "portal.api",
     "portal.backup",

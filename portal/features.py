@@ -106,6 +106,20 @@ REQUEST_ENDED: Slot[Callable[[int], None]] = Slot("request_ended")
 ACCESS_DENIED: Slot[Callable[[int], None]] = Slot("access_denied")
 
 
+class DecisionRefused(ValueError):
+    """A decision check refuses a subcontract decision; ``message`` is Japanese."""
+
+    def __init__(self, message: str) -> None:
+        super().__init__(message)
+        self.message = message
+
+
+#: Checks a subcontract decision passes before it is taken: ``check(session, node, approve,
+#: comment)`` raises DecisionRefused, or returns facts the access log keeps with the decision.
+DecisionCheck = Callable[[Session, Any, bool, str], dict[str, Any]]
+DECISION_CHECKS: Slot[DecisionCheck] = Slot("decision_checks")
+
+
 @dataclass(frozen=True)
 class ApiRoute:
     """One route of the read API (``/api/v1``); its endpoint is ``api.<view name>``."""

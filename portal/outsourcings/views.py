@@ -10,6 +10,7 @@ from werkzeug.wrappers import Response
 
 from portal import audit
 from portal.db import db
+from portal.features import DECISION_CHECKS, DecisionRefused, current_features
 from portal.models import Department, Outsourcing, OutsourcingStatus, User, Vendor
 from portal.outsourcings import operations as ops
 from portal.outsourcings.badges import badges_for
@@ -241,22 +242,23 @@ def decide(outsourcing_id: int) -> Response:
     if not form.validate_on_submit():
         flash(_("判断を選んでください。"), "error")
     else:
+        approve, comment = form.decision.data == "approve", form.comment.data or ""
+        checked: dict[str, object] = {}
         try:
+            # Other features' checks (e.g. items beyond the parent's need a reason).
+            for check in current_features().get(DECISION_CHECKS):
+                checked |= check(db.session, node, approve, comment)
             ops.decide_request(
-                session=db.session,
-                actor=me,
-                node=node,
-                approve=form.decision.data == "approve",
-                comment=form.comment.data or "",
+                session=db.session, actor=me, node=node, approve=approve, comment=comment
             )
-        except ops.ChainError as error:
+        except (ops.ChainError, DecisionRefused) as error:
             flash(error.message, "error")
         else:
             audit.record(
                 "outsourcing.decide",
                 object_type="outsourcing",
                 object_id=node.id,
-                detail={"status": node.status, "comment": form.comment.data or ""},
+                detail={"status": node.status, "comment": comment, **checked},
             )
             if node.status == OutsourcingStatus.APPROVED:
                 flash(_("再委託を承認しました。"), "success")
