@@ -24,6 +24,7 @@ from portal.demo.data import (
     TIER_ACCOUNTS,
     VENDORS,
 )
+from portal.demo.selection import load_selection
 from portal.models import Department, Outsourcing, OutsourcingStatus, User, Vendor
 from portal.outsourcings.operations import place_in_chain
 from portal.permissions import Role
@@ -93,6 +94,7 @@ def load(*, session: Session) -> None:
     _plan_inspections(session)
     _load_reports(session)
     _report_incidents(session, vendors[0])
+    load_selection(session=session, vendors=vendors, today=date.today())
 
 
 def _plan_inspections(session: Session) -> None:

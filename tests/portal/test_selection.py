@@ -19,7 +19,7 @@ from pdfgen import reportlab_pdf
 from portal.api.operations import create_token
 from portal.audit.models import AccessEvent
 from portal.ledger import operations as ledger
-from portal.models import Vendor
+from portal.models import Outsourcing, Vendor
 from portal.outsourcings.badges import badges_for
 from portal.permissions import Role
 from portal.selection.ledger import CERTIFICATIONS_SHEET
@@ -401,3 +401,15 @@ def test_api_lists_certifications_and_selections_in_scope(client, chain, db_sess
     by_node = {s["outsourcing_id"]: s for s in selections}
     assert by_node[child.id]["excess_items"] == ["個人番号"]
     assert by_node[root.id]["items"] == ["氏名"]
+
+
+def test_demo_comes_with_certifications_and_a_request_beyond_its_parent(runner, db_session):
+    result = runner.invoke(args=["demo", "load", "--no-contracts"])
+    assert result.exit_code == 0, result.output
+    certifications = db_session.exec(select(Certification)).all()
+    today = local_today()
+    assert any(c.expires_on < today for c in certifications)  # one expired
+    assert any(today <= c.expires_on <= today + timedelta(days=60) for c in certifications)
+    records = db_session.exec(select(SelectionRecord)).all()
+    assert len(records) == len(db_session.exec(select(Outsourcing)).all())
+    assert [r for r in records if r.excess_reason]  # a request with items beyond its parent
