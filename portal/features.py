@@ -118,6 +118,9 @@ class DecisionRefused(ValueError):
 #: comment)`` raises DecisionRefused, or returns facts the access log keeps with the decision.
 DecisionCheck = Callable[[Session, Any, bool, str], dict[str, Any]]
 DECISION_CHECKS: Slot[DecisionCheck] = Slot("decision_checks")
+#: Where the user goes right after registering an outsourcing or requesting a subcontract: an
+#: endpoint taking ``outsourcing_id`` (the first one put here; else the outsourcing's page).
+NEXT_AFTER_REGISTRATION: Slot[str] = Slot("next_after_registration")
 
 
 @dataclass(frozen=True)

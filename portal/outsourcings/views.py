@@ -10,7 +10,12 @@ from werkzeug.wrappers import Response
 
 from portal import audit
 from portal.db import db
-from portal.features import DECISION_CHECKS, DecisionRefused, current_features
+from portal.features import (
+    DECISION_CHECKS,
+    NEXT_AFTER_REGISTRATION,
+    DecisionRefused,
+    current_features,
+)
 from portal.models import Department, Outsourcing, OutsourcingStatus, User, Vendor
 from portal.outsourcings import operations as ops
 from portal.outsourcings.badges import badges_for
@@ -153,6 +158,13 @@ def detail(outsourcing_id: int) -> str:
     )
 
 
+def _next_after_registration(node: Outsourcing) -> str:
+    """The page after registering ``node``: a feature's follow-up (e.g. the selection
+    checklist), else the node's own page."""
+    follow_up = current_features().get(NEXT_AFTER_REGISTRATION)
+    return url_for(follow_up[0] if follow_up else "outsourcings.detail", outsourcing_id=node.id)
+
+
 @bp.route("/new", methods=["GET", "POST"])
 @requires(Permission.MANAGE_OUTSOURCINGS)
 def new() -> Response | str:
@@ -183,7 +195,7 @@ def new() -> Response | str:
             form.corporate_number.errors.append(error.message)
         else:
             flash(_("委託「%(name)s」を登録しました。", name=node.task_name), "success")
-            return redirect(url_for("outsourcings.detail", outsourcing_id=node.id))
+            return redirect(_next_after_registration(node))
     return render_template("outsourcings/form.html", form=form, parent=None)
 
 
@@ -226,7 +238,7 @@ def request_subcontract(outsourcing_id: int) -> Response | str:
             form.corporate_number.errors.append(error.message)
         else:
             flash(_("再委託の承認を申請しました。市の担当課の判断をお待ちください。"), "success")
-            return redirect(url_for("outsourcings.detail", outsourcing_id=node.id))
+            return redirect(_next_after_registration(node))
     return render_template("outsourcings/form.html", form=form, parent=parent)
 
 

@@ -6,7 +6,14 @@ from __future__ import annotations
 from flask import Flask
 from flask_babel import lazy_gettext as _l
 
-from portal.features import DECISION_CHECKS, MENU, TREE_BADGES, Features, MenuItem
+from portal.features import (
+    DECISION_CHECKS,
+    MENU,
+    NEXT_AFTER_REGISTRATION,
+    TREE_BADGES,
+    Features,
+    MenuItem,
+)
 from portal.permissions import Permission
 
 
@@ -20,6 +27,8 @@ def register(app: Flask, features: Features) -> None:
     features.add_jobs(jobs)
     features.add(TREE_BADGES, badges.selection_badges)
     features.add(DECISION_CHECKS, operations.check_decision)
+    # The checklist is answered when an outsourcing is registered or a subcontract requested.
+    features.add(NEXT_AFTER_REGISTRATION, "selection.node")
     features.add(LEDGER_SHEETS, ledger.CERTIFICATIONS_SHEET)
     features.add(LEDGER_SHEETS, ledger.SCOPE_SHEET)
     features.add(

@@ -291,6 +291,7 @@ def node(outsourcing_id: int) -> Response | str:
         can_edit=can_edit,
         error=error,
         posted=request.form if request.method == "POST" else None,
+        chosen_items=_chosen_items(rule, found, record),
         visible_parent=bool(
             parent
             and db.session.exec(
@@ -298,3 +299,16 @@ def node(outsourcing_id: int) -> Response | str:
             ).first()
         ),
     )
+
+
+def _chosen_items(rule: Any, node: Outsourcing, record: Any) -> list[str]:
+    """The items ticked on the form: as posted, as recorded, or read from the free-text
+    categories of the registration (a first suggestion the user confirms)."""
+    if request.method == "POST":
+        return request.form.getlist("items")
+    if record is not None and record.items is not None:
+        return list(record.items)
+    texts = node.pi_categories.replace("・", "、").replace(",", "、").split("、")
+    if node.special_care:
+        texts.append("special_care")
+    return rule.item_ids(texts)[0]

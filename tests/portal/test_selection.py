@@ -413,3 +413,29 @@ def test_demo_comes_with_certifications_and_a_request_beyond_its_parent(runner, 
     records = db_session.exec(select(SelectionRecord)).all()
     assert len(records) == len(db_session.exec(select(Outsourcing)).all())
     assert [r for r in records if r.excess_reason]  # a request with items beyond its parent
+
+
+def test_registering_leads_to_the_checklist_with_items_suggested(client, factory, db_session):
+    officer = factory.user(Role.STAFF)
+    switch(client, officer)
+    response = client.post(
+        "/outsourcings/new",
+        data={
+            "csrf_token": csrf_token(client, "/outsourcings/new"),
+            "task_name": "住民税の通知書印刷",
+            "department_id": officer.department_id,
+            "vendor_name": "株式会社印刷",
+            "corporate_number": "9000012050990",
+            "start_date": "2026-04-01",
+            "end_date": "2027-03-31",
+            "pi_categories": "氏名、住所、税額",
+            "persons": "10",
+            "scope_note": "宛名と税額のみ",
+        },
+    )
+    node = db_session.exec(select(Outsourcing)).one()
+    assert response.headers["Location"].endswith(f"/selection/outsourcings/{node.id}")
+    page = client.get(response.headers["Location"]).get_data(as_text=True)
+    assert "まだ記録されていません" in page
+    checked = re.findall(r'name="items" value="(\w+)" checked', page)
+    assert checked == ["name", "address"]
