@@ -5,12 +5,12 @@ from __future__ import annotations
 
 from typing import Any
 
+from sqlalchemy.orm import aliased
 from sqlmodel import select
 
 from portal import audit
 from portal.api.auth import api_user, token_required
 from portal.api.views import iso, keyset_page
-from portal.db import db
 from portal.features import ApiRoute
 from portal.models import Outsourcing, Vendor
 from portal.outsourcings.scope import visibility_clause
@@ -57,26 +57,25 @@ def selections() -> Any:
     """The selection records of the visible outsourcings by id, a page at a time."""
     user = api_user()
     rule = current_rule()
-    parents: dict[int, list[str] | None] = {}
+    parent = aliased(SelectionRecord)
+    # The parent's items come with each row (one statement per page, however deep the chain).
     statement = (
-        select(SelectionRecord, Outsourcing)
+        select(SelectionRecord, Outsourcing, parent.items)
         .join(Outsourcing, Outsourcing.id == SelectionRecord.outsourcing_id)
+        .outerjoin(parent, parent.outsourcing_id == Outsourcing.parent_id)
         .where(visibility_clause(user))
     )
 
     def item(row: Any) -> dict[str, Any]:
-        record, node = row
-        parent_items = None
-        if node.parent_id:
-            if node.parent_id not in parents:
-                parents[node.parent_id] = _items_of(node.parent_id)
-            parent_items = parents[node.parent_id]
+        record, node, parent_items = row
         return {
             "id": record.id,
             "outsourcing_id": node.id,
             "items": rule.item_labels(record.items or []),
             "items_recorded": record.items is not None,
-            "excess_items": rule.item_labels(excess_items(record.items or [], parent_items)),
+            "excess_items": rule.item_labels(
+                excess_items(record.items or [], parent_items) if node.parent_id else []
+            ),
             "excess_reason": record.excess_reason,
             "uses_cloud": record.uses_cloud,
             "checklist": {q.id: record.answers.get(q.id, "") for q in rule.checklist},
@@ -92,13 +91,6 @@ def selections() -> Any:
         item=item,
         id_of=lambda row: row[0].id,
     )
-
-
-def _items_of(outsourcing_id: int) -> list[str] | None:
-    record = db.session.exec(
-        select(SelectionRecord).where(SelectionRecord.outsourcing_id == outsourcing_id)
-    ).first()
-    return None if record is None else record.items
 
 
 #: The routes this module adds to the read API (``/api/v1``).

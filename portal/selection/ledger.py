@@ -9,6 +9,7 @@ from typing import Any
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import func
+from sqlalchemy.orm import aliased
 from sqlmodel import Session, select
 
 from portal.corporate_number import normalize_corporate_number
@@ -208,19 +209,18 @@ SCOPE_HEADERS = (
 def scope_rows(session: Session, user: User) -> list[list[object]]:
     """One row per visible outsourcing with a selection record."""
     rule = current_rule()
+    parent = aliased(SelectionRecord)
     rows = session.exec(
-        select(SelectionRecord, Outsourcing, Vendor)
+        select(SelectionRecord, Outsourcing, Vendor, parent.items)
         .join(Outsourcing, Outsourcing.id == SelectionRecord.outsourcing_id)
         .join(Vendor, Vendor.id == Outsourcing.vendor_id)
+        .outerjoin(parent, parent.outsourcing_id == Outsourcing.parent_id)
         .where(visibility_clause(user))
         .order_by(Outsourcing.path)
     ).all()
-    items = dict(session.exec(select(SelectionRecord.outsourcing_id, SelectionRecord.items)).all())
     result: list[list[object]] = []
-    for record, node, vendor in rows:
-        excess = (
-            excess_items(record.items or [], items.get(node.parent_id)) if node.parent_id else []
-        )
+    for record, node, vendor, parent_items in rows:
+        excess = excess_items(record.items or [], parent_items) if node.parent_id else []
         result.append(
             [
                 node.id,

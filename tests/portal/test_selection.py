@@ -22,7 +22,7 @@ from portal.ledger import operations as ledger
 from portal.models import Outsourcing, Vendor
 from portal.outsourcings.badges import badges_for
 from portal.permissions import Role
-from portal.selection.ledger import CERTIFICATIONS_SHEET
+from portal.selection.ledger import CERTIFICATIONS_SHEET, SCOPE_SHEET
 from portal.selection.models import (
     Certification,
     CertificationAttachment,
@@ -439,3 +439,20 @@ def test_registering_leads_to_the_checklist_with_items_suggested(client, factory
     assert "まだ記録されていません" in page
     checked = re.findall(r'name="items" value="(\w+)" checked', page)
     assert checked == ["name", "address"]
+
+
+def test_ledger_exports_the_items_and_the_excess(app, chain, db_session):
+    officer, root, child, _a, _b = chain
+    db_session.add(SelectionRecord(outsourcing_id=root.id, items=["name"], answers={}))
+    db_session.add(
+        SelectionRecord(
+            outsourcing_id=child.id, items=["name", "birth_date"], excess_reason="年齢確認"
+        )
+    )
+    db_session.commit()
+    with app.test_request_context():
+        rows = SCOPE_SHEET.rows(db_session, officer)
+    by_id = {row[0]: row for row in rows}
+    assert by_id[root.id][4:6] == ["氏名", ""]
+    assert by_id[child.id][4:7] == ["氏名、生年月日", "生年月日", "年齢確認"]
+    assert "個人情報の適切な管理を行う能力" in by_id[root.id][8]  # unanswered checks listed
