@@ -333,7 +333,9 @@ def requests() -> str:
         )
         .order_by(Outsourcing.requested_at)
     ).all()
-    return render_template("outsourcings/requests.html", rows=rows)
+    # Every feature's flags (e.g. a missing certification) are in front of the approver.
+    badges = badges_for(db.session, [node for node, _vendor in rows])
+    return render_template("outsourcings/requests.html", rows=rows, badges=badges)
 
 
 @bp.route("/vendors")

@@ -218,6 +218,8 @@ def test_items_beyond_the_parent_flag_and_need_a_reason_to_approve(app, client, 
     switch(client, officer)
     detail = client.get(f"/outsourcings/{child.id}").get_data(as_text=True)
     assert "項目が元の委託を超過" in detail  # the approver's view
+    requests = client.get("/outsourcings/requests").get_data(as_text=True)
+    assert "項目が元の委託を超過" in requests  # and the list of requests waiting
     page = client.get(f"/selection/outsourcings/{child.id}").get_data(as_text=True)
     assert "元の委託にない個人情報の項目を取り扱います：個人番号" in page
     token = csrf_token(client, f"/outsourcings/{child.id}")
