@@ -80,7 +80,7 @@ class CertificationImport:
 
 
 def certification_rows(session: Session, user: User) -> list[list[object]]:
-    """One row per certification, vendor by vendor."""
+    """One row per certification in force or lapsed (not withdrawn), vendor by vendor."""
     rule = current_rule()
     today = local_today()
     files = dict(
@@ -93,6 +93,7 @@ def certification_rows(session: Session, user: User) -> list[list[object]]:
     rows = session.exec(
         select(Certification, Vendor)
         .join(Vendor, Vendor.id == Certification.vendor_id)
+        .where(Certification.withdrawn_at.is_(None))
         .order_by(Vendor.name, Certification.cert_type, Certification.expires_on)
     ).all()
     warn = max(rule.reminder_days)
@@ -177,7 +178,9 @@ CERTIFICATIONS_SHEET = LedgerSheet(
     title="委託先の認証",
     export_headers=CERT_HEADERS,
     rows=certification_rows,
-    count=lambda session, user: session.exec(select(func.count(Certification.id))).one(),
+    count=lambda session, user: session.exec(
+        select(func.count(Certification.id)).where(Certification.withdrawn_at.is_(None))
+    ).one(),
     heading=_l("委託先の認証"),
     description=_l(
         "%(regulation)s の委託の条（第1項：適切な管理を行う能力を有する者の選定）のため、委託先が取得している第三者認証を1件1行で出力します。"  # noqa: E501

@@ -7,7 +7,7 @@ from __future__ import annotations
 from datetime import date, datetime
 from typing import Any, ClassVar
 
-from sqlalchemy import JSON, Column, UniqueConstraint
+from sqlalchemy import JSON, Column, Index, text
 from sqlmodel import Field, SQLModel
 
 from portal.obligations.models import AttachmentFile, ReminderStamp, owned_by, owned_tables
@@ -16,11 +16,21 @@ from portal.timeutil import utcnow
 
 class Certification(SQLModel, table=True):
     """A third-party certification of a vendor (プライバシーマーク, ISMS …), valid until
-    ``expires_on``; the same type and number once."""
+    ``expires_on``; the same type and number once among those not withdrawn. A certification
+    recorded by mistake is withdrawn with a reason, never deleted (the record stays)."""
 
     __tablename__ = "certifications"
     row_name: ClassVar[str] = "certification"
-    __table_args__ = (UniqueConstraint("cert_type", "number"),)
+    __table_args__ = (
+        Index(
+            "uq_certifications_current_number",
+            "cert_type",
+            "number",
+            unique=True,
+            sqlite_where=text("withdrawn_at IS NULL"),
+            postgresql_where=text("withdrawn_at IS NULL"),
+        ),
+    )
 
     id: int | None = Field(default=None, primary_key=True)
     vendor_id: int = owned_by("vendors")
@@ -31,6 +41,9 @@ class Certification(SQLModel, table=True):
     note: str = Field(default="", max_length=2000)
     created_by_id: int | None = Field(default=None, foreign_key="users.id")
     created_at: datetime = Field(default_factory=utcnow)
+    withdrawn_at: datetime | None = Field(default=None)
+    withdrawn_by_id: int | None = Field(default=None, foreign_key="users.id")
+    withdrawal_reason: str = Field(default="", max_length=2000)
 
 
 #: The reminders sent before a certification expires, and its evidence files.

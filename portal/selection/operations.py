@@ -85,7 +85,11 @@ def check_certification(
         existing = session.exec(
             select(Certification, Vendor)
             .join(Vendor, Vendor.id == Certification.vendor_id)
-            .where(Certification.cert_type == cert_type, Certification.number == number)
+            .where(
+                Certification.cert_type == cert_type,
+                Certification.number == number,
+                Certification.withdrawn_at.is_(None),
+            )
         ).first()
         if existing is not None:
             problems.append(
@@ -152,15 +156,35 @@ def attach_evidence(
         raise SelectionError(error.message) from error
 
 
-def certifications_of(*, session: Session, vendor_ids: Sequence[int]) -> list[Certification]:
-    """The certifications of these vendors, newest expiry first."""
+def withdraw_certification(
+    *, session: Session, actor: User, certification: Certification, reason: str
+) -> Certification:
+    """Withdraw a certification recorded by mistake (kept, with who, when and why)."""
+    if certification.withdrawn_at is not None:
+        raise SelectionError(_("この認証は既に取り消されています。"))
+    if not reason.strip():
+        raise SelectionError(_("取り消す理由を入力してください。"))
+    certification.withdrawn_at = utcnow()
+    certification.withdrawn_by_id = actor.id
+    certification.withdrawal_reason = reason.strip()
+    session.add(certification)
+    session.flush()
+    return certification
+
+
+def certifications_of(
+    *, session: Session, vendor_ids: Sequence[int], withdrawn: bool = False
+) -> list[Certification]:
+    """The certifications of these vendors (and the withdrawn ones when asked), newest
+    expiry first."""
     if not vendor_ids:
         return []
+    statement = select(Certification).where(Certification.vendor_id.in_(list(vendor_ids)))
+    if not withdrawn:
+        statement = statement.where(Certification.withdrawn_at.is_(None))
     return list(
         session.exec(
-            select(Certification)
-            .where(Certification.vendor_id.in_(list(vendor_ids)))
-            .order_by(Certification.expires_on.desc(), Certification.id.desc())
+            statement.order_by(Certification.expires_on.desc(), Certification.id.desc())
         ).all()
     )
 

@@ -29,10 +29,12 @@ LIVE = (OutsourcingStatus.REQUESTED, OutsourcingStatus.APPROVED, OutsourcingStat
 
 
 def latest_certifications(session: Session) -> list[tuple[Certification, Vendor]]:
-    """The certification with the latest expiry per vendor and type, with its vendor."""
+    """The certification with the latest expiry per vendor and type (not withdrawn), with
+    its vendor."""
     rows = session.exec(
         select(Certification, Vendor)
         .join(Vendor, Vendor.id == Certification.vendor_id)
+        .where(Certification.withdrawn_at.is_(None))
         .order_by(Certification.expires_on.desc(), Certification.id.desc())
     ).all()
     seen: set[tuple[int, str]] = set()

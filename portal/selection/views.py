@@ -54,6 +54,7 @@ def index() -> str:
     me = signed_in()
     rule = ops.current_rule()
     statement = select(Certification, Vendor).join(Vendor, Vendor.id == Certification.vendor_id)
+    statement = statement.where(Certification.withdrawn_at.is_(None))
     if me.role == Role.VENDOR:
         statement = statement.where(Certification.vendor_id == me.vendor_id)
     rows = db.session.exec(statement.order_by(Certification.expires_on, Certification.id)).all()
@@ -73,7 +74,11 @@ def vendor(vendor_id: int, form: CertificationForm | None = None) -> str:
     me = signed_in()
     found = _vendor_or_abort(vendor_id, me)
     rule = ops.current_rule()
-    certifications = ops.certifications_of(session=db.session, vendor_ids=[found.id])  # type: ignore[list-item]
+    certifications = ops.certifications_of(
+        session=db.session,
+        vendor_ids=[found.id],  # type: ignore[list-item]
+        withdrawn=True,  # shown struck through, with the reason
+    )
     files = db.session.exec(
         select(CertificationAttachment)
         .where(CertificationAttachment.certification_id.in_([c.id for c in certifications]))
@@ -188,6 +193,35 @@ def attach(certification_id: int) -> Response:
                 detail={"filename": item.filename},
             )
             flash(_("「%(name)s」を添付しました。", name=item.filename), "success")
+    return redirect(url_for("selection.vendor", vendor_id=found.id))
+
+
+@bp.route("/certifications/<int:certification_id>/withdraw", methods=["POST"])
+@requires(Permission.VIEW_OUTSOURCINGS)
+def withdraw(certification_id: int) -> Response:
+    """Withdraw a certification recorded by mistake, with the reason (it stays on record)."""
+    me = signed_in()
+    certification = db.session.get(Certification, certification_id) or abort(404)
+    found = _vendor_or_abort(certification.vendor_id, me)
+    if not _may_edit_certifications(me, found):
+        abort(403)
+    try:
+        ops.withdraw_certification(
+            session=db.session,
+            actor=me,
+            certification=certification,
+            reason=request.form.get("reason", ""),
+        )
+    except ops.SelectionError as error:
+        flash(error.message, "error")
+    else:
+        audit.record(
+            "certification.withdraw",
+            object_type="certification",
+            object_id=certification.id,
+            detail={"reason": certification.withdrawal_reason},
+        )
+        flash(_("認証を取り消しました。"), "success")
     return redirect(url_for("selection.vendor", vendor_id=found.id))
 
 

@@ -205,6 +205,11 @@ MATRIX: dict[str, tuple[str, str, dict[str, int]]] = {
         "/selection/certifications/{certification_id}/evidence",
         only(OFFICERS | {"vendor"}, ok=302),
     ),
+    "selection.withdraw": (
+        "POST",
+        "/selection/certifications/{certification_id}/withdraw",
+        only(OFFICERS | {"vendor"}, ok=302),
+    ),
     "selection.download_attachment": (
         "GET",
         "/selection/attachments/0",

@@ -458,3 +458,29 @@ def test_ledger_exports_the_items_and_the_excess(app, chain, db_session):
     assert by_id[root.id][4:6] == ["氏名", ""]
     assert by_id[child.id][4:7] == ["氏名、生年月日", "生年月日", "年齢確認"]
     assert "個人情報の適切な管理を行う能力" in by_id[root.id][8]  # unanswered checks listed
+
+
+def test_a_mistaken_certification_is_withdrawn_with_a_reason_and_kept(
+    app, client, login, factory, db_session
+):
+    login(Role.STAFF)
+    right, wrong = factory.vendor("正しい社"), factory.vendor("誤った社")
+    assert _add(client, wrong.id).status_code == 302
+    certification = db_session.exec(select(Certification)).one()
+    page = f"/selection/vendors/{wrong.id}"
+    token = csrf_token(client, page)
+    url = f"/selection/certifications/{certification.id}/withdraw"
+    refused = client.post(url, data={"csrf_token": token, "reason": " "}, follow_redirects=True)
+    assert "取り消す理由を入力してください" in refused.get_data(as_text=True)
+    client.post(url, data={"csrf_token": token, "reason": "別の委託先の番号を誤って登録"})
+    db_session.refresh(certification)
+    assert certification.withdrawn_at is not None
+    assert "別の委託先の番号を誤って登録" in client.get(page).get_data(as_text=True)
+    # The number is free again for the vendor that holds it; the withdrawn one counts for nothing.
+    assert _add(client, right.id).status_code == 302
+    assert len(db_session.exec(select(Certification)).all()) == 2
+    with app.test_request_context():
+        rows = CERTIFICATIONS_SHEET.rows(db_session, factory.user(Role.STAFF))
+    assert [row[0] for row in rows] == ["正しい社"]
+    actions = db_session.exec(select(AccessEvent.action)).all()
+    assert "certification.withdraw" in actions

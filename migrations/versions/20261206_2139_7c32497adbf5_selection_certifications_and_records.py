@@ -1,8 +1,8 @@
-"""selection: vendor certifications (evidence, reminders) and per-outsourcing selection records
+"""selection: vendor certifications (evidence, reminders, withdrawal) and per-outsourcing selection records
 
-Revision ID: 27f644644abf
+Revision ID: 7c32497adbf5
 Revises: 7c1e5a9d3b42
-Create Date: 2026-12-06 21:26:29.285816
+Create Date: 2026-12-06 21:39:22.077509
 """
 
 from collections.abc import Sequence
@@ -11,7 +11,7 @@ import sqlalchemy as sa
 import sqlmodel
 from alembic import op
 
-revision: str = "27f644644abf"
+revision: str = "7c32497adbf5"
 down_revision: str | None = "7c1e5a9d3b42"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
@@ -29,13 +29,21 @@ def upgrade() -> None:
         sa.Column("note", sqlmodel.sql.sqltypes.AutoString(length=2000), nullable=False),
         sa.Column("created_by_id", sa.Integer(), nullable=True),
         sa.Column("created_at", sqlmodel.sql.sqltypes.UTCDateTime(), nullable=False),
+        sa.Column("withdrawn_at", sqlmodel.sql.sqltypes.UTCDateTime(), nullable=True),
+        sa.Column("withdrawn_by_id", sa.Integer(), nullable=True),
+        sa.Column(
+            "withdrawal_reason", sqlmodel.sql.sqltypes.AutoString(length=2000), nullable=False
+        ),
         sa.ForeignKeyConstraint(
             ["created_by_id"],
             ["users.id"],
         ),
         sa.ForeignKeyConstraint(["vendor_id"], ["vendors.id"], ondelete="CASCADE"),
+        sa.ForeignKeyConstraint(
+            ["withdrawn_by_id"],
+            ["users.id"],
+        ),
         sa.PrimaryKeyConstraint("id"),
-        sa.UniqueConstraint("cert_type", "number"),
     )
     with op.batch_alter_table("certifications", schema=None) as batch_op:
         batch_op.create_index(
@@ -43,6 +51,13 @@ def upgrade() -> None:
         )
         batch_op.create_index(
             batch_op.f("ix_certifications_vendor_id"), ["vendor_id"], unique=False
+        )
+        batch_op.create_index(
+            "uq_certifications_current_number",
+            ["cert_type", "number"],
+            unique=True,
+            sqlite_where=sa.text("withdrawn_at IS NULL"),
+            postgresql_where=sa.text("withdrawn_at IS NULL"),
         )
 
     op.create_table(
@@ -124,6 +139,11 @@ def downgrade() -> None:
 
     op.drop_table("certification_attachments")
     with op.batch_alter_table("certifications", schema=None) as batch_op:
+        batch_op.drop_index(
+            "uq_certifications_current_number",
+            sqlite_where=sa.text("withdrawn_at IS NULL"),
+            postgresql_where=sa.text("withdrawn_at IS NULL"),
+        )
         batch_op.drop_index(batch_op.f("ix_certifications_vendor_id"))
         batch_op.drop_index(batch_op.f("ix_certifications_expires_on"))
 
