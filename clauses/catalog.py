@@ -5,7 +5,7 @@ from __future__ import annotations
 import functools
 import re
 import tomllib
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from types import MappingProxyType
 from typing import Any
@@ -66,6 +66,12 @@ class Catalog:
     information: re.Pattern[str]
     other_matter: re.Pattern[str]
     law_name: re.Pattern[str]
+    # Every pattern of [vocabulary] by name, for the rules' other words (occurrence …).
+    patterns: MappingProxyType = field(default_factory=lambda: MappingProxyType({}))
+
+    def rx(self, name: str) -> re.Pattern[str]:
+        """The compiled vocabulary pattern ``name``."""
+        return self.patterns[name]
 
     @property
     def ids(self) -> tuple[str, ...]:
@@ -121,5 +127,6 @@ def load_catalog(path: Path = CATALOG_PATH) -> Catalog:
         carrier=re.compile(voc["carrier"]),
         information=re.compile(voc["information"]),
         other_matter=re.compile(voc["other_matter"]),
+        patterns=_compile(voc),
         law_name=re.compile(voc["law_name"]),
     )

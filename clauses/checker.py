@@ -180,6 +180,9 @@ class Checker:
                 notes.append(f"「{clause.facet(fid).title}」に当たる規定が見当たりません。")
         if status != "missing":
             notes.extend(n for n in rules_of(clause.id)[3](ctx) if n not in notes)
+        else:
+            # Say what was looked for, so that the officer knows what to search the text for.
+            notes.append(f"「{clause.regulation}」を定める規定が見当たりません。")
         evidence = [
             self._evidence(ctx, i, "definition" if i in definitions else "duty")
             for i in sorted({*evidence_idx, *definitions})

@@ -25,7 +25,14 @@ def _error_ja(exc: Exception) -> str:
     return f"解析中にエラーが発生しました（{type(exc).__name__}）。"
 
 
-def cmd_check(files: Sequence[str], profile: str, fmt: str, out: TextIO, err: TextIO) -> int:
+def cmd_check(
+    files: Sequence[str],
+    profile: str,
+    fmt: str,
+    out: TextIO,
+    err: TextIO,
+    ocr_engine: str | None = None,
+) -> int:
     """Check each file and print the reports; a failing file does not stop the others."""
     from clauses import check
 
@@ -33,7 +40,7 @@ def cmd_check(files: Sequence[str], profile: str, fmt: str, out: TextIO, err: Te
     collected = []
     for name in files:
         try:
-            report = check(Path(name), profile=profile)
+            report = check(Path(name), profile=profile, ocr_engine=ocr_engine)
         except Exception as exc:  # every failure is reported per file, then the run goes on
             failed += 1
             print(f"{name}: エラー: {_error_ja(exc)}", file=err)
@@ -242,6 +249,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     p_check.add_argument("files", nargs="+", metavar="FILE")
     p_check.add_argument("--profile", default="miki")
     p_check.add_argument("--format", choices=("text", "json", "jsonl"), default="text")
+    p_check.add_argument(
+        "--ocr-engine", choices=("ppocr", "tesseract"), help="スキャンの文字認識（既定: ppocr）"
+    )
     p_eval = sub.add_parser("eval", help="ラベル付きの文書で精度を測る")
     p_eval.add_argument("docs_dir", metavar="DOCS_DIR")
     p_eval.add_argument("labels", metavar="LABELS.csv")
@@ -258,5 +268,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         )
         return 2
     if args.command == "check":
-        return cmd_check(args.files, args.profile, args.format, sys.stdout, sys.stderr)
+        return cmd_check(
+            args.files, args.profile, args.format, sys.stdout, sys.stderr, args.ocr_engine
+        )
     return cmd_eval(args.docs_dir, args.labels, args.profile, sys.stdout, sys.stderr, args.format)

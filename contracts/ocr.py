@@ -232,7 +232,7 @@ def ocr_image(
     return page
 
 
-def _rows(pieces: list[tuple[float, float, float, float, str]], vertical: bool) -> list[list[int]]:
+def _rows(pieces: list[tuple[float, float, float, float, str]]) -> list[list[int]]:
     """Group boxes (a0, a1, b0, b1, text) into printed lines, in reading order.
 
     ``a`` runs along the line, ``b`` across it (both grow in reading order). A line may come
@@ -285,7 +285,7 @@ def ppocr_image(
         else:
             pieces.append((left, right, top, bottom, text))
         page.words.append((text, left / width, top / height, right / width, bottom / height))
-    for row in _rows(pieces, vertical):
+    for row in _rows(pieces):
         a0 = min(pieces[i][0] for i in row)
         a1 = max(pieces[i][1] for i in row)
         b0 = min(pieces[i][2] for i in row)

@@ -227,15 +227,15 @@ class _Engine:
 
 
 _lock = threading.Lock()
-_engines: dict[int, _Engine] = {}
+_loaded: list[_Engine] = []  # the process's one engine, once loaded
 
 
 def _engine() -> _Engine:
-    """The process's engine, loaded once (about 0.5 s) and then shared by every thread."""
+    """The process's engine, loaded once (about 0.3 s) and then shared by every thread."""
     with _lock:
-        if 1 not in _engines:
-            _engines[1] = _Engine(threads=1)
-        return _engines[1]
+        if not _loaded:
+            _loaded.append(_Engine(threads=1))
+        return _loaded[0]
 
 
 def _clockwise(box: Any) -> Any:

@@ -7,6 +7,7 @@ A feature is a package under ``portal/`` (named in the ``FEATURES`` setting, lik
         features.add_blueprint(views.bp)
         features.add_jobs(jobs)
         features.add(TREE_BADGES, badges.report_badges)
+        features.grant(Permission.SUBMIT_REPORTS, [Role.VENDOR])
 
 ``create_app`` imports each named module with importlib and calls its ``register``; the core
 (this module, ``portal.jobs``, ``portal.db``, ``portal.models`` …) never imports a feature, and
@@ -18,7 +19,7 @@ module; the core's own slots are below.
 from __future__ import annotations
 
 import importlib
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from types import ModuleType
 from typing import Any, Generic, Protocol, TypeVar
@@ -29,7 +30,7 @@ from sqlmodel import Session
 
 from portal import jobs
 from portal.models import User
-from portal.permissions import Permission
+from portal.permissions import ROLE_PERMISSIONS_KEY, Permission, Role
 
 T = TypeVar("T")
 EXTENSION_KEY = "portal.features"
@@ -141,6 +142,9 @@ class Features:
         self.api_routes: list[ApiRoute] = []
         self._api_closed = False
         self._slots: dict[str, list[Any]] = {}
+        self._grants: dict[Role, set[Permission]] = {role: set() for role in Role}
+        # No feature, no permission: the matrix starts empty.
+        app.extensions[ROLE_PERMISSIONS_KEY] = {role: frozenset() for role in Role}
 
     # Routes and commands ----------------------------------------------------------------
 
@@ -164,6 +168,16 @@ class Features:
         """Add command groups or commands to the ``portal`` command line."""
         for command in commands:
             self.app.cli.add_command(command)
+
+    # Authorization ----------------------------------------------------------------------
+
+    def grant(self, permission: Permission, roles: Iterable[Role]) -> None:
+        """The feature's entry in the authorization matrix: ``roles`` hold ``permission``."""
+        for role in roles:
+            self._grants[role].add(permission)
+        self.app.extensions[ROLE_PERMISSIONS_KEY] = {
+            role: frozenset(permissions) for role, permissions in self._grants.items()
+        }
 
     # Background work --------------------------------------------------------------------
 

@@ -11,17 +11,6 @@ from clauses.parties import IMPERSONAL
 
 PRINCIPAL_NOTE = "委託者の義務としてのみ定められ、受託者に課されていません。"
 
-OCCURRENCE = re.compile(
-    # 知った/あった only as an event (…を知ったとき): 業務を通じて知った個人情報 is no incident.
-    r"発生|生じ|おそれ|(?:知った|(?<!求めが)(?<!請求が)(?<!指示が)あった|起きた)(?:とき|場合|際|ことを)|判明|認知|疑い|起き(?:る|た)?(?:とき|場合)|"
-    r"前項の(?:事故|事案|報告)|当該(?:事故|事案)"
-)
-# What an acceptance inspection looks at (not how personal information is handled).
-DELIVERABLE = re.compile(
-    r"成果物|納入|検収|納品|出来形|完了|完成|給付|目的物|合格|補正|報告書を受理|履行(?:された|済み)?部分|"
-    r"既済部分|出来高|委託料|代金|支払"
-)
-
 
 def contractor_bound(subject: str) -> bool:
     return subject in (*A.CONTRACTOR_SIDE, IMPERSONAL)

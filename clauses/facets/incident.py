@@ -8,7 +8,6 @@ from clauses import analysis as A
 from clauses.catalog import Clause
 from clauses.context import STRONG, WEAK, Context, Finding, sentence_modality
 from clauses.facets.common import (
-    OCCURRENCE,
     context_text,
     contractor_bound,
     level,
@@ -32,7 +31,7 @@ def rule(ctx: Context, clause: Clause, i: int) -> list[Finding]:
     pi = ctx.pi_level(i) or re.search(r"漏|洩|滅失|毀損|き損", text)
     if not pi and not ctx.about_information(i):
         return []  # an accident on site (工事中の事故) shares the words only
-    occurred = OCCURRENCE.search(context_text(ctx, i))
+    occurred = ctx.catalog.rx("occurrence").search(context_text(ctx, i))
     for _p, mod, _role, subj in ctx.main_with(i, report.rx("report")):
         if not contractor_bound(subj) or not occurred:
             continue  # a notice given before any incident (運搬の方法を届け出る) is not one
@@ -54,7 +53,7 @@ def rule(ctx: Context, clause: Clause, i: int) -> list[Finding]:
             out.append(Finding(response.id, STRONG if pi else WEAK, i))
         elif mod == A.EFFORT:
             out.append(Finding(response.id, WEAK, i))
-    if not out and OCCURRENCE.search(text):
+    if not out and ctx.catalog.rx("occurrence").search(text):
         mod, subj = sentence_modality(ctx.analyses[i])
         if mod != A.NONE and subj != A.UNKNOWN:
             out.append(Finding(report.id, WEAK, i, "事故発生時の報告義務が定められていません。"))
@@ -65,7 +64,7 @@ def bound(ctx: Context, clause: Clause, i: int) -> dict[str, int]:
     report, response = clause.facets
     text = context_text(ctx, i)
     modal = bool(IMPOSE.search(text))
-    occurred = bool(OCCURRENCE.search(text))
+    occurred = bool(ctx.catalog.rx("occurrence").search(text))
     return {
         "report": level(True, modal and occurred and bool(report.rx("report").search(text))),
         "response": level(bool(response.rx("respond").search(text)), modal and occurred),

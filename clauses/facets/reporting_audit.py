@@ -8,8 +8,6 @@ from clauses import analysis as A
 from clauses.catalog import Clause
 from clauses.context import STRONG, WEAK, Context, Finding, clause_text
 from clauses.facets.common import (
-    DELIVERABLE,
-    OCCURRENCE,
     context_text,
     contractor_bound,
     level,
@@ -36,7 +34,7 @@ def rule(ctx: Context, clause: Clause, i: int) -> list[Finding]:
     context = text + (
         ctx.norm[ctx.doc.sentences[i].lead] if ctx.doc.sentences[i].lead is not None else ""
     )
-    incident = bool(OCCURRENCE.search(text))
+    incident = bool(ctx.catalog.rx("occurrence").search(text))
     for _p, mod, _role, subj in ctx.main_with(i, rep.rx("report")):
         if not contractor_bound(subj) or incident:
             continue
@@ -63,7 +61,7 @@ def rule(ctx: Context, clause: Clause, i: int) -> list[Finding]:
         if role != A.MAIN or p.negated:
             continue
         words = clause_text(ctx.analyses[i], p)
-        if DELIVERABLE.search(text):
+        if ctx.catalog.rx("deliverable").search(text):
             continue
         if (subj in (A.PRINCIPAL, A.BOTH) and mod in (A.PERMISSION, *A.IMPOSING)) or (
             contractor_bound(subj)
@@ -74,25 +72,20 @@ def rule(ctx: Context, clause: Clause, i: int) -> list[Finding]:
     return out
 
 
-_AUDIT_TOPIC = re.compile(
-    r"状況|特記事項|事業所|作業場所|作業現場|安全管理|セキュリティ|個人情報|個人データ|遵守|履行"
-)
-
-
 def bound(ctx: Context, clause: Clause, i: int) -> dict[str, int]:
     rep, aud = clause.facets
     text = context_text(ctx, i)
     modal = bool(IMPOSE.search(text))
     has_report = bool(rep.rx("report").search(text))
     periodic, topic = bool(rep.rx("periodic").search(text)), bool(rep.rx("topic").search(text))
-    audit = bool(aud.rx("act").search(text)) and not DELIVERABLE.search(text)
-    has_report = has_report and not OCCURRENCE.search(text)
+    audit = bool(aud.rx("act").search(text)) and not ctx.catalog.rx("deliverable").search(text)
+    has_report = has_report and not ctx.catalog.rx("occurrence").search(text)
     return {
         "periodic_report": level(has_report and (periodic or topic), modal and periodic and topic),
         "audit": level(
             audit,
             audit
-            and bool(_AUDIT_TOPIC.search(text) or ctx.pi_level(i))
+            and bool(ctx.catalog.rx("audit_topic").search(text) or ctx.pi_level(i))
             and bool(modal or PERMIT.search(text)),
         ),
     }

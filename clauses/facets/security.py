@@ -8,7 +8,6 @@ from clauses import analysis as A
 from clauses.catalog import Clause, Facet
 from clauses.context import STRONG, WEAK, Context, Finding, sentence_modality
 from clauses.facets.common import (
-    OCCURRENCE,
     PRINCIPAL_NOTE,
     context_text,
     contractor_bound,
@@ -21,7 +20,7 @@ from clauses.modality import IMPOSE
 def candidate(ctx: Context, clause: Clause, i: int) -> bool:
     f = clause.facets[0]
     text = ctx.without_laws(i)
-    if OCCURRENCE.search(text) and re.search(r"報告|通知|連絡|場合|とき", text):
+    if ctx.catalog.rx("occurrence").search(text) and re.search(r"報告|通知|連絡|場合|とき", text):
         return False  # measures taken after an incident belong to the incident clause
     if _DEFINES.search(text) or (_LEAD.search(text) and not _sec_specific(f, text)):
         return False  # a definition, or a list lead whose items carry the measures

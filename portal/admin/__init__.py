@@ -6,7 +6,7 @@ from flask import Flask
 from flask_babel import lazy_gettext as _l
 
 from portal.features import MENU, Features, MenuItem
-from portal.permissions import Permission
+from portal.permissions import Permission, Role
 
 
 def register(app: Flask, features: Features) -> None:
@@ -23,3 +23,9 @@ def register(app: Flask, features: Features) -> None:
         MENU,
         MenuItem("admin.profile", _l("規程プロファイル"), Permission.VIEW_PROFILE_SETTINGS, 110),
     )
+    # Admin rights are the minimum the job needs: accounts, organisation and the profile. No
+    # outsourcings, inspections, contracts or API (those features grant the administrator
+    # nothing): the personal information entrusted to contractors is none of its business.
+    features.grant(Permission.MANAGE_USERS, [Role.ADMIN])
+    features.grant(Permission.MANAGE_DEPARTMENTS, [Role.ADMIN])
+    features.grant(Permission.VIEW_PROFILE_SETTINGS, [Role.ADMIN, Role.CHIEF, Role.AUDITOR])

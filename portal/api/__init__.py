@@ -5,6 +5,7 @@ from __future__ import annotations
 from flask import Flask
 
 from portal.features import Features
+from portal.permissions import READERS, Permission
 
 
 def register(app: Flask, features: Features) -> None:
@@ -17,3 +18,4 @@ def register(app: Flask, features: Features) -> None:
     # Bearer tokens, not cookies, authenticate the API: there is no session to forge.
     csrf.exempt(blueprint)
     features.add_commands(cli.tokens_group)
+    features.grant(Permission.USE_API, READERS)

@@ -72,7 +72,7 @@ from portal.features import (
     HomeWidget,
     MenuItem,
 )
-from portal.permissions import Permission
+from portal.permissions import Permission, Role
 
 ACTIONS = (
     "auth.sign_in",
@@ -152,3 +152,6 @@ def register(app: Flask, features: Features) -> None:
         ),
     )
     features.add(MENU, MenuItem("audit.index", _l("アクセス記録"), Permission.VIEW_ACCESS_LOG, 120))
+    # Only the auditor reads the access log: the administrator's own actions are among those
+    # it records.
+    features.grant(Permission.VIEW_ACCESS_LOG, [Role.AUDITOR])

@@ -5,6 +5,7 @@ from __future__ import annotations
 from flask import Flask
 
 from portal.features import MENU_HIDDEN_WHEN, Features
+from portal.permissions import ALL_ROLES, Permission
 
 
 def register(app: Flask, features: Features) -> None:
@@ -16,3 +17,4 @@ def register(app: Flask, features: Features) -> None:
     features.add_jobs(jobs)
     # Until the second step of a sign-in is done, the menu offers nothing.
     features.add(MENU_HIDDEN_WHEN, sessions.sign_in_incomplete)
+    features.grant(Permission.CHANGE_OWN_PASSWORD, ALL_ROLES)

@@ -6,7 +6,7 @@ from flask import Flask
 from flask_babel import lazy_gettext as _l
 
 from portal.features import MENU, Features, MenuItem
-from portal.permissions import Permission
+from portal.permissions import ALL_ROLES, Permission
 
 
 def register(app: Flask, features: Features) -> None:
@@ -15,3 +15,4 @@ def register(app: Flask, features: Features) -> None:
 
     features.add_blueprint(views.bp)
     features.add(MENU, MenuItem("main.dashboard", _l("トップ"), Permission.VIEW_DASHBOARD, 10))
+    features.grant(Permission.VIEW_DASHBOARD, ALL_ROLES)

@@ -6,7 +6,7 @@ from flask import Flask
 from flask_babel import lazy_gettext as _l
 
 from portal.features import MENU, TREE_BADGES, Features, MenuItem
-from portal.permissions import Permission
+from portal.permissions import OFFICERS, READERS, Permission, Role
 
 
 def register(app: Flask, features: Features) -> None:
@@ -27,3 +27,8 @@ def register(app: Flask, features: Features) -> None:
     features.add(
         MENU, MenuItem("outsourcings.vendors", _l("委託先"), Permission.MANAGE_VENDORS, 40)
     )
+    features.grant(Permission.VIEW_OUTSOURCINGS, READERS)  # within scope (see scope.py)
+    features.grant(Permission.MANAGE_OUTSOURCINGS, OFFICERS)
+    features.grant(Permission.DECIDE_SUBCONTRACTS, OFFICERS)
+    features.grant(Permission.MANAGE_VENDORS, OFFICERS)
+    features.grant(Permission.REQUEST_SUBCONTRACT, [Role.VENDOR])

@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 import json
+from pathlib import Path
 
 import pytest
 from clause_samples import contract
 
 from clauses import check_document
+from clauses.cli import main
 from contracts.document import build_document
 from contracts.ocr import LOW_CONFIDENCE
 from contracts.pages import PageText
@@ -54,3 +56,28 @@ def test_a_text_pdf_report_is_unchanged() -> None:
 def test_the_text_report_names_the_low_pages() -> None:
     text = check_document(build_document(_pages([99.0, LOW_CONFIDENCE - 1]))).to_text()
     assert "読み取りの信頼度が低いページ: 2頁" in text
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("engine", ["ppocr", "tesseract"])
+def test_the_command_line_reads_a_scan_with_the_chosen_engine(
+    engine: str, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    from contracts.ocr import ocr_available
+    from tests import pdfgen
+
+    if not ocr_available(engine):
+        pdfgen.missing_tool(f"OCR engine {engine} is not installed")
+    scan = tmp_path / "scan.pdf"
+    scan.write_bytes(pdfgen.scanned_pdf(contract(SUBCONTRACTING, CONFIDENTIALITY)))
+    assert main(["check", str(scan), "--format", "jsonl", "--ocr-engine", engine]) == 0
+    report = json.loads(capsys.readouterr().out)
+    assert report["ocr"] is True and report["ocr_pages"][0]["page"] == 1
+    statuses = {c["id"]: c["status"] for c in report["clauses"]}
+    assert statuses["subcontracting"] == statuses["confidentiality"] == "satisfied"
+
+
+def test_an_unknown_engine_is_refused_by_the_command_line(tmp_path: Path) -> None:
+    with pytest.raises(SystemExit) as exited:
+        main(["check", str(tmp_path / "a.pdf"), "--ocr-engine", "easyocr"])
+    assert exited.value.code == 2

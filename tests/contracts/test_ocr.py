@@ -7,7 +7,7 @@ import re
 
 import pytest
 
-from contracts import ocr
+from contracts import ocr, ppocr
 from contracts.document import build_document
 from contracts.errors import OCRUnavailableError
 from contracts.pdf import extract_pages
@@ -55,6 +55,7 @@ def test_each_engine_reads_a_stamped_scan(stamped_scan: bytes, engine: str) -> N
         assert all(page.confidence >= ocr.LOW_CONFIDENCE for page in pages)
         assert "印" not in text  # the seal is not read as text
         assert all(page.words for page in pages)  # boxes for the page image's highlights
+        assert len(ppocr._loaded) == 1  # the models load once per process, not per page
 
 
 def test_ppocr_keeps_item_labels_apart_for_the_structure(stamped_scan: bytes) -> None:

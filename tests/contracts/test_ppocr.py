@@ -43,4 +43,4 @@ def test_boxes_on_one_line_are_joined_in_reading_order() -> None:
         (100.0, 130.0, 202.0, 228.0, "二"),
         (300.0, 900.0, 200.0, 230.0, "履行場所"),
     ]
-    assert _rows(pieces, vertical=False) == [[2, 0], [1], [3, 4]]
+    assert _rows(pieces) == [[2, 0], [1], [3, 4]]

@@ -35,7 +35,7 @@ from portal.jobs import job
 from portal.ledger import operations as ledger
 from portal.ledger.sheets import LEDGER_SHEETS, ImportRejected, LedgerSheet
 from portal.models import User
-from portal.permissions import Permission, public, requires
+from portal.permissions import ROLE_PERMISSIONS_KEY, Permission, Role, public, requires
 from portal_testing import base_config
 
 bp = Blueprint("sample", __name__, url_prefix="/sample")
@@ -122,6 +122,60 @@ def test_the_features_are_installed_in_order(app):
     assert features.names == _with_sample(DEFAULT_FEATURES)
     assert "sample" in app.blueprints
     assert "sample.touch" in app.extensions["portal.tasks"]
+
+
+def test_the_features_assemble_the_authorization_matrix(app):
+    # Each feature grants its own permissions; together they give each role what it had when
+    # the matrix was one table in portal/permissions.py.
+    P = Permission
+    everyone = {P.VIEW_DASHBOARD, P.CHANGE_OWN_PASSWORD, P.VIEW_OUTSOURCINGS, P.USE_API}
+    everyone |= {P.VIEW_INSPECTIONS, P.VIEW_REPORTS, P.VIEW_INCIDENTS}
+    officer = {P.MANAGE_OUTSOURCINGS, P.DECIDE_SUBCONTRACTS, P.MANAGE_VENDORS}
+    officer |= {P.EXPORT_LEDGER, P.IMPORT_LEDGER, P.MANAGE_INSPECTIONS, P.UPLOAD_CONTRACTS}
+    officer |= {P.REVIEW_CONTRACTS, P.MANAGE_REPORTS, P.REPORT_INCIDENTS, P.MANAGE_INCIDENTS}
+    officer |= {P.VIEW_SHARED_MEASURES}
+    expected = {
+        Role.ADMIN: {
+            P.VIEW_DASHBOARD,
+            P.CHANGE_OWN_PASSWORD,
+            P.MANAGE_USERS,
+            P.MANAGE_DEPARTMENTS,
+            P.VIEW_PROFILE_SETTINGS,
+        },
+        Role.CHIEF: everyone
+        | {P.VIEW_PROFILE_SETTINGS, P.EXPORT_LEDGER, P.ESCALATE_INCIDENTS, P.VIEW_SHARED_MEASURES},
+        Role.MANAGER: everyone | officer | {P.ESCALATE_INCIDENTS},
+        Role.STAFF: everyone | officer,
+        Role.AUDITOR: everyone
+        | {P.VIEW_PROFILE_SETTINGS, P.EXPORT_LEDGER, P.VIEW_SHARED_MEASURES, P.VIEW_ACCESS_LOG},
+        Role.VENDOR: everyone
+        | {
+            P.REQUEST_SUBCONTRACT,
+            P.ANSWER_CORRECTIVE_ACTIONS,
+            P.UPLOAD_CONTRACTS,
+            P.SUBMIT_REPORTS,
+            P.REPORT_INCIDENTS,
+        },
+    }
+    assert app.extensions[ROLE_PERMISSIONS_KEY] == expected
+
+
+def test_without_a_feature_nobody_holds_its_permissions(engine, connection, tmp_path):
+    names = [name for name in DEFAULT_FEATURES if name != "portal.ledger"]
+    app = create_app(
+        {
+            **base_config(tmp_path),
+            "DATABASE_ENGINE": engine,
+            "DATABASE_CONNECTION": connection,
+            "FEATURES": names,
+        }
+    )
+    with app.app_context():
+        staff = User(email="s@example.jp", role=Role.STAFF, password_hash="-")
+        assert staff.can(Permission.VIEW_OUTSOURCINGS)
+        assert not staff.can(Permission.EXPORT_LEDGER)
+    with pytest.raises(RuntimeError, match="app context"):
+        staff.can(Permission.VIEW_OUTSOURCINGS)
 
 
 def test_a_feature_adds_a_page_an_api_route_and_a_menu_entry(client, login):
