@@ -19,7 +19,11 @@ from portal.outsourcings.scope import get_visible, holds, owns_department, visib
 from portal.permissions import Permission, Role, requires
 from portal.selection import operations as ops
 from portal.selection.forms import CertificationForm
-from portal.selection.models import Certification, CertificationAttachment
+from portal.selection.models import (
+    Certification,
+    CertificationAttachment,
+    CertificationReminder,
+)
 from portal.selection.rules import expiry_state
 from portal.storage import get_storage
 from portal.timeutil import local_today
@@ -84,6 +88,11 @@ def vendor(vendor_id: int, form: CertificationForm | None = None) -> str:
         .where(CertificationAttachment.certification_id.in_([c.id for c in certifications]))
         .order_by(CertificationAttachment.id)
     ).all()
+    reminders = db.session.exec(
+        select(CertificationReminder)
+        .where(CertificationReminder.certification_id.in_([c.id for c in certifications]))
+        .order_by(CertificationReminder.sent_at)
+    ).all()
     form = form or CertificationForm()
     form.cert_type.choices = [(c.id, c.label) for c in rule.certifications]
     audit.record("certification.view", object_type="vendor", object_id=found.id)
@@ -92,6 +101,9 @@ def vendor(vendor_id: int, form: CertificationForm | None = None) -> str:
         vendor=found,
         certifications=certifications,
         files={c.id: [f for f in files if f.certification_id == c.id] for c in certifications},
+        reminders={
+            c.id: [r for r in reminders if r.certification_id == c.id] for c in certifications
+        },
         states=_states(certifications, max(rule.reminder_days)),
         rule=rule,
         form=form,

@@ -259,7 +259,13 @@ def test_selection_bad_input_and_who_may_answer(client, chain, db_session, facto
     assert _save(client, root.id, ["name"]).status_code == 403
 
 
-def test_reminders_60_30_and_expired_once_each_latest_only(app, chain, db_session, smtp_server):  # noqa: F811
+def test_reminders_60_30_and_expired_once_each_latest_only(
+    app,
+    client,
+    chain,
+    db_session,
+    smtp_server,  # noqa: F811
+):
     config, inbox = smtp_server
     officer, _root, _child, a_user, _b = chain
     today = date(2026, 12, 6)
@@ -285,6 +291,9 @@ def test_reminders_60_30_and_expired_once_each_latest_only(app, chain, db_sessio
         subject(m) for m in inbox.messages
     ]
     assert {a_user.email, officer.email} <= set(inbox.messages[0]["To"].split(", "))
+    switch(client, a_user)  # the stamps are listed on the vendor's page
+    page = client.get(f"/selection/vendors/{a_user.vendor_id}").get_data(as_text=True)
+    assert page.count("通知済み") == 3
     # A renewed certification supersedes the old one: nothing more about the old.
     db_session.add(
         Certification(
