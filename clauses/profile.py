@@ -69,6 +69,10 @@ class Profile:
     def safety_measures(self) -> dict[str, str]:
         """The safety measures (code → wording) a provision may request, in profile order."""
         return {m["code"]: m["label"] for m in self.provision.get("safety_measures", ())}
+    # 選定 and 最小限 (the outsourcing article, 第1項・第2項): certification types, which are
+    # required, the selection checklist and the personal-information items (portal.selection
+    # reads and checks it).
+    selection: Mapping[str, Any] = field(default_factory=lambda: MappingProxyType({}))
 
     def article(self, key: str) -> str:
         """The article number (e.g. ``第37条``) the regulation uses for ``key``."""
@@ -166,6 +170,7 @@ def _parse(path: Path) -> Profile:
         security=MappingProxyType({"totp_required": False, **table("security")}),
         source=path,
         provision=_provision(path, table("provision")),
+        selection=MappingProxyType(table("selection")),
     )
 
 

@@ -63,6 +63,7 @@ DEFAULT_FEATURES: tuple[str, ...] = (
     "portal.structures",
     "portal.reviews",
     "portal.dispatch",
+    "portal.selection",
     "portal.ledger",
     "portal.api",
     "portal.backup",

@@ -119,6 +119,23 @@ REQUEST_ENDED: Slot[Callable[[int], None]] = Slot("request_ended")
 ACCESS_DENIED: Slot[Callable[[int], None]] = Slot("access_denied")
 
 
+class DecisionRefused(ValueError):
+    """A decision check refuses a subcontract decision; ``message`` is Japanese."""
+
+    def __init__(self, message: str) -> None:
+        super().__init__(message)
+        self.message = message
+
+
+#: Checks a subcontract decision passes before it is taken: ``check(session, node, approve,
+#: comment)`` raises DecisionRefused, or returns facts the access log keeps with the decision.
+DecisionCheck = Callable[[Session, Any, bool, str], dict[str, Any]]
+DECISION_CHECKS: Slot[DecisionCheck] = Slot("decision_checks")
+#: Where the user goes right after registering an outsourcing or requesting a subcontract: an
+#: endpoint taking ``outsourcing_id`` (the first one put here; else the outsourcing's page).
+NEXT_AFTER_REGISTRATION: Slot[str] = Slot("next_after_registration")
+
+
 @dataclass(frozen=True)
 class ApiRoute:
     """One route of the read API (``/api/v1``); its endpoint is ``api.<view name>``."""

@@ -10,7 +10,13 @@ from werkzeug.wrappers import Response
 
 from portal import audit
 from portal.db import db
-from portal.features import NODE_SECTIONS, current_features
+from portal.features import (
+    DECISION_CHECKS,
+    NEXT_AFTER_REGISTRATION,
+    NODE_SECTIONS,
+    DecisionRefused,
+    current_features,
+)
 from portal.models import Department, Outsourcing, OutsourcingStatus, User, Vendor
 from portal.outsourcings import operations as ops
 from portal.outsourcings.badges import badges_for
@@ -155,6 +161,13 @@ def detail(outsourcing_id: int) -> str:
     )
 
 
+def _next_after_registration(node: Outsourcing) -> str:
+    """The page after registering ``node``: a feature's follow-up (e.g. the selection
+    checklist), else the node's own page."""
+    follow_up = current_features().get(NEXT_AFTER_REGISTRATION)
+    return url_for(follow_up[0] if follow_up else "outsourcings.detail", outsourcing_id=node.id)
+
+
 @bp.route("/new", methods=["GET", "POST"])
 @requires(Permission.MANAGE_OUTSOURCINGS)
 def new() -> Response | str:
@@ -185,7 +198,7 @@ def new() -> Response | str:
             form.corporate_number.errors.append(error.message)
         else:
             flash(_("委託「%(name)s」を登録しました。", name=node.task_name), "success")
-            return redirect(url_for("outsourcings.detail", outsourcing_id=node.id))
+            return redirect(_next_after_registration(node))
     return render_template("outsourcings/form.html", form=form, parent=None)
 
 
@@ -228,7 +241,7 @@ def request_subcontract(outsourcing_id: int) -> Response | str:
             form.corporate_number.errors.append(error.message)
         else:
             flash(_("再委託の承認を申請しました。市の担当課の判断をお待ちください。"), "success")
-            return redirect(url_for("outsourcings.detail", outsourcing_id=node.id))
+            return redirect(_next_after_registration(node))
     return render_template("outsourcings/form.html", form=form, parent=parent)
 
 
@@ -244,22 +257,23 @@ def decide(outsourcing_id: int) -> Response:
     if not form.validate_on_submit():
         flash(_("判断を選んでください。"), "error")
     else:
+        approve, comment = form.decision.data == "approve", form.comment.data or ""
+        checked: dict[str, object] = {}
         try:
+            # Other features' checks (e.g. items beyond the parent's need a reason).
+            for check in current_features().get(DECISION_CHECKS):
+                checked |= check(db.session, node, approve, comment)
             ops.decide_request(
-                session=db.session,
-                actor=me,
-                node=node,
-                approve=form.decision.data == "approve",
-                comment=form.comment.data or "",
+                session=db.session, actor=me, node=node, approve=approve, comment=comment
             )
-        except ops.ChainError as error:
+        except (ops.ChainError, DecisionRefused) as error:
             flash(error.message, "error")
         else:
             audit.record(
                 "outsourcing.decide",
                 object_type="outsourcing",
                 object_id=node.id,
-                detail={"status": node.status, "comment": form.comment.data or ""},
+                detail={"status": node.status, "comment": comment, **checked},
             )
             if node.status == OutsourcingStatus.APPROVED:
                 flash(_("再委託を承認しました。"), "success")
@@ -322,7 +336,9 @@ def requests() -> str:
         )
         .order_by(Outsourcing.requested_at)
     ).all()
-    return render_template("outsourcings/requests.html", rows=rows)
+    # Every feature's flags (e.g. a missing certification) are in front of the approver.
+    badges = badges_for(db.session, [node for node, _vendor in rows])
+    return render_template("outsourcings/requests.html", rows=rows, badges=badges)
 
 
 @bp.route("/vendors")

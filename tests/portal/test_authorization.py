@@ -252,6 +252,33 @@ MATRIX: dict[str, tuple[str, str, dict[str, int]]] = {
         "/documents/{document_id}/reanalyse",
         only(OFFICERS, ok=302),
     ),
+    # Selection: the vendor below is that outsourcing's; a vendor user sees and changes only
+    # its own vendor's certifications (officers change any, chief and auditor read); empty
+    # posts are sent back with a message (200 or 302). The municipality's root is answered
+    # by its department, not by the vendor that holds it.
+    "selection.index": ("GET", "/selection/", only(CASE_READERS)),
+    "selection.vendor": ("GET", "/selection/vendors/{vendor_id}", only(CASE_READERS)),
+    "selection.add_certification": (
+        "POST",
+        "/selection/vendors/{vendor_id}/certifications",
+        only(OFFICERS | {"vendor"}),
+    ),
+    "selection.attach": (
+        "POST",
+        "/selection/certifications/{certification_id}/evidence",
+        only(OFFICERS | {"vendor"}, ok=302),
+    ),
+    "selection.withdraw": (
+        "POST",
+        "/selection/certifications/{certification_id}/withdraw",
+        only(OFFICERS | {"vendor"}, ok=302),
+    ),
+    "selection.download_attachment": (
+        "GET",
+        "/selection/attachments/0",
+        only(CASE_READERS, ok=404),
+    ),
+    "selection.node": ("GET", "/selection/outsourcings/{outsourcing_id}", only(CASE_READERS)),
     "ledger.index": ("GET", "/ledger/", only(LEDGER_READERS)),
     "ledger.export": ("GET", "/ledger/export.xlsx", only(LEDGER_READERS)),
     "ledger.import_file": ("GET", "/ledger/import", only(OFFICERS)),
@@ -269,6 +296,8 @@ MATRIX: dict[str, tuple[str, str, dict[str, int]]] = {
     "api.provisions": ("GET", "/api/v1/provisions", only(PROVISION_READERS, anon=401)),
     "api.incidents": ("GET", "/api/v1/incidents", only(CASE_READERS, anon=401)),
     "api.structures": ("GET", "/api/v1/structures", only(CASE_READERS, anon=401)),
+    "api.certifications": ("GET", "/api/v1/certifications", only(CASE_READERS, anon=401)),
+    "api.selections": ("GET", "/api/v1/selections", only(CASE_READERS, anon=401)),
     "api.upload_document": (
         "POST",
         "/api/v1/outsourcings/{outsourcing_id}/documents",
@@ -432,6 +461,24 @@ def _provision_for(factory, node: Outsourcing) -> int:
     return provision.id
 
 
+def _certification_for(factory, node: Outsourcing) -> int:
+    """A certification of ``node``'s vendor."""
+    from datetime import date
+
+    from portal.selection.models import Certification
+
+    certification = Certification(
+        vendor_id=node.vendor_id,
+        cert_type="pmark",
+        number=f"matrix-{node.id}",
+        issued_on=date(2026, 4, 1),
+        expires_on=date(2028, 3, 31),
+    )
+    factory.session.add(certification)
+    factory.session.commit()
+    return certification.id
+
+
 def _document_for(client, factory, node: Outsourcing) -> int:
     """An analysed contract of ``node`` with its file in the app's storage."""
     import io
@@ -515,6 +562,7 @@ def test_matrix(client, factory, endpoint, role):
     provision_id = _provision_for(factory, node) if "{provision_id}" in template else 0
     dispatch_id = _dispatch_for(factory, node) if "{dispatch_id}" in template else 0
     structure_id = _structure_for(factory, node) if "{structure_id}" in template else 0
+    certification_id = _certification_for(factory, node) if "{certification_id}" in template else 0
     path = template.format(
         user_id=target.id,
         outsourcing_id=node.id,
@@ -528,6 +576,7 @@ def test_matrix(client, factory, endpoint, role):
         provision_id=provision_id,
         dispatch_id=dispatch_id,
         structure_id=structure_id,
+        certification_id=certification_id,
     )
     if method == "GET":
         response = client.get(path, headers=headers)

@@ -1,0 +1,318 @@
+"""Selection operations: record a vendor's certifications and their evidence, answer the
+selection checklist and record the items entrusted at a tier, judge a subcontract decision
+against the parent's items, and find the required certifications a node's vendor lacks."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from datetime import date
+from typing import Any, BinaryIO
+
+from flask import current_app
+from flask_babel import gettext as _
+from sqlmodel import Session, select
+
+from portal.attachments import AttachmentError, attach
+from portal.features import DecisionRefused
+from portal.models import Outsourcing, User, Vendor
+from portal.selection.models import Certification, CertificationAttachment, SelectionRecord
+from portal.selection.rules import (
+    Finding,
+    HeldCertification,
+    SelectionRule,
+    excess_items,
+)
+from portal.storage import Storage
+from portal.timeutil import utcnow
+
+
+class SelectionError(ValueError):
+    """A change the selection rules refuse; ``message`` is Japanese."""
+
+    def __init__(self, message: str) -> None:
+        super().__init__(message)
+        self.message = message
+
+
+def current_rule() -> SelectionRule:
+    """The selection rule of the app's profile."""
+    return SelectionRule.from_profile(current_app.extensions["portal.profile"].selection)
+
+
+# --- certifications ----------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class CertificationInput:
+    """What a user states about a certification (``cert_type``: a key or a label)."""
+
+    cert_type: str
+    number: str
+    issued_on: date | None
+    expires_on: date | None
+    note: str = ""
+
+
+def check_certification(
+    *, session: Session, rule: SelectionRule, vendor_id: int, data: CertificationInput
+) -> list[str]:
+    """Every reason (Japanese) the certification may not be recorded; empty when it may."""
+    problems = []
+    cert_type = rule.certification_type(data.cert_type)
+    if cert_type is None:
+        problems.append(
+            _(
+                "認証の種類「%(type)s」はありません。%(known)sから選んでください。",
+                type=data.cert_type,
+                known="、".join(c.label for c in rule.certifications),
+            )
+        )
+    number = data.number.strip()
+    if not number:
+        problems.append(_("認証番号を入力してください。"))
+    if data.issued_on is None or data.expires_on is None:
+        problems.append(_("取得日と有効期限を入力してください。"))
+    elif data.expires_on < data.issued_on:
+        problems.append(
+            _(
+                "有効期限（%(expires)s）が取得日（%(issued)s）より前です。",
+                expires=data.expires_on.isoformat(),
+                issued=data.issued_on.isoformat(),
+            )
+        )
+    if cert_type and number:
+        existing = session.exec(
+            select(Certification, Vendor)
+            .join(Vendor, Vendor.id == Certification.vendor_id)
+            .where(
+                Certification.cert_type == cert_type,
+                Certification.number == number,
+                Certification.withdrawn_at.is_(None),
+            )
+        ).first()
+        if existing is not None:
+            problems.append(
+                _(
+                    "%(type)s の認証番号 %(number)s は既に「%(vendor)s」の認証として登録されています。",  # noqa: E501
+                    type=rule.certification_label(cert_type),
+                    number=number,
+                    vendor=existing[1].name,
+                )
+            )
+    if session.get(Vendor, vendor_id) is None:
+        problems.append(_("指定された委託先がありません。"))
+    return problems
+
+
+def add_certification(
+    *,
+    session: Session,
+    rule: SelectionRule,
+    actor: User,
+    vendor_id: int,
+    data: CertificationInput,
+) -> Certification:
+    """Record a certification of a vendor; SelectionError lists what is wrong."""
+    problems = check_certification(session=session, rule=rule, vendor_id=vendor_id, data=data)
+    if problems:
+        raise SelectionError(" ".join(problems))
+    certification = Certification(
+        vendor_id=vendor_id,
+        cert_type=rule.certification_type(data.cert_type),  # type: ignore[arg-type]
+        number=data.number.strip(),
+        issued_on=data.issued_on,  # type: ignore[arg-type]
+        expires_on=data.expires_on,  # type: ignore[arg-type]
+        note=data.note.strip(),
+        created_by_id=actor.id,
+    )
+    session.add(certification)
+    session.flush()
+    return certification
+
+
+def attach_evidence(
+    *,
+    session: Session,
+    storage: Storage,
+    certification: Certification,
+    actor: User,
+    stream: BinaryIO,
+    filename: str,
+) -> Any:
+    """Keep the evidence (the certificate as PDF or photo) with a certification."""
+    try:
+        return attach(
+            session=session,
+            storage=storage,
+            model=CertificationAttachment,
+            owner=("certification_id", certification.id),
+            actor_id=actor.id,  # type: ignore[arg-type]
+            stream=stream,
+            filename=filename,
+            prefix=f"certifications/{certification.id}",
+        )
+    except AttachmentError as error:
+        raise SelectionError(error.message) from error
+
+
+def withdraw_certification(
+    *, session: Session, actor: User, certification: Certification, reason: str
+) -> Certification:
+    """Withdraw a certification recorded by mistake (kept, with who, when and why)."""
+    if certification.withdrawn_at is not None:
+        raise SelectionError(_("この認証は既に取り消されています。"))
+    if not reason.strip():
+        raise SelectionError(_("取り消す理由を入力してください。"))
+    certification.withdrawn_at = utcnow()
+    certification.withdrawn_by_id = actor.id
+    certification.withdrawal_reason = reason.strip()
+    session.add(certification)
+    session.flush()
+    return certification
+
+
+def certifications_of(
+    *, session: Session, vendor_ids: Sequence[int], withdrawn: bool = False
+) -> list[Certification]:
+    """The certifications of these vendors (and the withdrawn ones when asked), newest
+    expiry first."""
+    if not vendor_ids:
+        return []
+    statement = select(Certification).where(Certification.vendor_id.in_(list(vendor_ids)))
+    if not withdrawn:
+        statement = statement.where(Certification.withdrawn_at.is_(None))
+    return list(
+        session.exec(
+            statement.order_by(Certification.expires_on.desc(), Certification.id.desc())
+        ).all()
+    )
+
+
+# --- the selection record of a node ------------------------------------------------------
+
+
+def record_of(*, session: Session, outsourcing_id: int) -> SelectionRecord | None:
+    """The selection record of an outsourcing, if any."""
+    return session.exec(
+        select(SelectionRecord).where(SelectionRecord.outsourcing_id == outsourcing_id)
+    ).first()
+
+
+def records_of(*, session: Session, outsourcing_ids: Sequence[int]) -> dict[int, SelectionRecord]:
+    """The selection records of these outsourcings by outsourcing id."""
+    if not outsourcing_ids:
+        return {}
+    rows = session.exec(
+        select(SelectionRecord).where(SelectionRecord.outsourcing_id.in_(list(outsourcing_ids)))
+    ).all()
+    return {r.outsourcing_id: r for r in rows}
+
+
+def save_selection(
+    *,
+    session: Session,
+    rule: SelectionRule,
+    actor: User,
+    node: Outsourcing,
+    answers: Mapping[str, str],
+    comment: str,
+    uses_cloud: bool,
+    items: Sequence[str],
+    excess_reason: str,
+) -> SelectionRecord:
+    """Record the checklist answers and the items entrusted at ``node``."""
+    known = {q.id for q in rule.checklist}
+    bad = [k for k, v in answers.items() if k not in known or v not in ("yes", "no", "")]
+    if bad:
+        raise SelectionError(_("選定チェックの回答が正しくありません。"))
+    ids, unknown = rule.item_ids(items)
+    if unknown:
+        raise SelectionError(
+            _("個人情報の項目「%(items)s」は一覧にありません。", items="、".join(unknown))
+        )
+    if not ids:
+        raise SelectionError(_("委託する個人情報の項目を1つ以上選んでください。"))
+    record = record_of(session=session, outsourcing_id=node.id) or SelectionRecord(
+        outsourcing_id=node.id  # type: ignore[arg-type]
+    )
+    record.answers = {k: v for k, v in answers.items() if v}
+    record.checklist_comment = comment.strip()
+    record.uses_cloud = uses_cloud
+    record.items = ids
+    record.excess_reason = excess_reason.strip()
+    record.updated_by_id = actor.id
+    record.updated_at = utcnow()
+    session.add(record)
+    session.flush()
+    return record
+
+
+def node_excess(*, session: Session, node: Outsourcing) -> list[str]:
+    """The item ids ``node`` is entrusted beyond its parent's (both must be recorded)."""
+    if node.parent_id is None:
+        return []
+    records = records_of(session=session, outsourcing_ids=[node.id, node.parent_id])
+    child, parent = records.get(node.id), records.get(node.parent_id)
+    if child is None or child.items is None or parent is None or parent.items is None:
+        return []
+    return excess_items(child.items, parent.items)
+
+
+def check_decision(session: Session, node: Outsourcing, approve: bool, comment: str) -> dict:
+    """A subcontract whose items exceed its parent's is approved only with a reason (第2項);
+    returns what the access log keeps of it (DecisionRefused refuses the approval)."""
+    excess = node_excess(session=session, node=node)
+    if not excess:
+        return {}
+    labels = current_rule().item_labels(excess)
+    if approve and not comment.strip():
+        raise DecisionRefused(
+            _(
+                "この再委託は、元の委託を超える個人情報の項目（%(items)s）を取り扱います。"
+                "承認する場合は、その理由をコメントに入力してください。",
+                items="、".join(labels),
+            )
+        )
+    return {"excess_items": labels, "excess_reason": comment.strip()}
+
+
+# --- required certifications -------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class NodeFacts:
+    """What the requirements read of a node."""
+
+    id: int
+    vendor_id: int
+    special_care: bool
+    persons: int
+
+
+def findings_for(
+    *, session: Session, rule: SelectionRule, nodes: Sequence[NodeFacts], today: date
+) -> dict[int, list[Finding]]:
+    """The unmet requirements per node id, in two queries for all the nodes."""
+    if not nodes or not rule.required:
+        return {}
+    held: dict[int, list[HeldCertification]] = {}
+    for cert in certifications_of(session=session, vendor_ids=list({n.vendor_id for n in nodes})):
+        held.setdefault(cert.vendor_id, []).append(
+            HeldCertification(cert.cert_type, cert.expires_on)
+        )
+    cloud = {
+        r.outsourcing_id
+        for r in records_of(session=session, outsourcing_ids=[n.id for n in nodes]).values()
+        if r.uses_cloud
+    }
+    return {
+        node.id: rule.findings(
+            held.get(node.vendor_id, ()),
+            special_care=node.special_care,
+            persons=node.persons,
+            cloud=node.id in cloud,
+            today=today,
+        )
+        for node in nodes
+    }

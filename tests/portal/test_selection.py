@@ -1,0 +1,495 @@
+"""Selection: certifications with their evidence, the Japanese refusals of bad input, the
+badges of a missing or expired required certification and of items beyond the parent's,
+the approval that needs a reason, reminders before expiry, the ledger, the API, the scope."""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+import re
+from datetime import date, timedelta
+
+import pytest
+from chain_helpers import make_node
+from sqlmodel import select
+from test_reminders import smtp_server, subject  # noqa: F401 - the SMTP fixture
+
+from pdfgen import reportlab_pdf
+from portal.api.operations import create_token
+from portal.audit.models import AccessEvent
+from portal.ledger import operations as ledger
+from portal.models import Outsourcing, Vendor
+from portal.outsourcings.badges import badges_for
+from portal.permissions import Role
+from portal.selection.ledger import CERTIFICATIONS_SHEET, SCOPE_SHEET
+from portal.selection.models import (
+    Certification,
+    CertificationAttachment,
+    CertificationReminder,
+    SelectionRecord,
+)
+from portal.selection.operations import current_rule
+from portal.selection.reminders import send_certification_reminders
+from portal.timeutil import local_today
+from portal_testing import csrf_token, sign_in
+
+
+@pytest.fixture
+def chain(factory):
+    """An officer; a root with 要配慮個人情報 held by vendor A; a requested subcontract to B."""
+    officer = factory.user(Role.STAFF)
+    vendor_a, vendor_b = factory.vendor("株式会社A"), factory.vendor("株式会社B")
+    root = make_node(
+        factory, department_id=officer.department_id, vendor=vendor_a, special_care=True
+    )
+    child = make_node(factory, department_id=0, vendor=vendor_b, parent=root, status="requested")
+    a_user = factory.user(Role.VENDOR, vendor_id=vendor_a.id)
+    b_user = factory.user(Role.VENDOR, vendor_id=vendor_b.id)
+    return officer, root, child, a_user, b_user
+
+
+def _add(client, vendor_id: int, **fields):
+    data = {
+        "cert_type": "pmark",
+        "number": "10820001(01)",
+        "issued_on": "2025-04-01",
+        "expires_on": (local_today() + timedelta(days=400)).isoformat(),
+        "note": "",
+        **fields,
+    }
+    token = csrf_token(client, f"/selection/vendors/{vendor_id}")
+    return client.post(
+        f"/selection/vendors/{vendor_id}/certifications",
+        data={"csrf_token": token, **data},
+        content_type="multipart/form-data",
+    )
+
+
+def switch(client, user) -> None:
+    """Sign out whoever is signed in, then sign ``user`` in."""
+    page = client.get("/auth/password", follow_redirects=True).get_data(as_text=True)
+    token = re.search(r'name="csrf_token"[^>]*value="([^"]+)"', page)
+    if token and "/auth/logout" in page:
+        client.post("/auth/logout", data={"csrf_token": token.group(1)})
+    assert sign_in(client, user.email).status_code == 302
+
+
+def _labels(app, session, nodes) -> dict[int, list[str]]:
+    with app.test_request_context():
+        return {k: [b.label for b in v] for k, v in badges_for(session, nodes).items()}
+
+
+def test_vendor_records_its_certification_with_the_evidence(client, chain, db_session):
+    _officer, _root, _child, a_user, _b = chain
+    switch(client, a_user)
+    pdf = reportlab_pdf("プライバシーマーク付与認定証")
+    response = _add(client, a_user.vendor_id, file=(io.BytesIO(pdf), "認定証.pdf"))
+    assert response.status_code == 302
+    certification = db_session.exec(
+        select(Certification).where(Certification.vendor_id == a_user.vendor_id)
+    ).one()
+    files = db_session.exec(select(CertificationAttachment)).all()
+    assert [f.filename for f in files] == ["認定証.pdf"]
+    page = client.get(f"/selection/vendors/{a_user.vendor_id}").get_data(as_text=True)
+    assert "10820001(01)" in page and "認定証.pdf" in page and "有効" in page
+    download = client.get(f"/selection/attachments/{files[0].id}")
+    assert download.status_code == 200 and download.data == pdf
+    actions = db_session.exec(select(AccessEvent.action)).all()
+    assert "certification.create" in actions and "certification.attachment_download" in actions
+    assert certification.cert_type == "pmark"
+
+
+@pytest.mark.parametrize(
+    ("fields", "message"),
+    [
+        ({"issued_on": "2026-04-01", "expires_on": "2026-03-31"}, "有効期限（2026-03-31）が取得日"),
+        ({"cert_type": "iso9001"}, "認証の種類「iso9001」はありません"),
+        ({"number": ""}, "認証番号を入力してください"),
+        ({"expires_on": "来年"}, "有効期限を日付で入力してください"),
+    ],
+)
+def test_bad_certifications_are_refused_in_japanese(client, login, factory, fields, message):
+    login(Role.STAFF)
+    vendor = factory.vendor()
+    response = _add(client, vendor.id, **fields)
+    assert response.status_code == 200
+    assert message in response.get_data(as_text=True)
+    assert factory.session.exec(select(Certification)).all() == []
+
+
+def test_a_duplicate_number_is_refused_and_a_bad_file_keeps_nothing(client, login, factory):
+    login(Role.STAFF)
+    first, second = factory.vendor("一社"), factory.vendor("二社")
+    assert _add(client, first.id).status_code == 302
+    page = _add(client, second.id).get_data(as_text=True)
+    assert "認証番号 10820001(01) は既に「一社」の認証として登録されています" in page
+    # An evidence file that is not a PDF or photo takes the certification back with it.
+    page = _add(
+        client, second.id, number="X-1", file=(io.BytesIO(b"plain text"), "a.txt")
+    ).get_data(as_text=True)
+    assert "添付できるのは写真（JPEG・PNG）とPDFだけです" in page
+    numbers = factory.session.exec(select(Certification.number)).all()
+    assert numbers == ["10820001(01)"]
+
+
+def test_a_vendor_sees_and_changes_only_its_own_certifications(client, chain, factory):
+    _officer, _root, _child, a_user, b_user = chain
+    switch(client, a_user)
+    assert client.get(f"/selection/vendors/{b_user.vendor_id}").status_code == 403
+    assert _add(client, b_user.vendor_id).status_code == 403
+    auditor = factory.user(Role.AUDITOR)
+    switch(client, auditor)
+    page = client.get(f"/selection/vendors/{a_user.vendor_id}").get_data(as_text=True)
+    assert "認証を登録する" not in page  # read only
+    assert _add(client, a_user.vendor_id).status_code == 403
+
+
+def test_missing_then_expired_then_valid_certification_on_the_tree(app, chain, db_session):
+    _officer, root, child, a_user, _b = chain
+    labels = _labels(app, db_session, [root, child])
+    assert "必要な認証なし" in labels[root.id]  # 要配慮個人情報 needs Pマーク or ISMS
+    assert "必要な認証なし" not in labels[child.id]  # nothing sensitive, few persons
+    today = local_today()
+    old = Certification(
+        vendor_id=a_user.vendor_id,
+        cert_type="isms",
+        number="IS 1",
+        issued_on=today - timedelta(days=800),
+        expires_on=today - timedelta(days=1),
+    )
+    db_session.add(old)
+    db_session.commit()
+    assert "認証期限切れ" in _labels(app, db_session, [root])[root.id]
+    db_session.add(
+        Certification(
+            vendor_id=a_user.vendor_id,
+            cert_type="pmark",
+            number="P 1",
+            issued_on=today,
+            expires_on=today + timedelta(days=700),
+        )
+    )
+    db_session.commit()
+    labels = _labels(app, db_session, [root])[root.id]
+    assert "認証期限切れ" not in labels and "必要な認証なし" not in labels
+
+
+def test_cloud_handling_needs_ismap(app, client, chain, db_session):
+    officer, root, _child, a_user, _b = chain
+    today = local_today()
+    db_session.add(
+        Certification(
+            vendor_id=a_user.vendor_id,
+            cert_type="pmark",
+            number="P 2",
+            issued_on=today,
+            expires_on=today + timedelta(days=700),
+        )
+    )
+    db_session.add(SelectionRecord(outsourcing_id=root.id, items=["name"], uses_cloud=True))
+    db_session.commit()
+    assert "必要な認証なし" in _labels(app, db_session, [root])[root.id]
+    switch(client, officer)
+    page = client.get(f"/selection/outsourcings/{root.id}").get_data(as_text=True)
+    # The test profile (三木市) also accepts ISO/IEC 27017 for a cloud service.
+    assert (
+        "必要な認証（ISMAP（クラウドサービス）又はISMSクラウドセキュリティ認証（ISO/IEC 27017））"
+        "が登録されていません。"
+    ) in page
+
+
+def _save(client, node_id: int, items: list[str], answers: str = "yes", **extra):
+    token = csrf_token(client, f"/selection/outsourcings/{node_id}")
+    rule_ids = ["capability", "certification", "security_measures", "incident_history", "location"]
+    data = {"csrf_token": token, "items": items, **{f"q_{q}": answers for q in rule_ids}, **extra}
+    return client.post(f"/selection/outsourcings/{node_id}", data=data)
+
+
+def test_items_beyond_the_parent_flag_and_need_a_reason_to_approve(app, client, chain, db_session):
+    officer, root, child, a_user, _b = chain
+    switch(client, officer)
+    assert _save(client, root.id, ["name", "address"]).status_code == 302
+    switch(client, a_user)  # the vendor that asks to subcontract
+    response = _save(client, child.id, ["name", "my_number"], excess_reason="番号の照合に必要")
+    assert response.status_code == 302
+    labels = _labels(app, db_session, [child])[child.id]
+    assert "項目が元の委託を超過" in labels and "選定チェック未回答" not in labels
+    switch(client, officer)
+    detail = client.get(f"/outsourcings/{child.id}").get_data(as_text=True)
+    assert "項目が元の委託を超過" in detail  # the approver's view
+    requests = client.get("/outsourcings/requests").get_data(as_text=True)
+    assert "項目が元の委託を超過" in requests  # and the list of requests waiting
+    page = client.get(f"/selection/outsourcings/{child.id}").get_data(as_text=True)
+    assert "元の委託にない個人情報の項目を取り扱います：個人番号" in page
+    token = csrf_token(client, f"/outsourcings/{child.id}")
+    refused = client.post(
+        f"/outsourcings/{child.id}/decide",
+        data={"csrf_token": token, "decision": "approve", "comment": ""},
+        follow_redirects=True,
+    ).get_data(as_text=True)
+    assert "承認する場合は、その理由をコメントに入力してください" in refused
+    db_session.refresh(child)
+    assert child.status == "requested"
+    client.post(
+        f"/outsourcings/{child.id}/decide",
+        data={"csrf_token": token, "decision": "approve", "comment": "照合のため個人番号が必要"},
+    )
+    db_session.refresh(child)
+    assert child.status == "approved"
+    event = db_session.exec(
+        select(AccessEvent).where(AccessEvent.action == "outsourcing.decide")
+    ).one()
+    detail = json.loads(event.detail)
+    assert detail["excess_items"] == ["個人番号"]
+    assert detail["excess_reason"] == "照合のため個人番号が必要"
+
+
+def test_selection_bad_input_and_who_may_answer(client, chain, db_session, factory):
+    officer, root, child, a_user, b_user = chain
+    switch(client, officer)
+    page = _save(client, root.id, []).get_data(as_text=True)
+    assert "委託する個人情報の項目を1つ以上選んでください" in page
+    page = _save(client, root.id, ["趣味"]).get_data(as_text=True)
+    assert "個人情報の項目「趣味」は一覧にありません" in page
+    assert db_session.exec(select(SelectionRecord)).all() == []
+    switch(client, b_user)  # the subcontractor itself does not answer its selection
+    assert _save(client, child.id, ["name"]).status_code == 403
+    switch(client, a_user)  # nor does the holder answer for the municipality's root
+    assert _save(client, root.id, ["name"]).status_code == 403
+
+
+def test_reminders_60_30_and_expired_once_each_latest_only(
+    app,
+    client,
+    chain,
+    db_session,
+    smtp_server,  # noqa: F811
+):
+    config, inbox = smtp_server
+    officer, _root, _child, a_user, _b = chain
+    today = date(2026, 12, 6)
+    cert = Certification(
+        vendor_id=a_user.vendor_id,
+        cert_type="pmark",
+        number="P 3",
+        issued_on=date(2024, 1, 1),
+        expires_on=today + timedelta(days=60),
+    )
+    db_session.add(cert)
+    db_session.commit()
+    with app.app_context():
+        rule = current_rule()
+        sent = [
+            send_certification_reminders(session=db_session, rule=rule, today=day, config=config)
+            for day in (today, today, today + timedelta(days=30), today + timedelta(days=61))
+        ]
+    assert sent == [1, 0, 1, 1]
+    kinds = db_session.exec(select(CertificationReminder.kind)).all()
+    assert sorted(kinds) == ["30", "60", "overdue"]
+    assert "【認証】有効期限まで60日：プライバシーマーク（株式会社A）" in [
+        subject(m) for m in inbox.messages
+    ]
+    assert {a_user.email, officer.email} <= set(inbox.messages[0]["To"].split(", "))
+    switch(client, a_user)  # the stamps are listed on the vendor's page
+    page = client.get(f"/selection/vendors/{a_user.vendor_id}").get_data(as_text=True)
+    assert page.count("通知済み") == 3
+    # A renewed certification supersedes the old one: nothing more about the old.
+    db_session.add(
+        Certification(
+            vendor_id=a_user.vendor_id,
+            cert_type="pmark",
+            number="P 4",
+            issued_on=today,
+            expires_on=today + timedelta(days=800),
+        )
+    )
+    db_session.commit()
+    with app.app_context():
+        assert (
+            send_certification_reminders(
+                session=db_session, rule=rule, today=today + timedelta(days=90), config=config
+            )
+            == 0
+        )
+
+
+def _csv(rows: list[dict[str, str]]) -> bytes:
+    buffer = io.StringIO()
+    writer = csv.DictWriter(
+        buffer, fieldnames=["法人番号", "認証の種類", "認証番号", "取得日", "有効期限"]
+    )
+    writer.writeheader()
+    writer.writerows(rows)
+    return buffer.getvalue().encode("utf-8-sig")
+
+
+def test_ledger_exports_and_imports_certifications(app, chain, db_session):
+    officer, _root, _child, a_user, b_user = chain
+    a, b = db_session.get(Vendor, a_user.vendor_id), db_session.get(Vendor, b_user.vendor_id)
+    good = {
+        "法人番号": a.corporate_number,
+        "認証の種類": "プライバシーマーク",
+        "認証番号": "L-1",
+        "取得日": "2025/4/1",
+        "有効期限": "2027年3月31日",
+    }
+    bad = [
+        good,
+        {**good, "法人番号": b.corporate_number},  # the same number again
+        {**good, "認証番号": "L-2", "認証の種類": "ISO 9001"},
+        {**good, "認証番号": "L-3", "有効期限": "2025-03-31"},
+        {**good, "認証番号": "L-4", "法人番号": "7000012050002"},
+    ]
+    with app.test_request_context():
+        with pytest.raises(ledger.ImportRejected) as refused:
+            ledger.import_file(
+                sheet=CERTIFICATIONS_SHEET,
+                session=db_session,
+                actor=officer,
+                filename="c.csv",
+                data=_csv(bad),
+            )
+        messages = " ".join(i.message for i in refused.value.issues)
+        assert "2行目と同じ認証番号です" in messages
+        assert "認証の種類「ISO 9001」はありません" in messages
+        assert "有効期限（2025-03-31）が取得日（2025-04-01）より前です" in messages
+        assert "この法人番号の委託先は登録されていません" in messages
+        assert db_session.exec(select(Certification)).all() == []
+        outcome = ledger.import_file(
+            sheet=CERTIFICATIONS_SHEET,
+            session=db_session,
+            actor=officer,
+            filename="c.csv",
+            data=_csv([good]),
+        )
+        assert outcome.audit_detail() == {"certifications": 1}
+        rows = CERTIFICATIONS_SHEET.rows(db_session, officer)
+    assert rows == [
+        [
+            "株式会社A",
+            a.corporate_number,
+            "プライバシーマーク",
+            "L-1",
+            date(2025, 4, 1),
+            date(2027, 3, 31),
+            "有効",
+            "なし",
+        ]
+    ]
+
+
+def test_api_lists_certifications_and_selections_in_scope(client, chain, db_session):
+    officer, root, child, a_user, b_user = chain
+    today = local_today()
+    for vendor_id, number in ((a_user.vendor_id, "A-1"), (b_user.vendor_id, "B-1")):
+        db_session.add(
+            Certification(
+                vendor_id=vendor_id,
+                cert_type="isms",
+                number=number,
+                issued_on=today,
+                expires_on=today + timedelta(days=365),
+            )
+        )
+    db_session.add(SelectionRecord(outsourcing_id=root.id, items=["name"]))
+    db_session.add(SelectionRecord(outsourcing_id=child.id, items=["name", "my_number"]))
+    db_session.commit()
+    secret = create_token(session=db_session, user=a_user).secret
+    db_session.commit()
+    headers = {"Authorization": f"Bearer {secret}"}
+    mine = client.get("/api/v1/certifications", headers=headers).get_json()
+    assert [c["number"] for c in mine["items"]] == ["A-1"]
+    officer_secret = create_token(session=db_session, user=officer).secret
+    db_session.commit()
+    page = client.get(
+        "/api/v1/certifications?limit=1", headers={"Authorization": f"Bearer {officer_secret}"}
+    ).get_json()
+    assert len(page["items"]) == 1 and page["next"]
+    selections = client.get(
+        "/api/v1/selections", headers={"Authorization": f"Bearer {officer_secret}"}
+    ).get_json()["items"]
+    by_node = {s["outsourcing_id"]: s for s in selections}
+    assert by_node[child.id]["excess_items"] == ["個人番号"]
+    assert by_node[root.id]["items"] == ["氏名"]
+
+
+def test_demo_comes_with_certifications_and_a_request_beyond_its_parent(runner, db_session):
+    result = runner.invoke(args=["demo", "load", "--no-contracts"])
+    assert result.exit_code == 0, result.output
+    certifications = db_session.exec(select(Certification)).all()
+    today = local_today()
+    assert any(c.expires_on < today for c in certifications)  # one expired
+    assert any(today <= c.expires_on <= today + timedelta(days=60) for c in certifications)
+    records = db_session.exec(select(SelectionRecord)).all()
+    assert len(records) == len(db_session.exec(select(Outsourcing)).all())
+    assert [r for r in records if r.excess_reason]  # a request with items beyond its parent
+
+
+def test_registering_leads_to_the_checklist_with_items_suggested(client, factory, db_session):
+    officer = factory.user(Role.STAFF)
+    switch(client, officer)
+    response = client.post(
+        "/outsourcings/new",
+        data={
+            "csrf_token": csrf_token(client, "/outsourcings/new"),
+            "task_name": "住民税の通知書印刷",
+            "department_id": officer.department_id,
+            "vendor_name": "株式会社印刷",
+            "corporate_number": "9000012050990",
+            "start_date": "2026-04-01",
+            "end_date": "2027-03-31",
+            "pi_categories": "氏名、住所、税額",
+            "persons": "10",
+            "scope_note": "宛名と税額のみ",
+        },
+    )
+    node = db_session.exec(select(Outsourcing)).one()
+    assert response.headers["Location"].endswith(f"/selection/outsourcings/{node.id}")
+    page = client.get(response.headers["Location"]).get_data(as_text=True)
+    assert "まだ記録されていません" in page
+    checked = re.findall(r'name="items" value="(\w+)" checked', page)
+    assert checked == ["name", "address"]
+
+
+def test_ledger_exports_the_items_and_the_excess(app, chain, db_session):
+    officer, root, child, _a, _b = chain
+    db_session.add(SelectionRecord(outsourcing_id=root.id, items=["name"], answers={}))
+    db_session.add(
+        SelectionRecord(
+            outsourcing_id=child.id, items=["name", "birth_date"], excess_reason="年齢確認"
+        )
+    )
+    db_session.commit()
+    with app.test_request_context():
+        rows = SCOPE_SHEET.rows(db_session, officer)
+    by_id = {row[0]: row for row in rows}
+    assert by_id[root.id][4:6] == ["氏名", ""]
+    assert by_id[child.id][4:7] == ["氏名、生年月日", "生年月日", "年齢確認"]
+    assert "個人情報の適切な管理を行う能力" in by_id[root.id][8]  # unanswered checks listed
+
+
+def test_a_mistaken_certification_is_withdrawn_with_a_reason_and_kept(
+    app, client, login, factory, db_session
+):
+    login(Role.STAFF)
+    right, wrong = factory.vendor("正しい社"), factory.vendor("誤った社")
+    assert _add(client, wrong.id).status_code == 302
+    certification = db_session.exec(select(Certification)).one()
+    page = f"/selection/vendors/{wrong.id}"
+    token = csrf_token(client, page)
+    url = f"/selection/certifications/{certification.id}/withdraw"
+    refused = client.post(url, data={"csrf_token": token, "reason": " "}, follow_redirects=True)
+    assert "取り消す理由を入力してください" in refused.get_data(as_text=True)
+    client.post(url, data={"csrf_token": token, "reason": "別の委託先の番号を誤って登録"})
+    db_session.refresh(certification)
+    assert certification.withdrawn_at is not None
+    assert "別の委託先の番号を誤って登録" in client.get(page).get_data(as_text=True)
+    # The number is free again for the vendor that holds it; the withdrawn one counts for nothing.
+    assert _add(client, right.id).status_code == 302
+    assert len(db_session.exec(select(Certification)).all()) == 2
+    with app.test_request_context():
+        rows = CERTIFICATIONS_SHEET.rows(db_session, factory.user(Role.STAFF))
+    assert [row[0] for row in rows] == ["正しい社"]
+    actions = db_session.exec(select(AccessEvent.action)).all()
+    assert "certification.withdraw" in actions
