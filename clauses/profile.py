@@ -69,6 +69,7 @@ class Profile:
     def safety_measures(self) -> dict[str, str]:
         """The safety measures (code → wording) a provision may request, in profile order."""
         return {m["code"]: m["label"] for m in self.provision.get("safety_measures", ())}
+
     # 選定 and 最小限 (the outsourcing article, 第1項・第2項): certification types, which are
     # required, the selection checklist and the personal-information items (portal.selection
     # reads and checks it).
