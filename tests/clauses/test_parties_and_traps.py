@@ -231,3 +231,21 @@ def test_service_user_is_the_principal_in_terms_of_service_only() -> None:
         "第4条 当社は、本規約に違反して利用者に損害を与えたときは、その損害を賠償します。\n"
     )
     assert check(text).status("breach_remedies") == "satisfied"
+
+
+def test_a_circular_on_what_contracts_must_state_imposes_nothing() -> None:
+    text = (
+        "事務連絡\n各課室等の長 様\n"
+        "１ 派遣労働者に個人情報の取扱いに係る業務を行わせる場合には、労働者派遣契約書に"
+        "秘密保持義務等個人情報の取扱いに関する事項を明記してください。\n"
+    )
+    assert check(text).status("confidentiality") == "missing"
+
+
+def test_a_handbook_reporting_what_is_said_to_apply_imposes_nothing() -> None:
+    text = (
+        "個人情報保護の手引き\n"
+        "委託契約書には、再委託の禁止、複製の制限、事故時の報告等を定めることとされている。\n"
+        "受託者は、一般に、委託者の承諾なく再委託することはできないとされる。\n"
+    )
+    assert check(text).status("subcontracting") == "missing"
