@@ -249,3 +249,17 @@ def test_a_handbook_reporting_what_is_said_to_apply_imposes_nothing() -> None:
         "受託者は、一般に、委託者の承諾なく再委託することはできないとされる。\n"
     )
     assert check(text).status("subcontracting") == "missing"
+
+
+def test_items_under_a_title_speak_for_themselves() -> None:
+    text = (
+        "〇〇業務委託仕様書\n１ 委託業務名 住民税申告書入力業務\n３ 個人情報の取扱い\n"
+        "（１）業務上知り得た個人情報を第三者に漏らさないこと。\n"
+        "（２）個人情報を本業務の目的以外に利用しないこと。\n"
+        "（３）個人情報の漏えい等の事故が発生した場合は、直ちに発注者に報告し、その指示に従うこと。\n"
+        "（４）業務終了後、貸与資料は発注者に返却し、受注者が作成した個人情報を含む電子データは"
+        "完全に消去すること。\n"
+    )
+    report = check(text)
+    for clause in ("confidentiality", "incident", "return_deletion"):
+        assert report.status(clause) == "satisfied", clause
