@@ -54,6 +54,8 @@ _EXCEPTION = re.compile(r"を除[きいく]|を除いて|以外は|を除外")
 _QUOTED = re.compile(
     r"(?:ない|ならず|できる|ものとする|こと|べき)(?:旨|との|とする旨|と(?:いう|定め|規定|記載|明記|され))"
 )
+_STATING_VERBS = {"明記", "記載", "規定", "掲げる", "列挙", "盛り込む", "明示"}
+_REPORTED = re.compile(r"とされて(?:いる|います|おり)|とされる")
 _BAN_NOUN = re.compile(r"禁止(?:と|事項と)$")
 _COND_NOUNS = {"場合", "とき", "時", "際", "限り", "後", "前", "上", "うち", "間", "まで"}
 _MODAL_NOUNS = {"もの", "こと"}
@@ -118,9 +120,11 @@ def _is_predicate(tok: Token) -> bool:
         tok.lemma_ == "する"
         and tok.i >= 2
         and tok.doc[tok.i - 1].orth_ == "と"
-        and tok.doc[tok.i - 2].lemma_ in _MODAL_NOUNS
+        and (tok.doc[tok.i - 2].lemma_ in _MODAL_NOUNS or tok.doc[tok.i - 2].pos_ == "AUX")
     ):
-        return False  # the する of …ものとする / …こととする is the modal, not a predicate
+        # the する of …ものとする / …こととする is the modal, and that of …できないとされる
+        # a quotation: neither is a predicate of its own
+        return False
     if _is_stranded_verb(tok):
         return True
     if tok.dep_ in ("fixed", "aux", "compound", "case", "mark", "cc", "punct"):
@@ -273,6 +277,10 @@ def _resolve(tok: Token, tails: dict[int, str], text: str) -> tuple[str, str, in
         body = tail[len(cur.orth_) :]
         if cur.lemma_ in ("努める", "努力"):
             return EFFORT, role, cur.i  # 努めなければならない is still an effort duty
+        if cur.lemma_ in _STATING_VERBS or _REPORTED.search(body):
+            # …事項を契約書に明記する / …こととされている: what a text must state, or what
+            # is said to apply, describes a document; it imposes none of its matters.
+            return NONE, role, cur.i
         if cur.lemma_ in ("禁止", "禁ずる", "禁じる") and not is_negated(body):
             return PROHIBITION, role, cur.i
         if cur.lemma_ in ("する", "なる") and _BAN_NOUN.search(text[: cur.idx]):

@@ -70,6 +70,10 @@ class Context(ScopeMixin):
         modality, role, subject = p.modality, p.role, p.subject
         s = self.doc.sentences[i]
         lead = self.analyses.get(s.lead) if s.lead is not None else None
+        if lead is not None and not lead.predicates and self.doc.sentences[s.lead].kind != "body":
+            # Items under a title (３ 個人情報の取扱い): the title imposes or names nothing;
+            # each item speaks for itself (…漏らさないこと).
+            lead = None
         if lead is not None and role == A.MAIN:
             lead_mod, lead_subj = sentence_modality(lead)
             ends_koto = bool(re.search(r"こと[。]?$", self.norm[i])) or s.kind == "item"

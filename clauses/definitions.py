@@ -44,6 +44,9 @@ _DEF_ITEM = re.compile(
 )
 # What an alias is declared to be, after its parenthetical (…は、全て個人情報として取り扱う).
 _DECLARED_PI = re.compile(r"として取り扱|とみな|に含まれ|に該当|として扱")
+_PARTY_LIKE = re.compile(
+    r"^[甲乙丙丁]$|(?:者|社|人|先|会社|法人|団体|機関|職員|員|様|さま|連合|組合|市|町|村|県|区)$"
+)
 _ENDS_DEFINITION = re.compile(r"(?:をいう|を指す|を含む|とする|をいい|のことをいう)。?$")
 
 
@@ -118,16 +121,8 @@ def learn_definitions(doc: Document, norm: list[str], catalog: Catalog) -> Defin
         term = term.strip("「」『』 ")
         if not term or len(term) > 20 or catalog.personal.search(term):
             return  # a term that names personal information is caught by the vocabulary
-        if not re.search(r"[\u3040-\u30ff\u4e00-\u9fff]", term) or (
-            len(term) < 2
-            and term
-            in (
-                "甲",
-                "乙",
-                "丙",
-            )
-        ):
-            return
+        if not re.search(r"[\u3040-\u30ff\u4e00-\u9fff]", term) or _PARTY_LIKE.search(term):
+            return  # a party's name (甲, 受領者, 当社), not a thing that holds information
         raw.append(DefinedTerm(term, i, doc.sentences[i].section, personal, body))
 
     for s in doc.sentences:

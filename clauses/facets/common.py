@@ -46,9 +46,11 @@ def level(cond: bool, strong: bool) -> int:
 
 
 def context_text(ctx: Context, i: int) -> str:
+    """Sentence ``i`` after its list lead, so that patterns anchored at the end (…こと。)
+    still see the item's own ending."""
     s = ctx.doc.sentences[i]
     lead = ctx.norm[s.lead] if s.lead is not None else ""
-    return ctx.norm[i] + lead
+    return lead + ctx.norm[i]
 
 
 def referred_text(ctx: Context, i: int) -> str:

@@ -136,3 +136,16 @@ def test_weak_result_explains_that_the_term_is_not_defined_as_personal() -> None
     copying = next(c for c in check(text).clauses if c.id == "copying")
     assert copying.status == "weak"
     assert any("「資料等」" in n and "定義されていません" in n for n in copying.notes)
+
+
+def test_party_aliases_are_not_defined_terms() -> None:
+    text = (
+        "株式会社Ａ（以下「開示者」という。）と株式会社Ｂ（以下「受領者」という。）は、"
+        "次のとおり合意する。\n"
+        "第1条 本契約において「秘密情報」とは、開示者が受領者に開示する技術上の情報をいう。\n"
+        "第2条 受領者は、秘密情報を第三者に開示してはならない。\n"
+    )
+    assert terms(text) == {"秘密情報": False}
+    result = next(c for c in check(text).clauses if c.id == "confidentiality")
+    assert result.status == "weak"
+    assert any("対象の「秘密情報」が個人情報を含むと定義されていません" in n for n in result.notes)

@@ -32,14 +32,14 @@ TARGETS = {"false_satisfied": 0.02, "recall_satisfied": 0.97, "accuracy": 0.92}
 
 # Ratchet: measured on the full corpus (138 texts + 8 PDFs); only ever raise these.
 FLOORS: dict[str, dict[str, float]] = {
-    "confidentiality": {"recall_satisfied": 1.00, "false_satisfied": 0.00, "accuracy": 0.99},
+    "confidentiality": {"recall_satisfied": 1.00, "false_satisfied": 0.00, "accuracy": 1.00},
     "subcontracting": {"recall_satisfied": 1.00, "false_satisfied": 0.00, "accuracy": 0.98},
     "copying": {"recall_satisfied": 1.00, "false_satisfied": 0.00, "accuracy": 1.00},
     "security": {"recall_satisfied": 1.00, "false_satisfied": 0.00, "accuracy": 0.95},
     "incident": {"recall_satisfied": 0.98, "false_satisfied": 0.00, "accuracy": 0.98},
     "return_deletion": {"recall_satisfied": 1.00, "false_satisfied": 0.00, "accuracy": 0.98},
     "breach_remedies": {"recall_satisfied": 1.00, "false_satisfied": 0.00, "accuracy": 0.99},
-    "reporting_audit": {"recall_satisfied": 0.98, "false_satisfied": 0.00, "accuracy": 0.93},
+    "reporting_audit": {"recall_satisfied": 0.98, "false_satisfied": 0.00, "accuracy": 0.97},
 }
 
 pytestmark = [

@@ -231,3 +231,35 @@ def test_service_user_is_the_principal_in_terms_of_service_only() -> None:
         "第4条 当社は、本規約に違反して利用者に損害を与えたときは、その損害を賠償します。\n"
     )
     assert check(text).status("breach_remedies") == "satisfied"
+
+
+def test_a_circular_on_what_contracts_must_state_imposes_nothing() -> None:
+    text = (
+        "事務連絡\n各課室等の長 様\n"
+        "１ 派遣労働者に個人情報の取扱いに係る業務を行わせる場合には、労働者派遣契約書に"
+        "秘密保持義務等個人情報の取扱いに関する事項を明記してください。\n"
+    )
+    assert check(text).status("confidentiality") == "missing"
+
+
+def test_a_handbook_reporting_what_is_said_to_apply_imposes_nothing() -> None:
+    text = (
+        "個人情報保護の手引き\n"
+        "委託契約書には、再委託の禁止、複製の制限、事故時の報告等を定めることとされている。\n"
+        "受託者は、一般に、委託者の承諾なく再委託することはできないとされる。\n"
+    )
+    assert check(text).status("subcontracting") == "missing"
+
+
+def test_items_under_a_title_speak_for_themselves() -> None:
+    text = (
+        "〇〇業務委託仕様書\n１ 委託業務名 住民税申告書入力業務\n３ 個人情報の取扱い\n"
+        "（１）業務上知り得た個人情報を第三者に漏らさないこと。\n"
+        "（２）個人情報を本業務の目的以外に利用しないこと。\n"
+        "（３）個人情報の漏えい等の事故が発生した場合は、直ちに発注者に報告し、その指示に従うこと。\n"
+        "（４）業務終了後、貸与資料は発注者に返却し、受注者が作成した個人情報を含む電子データは"
+        "完全に消去すること。\n"
+    )
+    report = check(text)
+    for clause in ("confidentiality", "incident", "return_deletion"):
+        assert report.status(clause) == "satisfied", clause
