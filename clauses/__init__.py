@@ -39,8 +39,12 @@ def check(
     parse: str = "candidates",
     progress: Progress | None = None,
     ocr: bool = True,
+    ocr_engine: str | None = None,
 ) -> Report:
-    """Check a file (.pdf/.txt path), PDF bytes, or contract text given as a string."""
+    """Check a file (.pdf/.txt path), PDF bytes, or contract text given as a string.
+
+    ``ocr_engine`` reads scanned pages: "ppocr" or "tesseract" (None: the default, ppocr).
+    """
     import time
 
     from contracts.document import build_document, load
@@ -49,14 +53,14 @@ def check(
     t0 = time.perf_counter()
     name = ""
     if isinstance(source, bytes | bytearray):
-        doc = load(bytes(source), progress=progress, ocr=ocr)
+        doc = load(bytes(source), progress=progress, ocr=ocr, ocr_engine=ocr_engine)
     elif isinstance(source, str) and (
         "\n" in source or len(source) > 1024 or not Path(source).suffix
     ):
         doc = build_document([PageText(number=1, text=source)])
     else:
         name = os.fspath(source)
-        doc = load(name, progress=progress, ocr=ocr)
+        doc = load(name, progress=progress, ocr=ocr, ocr_engine=ocr_engine)
     report = check_document(doc, profile=profile, parse=parse, progress=progress, file=name)
     report.seconds = round(time.perf_counter() - t0, 3)
     return report

@@ -18,13 +18,27 @@ if TYPE_CHECKING:
     from spacy.tokens import Doc, Token
 
 # Modalities
-PROHIBITION = "prohibition"
-OBLIGATION = "obligation"
-EFFORT = "effort"
-PERMISSION = "permission"
-DECLARATIVE = "declarative"
-NONE = "none"
-IMPOSING = (PROHIBITION, OBLIGATION, DECLARATIVE)
+from clauses.modality import (  # noqa: F401 (re-exported: the rules read them as A.*)
+    DECLARATIVE,
+    EFFORT,
+    IMPOSING,
+    NONE,
+    OBLIGATION,
+    PERMISSION,
+    PROHIBITION,
+    classify_tail,
+    is_negated,
+)
+from clauses.parties import (  # noqa: F401 (re-exported)
+    BOTH,
+    CONTRACTOR,
+    CONTRACTOR_SIDE,
+    OTHER,
+    PRINCIPAL,
+    STAFF,
+    UNKNOWN,
+    PartyResolver,
+)
 
 # Roles of a predicate in its sentence
 MAIN = "main"
@@ -32,39 +46,13 @@ CONDITION = "condition"
 EXCEPTION = "exception"
 RELATIVE = "relative"
 
-# Parties
-CONTRACTOR = "contractor"
-PRINCIPAL = "principal"
-BOTH = "both"
-STAFF = "staff"
-OTHER = "other"
-UNKNOWN = "unknown"
-CONTRACTOR_SIDE = (CONTRACTOR, BOTH, STAFF)
-
-_PROHIBITION = re.compile(
-    r"てはならな|てはならず|ではならな|ではならず|てはいけな|てはな(?:りません|らぬ)|"
-    r"ないものとす|ないものとし|ないこと|ないようにしなければ|"
-    r"ことができな|ことはできな|ことができず|ことはできず|ことができません|"
-    r"禁止|禁ず|禁じ|認めな|認められな|許さな|許されな|行わな(?:いものと|いこと)"
-)
-_EFFORT = re.compile(r"努め|努力")
-_PERMISSION = re.compile(
-    r"ことができ(?!な|ず|ませ)|こともでき|ことを妨げ|妨げな|妨げられな|差し支えな|得るものと"
-)
-_OBLIGATION = re.compile(
-    r"なければならな|なければならず|なければなりません|ねばならな|ものとす|ものとし|ものと定め|"
-    r"こととす|こととし|義務を負|責任を負|べき|しなければ|ることとなる|こと$"
-)
-# Inflections that carry the predicate on to the next one (…し、又は…しなければならない).
 _CONDITION = re.compile(
     r"場合|とき|時は|時には|際|ば$|たら|ならば|なら$|限り|ても|には$|に当た|に際し|上は|ので|ため$|"
     r"後に|後は|前に|まで"
 )
 _EXCEPTION = re.compile(r"を除[きいく]|を除いて|以外は|を除外")
-_NEGATION = re.compile(r"(?:な[いくかけ](?!ればなら|ればな)|ず(?!に)|ぬ|ません)")
-_FIXED_MODALS = re.compile(
-    r"なければならな[いく]?|なければならず|てはならな[いく]?|てはならず|ではならな[いく]?|"
-    r"ことができな[いく]?|ことはできな[いく]?|ことができず|ねばならな[いく]?"
+_QUOTED = re.compile(
+    r"(?:ない|ならず|できる|ものとする|こと|べき)(?:旨|との|とする旨|と(?:いう|定め|規定|記載|明記|され))"
 )
 _BAN_NOUN = re.compile(r"禁止(?:と|事項と)$")
 _COND_NOUNS = {"場合", "とき", "時", "際", "限り", "後", "前", "上", "うち", "間", "まで"}
@@ -75,24 +63,6 @@ _PURPOSE_NOUNS = {"よう", "ため", "旨"}
 def normalize(text: str) -> str:
     """NFKC-normalise and drop line breaks, for matching vocabulary."""
     return unicodedata.normalize("NFKC", text).replace("\n", "")
-
-
-def classify_tail(tail: str) -> str | None:
-    """The modality a predicate's inflection expresses, or None if it only continues."""
-    if _PROHIBITION.search(tail):
-        return PROHIBITION
-    if _EFFORT.search(tail):
-        return EFFORT
-    if _PERMISSION.search(tail):
-        return PERMISSION
-    if _OBLIGATION.search(tail):
-        return OBLIGATION
-    return None
-
-
-def is_negated(tail: str) -> bool:
-    """Whether the predicate itself is negated (しない場合, 負わない), modals aside."""
-    return bool(_NEGATION.search(_FIXED_MODALS.sub("", tail)))
 
 
 @dataclass(frozen=True)
@@ -136,36 +106,6 @@ class SentenceAnalysis:
         return [p for p in self.predicates if p.role == MAIN]
 
 
-class PartyResolver:
-    """Maps a noun phrase (甲, 受託者, 甲及び乙 …) to the party it denotes."""
-
-    def __init__(self, roles: dict[str, str]) -> None:
-        self.roles = dict(roles)
-        terms = sorted(self.roles, key=len, reverse=True)
-        self.pattern = re.compile("|".join(re.escape(t) for t in terms)) if terms else None
-
-    def resolve(self, phrase: str) -> str:
-        """The party of ``phrase``: contractor, principal, both, staff, other or unknown."""
-        phrase = normalize(phrase)
-        if not phrase or self.pattern is None:
-            return UNKNOWN
-        if phrase in self.roles:
-            return self.roles[phrase]
-        found = [self.roles[m.group(0)] for m in self.pattern.finditer(phrase)]
-        if not found:
-            return OTHER if len(phrase) <= 20 else UNKNOWN
-        kinds = set(found)
-        if BOTH in kinds or (PRINCIPAL in kinds and CONTRACTOR in kinds):
-            # 甲及び乙 / 甲又は乙 bind both; "乙の従事者" binds the contractor side.
-            return (
-                BOTH
-                if re.search(r"及び|又は|並びに|若しくは|と|、|・|乙ともに|双方", phrase)
-                else found[-1]
-            )
-        # The head noun of a Japanese phrase comes last: 乙の従事者 → staff, 甲の職員 → principal.
-        return found[-1]
-
-
 def _compound_lemma(tok: Token) -> str:
     prefix = "".join(
         c.lemma_ for c in tok.children if c.dep_ == "compound" and c.i < tok.i and c.i == tok.i - 1
@@ -174,14 +114,37 @@ def _compound_lemma(tok: Token) -> str:
 
 
 def _is_predicate(tok: Token) -> bool:
+    if (
+        tok.lemma_ == "する"
+        and tok.i >= 2
+        and tok.doc[tok.i - 1].orth_ == "と"
+        and tok.doc[tok.i - 2].lemma_ in _MODAL_NOUNS
+    ):
+        return False  # the する of …ものとする / …こととする is the modal, not a predicate
     if _is_stranded_verb(tok):
         return True
     if tok.dep_ in ("fixed", "aux", "compound", "case", "mark", "cc", "punct"):
         return False
+    if (
+        tok.pos_ == "NOUN"
+        and "サ変" in tok.tag_
+        and any(c.dep_ == "aux" and c.lemma_ == "する" and c.i == tok.i + 1 for c in tok.children)
+    ):
+        return True  # a サ変 noun the parser left a noun (スキャンして): with する it is a verb
     if tok.pos_ in ("VERB", "ADJ"):
         if tok.tag_.startswith("名詞"):
             # サ変 nouns used as verbs have する/できる attached; a mis-tagged noun has not.
-            return any(c.dep_ in ("aux",) for c in tok.children) or tok.dep_ == "ROOT"
+            # …を甲に引き渡し、… : a noun-form verb in its continuative use (an adverbial
+            # clause ending at 、) is a predicate too.
+            return (
+                any(c.dep_ in ("aux",) for c in tok.children)
+                or tok.dep_ == "ROOT"
+                or (
+                    tok.dep_.startswith("advcl")
+                    and tok.i + 1 < len(tok.doc)
+                    and tok.doc[tok.i + 1].orth_ == "、"
+                )
+            )
         return True
     return False
 
@@ -222,7 +185,7 @@ def analyse(doc: Doc, parties: PartyResolver) -> SentenceAnalysis:
 
     for tok in preds:
         modality, role, governor = _resolve(tok, tails, text)
-        subject = _subject(doc[governor], parties, UNKNOWN)
+        subject = _subject(doc[governor], parties, UNKNOWN, topic)
         if subject == UNKNOWN:
             subject = _nearest_party(text[: doc[governor].idx], parties, topic)
         result.predicates.append(
@@ -265,13 +228,17 @@ def _coordinate(result: SentenceAnalysis, text: str) -> None:
     preds = sorted(result.predicates, key=lambda p: p.start)
     for k in range(len(preds) - 2, -1, -1):
         p = preds[k]
-        if p.role == MAIN and p.modality != NONE:
+        if p.role == MAIN and p.modality != NONE and classify_tail(p.tail[p.size :]):
+            # Its own inflection carries a modality; one borrowed from a nominaliser the
+            # parser attached it to (…漏らし、又は…利用しないこと) does not count.
             continue
         after = text[p.start + len(p.tail) :]
+        # …開示せず、…利用しない: a negative continuative (ず、) coordinates on its own.
+        negative_continuative = p.tail.endswith("ず") and after.startswith("、")
         if (
             not p.tail
-            or p.tail[-1] not in "しいきりちみびぎえけせてれ"
-            or not _COORDINATOR.match(after)
+            or p.tail[-1] not in "しいきりちみびぎえけせてれず"
+            or not (_COORDINATOR.match(after) or negative_continuative)
             # Only the predicate whose own inflection ends at the 、 is coordinated; a verb
             # inside a relative clause before it (…から引き渡された資料を複写し、又は…)
             # is not.
@@ -313,6 +280,10 @@ def _resolve(tok: Token, tails: dict[int, str], text: str) -> tuple[str, str, in
             return PROHIBITION, role, cur.i
         if _EXCEPTION.search(body):
             return NONE, EXCEPTION, cur.i
+        if _QUOTED.search(body):
+            # …してはならない旨を規定する / …ものとするとの条項: a duty quoted or reported,
+            # not imposed by this sentence.
+            return NONE, RELATIVE, cur.i
         modality = classify_tail(body)
         if modality is not None:
             return modality, role, cur.i
@@ -322,6 +293,10 @@ def _resolve(tok: Token, tails: dict[int, str], text: str) -> tuple[str, str, in
         if head.i == cur.i:
             end = cur.idx + len(tail)
             final = text[end : end + 1] in ("。", "") or end >= len(text.rstrip("。 "))
+            if final and is_negated(body):
+                # A plain negative at the end of a duty sentence is a promise not to act
+                # (…利用しない。 / …開示いたしません。): a prohibition in any register.
+                return PROHIBITION, role, cur.i
             return (DECLARATIVE if final else NONE), role, cur.i
         if head.pos_ in ("NOUN", "PRON", "PROPN", "NUM") and not _is_predicate(head):
             lemma = head.lemma_
@@ -355,7 +330,7 @@ def _phrase(tok: Token) -> str:
     return span.text
 
 
-def _subject(gov: Token, parties: PartyResolver, topic: str) -> str:
+def _subject(gov: Token, parties: PartyResolver, topic: str, sentence_topic: str = UNKNOWN) -> str:
     cur = gov
     for _ in range(12):
         for c in cur.children:
@@ -369,6 +344,10 @@ def _subject(gov: Token, parties: PartyResolver, topic: str) -> str:
                     return party
                 if party == OTHER and any(k.lemma_ in ("は", "が") for k in c.children):
                     # A named non-party subject (再委託先は, 本契約は …).
+                    if sentence_topic in (CONTRACTOR, PRINCIPAL, BOTH, STAFF) and c.idx > 0:
+                        # A contrastive は after the party's topic marks an object
+                        # (乙は、帳票を返還し、電子データは消去する): the party stays bound.
+                        return sentence_topic
                     return _other_or_topic(c, topic)
         if cur.head.i == cur.i:
             break
@@ -386,12 +365,20 @@ def _other_or_topic(tok: Token, topic: str) -> str:
     return topic
 
 
+_AGENT_WORDS = "職員|担当者|担当職員|係員|指定する者|指定した者|従業者|従業員|従事者|役職員"
+
+
 def _nearest_party(before: str, parties: PartyResolver, default: str) -> str:
     """The party last named as a topic (Xは) before a predicate, else as a subject (Xが)."""
     if parties.pattern is None:
         return default
     for particle in ("は", "が"):
-        found = list(re.finditer(rf"(?:{parties.pattern.pattern}){particle}", before))
+        # 県の職員が / 乙の従業者は: a person of a party acts for it.
+        found = list(
+            re.finditer(
+                rf"(?:{parties.pattern.pattern})(?:の(?:{_AGENT_WORDS}))?{particle}", before
+            )
+        )
         for m in reversed(found):
             rest = re.split(r"[、。]", before[m.end() :], maxsplit=1)[0]
             if particle == "が" and re.search(r"場合|とき|除|限り|ところ|際", rest):

@@ -5,7 +5,7 @@ from __future__ import annotations
 import functools
 import re
 import tomllib
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from types import MappingProxyType
 from typing import Any
@@ -37,6 +37,8 @@ class Clause:
     facets: tuple[Facet, ...]
     # The matter's own words, for texts that defer it (…については、別途協議して定める).
     topic: re.Pattern[str] | None = None
+    # Words whose mere presence shows the matter is touched (weak when nothing else is found).
+    mention: re.Pattern[str] | None = None
 
     def facet(self, facet_id: str) -> Facet:
         """The facet ``facet_id``."""
@@ -53,12 +55,23 @@ class Catalog:
     contractor_terms: tuple[str, ...]
     mutual_terms: tuple[str, ...]
     staff_terms: tuple[str, ...]
+    self_terms: tuple[str, ...]
+    customer_terms: tuple[str, ...]
+    service_user_terms: tuple[str, ...]
     approval: re.Pattern[str]
     notice: re.Pattern[str]
     consult: re.Pattern[str]
     generic_secret: re.Pattern[str]
     carrier: re.Pattern[str]
+    information: re.Pattern[str]
+    other_matter: re.Pattern[str]
     law_name: re.Pattern[str]
+    # Every pattern of [vocabulary] by name, for the rules' other words (occurrence …).
+    patterns: MappingProxyType = field(default_factory=lambda: MappingProxyType({}))
+
+    def rx(self, name: str) -> re.Pattern[str]:
+        """The compiled vocabulary pattern ``name``."""
+        return self.patterns[name]
 
     @property
     def ids(self) -> tuple[str, ...]:
@@ -93,6 +106,7 @@ def load_catalog(path: Path = CATALOG_PATH) -> Catalog:
             prefilter=re.compile(c["prefilter"]),
             facets=tuple(Facet(f["id"], f["title"], _compile(f)) for f in c.get("facet", [])),
             topic=re.compile(c["topic"]) if "topic" in c else None,
+            mention=re.compile(c["mention"]) if "mention" in c else None,
         )
         for c in data["clause"]
     )
@@ -103,10 +117,16 @@ def load_catalog(path: Path = CATALOG_PATH) -> Catalog:
         contractor_terms=tuple(voc["contractor_terms"]),
         mutual_terms=tuple(voc["mutual_terms"]),
         staff_terms=tuple(voc["staff_terms"]),
+        self_terms=tuple(voc["self_terms"]),
+        customer_terms=tuple(voc["customer_terms"]),
+        service_user_terms=tuple(voc["service_user_terms"]),
         approval=re.compile(voc["approval"]),
         notice=re.compile(voc["notice"]),
         consult=re.compile(voc["consult"]),
         generic_secret=re.compile(voc["generic_secret"]),
         carrier=re.compile(voc["carrier"]),
+        information=re.compile(voc["information"]),
+        other_matter=re.compile(voc["other_matter"]),
+        patterns=_compile(voc),
         law_name=re.compile(voc["law_name"]),
     )

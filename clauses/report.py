@@ -18,16 +18,25 @@ class Evidence:
     start: int
     end: int
     text: str
+    # "duty": the sentence that imposes (or fails to impose) the matter; "definition": the
+    # definition that made a term in it mean personal information.
+    role: str = "duty"
+    # The confidence (0–100) of the OCR that read the page, None for a text page.
+    ocr_confidence: float | None = None
 
     def to_dict(self) -> dict[str, Any]:
-        """The evidence as JSON-ready data."""
-        return {
+        """The evidence as JSON-ready data (``ocr_confidence`` only for OCR pages)."""
+        data: dict[str, Any] = {
             "article": self.article,
             "page": self.page,
             "start": self.start,
             "end": self.end,
             "text": self.text,
+            "role": self.role,
         }
+        if self.ocr_confidence is not None:
+            data["ocr_confidence"] = self.ocr_confidence
+        return data
 
 
 @dataclass(frozen=True)
@@ -62,6 +71,9 @@ class Report:
     seconds: float
     municipality: str = ""
     article: str = ""
+    # OCR pages: page number → confidence (0–100), and those too uncertain to go unchecked.
+    ocr_pages: dict[int, float] = field(default_factory=dict)
+    low_confidence_pages: list[int] = field(default_factory=list)
 
     def status(self, clause_id: str) -> str:
         """The status of clause ``clause_id``."""
@@ -76,7 +88,17 @@ class Report:
             "ocr": self.ocr,
             "clauses": [c.to_dict() for c in self.clauses],
             "seconds": self.seconds,
-        }
+        } | (
+            # Only when OCR read a page: a text PDF's JSON is as it always was.
+            {
+                "ocr_pages": [
+                    {"page": n, "confidence": c, "low": n in self.low_confidence_pages}
+                    for n, c in sorted(self.ocr_pages.items())
+                ]
+            }
+            if self.ocr_pages
+            else {}
+        )
 
     def to_text(self) -> str:
         """A readable Japanese table of the results."""
@@ -94,6 +116,9 @@ class Report:
             where = "、".join(f"{e.article or '前文'}（{e.page}頁）" for e in c.evidence)
             lines.append(f"  {c.title}{pad}  {STATUS_JA[c.status]:<4}  {where}")
             lines.extend(f"      ※ {n}" for n in c.notes)
+        if self.low_confidence_pages:
+            pages = "、".join(f"{n}頁" for n in self.low_confidence_pages)
+            lines.append(f"  ※ 読み取りの信頼度が低いページ: {pages}（原本で確認してください）")
         return "\n".join(lines)
 
 

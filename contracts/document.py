@@ -6,144 +6,26 @@ finding can point back at the exact words of the contract.
 
 from __future__ import annotations
 
-import bisect
 import os
 from collections.abc import Sequence
-from dataclasses import dataclass
 from pathlib import Path
 
+# The elements live in their own module so that the scanner (structure.py) can build them
+# without importing this one; they are re-exported here, where callers have always found them.
+from contracts.elements import Article as Article
+from contracts.elements import Document
+from contracts.elements import Item as Item
+from contracts.elements import PageSpan as PageSpan
+from contracts.elements import Paragraph as Paragraph
+from contracts.elements import Section as Section
+from contracts.elements import Sentence as Sentence
 from contracts.errors import ContractError, EmptyDocumentError, TextEncodingError
 from contracts.pages import PageText, Progress
-
-
-@dataclass(frozen=True)
-class PageSpan:
-    """Where one page of the source lies in ``Document.text``."""
-
-    number: int
-    start: int
-    end: int
-    ocr: bool = False
-    confidence: float | None = None
-    vertical: bool = False
-
-
-@dataclass(frozen=True)
-class Section:
-    """An attached part of the contract (別記, 別紙２, 別添 …) or the main body (label ``""``)."""
-
-    index: int
-    label: str
-    title: str
-    start: int
-    end: int
-    page: int
-
-
-@dataclass(frozen=True)
-class Article:
-    """One article (条) as written: ``label`` 第６条, ``number`` 6, ``heading`` 秘密の保持."""
-
-    index: int
-    label: str
-    number: int
-    heading: str
-    start: int
-    end: int
-    page: int
-    section: int
-
-
-@dataclass(frozen=True)
-class Paragraph:
-    """One paragraph (項); the first of an article is 第1項 even though it has no number."""
-
-    index: int
-    label: str  # as written ("２"), "" for the implicit first paragraph
-    number: int
-    start: int
-    end: int
-    page: int
-    article: int | None
-    section: int
-
-
-@dataclass(frozen=True)
-class Item:
-    """One item (号 or a sub-item): ``label`` as written, e.g. （１）, (1), 一, ア."""
-
-    index: int
-    label: str
-    number: int
-    level: int
-    start: int
-    end: int
-    page: int
-    paragraph: int | None
-    parent: int | None
-
-
-@dataclass(frozen=True)
-class Sentence:
-    """One sentence (or heading/item fragment) with its place in the structure.
-
-    ``kind`` is ``body`` (a sentence ending in 。), ``item`` (the text of an item),
-    ``heading`` (an article heading, a title, a table-of-contents or chapter line) or
-    ``fragment`` (other unterminated text). ``proviso_of`` links a ただし sentence to the
-    sentence it qualifies; ``lead`` links an item to the sentence introducing the list.
-    """
-
-    index: int
-    start: int
-    end: int
-    text: str
-    page: int
-    citation: str
-    kind: str
-    section: int
-    article: int | None
-    paragraph: int | None
-    item: int | None
-    proviso_of: int | None = None
-    lead: int | None = None
-
-
-@dataclass(frozen=True)
-class Document:
-    """A contract as text plus its structure."""
-
-    text: str
-    pages: tuple[PageSpan, ...]
-    sections: tuple[Section, ...]
-    articles: tuple[Article, ...]
-    paragraphs: tuple[Paragraph, ...]
-    items: tuple[Item, ...]
-    sentences: tuple[Sentence, ...]
-
-    @property
-    def ocr(self) -> bool:
-        """True when any page was read by OCR."""
-        return any(p.ocr for p in self.pages)
-
-    def page_at(self, offset: int) -> int:
-        """The page number holding character ``offset``."""
-        starts = [p.start for p in self.pages]
-        i = max(0, bisect.bisect_right(starts, offset) - 1)
-        return self.pages[i].number if self.pages else 1
-
-    def provisos(self, index: int) -> list[Sentence]:
-        """The ただし sentences that qualify sentence ``index``."""
-        return [s for s in self.sentences if s.proviso_of == index]
-
-    def items_of(self, index: int) -> list[Sentence]:
-        """The item sentences introduced by sentence ``index``."""
-        return [s for s in self.sentences if s.lead == index]
+from contracts.structure import structure
 
 
 def build_document(pages: Sequence[PageText]) -> Document:
     """Structure page texts into a Document (articles, paragraphs, items, sentences)."""
-    from contracts.structure import structure
-
     return structure(pages)
 
 
@@ -152,10 +34,11 @@ def load(
     *,
     progress: Progress | None = None,
     ocr: bool = True,
+    ocr_engine: str | None = None,
 ) -> Document:
     """Read a ``.txt`` (UTF-8) or ``.pdf`` file, or PDF bytes, into a Document."""
     if isinstance(source, bytes | bytearray):
-        return _from_pdf(bytes(source), progress=progress, ocr=ocr)
+        return _from_pdf(bytes(source), progress=progress, ocr=ocr, ocr_engine=ocr_engine)
     path = Path(source)
     if path.suffix.lower() == ".txt":
         try:
@@ -173,14 +56,18 @@ def load(
         return build_document([PageText(number=1, text=text)])
     if not path.exists():
         raise ContractError(str(path), message_ja=f"ファイルが見つかりません: {path.name}")
-    return _from_pdf(path, progress=progress, ocr=ocr)
+    return _from_pdf(path, progress=progress, ocr=ocr, ocr_engine=ocr_engine)
 
 
-def _from_pdf(source: bytes | Path, *, progress: Progress | None, ocr: bool) -> Document:
+def _from_pdf(
+    source: bytes | Path, *, progress: Progress | None, ocr: bool, ocr_engine: str | None = None
+) -> Document:
     # Imported lazily: PDF support pulls in pypdfium2/OCR and runs a child process.
     from contracts.pdf import extract_pages
 
-    pages = extract_pages(source, progress=progress, ocr=ocr)
+    # The engine is passed only when chosen: None means extract_pages' own default.
+    options = {"ocr_engine": ocr_engine} if ocr_engine else {}
+    pages = extract_pages(source, progress=progress, ocr=ocr, **options)
     if not any(p.text.strip() for p in pages):
         raise EmptyDocumentError("no text")
     return build_document(pages)

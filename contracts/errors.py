@@ -41,6 +41,16 @@ class TooManyPagesError(ContractError):
     message_ja = "ページ数が上限を超えています。"
 
 
+class NoPagesError(ContractError):
+    code = "no_pages"
+    message_ja = "PDFにページがありません。契約書のページを含むPDFを登録してください。"
+
+
+class BlankPDFError(ContractError):
+    code = "blank_pdf"
+    message_ja = "PDFの先頭のページが白紙で、文字も画像もありません。契約書のPDFを選んでください。"
+
+
 class LimitExceededError(ContractError):
     """Memory, CPU time or text size ran past its limit (a hostile or pathological file)."""
 

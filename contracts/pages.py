@@ -21,8 +21,11 @@ class PageText:
     number: int  # 1-based page number in the file
     text: str
     ocr: bool = False
-    confidence: float | None = None  # mean OCR word confidence 0-100, OCR pages only
+    # OCR pages only: the share (0–100) of characters the engine was sure of; below
+    # contracts.ocr.LOW_CONFIDENCE the page should be checked against the paper.
+    confidence: float | None = None
     vertical: bool = False  # 縦書き
-    # OCR pages only: Tesseract's words as (text, left, top, right, bottom), fractions of the
-    # page from its top left, so that a sentence can be shown on the page image.
+    # OCR pages only: the words (Tesseract) or lines (PP-OCR) read, as (text, left, top,
+    # right, bottom), fractions of the page from its top left, so that a sentence can be
+    # shown on the page image.
     words: tuple[tuple[str, float, float, float, float], ...] = ()

@@ -52,12 +52,14 @@ def extract_pages(
     progress: Progress | None = None,
     ocr: bool = True,
     isolate: bool = True,
+    ocr_engine: str | None = None,
 ) -> list[PageText]:
     """Read a PDF into clean per-page text, with OCR for scanned pages.
 
     Parsing runs in a resource-limited child process; ``isolate=False`` parses in this process
     and is meant only for trusted files (benchmarks). Raises a ContractError subclass for files
     that are not PDFs, encrypted, broken, too large, unreadable or need OCR that is off.
+    ``ocr_engine`` is "ppocr" or "tesseract" (None: ``contracts.ocr.DEFAULT_ENGINE``).
     """
     limits = limits or Limits()
     deadline = time.monotonic() + limits.timeout_seconds
@@ -75,7 +77,12 @@ def extract_pages(
             if not ocr:
                 raise OCRUnavailableError(f"OCR is off; scanned pages: {scanned}")
             recognised = ocr_pages(
-                scanned, reader.render, limits=limits, deadline=deadline, progress=progress
+                scanned,
+                reader.render,
+                limits=limits,
+                deadline=deadline,
+                progress=progress,
+                engine=ocr_engine,
             )
             raw_pages = [recognised.get(page.number, page) for page in raw_pages]
     pages = clean_pages(raw_pages)

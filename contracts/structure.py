@@ -9,11 +9,10 @@ from __future__ import annotations
 
 import bisect
 import re
-import unicodedata
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 
-from contracts.document import (
+from contracts.elements import (
     Article,
     Document,
     Item,
@@ -22,27 +21,11 @@ from contracts.document import (
     Section,
     Sentence,
 )
+from contracts.numerals import CIRCLED as _CIRCLED
+from contracts.numerals import PAREN_NUM as _PAREN_NUM
+from contracts.numerals import item_number as _item_number
+from contracts.numerals import kanji_to_int as kanji_to_int
 from contracts.pages import PageText
-
-_KANJI_DIGITS = {
-    "〇": 0,
-    "零": 0,
-    "一": 1,
-    "二": 2,
-    "三": 3,
-    "四": 4,
-    "五": 5,
-    "六": 6,
-    "七": 7,
-    "八": 8,
-    "九": 9,
-}
-_KANJI_UNITS = {"十": 10, "百": 100, "千": 1000}
-_KANA_ORDER = (
-    "アイウエオカキクケコサシスセソタチツテトナニヌネノハヒフヘホマミムメモヤユヨラリルレロワヲン"
-)
-_CIRCLED = "①②③④⑤⑥⑦⑧⑨⑩⑪⑫⑬⑭⑮⑯⑰⑱⑲⑳"
-_PAREN_NUM = "⑴⑵⑶⑷⑸⑹⑺⑻⑼⑽⑾⑿⒀⒁⒂⒃⒄⒅⒆⒇"
 
 _NUM = r"[0-9０-９]+|[一二三四五六七八九十百〇]+"
 _SPACE = r"[ \t\u3000]"
@@ -74,35 +57,6 @@ _ITEM_PATTERNS: tuple[tuple[str, re.Pattern[str]], ...] = (
 _OPEN = "（(「『【［〔"
 _CLOSE = "）)」』】］〕"
 _TERMINAL = "。．"
-
-
-def kanji_to_int(s: str) -> int:
-    """Convert a number written in digits (half/full width) or kanji to an int."""
-    s = unicodedata.normalize("NFKC", s)
-    if s.isdigit():
-        return int(s)
-    total, current = 0, 0
-    for ch in s:
-        if ch in _KANJI_DIGITS:
-            current = current * 10 + _KANJI_DIGITS[ch] if current else _KANJI_DIGITS[ch]
-        elif ch in _KANJI_UNITS:
-            total += (current or 1) * _KANJI_UNITS[ch]
-            current = 0
-        else:
-            return 0
-    return total + current
-
-
-def _item_number(kind: str, n: str) -> int:
-    if kind in ("paren_kana", "kana"):
-        return _KANA_ORDER.find(n) + 1
-    if kind == "circled":
-        if n in _CIRCLED:
-            return _CIRCLED.index(n) + 1
-        return _PAREN_NUM.index(n) + 1
-    if kind == "paren_alpha":
-        return ord(unicodedata.normalize("NFKC", n)) - ord("a") + 1
-    return kanji_to_int(n)
 
 
 @dataclass

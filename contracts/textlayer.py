@@ -21,6 +21,7 @@ from contracts.errors import (
     BrokenPDFError,
     EncryptedPDFError,
     LimitExceededError,
+    NoPagesError,
     TooManyPagesError,
 )
 from contracts.layout import Line, RawPage
@@ -73,6 +74,10 @@ class PdfTextReader:
             code = getattr(exc, "err_code", None)
             if code in (pdfium_c.FPDF_ERR_PASSWORD, pdfium_c.FPDF_ERR_SECURITY):
                 raise EncryptedPDFError(str(exc)) from None
+            if code == pdfium_c.FPDF_ERR_SUCCESS:
+                # PDFium loads a well-formed file whose page tree is empty as "success", no
+                # document: it opened, but there is nothing in it to read.
+                raise NoPagesError(str(exc)) from None
             raise BrokenPDFError(str(exc)) from None
         self.page_count = len(self._doc)
         if self.page_count > limits.max_pages:

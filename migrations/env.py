@@ -6,10 +6,13 @@ from alembic import context
 from sqlalchemy import Engine
 from sqlmodel import SQLModel
 
-import portal.models  # noqa: F401 - registers the tables on SQLModel.metadata
+from portal.config import DEFAULT_FEATURES
 from portal.db import make_engine
+from portal.features import feature_models
 
 config = context.config
+# The core's tables (portal.models, imported by portal.features) and every feature's.
+feature_models(DEFAULT_FEATURES)
 target_metadata = SQLModel.metadata
 
 

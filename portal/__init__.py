@@ -33,15 +33,18 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
         app.config["PROFILE"], search_path=app.config["PROFILE_PATH"]
     )
 
-    _init_extensions(app)
-    _register_blueprints(app)
+    from portal.features import install_features
 
-    from portal import cli, errors, security, ui
+    _init_extensions(app)
+    # Every feature joins here, in the configured order; nothing else imports them.
+    install_features(app, app.config["FEATURES"])
+
+    from portal import commands, errors, security, ui
 
     security.init_app(app)
     ui.init_app(app)
     errors.init_app(app)
-    cli.init_app(app)
+    commands.init_app(app)
     _init_transactions(app)
 
     if not app.debug and not app.testing:
@@ -52,7 +55,6 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
 
 def _init_extensions(app: Flask) -> None:
     from portal import i18n, jobs, storage
-    from portal.auth import sessions
     from portal.db import db
     from portal.extensions import csrf, limiter
 
@@ -60,52 +62,19 @@ def _init_extensions(app: Flask) -> None:
     csrf.init_app(app)
     limiter.init_app(app)
     i18n.init_app(app)
-    sessions.init_app(app)
     jobs.init_app(app)
     storage.init_app(app)
-
-
-def _register_blueprints(app: Flask) -> None:
-    from portal.admin.views import bp as admin_bp
-    from portal.api.views import bp as api_bp
-    from portal.audit.views import bp as audit_bp
-    from portal.auth.views import bp as auth_bp
-    from portal.extensions import csrf
-    from portal.incidents.views import bp as incidents_bp
-    from portal.inspections.views import bp as inspections_bp
-    from portal.ledger.views import bp as ledger_bp
-    from portal.main.views import bp as main_bp
-    from portal.outsourcings.views import bp as outsourcings_bp
-    from portal.reports.views import bp as reports_bp
-    from portal.reviews.views import bp as reviews_bp
-
-    app.register_blueprint(main_bp)
-    app.register_blueprint(auth_bp)
-    app.register_blueprint(admin_bp)
-    app.register_blueprint(audit_bp)
-    app.register_blueprint(ledger_bp)
-    import portal.incidents.api  # adds /api/v1/incidents to the API blueprint
-    import portal.inspections.api  # adds /api/v1/inspections to the API blueprint
-    import portal.reports.api  # adds /api/v1/reports to the API blueprint
-    import portal.reviews.api  # noqa: F401 - adds the document endpoints to the API blueprint
-
-    app.register_blueprint(api_bp)
-    # Bearer tokens, not cookies, authenticate the API: there is no session to forge.
-    csrf.exempt(api_bp)
-    app.register_blueprint(outsourcings_bp)
-    app.register_blueprint(inspections_bp)
-    app.register_blueprint(incidents_bp)
-    app.register_blueprint(reviews_bp)
-    app.register_blueprint(reports_bp)
 
 
 def _init_transactions(app: Flask) -> None:
     """One transaction per request: commit what succeeded, roll back what did not."""
     from sqlalchemy.exc import DBAPIError
 
-    from portal.audit.operations import write_pending
     from portal.db import db
     from portal.errors import database_unavailable, is_disconnect
+    from portal.features import EXTENSION_KEY, REQUEST_ENDED
+
+    features = app.extensions[EXTENSION_KEY]
 
     @app.after_request
     def _commit(response: Response) -> Response:
@@ -120,6 +89,8 @@ def _init_transactions(app: Flask) -> None:
                 return app.make_response(database_unavailable(error))
         else:
             db.rollback()
-        # Reads, denials and failures go to the access log in a transaction of their own.
-        write_pending(response.status_code)
+        # After the request's transaction (the access log writes reads, denials and failures
+        # in a transaction of its own here).
+        for hook in features.get(REQUEST_ENDED):
+            hook(response.status_code)
         return response

@@ -47,6 +47,26 @@ def _optional_flag(value: str | None) -> bool | None:
     return _flag(value)
 
 
+#: The features the app installs, in order (each module's ``register(app, features)`` runs;
+#: see portal/features.py). The order is the order of the tree's badges; ``portal.api`` comes
+#: after the features that add API routes.
+DEFAULT_FEATURES: tuple[str, ...] = (
+    "portal.auth",
+    "portal.audit",
+    "portal.main",
+    "portal.admin",
+    "portal.outsourcings",
+    "portal.incidents",
+    "portal.inspections",
+    "portal.reports",
+    "portal.reviews",
+    "portal.ledger",
+    "portal.api",
+    "portal.backup",
+    "portal.demo_commands",
+)
+
+
 def load_config(environ: Mapping[str, str] | None = None) -> dict[str, Any]:
     """Build the Flask configuration from ``PORTAL_*`` variables."""
     env = os.environ if environ is None else environ
@@ -90,8 +110,14 @@ def load_config(environ: Mapping[str, str] | None = None) -> dict[str, Any]:
         "BACKUP_KEEP": int(env.get("PORTAL_BACKUP_KEEP") or "0") or None,
         # Contract analysis in the worker.
         "ANALYSIS_OCR": _flag(env.get("PORTAL_ANALYSIS_OCR"), default=True),
+        # OCR engine for scans: "ppocr" (PP-OCRv6 on ONNX Runtime, the default: a third of
+        # Tesseract's character errors on stamped scans) or "tesseract" (half the CPU time).
+        "ANALYSIS_OCR_ENGINE": _ocr_engine(env.get("PORTAL_ANALYSIS_OCR_ENGINE")),
         "ANALYSIS_MAX_PAGES": int(env.get("PORTAL_ANALYSIS_MAX_PAGES", "200")),
-        "ANALYSIS_LEASE_SECONDS": int(env.get("PORTAL_ANALYSIS_LEASE_SECONDS", "900")),
+        # A running analysis renews its claim every few seconds; one whose claim is older
+        # than the lease belongs to a dead worker and is resumed by the next one.
+        "ANALYSIS_LEASE_SECONDS": int(env.get("PORTAL_ANALYSIS_LEASE_SECONDS", "60")),
+        "ANALYSIS_HEARTBEAT_SECONDS": float(env.get("PORTAL_ANALYSIS_HEARTBEAT_SECONDS", "5")),
         # Page images of the evidence pages (review page): resolution and how many at most.
         "ANALYSIS_PAGE_IMAGE_DPI": int(env.get("PORTAL_ANALYSIS_PAGE_IMAGE_DPI", "110")),
         "ANALYSIS_MAX_PAGE_IMAGES": int(env.get("PORTAL_ANALYSIS_MAX_PAGE_IMAGES", "60")),
@@ -137,7 +163,17 @@ def load_config(environ: Mapping[str, str] | None = None) -> dict[str, Any]:
         "TOTP_REQUIRED": _optional_flag(env.get("PORTAL_TOTP_REQUIRED")),
         # Granting a role needs a sign-in (password and second factor) this recent.
         "REAUTH_MINUTES": int(env.get("PORTAL_REAUTH_MINUTES", "5")),
+        "FEATURES": list(DEFAULT_FEATURES),
     }
+
+
+def _ocr_engine(value: str | None) -> str:
+    from contracts.ocr import DEFAULT_ENGINE, ENGINES
+
+    engine = (value or "").strip().lower() or DEFAULT_ENGINE
+    if engine not in ENGINES:
+        raise ConfigError(f"PORTAL_ANALYSIS_OCR_ENGINE must be one of {', '.join(ENGINES)}")
+    return engine
 
 
 def check_production_safety(config: Mapping[str, Any]) -> None:

@@ -12,6 +12,7 @@ from sqlalchemy.exc import DBAPIError, InterfaceError, OperationalError
 from werkzeug.exceptions import HTTPException, InternalServerError
 
 from portal.db import db
+from portal.features import ACCESS_DENIED, current_features
 from portal.security import request_id
 from portal.storage import StorageFull, StorageUnavailable
 
@@ -92,15 +93,9 @@ def render_error(
 
 
 def _record_denial(code: int) -> None:
-    from portal.audit import DENIED, record
-
-    record(
-        "access.denied",
-        object_type="endpoint",
-        object_id=request.endpoint or "",
-        outcome=DENIED,
-        detail={"status": code, "method": request.method, "path": request.path[:500]},
-    )
+    # The access log (a feature) listens here; the core does not know who records what.
+    for hook in current_features().get(ACCESS_DENIED):
+        hook(code)
 
 
 def init_app(app: Flask) -> None:

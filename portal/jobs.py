@@ -1,14 +1,16 @@
 """Background jobs (Huey): SQLite storage by default, Redis when ``PORTAL_REDIS_URL`` is set.
 
-Job functions are plain functions registered here by name; ``init_app`` binds them to the
-app's Huey instance, so importing this module creates no queue and opens no file. A job runs
-in its own app context and transaction, takes ids (never objects), and is sent only after the
-transaction that asked for it has committed.
+Job functions are plain functions marked here with their name (``job``, ``periodic``,
+``on_worker_start``); each feature's ``register`` binds its marked functions to the app's Huey
+instance (``bind``, through ``Features.add_jobs``), so importing this module creates no queue,
+opens no file and imports no feature. A job runs in its own app context and transaction, takes
+ids (never objects), and is sent only after the transaction that asked for it has committed.
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -20,40 +22,42 @@ from sqlmodel import Session
 
 JobFunction = Callable[..., Any]
 
-_JOBS: dict[str, JobFunction] = {}
-_PERIODIC: dict[str, tuple[JobFunction, crontab]] = {}
-_STARTUP: dict[str, JobFunction] = {}
+_MARK = "portal_job"
 _PENDING_KEY = "portal.pending_jobs"
 
 
+@dataclass(frozen=True)
+class JobMark:
+    """How a function runs in the worker: on demand, on a schedule, or at worker start."""
+
+    name: str
+    kind: str  # "job" | "periodic" | "startup"
+    schedule: crontab | None = None
+
+
+def _mark(fn: JobFunction, mark: JobMark) -> JobFunction:
+    setattr(fn, _MARK, mark)
+    return fn
+
+
 def job(name: str) -> Callable[[JobFunction], JobFunction]:
-    """Register ``fn`` as the job ``name`` (it receives ``session=`` plus its arguments)."""
-
-    def register(fn: JobFunction) -> JobFunction:
-        _JOBS[name] = fn
-        return fn
-
-    return register
+    """Mark ``fn`` as the job ``name`` (it receives ``session=`` plus its arguments)."""
+    return lambda fn: _mark(fn, JobMark(name, "job"))
 
 
 def periodic(name: str, schedule: crontab) -> Callable[[JobFunction], JobFunction]:
-    """Register ``fn`` to run on ``schedule`` in the worker (it receives ``session=``)."""
-
-    def register(fn: JobFunction) -> JobFunction:
-        _PERIODIC[name] = (fn, schedule)
-        return fn
-
-    return register
+    """Mark ``fn`` to run on ``schedule`` in the worker (it receives ``session=``)."""
+    return lambda fn: _mark(fn, JobMark(name, "periodic", schedule))
 
 
 def on_worker_start(name: str) -> Callable[[JobFunction], JobFunction]:
-    """Register ``fn`` to run when each worker starts (it receives ``session=``)."""
+    """Mark ``fn`` to run when each worker starts (it receives ``session=``)."""
+    return lambda fn: _mark(fn, JobMark(name, "startup"))
 
-    def register(fn: JobFunction) -> JobFunction:
-        _STARTUP[name] = fn
-        return fn
 
-    return register
+def is_marked(fn: object) -> bool:
+    """Whether ``fn`` carries one of the marks above."""
+    return isinstance(getattr(fn, _MARK, None), JobMark)
 
 
 def make_huey(config: dict[str, Any]) -> Huey:
@@ -78,32 +82,30 @@ def _in_app(app: Flask, fn: JobFunction) -> JobFunction:
 
 
 def init_app(app: Flask) -> None:
-    """Create the app's queue and bind every registered job to it."""
-    _import_job_modules()
-    huey = make_huey(app.config)
-    tasks = {name: huey.task(name=name)(_in_app(app, fn)) for name, fn in _JOBS.items()}
-    for name, (fn, schedule) in _PERIODIC.items():
-        huey.periodic_task(schedule, name=name)(_in_app(app, fn))
-    for name, fn in _STARTUP.items():
-        huey.on_startup(name)(_in_app(app, fn))
-    app.extensions["portal.huey"] = huey
-    app.extensions["portal.tasks"] = tasks
+    """Create the app's queue; features then bind their jobs to it (``bind``)."""
+    app.extensions["portal.huey"] = make_huey(app.config)
+    app.extensions["portal.tasks"] = {}
     _listen_for_commits()
 
 
-def _import_job_modules() -> None:
-    # Modules whose jobs the worker runs; importing registers them.
-    import portal.audit.jobs
-    import portal.auth.jobs
-    import portal.incidents.jobs
-    import portal.inspections.jobs
-    import portal.reports.jobs
-    import portal.reviews.jobs  # noqa: F401
+def bind(app: Flask, fn: JobFunction) -> None:
+    """Bind the marked function ``fn`` to the app's queue under its name."""
+    mark: JobMark = getattr(fn, _MARK)
+    huey: Huey = app.extensions["portal.huey"]
+    tasks: dict[str, Any] = app.extensions["portal.tasks"]
+    if mark.kind == "job":
+        if mark.name in tasks:
+            raise ValueError(f"job {mark.name!r} is registered twice")
+        tasks[mark.name] = huey.task(name=mark.name)(_in_app(app, fn))
+    elif mark.kind == "periodic":
+        huey.periodic_task(mark.schedule, name=mark.name)(_in_app(app, fn))
+    else:
+        huey.on_startup(mark.name)(_in_app(app, fn))
 
 
 def enqueue_after_commit(session: Session, name: str, *args: Any) -> None:
     """Send job ``name`` once ``session`` commits (dropped if it rolls back)."""
-    if name not in _JOBS:
+    if name not in current_app.extensions["portal.tasks"]:
         raise KeyError(f"unknown job {name!r}")
     if not session.in_transaction():
         session.begin()  # so that a rollback, even of no SQL at all, drops the job

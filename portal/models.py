@@ -1,4 +1,7 @@
-"""Database tables (SQLModel). Table classes are singular, tables plural."""
+"""The core's database tables (SQLModel). Table classes are singular, tables plural.
+
+Features keep their tables beside their code (``portal/<feature>/models.py``); this module
+imports none of them (Alembic loads them through ``portal.features.feature_models``)."""
 
 from __future__ import annotations
 
@@ -214,13 +217,3 @@ class ApiToken(SQLModel, table=True):
     created_at: datetime = Field(default_factory=utcnow)
     last_used_at: datetime | None = Field(default=None)
     revoked_at: datetime | None = Field(default=None)
-
-
-# Feature packages keep their tables beside their code; importing them here registers the
-# tables on the metadata that Alembic and the app share.
-from portal.audit.models import *  # noqa: E402, F403
-from portal.auth.models import *  # noqa: E402, F403
-from portal.incidents.models import *  # noqa: E402, F403
-from portal.inspections.models import *  # noqa: E402, F403
-from portal.reports.models import *  # noqa: E402, F403
-from portal.reviews.models import *  # noqa: E402, F403

@@ -1,4 +1,5 @@
-"""Roles and permissions, named in one place.
+"""Roles and permissions, named in one place; which role holds which permission is granted
+by the feature that owns the permission (``Features.grant`` in its ``register``).
 
 Every view declares what it needs with ``@requires(Permission.X)`` (or ``@public``); the
 authorization-matrix test walks the URL map and fails on a view that declares nothing.
@@ -11,7 +12,7 @@ from enum import StrEnum
 from functools import wraps
 from typing import Any, TypeVar
 
-from flask import abort, redirect, request, url_for
+from flask import abort, current_app, has_app_context, redirect, request, url_for
 from flask_login import current_user
 
 F = TypeVar("F", bound=Callable[..., Any])
@@ -60,78 +61,17 @@ class Permission(StrEnum):
     VIEW_ACCESS_LOG = "view_access_log"  # read and analyse the access log (アクセス記録)
 
 
-_EVERYONE = {
-    Permission.VIEW_DASHBOARD,
-    Permission.CHANGE_OWN_PASSWORD,
-    Permission.VIEW_OUTSOURCINGS,
-    Permission.USE_API,
-    Permission.VIEW_INSPECTIONS,
-    Permission.VIEW_REPORTS,
-    Permission.VIEW_INCIDENTS,
-}
-_OFFICER = {
-    Permission.MANAGE_OUTSOURCINGS,
-    Permission.DECIDE_SUBCONTRACTS,
-    Permission.MANAGE_VENDORS,
-    Permission.EXPORT_LEDGER,
-    Permission.IMPORT_LEDGER,
-    Permission.MANAGE_INSPECTIONS,
-    Permission.UPLOAD_CONTRACTS,
-    Permission.REVIEW_CONTRACTS,
-    Permission.MANAGE_REPORTS,
-    Permission.REPORT_INCIDENTS,
-    Permission.MANAGE_INCIDENTS,
-    Permission.VIEW_SHARED_MEASURES,
-}
+#: Role groups the features grant their permissions to (``Features.grant``).
+ALL_ROLES = frozenset(Role)
+#: Everyone but the administrator reads the outsourcings in scope: the personal information
+#: entrusted to contractors is none of the system administrator's business (see scope.py too).
+READERS = frozenset({Role.CHIEF, Role.MANAGER, Role.STAFF, Role.AUDITOR, Role.VENDOR})
+#: The officers of a department (取扱責任者/保護管理者 and their staff).
+OFFICERS = frozenset({Role.MANAGER, Role.STAFF})
 
-ROLE_PERMISSIONS: dict[Role, frozenset[Permission]] = {
-    # Admin rights are the minimum the job needs: accounts, organisation and the profile. No
-    # outsourcings, inspections, contracts or API: the personal information entrusted to
-    # contractors is none of the system administrator's business (see scope.py too).
-    Role.ADMIN: frozenset(
-        {
-            Permission.VIEW_DASHBOARD,
-            Permission.CHANGE_OWN_PASSWORD,
-            Permission.MANAGE_USERS,
-            Permission.MANAGE_DEPARTMENTS,
-            Permission.VIEW_PROFILE_SETTINGS,
-        }
-    ),
-    # The chief escalates incidents up the chain (to 最高情報セキュリティ責任者 and 市長).
-    Role.CHIEF: frozenset(
-        _EVERYONE
-        | {
-            Permission.VIEW_PROFILE_SETTINGS,
-            Permission.EXPORT_LEDGER,
-            Permission.ESCALATE_INCIDENTS,
-            Permission.VIEW_SHARED_MEASURES,
-        }
-    ),
-    # The manager (取扱責任者/保護管理者) is the first step of the incident chain.
-    Role.MANAGER: frozenset(_EVERYONE | _OFFICER | {Permission.ESCALATE_INCIDENTS}),
-    Role.STAFF: frozenset(_EVERYONE | _OFFICER),
-    # The auditor reads everything in scope and changes nothing. Only the auditor reads the
-    # access log: the administrator's own actions are among those it records.
-    Role.AUDITOR: frozenset(
-        _EVERYONE
-        | {
-            Permission.VIEW_PROFILE_SETTINGS,
-            Permission.EXPORT_LEDGER,
-            Permission.VIEW_SHARED_MEASURES,
-            Permission.VIEW_ACCESS_LOG,
-        }
-    ),
-    Role.VENDOR: frozenset(
-        _EVERYONE
-        | {
-            Permission.REQUEST_SUBCONTRACT,
-            Permission.ANSWER_CORRECTIVE_ACTIONS,
-            Permission.UPLOAD_CONTRACTS,
-            Permission.SUBMIT_REPORTS,
-            Permission.REPORT_INCIDENTS,
-        }
-    ),
-}
+#: Where the app keeps its authorization matrix (role → permissions), which the installed
+#: features assemble from their grants (portal/features.py); the core grants nothing itself.
+ROLE_PERMISSIONS_KEY = "portal.role_permissions"
 
 #: Roles that belong to the municipality's staff (as opposed to a vendor's users).
 STAFF_ROLES = frozenset({Role.ADMIN, Role.CHIEF, Role.MANAGER, Role.STAFF, Role.AUDITOR})
@@ -144,9 +84,13 @@ TOTP_REQUIRED_ROLES = STAFF_ROLES
 
 
 def has_permission(role: str | None, permission: Permission) -> bool:
-    """Whether ``role`` grants ``permission``."""
+    """Whether ``role`` grants ``permission`` in the current app's authorization matrix."""
+    if not has_app_context():
+        # The matrix is the installed features': there is none outside an app.
+        raise RuntimeError("permissions are checked within an app context")
+    matrix: dict[Role, frozenset[Permission]] = current_app.extensions[ROLE_PERMISSIONS_KEY]
     try:
-        return permission in ROLE_PERMISSIONS[Role(role)]
+        return permission in matrix[Role(role)]
     except ValueError:
         return False
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 import uuid
+from urllib.parse import urlsplit
 
 from flask import Flask, Response, g, request
 from flask_login import current_user
@@ -62,3 +63,13 @@ def init_app(app: Flask) -> None:
             headers["Cache-Control"] = "no-store"
             headers["Pragma"] = "no-cache"
         return response
+
+
+def safe_next(target: str | None) -> str | None:
+    """``target`` if it is a path on this site, else None (no open redirects)."""
+    if not target or not target.startswith("/") or target.startswith(("//", "/\\")):
+        return None
+    parts = urlsplit(target)
+    if parts.scheme or parts.netloc or "\\" in target or any(ord(c) < 32 for c in target):
+        return None
+    return target

@@ -20,7 +20,6 @@ stay readable as long as their key is still listed.
 from __future__ import annotations
 
 import base64
-import binascii
 import errno
 import hashlib
 import io
@@ -40,12 +39,16 @@ from flask import Flask, current_app
 from sqlalchemy import event
 from sqlalchemy.orm import Session, SessionTransaction
 
+# Key parsing lives apart (it needs none of the storage); callers find it here as before.
+from portal.storage_keys import dev_storage_key as dev_storage_key
+from portal.storage_keys import new_key_entry as new_key_entry
+from portal.storage_keys import parse_keys as parse_keys
+
 CHUNK_SIZE = 64 * 1024
 _MAGIC = b"ITKENC"
 _VERSION = 1
 _NONCE_PREFIX = 8
 _KEY = re.compile(r"^[a-z0-9][a-z0-9_-]*(?:/[a-z0-9][a-z0-9_.-]*)*$")
-_KEY_ID = re.compile(r"^[A-Za-z0-9_-]{1,32}$")
 log = logging.getLogger(__name__)
 
 
@@ -139,48 +142,6 @@ def check_key(key: str) -> str:
 def _chunks(stream: BinaryIO) -> Iterator[bytes]:
     while chunk := stream.read(CHUNK_SIZE):
         yield chunk
-
-
-# --- keys -------------------------------------------------------------------------------
-
-
-def parse_keys(value: str, setting: str = "PORTAL_STORAGE_KEY") -> dict[str, bytes]:
-    """``"id1:base64key,id2:base64key"`` → {id: 32-byte key}; the first id seals new files."""
-    keys: dict[str, bytes] = {}
-    for part in (p.strip() for p in value.split(",")):
-        if not part:
-            continue
-        key_id, sep, encoded = part.partition(":")
-        if not sep or not _KEY_ID.match(key_id):
-            raise ValueError(f"{setting} entries look like id:base64key")
-        try:
-            raw = base64.urlsafe_b64decode(encoded + "=" * (-len(encoded) % 4))
-        except (binascii.Error, ValueError) as exc:
-            raise ValueError(f"{setting}: key {key_id!r} is not base64") from exc
-        if len(raw) != 32:
-            raise ValueError(f"{setting}: key {key_id!r} must be 32 bytes (AES-256)")
-        keys[key_id] = raw
-    if not keys:
-        raise ValueError(f"{setting} holds no key")
-    return keys
-
-
-def new_key_entry(key_id: str | None = None) -> str:
-    """A fresh ``id:base64key`` entry for ``PORTAL_STORAGE_KEY``."""
-    key_id = key_id or "k" + secrets.token_hex(4)
-    return f"{key_id}:{base64.urlsafe_b64encode(secrets.token_bytes(32)).decode().rstrip('=')}"
-
-
-def dev_storage_key(instance: Path) -> str:
-    """A key kept in the instance folder so that development files survive restarts."""
-    path = instance / "storage_key"
-    if path.exists():
-        return path.read_text().strip()
-    instance.mkdir(parents=True, exist_ok=True)
-    entry = new_key_entry("dev")
-    path.write_text(entry)
-    path.chmod(0o600)
-    return entry
 
 
 # --- local, encrypted -------------------------------------------------------------------

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
 from zoneinfo import ZoneInfo
 
 JST = ZoneInfo("Asia/Tokyo")
@@ -20,3 +20,8 @@ def to_local(value: datetime | None) -> datetime | None:
     if value.tzinfo is None:
         value = value.replace(tzinfo=UTC)
     return value.astimezone(JST)
+
+
+def local_today() -> date:
+    """Today in Japan (due dates are Japanese calendar days)."""
+    return to_local(utcnow()).date()  # type: ignore[union-attr]

@@ -19,6 +19,9 @@ from portal.auth.operations import (
 )
 from portal.auth.passwords import hash_password
 from portal.models import Department, Division, User, Vendor
+
+# Read by other features too, so it lives in the core; the admin views call it from here.
+from portal.organisation import departments_by_division as departments_by_division
 from portal.permissions import STAFF_ROLES, Role
 
 
@@ -304,15 +307,3 @@ def create_department(
     session.add(department)
     session.flush()
     return department
-
-
-def departments_by_division(*, session: Session) -> list[tuple[Division, list[Department]]]:
-    """Divisions in order, each with its departments in order."""
-    divisions = session.exec(select(Division).order_by(Division.sort_order, Division.name)).all()
-    departments = session.exec(
-        select(Department).order_by(Department.sort_order, Department.name)
-    ).all()
-    grouped: dict[int, list[Department]] = {d.id: [] for d in divisions}
-    for department in departments:
-        grouped.setdefault(department.division_id, []).append(department)
-    return [(division, grouped[division.id]) for division in divisions]

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from typing import Any
 
 from flask import Blueprint, Response, jsonify, request, url_for
@@ -14,17 +14,15 @@ from portal import audit
 from portal.api.auth import api_user, token_required
 from portal.db import db
 from portal.errors import render_error
+from portal.features import ApiRoute
 from portal.models import Department, Outsourcing, Vendor
 from portal.outsourcings.scope import get_visible, visibility_clause
 from portal.permissions import Permission
-
-bp = Blueprint("api", __name__, url_prefix="/api/v1")
 
 DEFAULT_LIMIT = 100
 MAX_LIMIT = 500
 
 
-@bp.after_request
 def _no_store(response: Response) -> Response:
     response.headers["Cache-Control"] = "no-store"
     return response
@@ -114,7 +112,6 @@ def keyset_page(
     return jsonify(items=[item(row) for row in page], next=following)
 
 
-@bp.route("/me")
 @token_required(Permission.USE_API)
 def me() -> Response:
     """Who the token belongs to."""
@@ -128,7 +125,6 @@ def me() -> Response:
     )
 
 
-@bp.route("/outsourcings")
 @token_required(Permission.VIEW_OUTSOURCINGS)
 def outsourcings() -> Any:
     """The visible outsourcings by id, a page at a time (``limit``; ``next`` carries ``after``)."""
@@ -145,7 +141,6 @@ def _visible_or_404(outsourcing_id: int) -> Outsourcing | None:
     return get_visible(session=db.session, user=api_user(), outsourcing_id=outsourcing_id)
 
 
-@bp.route("/outsourcings/<int:outsourcing_id>")
 @token_required(Permission.VIEW_OUTSOURCINGS)
 def outsourcing(outsourcing_id: int) -> Any:
     """One outsourcing; 404 when it is outside the caller's scope."""
@@ -156,7 +151,6 @@ def outsourcing(outsourcing_id: int) -> Any:
     return jsonify(_detail(*row))
 
 
-@bp.route("/outsourcings/<int:outsourcing_id>/tree")
 @token_required(Permission.VIEW_OUTSOURCINGS)
 def outsourcing_tree(outsourcing_id: int) -> Any:
     """The outsourcing and its visible subtree, each node with nested ``children``."""
@@ -178,3 +172,21 @@ def outsourcing_tree(outsourcing_id: int) -> Any:
     for item in items.values():
         item["children"].sort(key=lambda child: child["id"])
     return jsonify(items[node.id])
+
+
+#: The routes this module adds to the read API (``/api/v1``).
+ROUTES: tuple[ApiRoute, ...] = (
+    ApiRoute("/me", me),
+    ApiRoute("/outsourcings", outsourcings),
+    ApiRoute("/outsourcings/<int:outsourcing_id>", outsourcing),
+    ApiRoute("/outsourcings/<int:outsourcing_id>/tree", outsourcing_tree),
+)
+
+
+def make_blueprint(routes: Iterable[ApiRoute]) -> Blueprint:
+    """The API blueprint of one app: these routes and those the features added."""
+    bp = Blueprint("api", __name__, url_prefix="/api/v1")
+    bp.after_request(_no_store)
+    for route in (*ROUTES, *routes):
+        bp.add_url_rule(route.rule, view_func=route.view, methods=list(route.methods))
+    return bp

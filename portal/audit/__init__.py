@@ -59,7 +59,20 @@ Actions recorded so far (``ACTIONS``; add new ones here when hooking a feature):
 
 from __future__ import annotations
 
+from flask import Flask, request
+from flask_babel import lazy_gettext as _l
+
 from portal.audit.operations import DENIED, FAILED, OK, record, record_download
+from portal.features import (
+    ACCESS_DENIED,
+    HOME_WIDGETS,
+    MENU,
+    REQUEST_ENDED,
+    Features,
+    HomeWidget,
+    MenuItem,
+)
+from portal.permissions import Permission, Role
 
 ACTIONS = (
     "auth.sign_in",
@@ -107,4 +120,38 @@ ACTIONS = (
     "bulk_download.warning",
 )
 
-__all__ = ["ACTIONS", "DENIED", "FAILED", "OK", "record", "record_download"]
+__all__ = ["ACTIONS", "DENIED", "FAILED", "OK", "record", "record_download", "register"]
+
+
+def _record_denial(code: int) -> None:
+    record(
+        "access.denied",
+        object_type="endpoint",
+        object_id=request.endpoint or "",
+        outcome=DENIED,
+        detail={"status": code, "method": request.method, "path": request.path[:500]},
+    )
+
+
+def register(app: Flask, features: Features) -> None:
+    """Record every refusal and every request; add the access-log pages, jobs and commands."""
+    from portal.audit import cli, jobs, queries, views
+    from portal.audit.operations import write_pending
+
+    features.add_blueprint(views.bp)
+    features.add_jobs(jobs)
+    features.add_commands(cli.audit_group)
+    features.add(ACCESS_DENIED, _record_denial)
+    # Reads, denials and failures go to the access log in a transaction of their own.
+    features.add(REQUEST_ENDED, write_pending)
+    features.add(
+        HOME_WIDGETS,
+        HomeWidget(
+            "bulk_notices",
+            lambda session, user: queries.bulk_notices_for(session=session, manager=user),
+        ),
+    )
+    features.add(MENU, MenuItem("audit.index", _l("アクセス記録"), Permission.VIEW_ACCESS_LOG, 120))
+    # Only the auditor reads the access log: the administrator's own actions are among those
+    # it records.
+    features.grant(Permission.VIEW_ACCESS_LOG, [Role.AUDITOR])

@@ -5,7 +5,6 @@ from __future__ import annotations
 from collections.abc import Callable
 from datetime import timedelta
 from typing import Any
-from urllib.parse import urlsplit
 
 from flask import (
     Blueprint,
@@ -43,18 +42,9 @@ from portal.db import db
 from portal.extensions import limiter
 from portal.models import User
 from portal.permissions import Permission, public, requires
+from portal.security import safe_next
 
 bp = Blueprint("auth", __name__, url_prefix="/auth")
-
-
-def safe_next(target: str | None) -> str | None:
-    """``target`` if it is a path on this site, else None (no open redirects)."""
-    if not target or not target.startswith("/") or target.startswith(("//", "/\\")):
-        return None
-    parts = urlsplit(target)
-    if parts.scheme or parts.netloc or "\\" in target or any(ord(c) < 32 for c in target):
-        return None
-    return target
 
 
 def _failed_attempt(response: Response) -> bool:

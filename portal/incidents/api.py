@@ -5,7 +5,8 @@ from __future__ import annotations
 from typing import Any
 
 from portal.api.auth import api_user, token_required
-from portal.api.views import bp, iso, keyset_page
+from portal.api.views import iso, keyset_page
+from portal.features import ApiRoute
 from portal.incidents.models import Incident
 from portal.incidents.queries import visible_incidents
 from portal.permissions import Permission
@@ -34,7 +35,6 @@ def incident_item(incident: Incident) -> dict[str, Any]:
     }
 
 
-@bp.route("/incidents")
 @token_required(Permission.VIEW_INCIDENTS)
 def incidents() -> Any:
     """The visible incidents by id, a page at a time (``limit``; ``next`` carries ``after``)."""
@@ -45,3 +45,7 @@ def incidents() -> Any:
         item=lambda row: incident_item(row[0]),
         id_of=lambda row: row[0].id,
     )
+
+
+#: The routes this module adds to the read API (``/api/v1``).
+ROUTES: tuple[ApiRoute, ...] = (ApiRoute("/incidents", incidents),)

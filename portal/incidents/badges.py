@@ -7,13 +7,12 @@ from collections.abc import Sequence
 from flask_babel import lazy_gettext as _l
 from sqlmodel import Session
 
+from portal.features import Badge, NodeLike
 from portal.incidents.queries import open_counts
-from portal.outsourcings.badges import Badge, NodeLike, badge_provider
 
 _CHUNK = 5000  # bound parameters per statement
 
 
-@badge_provider
 def incident_badges(session: Session, nodes: Sequence[NodeLike]) -> dict[int, list[Badge]]:
     """One query per 5,000 nodes: how many incidents are open at each."""
     ids = [node.id for node in nodes]

@@ -21,11 +21,11 @@ from portal.incidents.models import (
     IncidentStatus,
 )
 from portal.incidents.rules import Deadlines, reminder_kinds
-from portal.inspections.queries import local_today
 from portal.jobs import job, periodic
 from portal.mail import send_mail
 from portal.models import Outsourcing, User, Vendor
 from portal.permissions import Role
+from portal.timeutil import local_today
 
 
 @job("incident_notice_mail")

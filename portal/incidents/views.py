@@ -11,7 +11,6 @@ from flask_login import current_user
 from sqlmodel import select
 from werkzeug.wrappers import Response
 
-import portal.incidents.badges  # noqa: F401 - registers the tree badges
 from portal import audit
 from portal.db import db
 from portal.incidents import operations as ops
@@ -29,10 +28,10 @@ from portal.incidents.forms import (
 )
 from portal.incidents.models import Incident, IncidentStatus
 from portal.incidents.rules import deadline_state, escalating_role, step_roles
-from portal.inspections.queries import local_today
 from portal.models import Department, Outsourcing, OutsourcingStatus, User, Vendor
 from portal.outsourcings.scope import get_visible, owns_department, visible_outsourcings
 from portal.permissions import Permission, requires
+from portal.timeutil import local_today
 
 bp = Blueprint("incidents", __name__, url_prefix="/incidents")
 

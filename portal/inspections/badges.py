@@ -8,6 +8,7 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy import func
 from sqlmodel import Session, select
 
+from portal.features import Badge, NodeLike
 from portal.inspections.models import (
     OPEN_STATUSES,
     ActionStatus,
@@ -16,25 +17,18 @@ from portal.inspections.models import (
     InspectionStatus,
 )
 from portal.inspections.operations import interval_rule
-from portal.inspections.queries import local_today
 from portal.inspections.rules import health
 from portal.models import Outsourcing, OutsourcingStatus
-from portal.outsourcings.badges import Badge, NodeLike, badge_provider
+from portal.obligations.queries import chunked, earliest_owed
+from portal.timeutil import local_today
 
-_CHUNK = 5000  # bound parameters per statement
 
-
-@badge_provider
 def inspection_badges(session: Session, nodes: Sequence[NodeLike]) -> dict[int, list[Badge]]:
     """One query for all active nodes: the next due date, the last inspection, open actions."""
     ids = [node.id for node in nodes if node.status == OutsourcingStatus.ACTIVE]
     if not ids:
         return {}
-    open_due = (
-        select(func.min(Inspection.due_date))
-        .where(Inspection.outsourcing_id == Outsourcing.id, Inspection.status.in_(OPEN_STATUSES))
-        .scalar_subquery()
-    )
+    open_due = earliest_owed(Inspection, OPEN_STATUSES)
     last_done = (
         select(func.max(Inspection.completed_on))
         .where(
@@ -68,7 +62,7 @@ def inspection_badges(session: Session, nodes: Sequence[NodeLike]) -> dict[int, 
         ),
     }
     result: dict[int, list[Badge]] = {}
-    for start in range(0, len(ids), _CHUNK):
+    for part in chunked(ids):
         rows = session.exec(
             select(
                 Outsourcing.id,
@@ -77,7 +71,7 @@ def inspection_badges(session: Session, nodes: Sequence[NodeLike]) -> dict[int, 
                 open_due,
                 last_done,
                 actions,
-            ).where(Outsourcing.id.in_(ids[start : start + _CHUNK]))
+            ).where(Outsourcing.id.in_(part))
         ).all()
         for node_id, special_care, persons, due, done, open_actions in rows:
             state = health(

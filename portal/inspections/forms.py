@@ -109,12 +109,3 @@ class FollowUpForm(FlaskForm):
         validators=[DataRequired()],
     )
     comment = TextAreaField(_l("コメント"), validators=[Optional(), Length(max=2000)])
-
-
-class ListFilterForm(FlaskForm):
-    class Meta:
-        csrf = False  # a GET filter form
-
-    department = SelectField(
-        _l("課室"), coerce=lambda v: int(v) if v else None, validators=[Optional()]
-    )

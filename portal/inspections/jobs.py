@@ -7,9 +7,9 @@ from huey import crontab
 from sqlmodel import Session
 
 from portal.inspections.operations import propose_plan, sync_inspections
-from portal.inspections.queries import local_today
 from portal.inspections.reminders import send_due_reminders
 from portal.jobs import periodic
+from portal.timeutil import local_today
 
 
 @periodic("inspections_daily", crontab(minute="30", hour="5"))

@@ -7,9 +7,11 @@ from datetime import date, datetime
 from enum import StrEnum
 from typing import Any
 
-from sqlalchemy import JSON, Column, ForeignKey, Integer, UniqueConstraint
+from sqlalchemy import JSON, Column
 from sqlmodel import Field, SQLModel
 
+from portal.obligations.models import AttachmentFile, Owed, ReminderStamp, owned_by, owned_tables
+from portal.obligations.rules import ReviewCycle
 from portal.timeutil import utcnow
 
 
@@ -50,25 +52,27 @@ class ActionStatus(StrEnum):
     CLOSED = "closed"
 
 
-class Inspection(SQLModel, table=True):
+#: The vendor still owes an answer (it may answer again until the officer closes it).
+ANSWERABLE_STATUSES = (ActionStatus.OPEN, ActionStatus.ANSWERED)
+#: The officer confirms an answer (closed) or sends it back (open again, with the reason).
+ACTION_REVIEW = ReviewCycle(
+    ANSWERABLE_STATUSES, ActionStatus.ANSWERED, ActionStatus.CLOSED, ActionStatus.OPEN
+)
+
+
+class Inspection(Owed, table=True):
     """実地検査: one inspection of one outsourcing (at any tier), due by ``due_date``."""
 
     __tablename__ = "inspections"
+    row_name = "inspection"
 
-    id: int | None = Field(default=None, primary_key=True)
-    outsourcing_id: int = Field(
-        sa_column=Column(
-            Integer, ForeignKey("outsourcings.id", ondelete="CASCADE"), index=True, nullable=False
-        )
-    )
-    due_date: date = Field(index=True)
+    outsourcing_id: int = owned_by("outsourcings")
     proposed_date: date | None = Field(default=None)  # the planner's proposal
     planned_date: date | None = Field(default=None, index=True)  # accepted by an officer
     method: str = Field(default=InspectionMethod.ON_SITE, max_length=16)
     remote_reason: str = Field(default="", max_length=2000)
     performed_by: str = Field(default=PerformedBy.MUNICIPALITY, max_length=16)
     inspector_id: int | None = Field(default=None, foreign_key="users.id", index=True)
-    status: str = Field(default=InspectionStatus.DUE, max_length=16, index=True)
     completed_on: date | None = Field(default=None)
     recorded_by_id: int | None = Field(default=None, foreign_key="users.id")
     summary: str = Field(default="", max_length=4000)
@@ -83,11 +87,7 @@ class InspectionFinding(SQLModel, table=True):
     __tablename__ = "inspection_findings"
 
     id: int | None = Field(default=None, primary_key=True)
-    inspection_id: int = Field(
-        sa_column=Column(
-            Integer, ForeignKey("inspections.id", ondelete="CASCADE"), index=True, nullable=False
-        )
-    )
+    inspection_id: int = owned_by("inspections")
     item: str = Field(default="", max_length=32)  # the checklist item it concerns
     severity: str = Field(default=Severity.MINOR, max_length=16)
     description: str = Field(max_length=2000)
@@ -99,14 +99,7 @@ class CorrectiveAction(SQLModel, table=True):
     __tablename__ = "corrective_actions"
 
     id: int | None = Field(default=None, primary_key=True)
-    finding_id: int = Field(
-        sa_column=Column(
-            Integer,
-            ForeignKey("inspection_findings.id", ondelete="CASCADE"),
-            index=True,
-            nullable=False,
-        )
-    )
+    finding_id: int = owned_by("inspection_findings")
     # Denormalised so that the badges find open actions per outsourcing in one query.
     outsourcing_id: int = Field(foreign_key="outsourcings.id", index=True)
     description: str = Field(max_length=2000)
@@ -120,42 +113,8 @@ class CorrectiveAction(SQLModel, table=True):
     closed_at: datetime | None = Field(default=None)
 
 
-class InspectionReminder(SQLModel, table=True):
-    """A reminder sent about an inspection: each kind once, stamped when sent."""
-
-    __tablename__ = "inspection_reminders"
-    __table_args__ = (UniqueConstraint("inspection_id", "kind"),)
-
-    id: int | None = Field(default=None, primary_key=True)
-    inspection_id: int = Field(
-        sa_column=Column(
-            Integer, ForeignKey("inspections.id", ondelete="CASCADE"), index=True, nullable=False
-        )
-    )
-    kind: str = Field(max_length=16)  # "30", "7", "1" (days before due) or "overdue"
-    sent_at: datetime = Field(default_factory=utcnow)
-    recipients: str = Field(default="", max_length=2000)
-
-
-class InspectionAttachment(SQLModel, table=True):
-    """A photo or PDF kept with an inspection record (stored through ``portal.storage``)."""
-
-    __tablename__ = "inspection_attachments"
-    __table_args__ = (UniqueConstraint("inspection_id", "sha256"),)
-
-    id: int | None = Field(default=None, primary_key=True)
-    inspection_id: int = Field(
-        sa_column=Column(
-            Integer, ForeignKey("inspections.id", ondelete="CASCADE"), index=True, nullable=False
-        )
-    )
-    storage_key: str = Field(max_length=200, unique=True)
-    filename: str = Field(max_length=255)  # as uploaded, for display only
-    content_type: str = Field(max_length=100)
-    size: int
-    sha256: str = Field(max_length=64)
-    uploaded_by_id: int | None = Field(default=None, foreign_key="users.id")
-    uploaded_at: datetime = Field(default_factory=utcnow)
+#: The reminders sent about an inspection, and the photos and PDFs kept with its record.
+InspectionReminder, InspectionAttachment = owned_tables(Inspection, ReminderStamp, AttachmentFile)
 
 
 class CalendarFeed(SQLModel, table=True):
@@ -164,16 +123,14 @@ class CalendarFeed(SQLModel, table=True):
     __tablename__ = "calendar_feeds"
 
     id: int | None = Field(default=None, primary_key=True)
-    user_id: int = Field(
-        sa_column=Column(
-            Integer, ForeignKey("users.id", ondelete="CASCADE"), unique=True, nullable=False
-        )
-    )
+    user_id: int = owned_by("users", unique=True)
     token_hash: str = Field(max_length=64, unique=True)
     created_at: datetime = Field(default_factory=utcnow)
 
 
 __all__ = [
+    "ACTION_REVIEW",
+    "ANSWERABLE_STATUSES",
     "OPEN_STATUSES",
     "ActionStatus",
     "CalendarFeed",

@@ -3,23 +3,21 @@
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Iterable, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import date
-from typing import BinaryIO
 
 from flask import current_app
 from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 from sqlalchemy import func
 from sqlmodel import Session, select
 
-from portal.attachments import AttachmentError, attach
 from portal.inspections.models import (
+    ACTION_REVIEW,
     OPEN_STATUSES,
-    ActionStatus,
     CorrectiveAction,
     Inspection,
-    InspectionAttachment,
     InspectionFinding,
     InspectionMethod,
     InspectionStatus,
@@ -29,18 +27,15 @@ from portal.inspections.models import (
 from portal.inspections.planner import Booked, PlanItem, plan
 from portal.inspections.rules import CHECK_RESULTS, CHECKLIST_ITEMS, IntervalRule, due_date_for
 from portal.models import Outsourcing, OutsourcingStatus, User
-from portal.storage import Storage
-from portal.timeutil import utcnow
+from portal.obligations.operations import sign
+from portal.obligations.queries import ALL_NODES, NodeSelection
+from portal.obligations.rules import ObligationError, Refusals
 
 MIN_DATE, MAX_DATE = date(2000, 1, 1), date(2100, 12, 31)
 
 
-class InspectionError(ValueError):
-    """A change the inspection rules refuse; ``message`` is Japanese."""
-
-    def __init__(self, message: str) -> None:
-        super().__init__(message)
-        self.message = message
+#: A change the inspection rules refuse (``message`` is Japanese): every obligation's error.
+InspectionError = ObligationError
 
 
 def interval_rule() -> IntervalRule:
@@ -71,34 +66,26 @@ def _cancel(session: Session, inspection: Inspection, result: SyncResult) -> Non
 
 
 def sync_inspections(
-    *,
-    session: Session,
-    today: date,
-    outsourcing_ids: Iterable[int] | None = None,
-    department_id: int | None = None,
-    rule: IntervalRule | None = None,
+    *, session: Session, today: date, nodes: NodeSelection = ALL_NODES
 ) -> SyncResult:
-    """Recompute what is due: one open inspection per active outsourcing, due dates that
-    follow the contract, none for ended ones (their history stays)."""
-    rule = rule or interval_rule()
+    """Recompute what is due (for ``nodes``): one open inspection per active outsourcing, due
+    dates that follow the contract, none for ended ones (their history stays)."""
+    rule = interval_rule()
     o = Outsourcing
-    statement = select(o.id, o.path, o.start_date, o.end_date, o.status, o.special_care, o.persons)
-    open_q = select(Inspection).where(Inspection.status.in_(OPEN_STATUSES))
+    statement = select(
+        o.id, o.path, o.start_date, o.end_date, o.status, o.special_care, o.persons
+    ).where(*nodes.where(o.id))
+    open_q = select(Inspection).where(
+        Inspection.status.in_(OPEN_STATUSES), *nodes.where(Inspection.outsourcing_id)
+    )
     done_q = (
         select(Inspection.outsourcing_id, func.max(Inspection.completed_on))
-        .where(Inspection.status == InspectionStatus.COMPLETED)
+        .where(
+            Inspection.status == InspectionStatus.COMPLETED,
+            *nodes.where(Inspection.outsourcing_id),
+        )
         .group_by(Inspection.outsourcing_id)
     )
-    if outsourcing_ids is not None:
-        ids = list(outsourcing_ids)
-        statement = statement.where(o.id.in_(ids))
-        open_q = open_q.where(Inspection.outsourcing_id.in_(ids))
-        done_q = done_q.where(Inspection.outsourcing_id.in_(ids))
-    if department_id is not None:
-        in_department = select(o.id).where(o.department_id == department_id)
-        statement = statement.where(o.department_id == department_id)
-        open_q = open_q.where(Inspection.outsourcing_id.in_(in_department))
-        done_q = done_q.where(Inspection.outsourcing_id.in_(in_department))
     open_by: dict[int, list[Inspection]] = defaultdict(list)
     for inspection in session.exec(open_q.order_by(Inspection.id)).all():
         open_by[inspection.outsourcing_id].append(inspection)
@@ -325,22 +312,28 @@ def record_inspection(
                 )
             )
     session.flush()
-    sync_inspections(session=session, today=today, outsourcing_ids=[outsourcing.id])  # type: ignore[list-item]
+    sync_inspections(session=session, today=today, nodes=NodeSelection.of_ids(outsourcing.id))  # type: ignore[arg-type]
     return inspection
+
+
+#: Why the review of a corrective action refuses a step.
+_ACTION_REFUSALS = Refusals(
+    not_owed=_l("この是正措置は既に完了しています。"),
+    not_submitted=_l("確認できるのは、委託先が回答した是正措置だけです。"),
+    reason_required=_l("差し戻す場合は理由を入力してください。"),
+)
 
 
 def answer_action(
     *, session: Session, actor: User, action: CorrectiveAction, answer: str
 ) -> CorrectiveAction:
     """The inspected vendor answers a corrective action (what it corrected, and how)."""
-    if action.status == ActionStatus.CLOSED:
-        raise InspectionError(_("この是正措置は既に完了しています。"))
+    status = ACTION_REVIEW.submit(action.status, _ACTION_REFUSALS)
     if not answer.strip():
         raise InspectionError(_("回答を入力してください。"))
     action.answer = answer.strip()
-    action.status = ActionStatus.ANSWERED
-    action.answered_by_id = actor.id
-    action.answered_at = utcnow()
+    action.status = status
+    sign(action, actor, "answered")
     session.add(action)
     session.flush()
     return action
@@ -350,15 +343,12 @@ def follow_up_action(
     *, session: Session, actor: User, action: CorrectiveAction, accept: bool, comment: str = ""
 ) -> CorrectiveAction:
     """The officer confirms an answered action (closed) or sends it back (open again)."""
-    if action.status != ActionStatus.ANSWERED:
-        raise InspectionError(_("確認できるのは、委託先が回答した是正措置だけです。"))
-    if not accept and not comment.strip():
-        raise InspectionError(_("差し戻す場合は理由を入力してください。"))
+    action.status = ACTION_REVIEW.review(
+        action.status, _ACTION_REFUSALS, accept=accept, comment=comment
+    )
     action.follow_up = comment.strip()
-    action.status = ActionStatus.CLOSED if accept else ActionStatus.OPEN
     if accept:
-        action.closed_by_id = actor.id
-        action.closed_at = utcnow()
+        sign(action, actor, "closed")
     session.add(action)
     session.flush()
     return action
@@ -393,28 +383,3 @@ def propose_plan(*, session: Session, today: date, department_id: int | None = N
         session.add(inspection)
     session.flush()
     return len(proposals)
-
-
-def attach_file(
-    *,
-    session: Session,
-    storage: Storage,
-    actor: User,
-    inspection: Inspection,
-    stream: BinaryIO,
-    filename: str,
-) -> InspectionAttachment:
-    """Keep a photo (JPEG/PNG) or PDF with an inspection; the same file twice is refused."""
-    try:
-        return attach(
-            session=session,
-            storage=storage,
-            model=InspectionAttachment,
-            owner=("inspection_id", inspection.id),  # type: ignore[arg-type]
-            actor_id=actor.id,  # type: ignore[arg-type]
-            stream=stream,
-            filename=filename,
-            prefix=f"inspections/{inspection.id}",
-        )
-    except AttachmentError as error:
-        raise InspectionError(error.message) from error

@@ -14,31 +14,24 @@ from portal.inspections.models import (
     InspectionFinding,
 )
 from portal.models import Outsourcing, User, Vendor
+from portal.obligations.queries import get_with_node, with_node
 from portal.outsourcings.scope import visibility_clause
-from portal.timeutil import to_local, utcnow
 
-
-def local_today() -> date:
-    """Today in Japan (due dates are Japanese calendar days)."""
-    return to_local(utcnow()).date()  # type: ignore[union-attr]
+# Lives in the core now (every feature with due dates needs it); the views call it from here.
+from portal.timeutil import local_today as local_today
 
 
 def visible_inspections(user: User):
     """``select(Inspection, Outsourcing, Vendor)`` limited to what ``user`` may see."""
-    return (
-        select(Inspection, Outsourcing, Vendor)
-        .join(Outsourcing, Outsourcing.id == Inspection.outsourcing_id)
-        .join(Vendor, Vendor.id == Outsourcing.vendor_id)
-        .where(visibility_clause(user))
-    )
+    return with_node(Inspection, visibility_clause(user))
 
 
 def get_visible_inspection(
     *, session: Session, user: User, inspection_id: int
 ) -> tuple[Inspection, Outsourcing, Vendor] | None:
     """The inspection with its outsourcing and vendor if ``user`` may see it, else None."""
-    row = session.exec(visible_inspections(user).where(Inspection.id == inspection_id)).first()
-    return tuple(row) if row else None  # type: ignore[return-value]
+    scope = visibility_clause(user)
+    return get_with_node(session=session, model=Inspection, scope=scope, row_id=inspection_id)
 
 
 def open_inspections(

@@ -3,11 +3,13 @@ is inspected and when its next inspection is due."""
 
 from __future__ import annotations
 
-import calendar
 from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import date, timedelta
 from typing import Any
+
+from portal.deadlines import add_months as add_months
+from portal.obligations.rules import ReminderRule
 
 #: The checklist: the management and implementation structure (第1項) and the eight matters.
 CHECKLIST_ITEMS = (
@@ -24,6 +26,8 @@ CHECKLIST_ITEMS = (
 )
 CHECK_RESULTS = ("ok", "ng", "na")
 REMINDER_DAYS = (30, 7, 1)
+#: Reminders before the due date, and once it has passed.
+REMINDERS = ReminderRule(days_before=REMINDER_DAYS)
 WARNING_DAYS = 30
 
 
@@ -53,13 +57,6 @@ class IntervalRule:
         return self.interval_months
 
 
-def add_months(day: date, months: int) -> date:
-    """``day`` moved by ``months`` calendar months (the 31st becomes the month's last day)."""
-    month_index = day.month - 1 + months
-    year, month = day.year + month_index // 12, month_index % 12 + 1
-    return date(year, month, min(day.day, calendar.monthrange(year, month)[1]))
-
-
 def first_due_date(*, start: date, end: date, months: int) -> date:
     """Within ``months`` of the start date, and never after the end date."""
     return min(add_months(start, months) - timedelta(days=1), end)
@@ -83,13 +80,7 @@ def due_date_for(
 
 def reminder_kind(*, due: date, today: date) -> str | None:
     """The reminder that is due today: "30", "7", "1" (days before) or "overdue"."""
-    days = (due - today).days
-    if days < 0:
-        return "overdue"
-    for threshold in sorted(REMINDER_DAYS):
-        if days <= threshold:
-            return str(threshold)
-    return None
+    return REMINDERS.kind_for(due=due, today=today)
 
 
 def health(

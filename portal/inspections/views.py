@@ -2,52 +2,28 @@
 
 from __future__ import annotations
 
-from flask import (
-    Blueprint,
-    abort,
-    flash,
-    redirect,
-    render_template,
-    request,
-    url_for,
-)
+from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
-from flask_login import current_user
 from sqlmodel import select
 from werkzeug.wrappers import Response
 
-import portal.inspections.badges  # noqa: F401 - registers the tree badges
 from portal import audit
 from portal.db import db
-from portal.downloads import attachment_response
-from portal.inspections import calendar, queries, reminders
+from portal.inspections import calendar, forms, queries, reminders
 from portal.inspections import operations as ops
-from portal.inspections.forms import (
-    AnswerForm,
-    FollowUpForm,
-    ListFilterForm,
-    RecordForm,
-    ScheduleForm,
-    checklist_labels,
-)
-from portal.inspections.models import (
-    OPEN_STATUSES,
-    CorrectiveAction,
-    Inspection,
-    InspectionAttachment,
-    InspectionFinding,
-)
+from portal.inspections.models import OPEN_STATUSES, CorrectiveAction, Inspection, InspectionFinding
+from portal.inspections.obligation import INSPECTION_OBLIGATION
 from portal.inspections.rules import CHECKLIST_ITEMS
 from portal.models import Department, Outsourcing, User
+from portal.obligations import views as shared
+from portal.obligations.queries import NodeSelection, attachments_of
 from portal.outsourcings.scope import get_visible, holds, owns_department
 from portal.permissions import Permission, Role, public, requires
-from portal.storage import get_storage
 
 bp = Blueprint("inspections", __name__, url_prefix="/inspections")
 
 
-def _me() -> User:
-    return current_user._get_current_object()
+_me = shared.signed_in
 
 
 def _visible_or_404(inspection_id: int):
@@ -59,16 +35,6 @@ def _visible_or_404(inspection_id: int):
             "scope.denied", object_type="inspection", object_id=inspection_id, outcome="denied"
         )
     return row or abort(404)
-
-
-def _department_choices() -> list[tuple[int, str]]:
-    from portal.admin.operations import departments_by_division
-
-    return [
-        (d.id, f"{division.name} {d.name}")
-        for division, departments in departments_by_division(session=db.session)
-        for d in departments
-    ]
 
 
 def _officers(department_id: int) -> list[User]:
@@ -107,15 +73,12 @@ def labels() -> dict[str, dict[str, str]]:
 def index() -> str:
     """Overdue and due inspections (per department), and actions waiting for an answer."""
     me = _me()
-    form = ListFilterForm(request.args)
-    form.department.choices = [(None, _("すべての課室")), *_department_choices()]
-    department_id = form.department.data if form.validate() else None
-    if department_id is None and me.department_id and me.role in {Role.MANAGER, Role.STAFF}:
-        department_id = me.department_id
+    form, department_id = shared.department_filter(me)
     today = queries.local_today()
     if me.can(Permission.MANAGE_INSPECTIONS) and me.department_id:
         # Contracts change between the daily runs; the officer's own list is always current.
-        ops.sync_inspections(session=db.session, today=today, department_id=me.department_id)
+        mine = NodeSelection(department_id=me.department_id)
+        ops.sync_inspections(session=db.session, today=today, nodes=mine)
     rows = queries.open_inspections(session=db.session, user=me, department_id=department_id)
     overdue, due = queries.due_lists(rows, today)
     listed = {row[0].id for row in (*overdue, *due)}  # a set: `row not in list` was O(n²)
@@ -146,7 +109,8 @@ def plan() -> Response:
     if not me.department_id:
         abort(403)
     today = queries.local_today()
-    ops.sync_inspections(session=db.session, today=today, department_id=me.department_id)
+    mine = NodeSelection(department_id=me.department_id)
+    ops.sync_inspections(session=db.session, today=today, nodes=mine)
     count = ops.propose_plan(session=db.session, today=today, department_id=me.department_id)
     flash(
         _("%(n)d件の検査に計画案の日付を入れました。内容を確認して採用してください。", n=count),
@@ -212,7 +176,7 @@ def detail(inspection_id: int) -> str:
     inspection, node, vendor = _visible_or_404(inspection_id)
     me = _me()
     can_manage = me.can(Permission.MANAGE_INSPECTIONS) and owns_department(me, node)
-    schedule_form = ScheduleForm(obj=inspection)
+    schedule_form = forms.ScheduleForm(obj=inspection)
     officers = _officers(node.department_id)
     schedule_form.inspector_id.choices = [(None, _("未定")), *((u.id, u.name) for u in officers)]
     people = {
@@ -230,76 +194,22 @@ def detail(inspection_id: int) -> str:
         vendor=vendor,
         people=people,
         findings=queries.findings_of(session=db.session, inspection_id=inspection.id),
-        attachments=db.session.exec(
-            select(InspectionAttachment)
-            .where(InspectionAttachment.inspection_id == inspection.id)
-            .order_by(InspectionAttachment.id)
-        ).all(),
-        checklist=checklist_labels(),
+        attachments=attachments_of(
+            session=db.session, kind=INSPECTION_OBLIGATION, owed_id=inspection.id
+        ),
+        checklist=forms.checklist_labels(),
         labels=labels(),
         is_open=inspection.status in OPEN_STATUSES,
         can_manage=can_manage,
         can_answer=me.can(Permission.ANSWER_CORRECTIVE_ACTIONS) and holds(me, node),
         schedule_form=schedule_form,
-        answer_form=AnswerForm(),
-        follow_up_form=FollowUpForm(),
+        answer_form=forms.AnswerForm(),
+        follow_up_form=forms.FollowUpForm(),
         today=queries.local_today(),
     )
 
 
-def _managed_or_403(inspection_id: int):
-    inspection, node, vendor = _visible_or_404(inspection_id)
-    if not owns_department(_me(), node):
-        abort(403)
-    return inspection, node, vendor
-
-
-@bp.route("/<int:inspection_id>/attachments", methods=["POST"])
-@requires(Permission.MANAGE_INSPECTIONS)
-def attach(inspection_id: int) -> Response:
-    """Keep a photo or PDF with the inspection record."""
-    inspection, _node, _vendor = _managed_or_403(inspection_id)
-    upload = request.files.get("file")
-    if upload is None or not upload.filename:
-        flash(_("添付するファイルを選んでください。"), "error")
-    else:
-        try:
-            attachment = ops.attach_file(
-                session=db.session,
-                storage=get_storage(),
-                actor=_me(),
-                inspection=inspection,
-                stream=upload.stream,
-                filename=upload.filename,
-            )
-        except ops.InspectionError as error:
-            flash(error.message, "error")
-        else:
-            flash(_("「%(name)s」を添付しました。", name=attachment.filename), "success")
-    return redirect(
-        url_for("inspections.detail", inspection_id=inspection.id, _anchor="attachments")
-    )
-
-
-@bp.route("/attachments/<int:attachment_id>")
-@requires(Permission.VIEW_INSPECTIONS)
-def download_attachment(attachment_id: int) -> Response:
-    """An attachment, streamed as a download that no browser renders inline."""
-    item = db.session.get(InspectionAttachment, attachment_id) or abort(404)
-    _visible_or_404(item.inspection_id)  # the same scope as the inspection itself
-    audit.record_download(
-        "inspection.attachment_download",
-        object_type="inspection_attachment",
-        object_id=item.id,
-        detail={"inspection_id": item.inspection_id, "filename": item.filename},
-    )
-    return attachment_response(
-        get_storage().open(item.storage_key),
-        filename=item.filename,
-        fallback=f"attachment-{item.id}",
-        mimetype=item.content_type,
-        size=item.size,
-    )
+_managed_or_403 = shared.narrowed(_visible_or_404, shared.require_department)
 
 
 @bp.route("/<int:inspection_id>/schedule", methods=["POST"])
@@ -307,35 +217,29 @@ def download_attachment(attachment_id: int) -> Response:
 def schedule(inspection_id: int) -> Response:
     """Move the date, assign the inspector, or set how and by whom it is performed."""
     inspection, node, _vendor = _managed_or_403(inspection_id)
-    form = ScheduleForm()
+    form = forms.ScheduleForm()
     form.inspector_id.choices = [
         (None, ""),
         *((u.id, u.name) for u in _officers(node.department_id)),
     ]
-    if not form.validate_on_submit():
-        for errors in form.errors.values():
-            for error in errors:
-                flash(str(error), "error")
-    else:
-        try:
-            ops.schedule_inspection(
-                session=db.session,
-                inspection=inspection,
-                outsourcing=node,
-                planned_date=form.planned_date.data,
-                inspector_id=form.inspector_id.data,
-                method=form.method.data,
-                remote_reason=form.remote_reason.data or "",
-                performed_by=form.performed_by.data,
-            )
-        except ops.InspectionError as error:
-            flash(error.message, "error")
-        else:
-            flash(_("検査の予定を更新しました。"), "success")
+    shared.form_step(
+        form,
+        lambda: ops.schedule_inspection(
+            session=db.session,
+            inspection=inspection,
+            outsourcing=node,
+            planned_date=form.planned_date.data,
+            inspector_id=form.inspector_id.data,
+            method=form.method.data,
+            remote_reason=form.remote_reason.data or "",
+            performed_by=form.performed_by.data,
+        ),
+        done=_("検査の予定を更新しました。"),
+    )
     return redirect(url_for("inspections.detail", inspection_id=inspection_id))
 
 
-def _record_from(form: RecordForm) -> ops.InspectionRecord:
+def _record_from(form: forms.RecordForm) -> ops.InspectionRecord:
     checks = {
         key: {"result": entry.form.result.data, "note": entry.form.note.data or ""}
         for key, entry in zip(CHECKLIST_ITEMS, form.checks.entries, strict=True)
@@ -369,7 +273,7 @@ def record(inspection_id: int) -> Response | str:
     if inspection.status not in OPEN_STATUSES:
         flash(_("この検査は既に記録されているか、中止されています。"), "warning")
         return redirect(url_for("inspections.detail", inspection_id=inspection_id))
-    form = RecordForm()
+    form = forms.RecordForm()
     if request.method == "GET":
         form.method.data = inspection.method
         form.performed_by.data = inspection.performed_by
@@ -399,7 +303,7 @@ def record(inspection_id: int) -> Response | str:
         node=node,
         vendor=vendor,
         checklist=list(zip(CHECKLIST_ITEMS, form.checks.entries, strict=True)),
-        checklist_labels=checklist_labels(),
+        checklist_labels=forms.checklist_labels(),
     )
 
 
@@ -420,18 +324,16 @@ def answer(action_id: int) -> Response:
     """The inspected vendor answers a corrective action."""
     action, node, inspection_id = _action_or_404(action_id)
     me = _me()
-    if not holds(me, node):
-        abort(403)
-    form = AnswerForm()
-    if not form.validate_on_submit():
-        flash(_("回答を入力してください。"), "error")
-    else:
-        try:
-            ops.answer_action(session=db.session, actor=me, action=action, answer=form.answer.data)
-        except ops.InspectionError as error:
-            flash(error.message, "error")
-        else:
-            flash(_("是正措置に回答しました。"), "success")
+    shared.require_holder(node)
+    form = forms.AnswerForm()
+    shared.form_step(
+        form,
+        lambda: ops.answer_action(
+            session=db.session, actor=me, action=action, answer=form.answer.data
+        ),
+        done=_("是正措置に回答しました。"),
+        incomplete=_("回答を入力してください。"),
+    )
     return redirect(url_for("inspections.detail", inspection_id=inspection_id))
 
 
@@ -441,24 +343,20 @@ def follow_up(action_id: int) -> Response:
     """The officer confirms the vendor's answer or sends it back."""
     action, node, inspection_id = _action_or_404(action_id)
     me = _me()
-    if not owns_department(me, node):
-        abort(403)
-    form = FollowUpForm()
-    if not form.validate_on_submit():
-        flash(_("確認結果を選んでください。"), "error")
-    else:
-        try:
-            ops.follow_up_action(
-                session=db.session,
-                actor=me,
-                action=action,
-                accept=form.decision.data == "accept",
-                comment=form.comment.data or "",
-            )
-        except ops.InspectionError as error:
-            flash(error.message, "error")
-        else:
-            flash(_("是正措置の確認結果を記録しました。"), "success")
+    shared.require_department(node)
+    form = forms.FollowUpForm()
+    shared.form_step(
+        form,
+        lambda: ops.follow_up_action(
+            session=db.session,
+            actor=me,
+            action=action,
+            accept=form.decision.data == "accept",
+            comment=form.comment.data or "",
+        ),
+        done=_("是正措置の確認結果を記録しました。"),
+        incomplete=_("確認結果を選んでください。"),
+    )
     return redirect(url_for("inspections.detail", inspection_id=inspection_id))
 
 
@@ -487,11 +385,17 @@ def sheet(inspection_id: int) -> str:
             people=people,
             department=db.session.get(Department, node.department_id),
             findings=queries.findings_of(session=db.session, inspection_id=inspection.id),
-            attachments=db.session.exec(
-                select(InspectionAttachment)
-                .where(InspectionAttachment.inspection_id == inspection.id)
-                .order_by(InspectionAttachment.id)
-            ).all(),
-            checklist={k: str(v) for k, v in checklist_labels().items()},
+            attachments=attachments_of(
+                session=db.session, kind=INSPECTION_OBLIGATION, owed_id=inspection.id
+            ),
+            checklist={k: str(v) for k, v in forms.checklist_labels().items()},
             labels=labels(),
         )
+
+
+# The routes every obligation shares: the owning department keeps photos and PDFs with the
+# record; whoever sees the inspection downloads them.
+shared.add_upload_route(
+    bp, INSPECTION_OBLIGATION, Permission.MANAGE_INSPECTIONS, _managed_or_403, "inspections.detail"
+)
+shared.add_download_route(bp, INSPECTION_OBLIGATION, Permission.VIEW_INSPECTIONS, _visible_or_404)

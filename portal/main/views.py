@@ -8,11 +8,12 @@ from sqlalchemy import text
 from sqlmodel import select
 from werkzeug.wrappers import Response
 
-from portal.auth.views import safe_next
 from portal.db import db
+from portal.features import HOME_WIDGETS, current_features
 from portal.i18n import LOCALE_COOKIE
 from portal.models import Department, Division, UserSession
 from portal.permissions import Permission, public, requires
+from portal.security import safe_next
 
 bp = Blueprint("main", __name__)
 
@@ -32,15 +33,20 @@ def dashboard() -> str:
         .offset(1)
         .limit(1)
     ).first()
-    from portal.audit.queries import bulk_notices_for
-
-    bulk_notices = bulk_notices_for(session=db.session, manager=current_user._get_current_object())
+    # The blocks the features put on the start page (e.g. the access log's bulk-download
+    # notices), each under its name.
+    user = current_user._get_current_object()
+    widgets = {
+        widget.name: widget.load(db.session, user)
+        for widget in current_features().get(HOME_WIDGETS)
+        if widget.permission is None or user.can(widget.permission)
+    }
     return render_template(
         "main/dashboard.html",
         department=department,
         division=division,
         previous_sign_in=previous,
-        bulk_notices=bulk_notices,
+        **widgets,
     )
 
 

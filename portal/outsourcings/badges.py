@@ -1,64 +1,30 @@
 """Status badges on tree nodes: a slot that each feature fills.
 
 A provider receives the nodes about to be shown and returns badges per node id, with one
-query for all of them (never one per node). The chain registers its own provider here; the
-contract review, inspections and reports register theirs.
+query for all of them (never one per node). Every feature, the chain first, puts its provider
+into the ``TREE_BADGES`` slot from its ``register`` (portal/features.py).
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
-from dataclasses import dataclass, field
-from typing import Protocol
+from collections.abc import Sequence
 
 from flask_babel import lazy_gettext as _l
 from sqlmodel import Session
 
+from portal.features import TREE_BADGES, Badge, NodeLike, current_features
 from portal.models import OutsourcingStatus
-
-
-@dataclass(frozen=True)
-class Badge:
-    """A short label on a node: ``tone`` is ok, warn, bad or muted; ``flags`` feed filters."""
-
-    label: str
-    tone: str = "muted"
-    title: str = ""
-    flags: frozenset[str] = field(default_factory=frozenset)
-
-
-class NodeLike(Protocol):
-    """What a provider may read of a node: an ``Outsourcing`` or a lighter tree row."""
-
-    id: int
-    parent_id: int | None
-    path: str
-    status: str
-    entered_without_approval: bool
-    declared_subsidiary: bool
-
-
-BadgeProvider = Callable[[Session, Sequence[NodeLike]], dict[int, list[Badge]]]
-_PROVIDERS: list[BadgeProvider] = []
-
-
-def badge_provider(provider: BadgeProvider) -> BadgeProvider:
-    """Register ``provider`` (a decorator); it runs once per page over all nodes shown."""
-    if provider not in _PROVIDERS:
-        _PROVIDERS.append(provider)
-    return provider
 
 
 def badges_for(session: Session, nodes: Sequence[NodeLike]) -> dict[int, list[Badge]]:
     """All badges of ``nodes``, provider by provider, in registration order."""
     result: dict[int, list[Badge]] = {node.id: [] for node in nodes}
-    for provider in _PROVIDERS:
+    for provider in current_features().get(TREE_BADGES):
         for node_id, badges in provider(session, nodes).items():
             result.setdefault(node_id, []).extend(badges)
     return result
 
 
-@badge_provider
 def chain_badges(session: Session, nodes: Sequence[NodeLike]) -> dict[int, list[Badge]]:
     """Approval state and violations of the chain itself."""
     # Labels are built once per page, not once per node.

@@ -46,7 +46,7 @@ def _entrusted(form: OutsourcingForm | SubcontractRequestForm) -> ops.EntrustedD
 
 
 def _department_choices() -> list[tuple[int, str]]:
-    from portal.admin.operations import departments_by_division
+    from portal.organisation import departments_by_division
 
     return [
         (d.id, f"{division.name} {d.name}")

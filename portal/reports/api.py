@@ -5,7 +5,9 @@ from __future__ import annotations
 from typing import Any
 
 from portal.api.auth import api_user, token_required
-from portal.api.views import bp, iso, keyset_page
+from portal.api.views import iso
+from portal.features import ApiRoute
+from portal.obligations.views import owed_item, owed_page
 from portal.permissions import Permission
 from portal.reports.models import ComplianceReport
 from portal.reports.queries import visible_reports
@@ -15,12 +17,9 @@ from portal.reports.rules import concerns
 def report_item(report: ComplianceReport) -> dict[str, Any]:
     """The API form of a report."""
     return {
-        "id": report.id,
-        "outsourcing_id": report.outsourcing_id,
+        **owed_item(report),
         "period_start": iso(report.period_start),
         "period_end": iso(report.period_end),
-        "due_date": iso(report.due_date),
-        "status": report.status,
         "submitted_at": iso(report.submitted_at),
         "reviewed_at": iso(report.reviewed_at),
         "concerns": concerns(report.checklist),
@@ -32,14 +31,11 @@ def report_item(report: ComplianceReport) -> dict[str, Any]:
     }
 
 
-@bp.route("/reports")
 @token_required(Permission.VIEW_REPORTS)
 def reports() -> Any:
     """The visible reports by id, a page at a time (``limit``; ``next`` carries ``after``)."""
-    return keyset_page(
-        visible_reports(api_user()),
-        ComplianceReport.id,
-        endpoint="api.reports",
-        item=lambda row: report_item(row[0]),
-        id_of=lambda row: row[0].id,
-    )
+    return owed_page(visible_reports(api_user()), ComplianceReport, "api.reports", report_item)
+
+
+#: The routes this module adds to the read API (``/api/v1``).
+ROUTES: tuple[ApiRoute, ...] = (ApiRoute("/reports", reports),)

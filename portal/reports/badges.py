@@ -8,20 +8,18 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy import func
 from sqlmodel import Session, select
 
-from portal.inspections.queries import local_today
+from portal.features import Badge, NodeLike
 from portal.models import Outsourcing
-from portal.outsourcings.badges import Badge, NodeLike, badge_provider
+from portal.obligations.queries import chunked, earliest_owed
 from portal.reports.models import (
     EDITABLE_STATUSES,
     ComplianceReport,
     SubcontractViolation,
     ViolationStatus,
 )
+from portal.timeutil import local_today
 
-_CHUNK = 5000  # bound parameters per statement
 
-
-@badge_provider
 def report_badges(session: Session, nodes: Sequence[NodeLike]) -> dict[int, list[Badge]]:
     """One query for all nodes: open violations reported, and the earliest report owed."""
     ids = [node.id for node in nodes]
@@ -35,14 +33,7 @@ def report_badges(session: Session, nodes: Sequence[NodeLike]) -> dict[int, list
         )
         .scalar_subquery()
     )
-    owed = (
-        select(func.min(ComplianceReport.due_date))
-        .where(
-            ComplianceReport.outsourcing_id == Outsourcing.id,
-            ComplianceReport.status.in_(EDITABLE_STATUSES),
-        )
-        .scalar_subquery()
-    )
+    owed = earliest_owed(ComplianceReport, EDITABLE_STATUSES)
     violation = Badge(
         str(_l("報告で無承認の再委託")),
         "bad",
@@ -57,10 +48,10 @@ def report_badges(session: Session, nodes: Sequence[NodeLike]) -> dict[int, list
     )
     today = local_today()
     result: dict[int, list[Badge]] = {}
-    for start in range(0, len(ids), _CHUNK):
+    for part in chunked(ids):
         rows = session.exec(
             select(Outsourcing.id, violations, owed).where(
-                Outsourcing.id.in_(ids[start : start + _CHUNK]),
+                Outsourcing.id.in_(part),
                 (violations > 0) | (owed < today),
             )
         ).all()

@@ -110,12 +110,3 @@ class FrequencyForm(FlaskForm):
 
 class ResolveForm(FlaskForm):
     reason = TextAreaField(_l("対応済みとする理由"), validators=[DataRequired(), Length(max=2000)])
-
-
-class ListFilterForm(FlaskForm):
-    class Meta:
-        csrf = False  # a GET filter form
-
-    department = SelectField(
-        _l("課室"), coerce=lambda v: int(v) if v else None, validators=[Optional()]
-    )

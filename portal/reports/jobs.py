@@ -6,10 +6,10 @@ from flask import current_app
 from huey import crontab
 from sqlmodel import Session
 
-from portal.inspections.queries import local_today
 from portal.jobs import periodic
 from portal.reports.operations import sync_reports
 from portal.reports.reminders import send_due_reminders
+from portal.timeutil import local_today
 
 
 @periodic("reports_daily", crontab(minute="40", hour="5"))

@@ -10,6 +10,15 @@ from typing import Any
 from sqlalchemy import JSON, Column, ForeignKey, Integer, UniqueConstraint
 from sqlmodel import Field, SQLModel
 
+from portal.obligations.models import (
+    AttachmentFile,
+    HistoryEvent,
+    Owed,
+    ReminderStamp,
+    owned_by,
+    owned_tables,
+)
+from portal.obligations.rules import ReviewCycle
 from portal.timeutil import utcnow
 
 
@@ -25,6 +34,10 @@ class ReportStatus(StrEnum):
 
 #: The vendor still owes the report (it can edit it, and reminders chase it).
 EDITABLE_STATUSES = (ReportStatus.DUE, ReportStatus.DRAFT, ReportStatus.RETURNED)
+#: Submitted, then accepted or returned (the vendor corrects it and submits it again).
+REVIEW = ReviewCycle(
+    EDITABLE_STATUSES, ReportStatus.SUBMITTED, ReportStatus.ACCEPTED, ReportStatus.RETURNED
+)
 
 
 class ViolationStatus(StrEnum):
@@ -41,32 +54,22 @@ class ReportingSetting(SQLModel, table=True):
     __tablename__ = "reporting_settings"
 
     id: int | None = Field(default=None, primary_key=True)
-    outsourcing_id: int = Field(
-        sa_column=Column(
-            Integer, ForeignKey("outsourcings.id", ondelete="CASCADE"), unique=True, nullable=False
-        )
-    )
+    outsourcing_id: int = owned_by("outsourcings", unique=True)
     frequency: str = Field(max_length=16)
     updated_by_id: int | None = Field(default=None, foreign_key="users.id")
     updated_at: datetime = Field(default_factory=utcnow)
 
 
-class ComplianceReport(SQLModel, table=True):
+class ComplianceReport(Owed, table=True):
     """定期報告: the vendor's report on one period of one outsourcing, due by ``due_date``."""
 
     __tablename__ = "compliance_reports"
+    row_name = "report"
     __table_args__ = (UniqueConstraint("outsourcing_id", "period_start"),)
 
-    id: int | None = Field(default=None, primary_key=True)
-    outsourcing_id: int = Field(
-        sa_column=Column(
-            Integer, ForeignKey("outsourcings.id", ondelete="CASCADE"), index=True, nullable=False
-        )
-    )
+    outsourcing_id: int = owned_by("outsourcings")
     period_start: date
     period_end: date
-    due_date: date = Field(index=True)
-    status: str = Field(default=ReportStatus.DUE, max_length=16, index=True)
     # {clause id: {"answer": "yes"|"no"|"", "comment": str}} over the eight matters.
     checklist: dict[str, Any] = Field(default_factory=dict, sa_column=Column(JSON, nullable=False))
     # [{"vendor_id": int|None, "name": str, "corporate_number": str}]: subcontractors in use.
@@ -82,68 +85,10 @@ class ComplianceReport(SQLModel, table=True):
     created_at: datetime = Field(default_factory=utcnow)
 
 
-class ReportEvent(SQLModel, table=True):
-    """One state change of a report: who, when, what, and the comment."""
-
-    __tablename__ = "report_events"
-
-    id: int | None = Field(default=None, primary_key=True)
-    report_id: int = Field(
-        sa_column=Column(
-            Integer,
-            ForeignKey("compliance_reports.id", ondelete="CASCADE"),
-            index=True,
-            nullable=False,
-        )
-    )
-    action: str = Field(max_length=16)  # saved, submitted, returned, accepted
-    actor_id: int | None = Field(default=None, foreign_key="users.id")
-    comment: str = Field(default="", max_length=4000)
-    at: datetime = Field(default_factory=utcnow)
-
-
-class ReportReminder(SQLModel, table=True):
-    """A reminder sent about a report: each kind once, stamped when sent."""
-
-    __tablename__ = "report_reminders"
-    __table_args__ = (UniqueConstraint("report_id", "kind"),)
-
-    id: int | None = Field(default=None, primary_key=True)
-    report_id: int = Field(
-        sa_column=Column(
-            Integer,
-            ForeignKey("compliance_reports.id", ondelete="CASCADE"),
-            index=True,
-            nullable=False,
-        )
-    )
-    kind: str = Field(max_length=16)  # "30", "7", "1" (days before due) or "overdue"
-    sent_at: datetime = Field(default_factory=utcnow)
-    recipients: str = Field(default="", max_length=2000)
-
-
-class ReportAttachment(SQLModel, table=True):
-    """A PDF or photo the vendor keeps with its report (stored through ``portal.storage``)."""
-
-    __tablename__ = "report_attachments"
-    __table_args__ = (UniqueConstraint("report_id", "sha256"),)
-
-    id: int | None = Field(default=None, primary_key=True)
-    report_id: int = Field(
-        sa_column=Column(
-            Integer,
-            ForeignKey("compliance_reports.id", ondelete="CASCADE"),
-            index=True,
-            nullable=False,
-        )
-    )
-    storage_key: str = Field(max_length=200, unique=True)
-    filename: str = Field(max_length=255)  # as uploaded, for display only
-    content_type: str = Field(max_length=100)
-    size: int
-    sha256: str = Field(max_length=64)
-    uploaded_by_id: int | None = Field(default=None, foreign_key="users.id")
-    uploaded_at: datetime = Field(default_factory=utcnow)
+#: The history of a report, the reminders sent about it, and the files the vendor keeps with it.
+ReportEvent, ReportReminder, ReportAttachment = owned_tables(
+    ComplianceReport, HistoryEvent, ReminderStamp, AttachmentFile
+)
 
 
 class SubcontractViolation(SQLModel, table=True):
@@ -153,19 +98,8 @@ class SubcontractViolation(SQLModel, table=True):
 
     id: int | None = Field(default=None, primary_key=True)
     # The node whose vendor uses the subcontractor (the violation shows on it).
-    outsourcing_id: int = Field(
-        sa_column=Column(
-            Integer, ForeignKey("outsourcings.id", ondelete="CASCADE"), index=True, nullable=False
-        )
-    )
-    report_id: int = Field(
-        sa_column=Column(
-            Integer,
-            ForeignKey("compliance_reports.id", ondelete="CASCADE"),
-            index=True,
-            nullable=False,
-        )
-    )
+    outsourcing_id: int = owned_by("outsourcings")
+    report_id: int = owned_by("compliance_reports")
     vendor_id: int | None = Field(default=None, foreign_key="vendors.id")
     name: str = Field(max_length=200)
     corporate_number: str = Field(max_length=13)
@@ -185,6 +119,7 @@ class SubcontractViolation(SQLModel, table=True):
 
 __all__ = [
     "EDITABLE_STATUSES",
+    "REVIEW",
     "ComplianceReport",
     "ReportAttachment",
     "ReportEvent",

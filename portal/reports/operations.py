@@ -4,28 +4,29 @@ submitting, the officer's review, and the unapproved subcontractors a report rev
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Iterable, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import date
-from typing import BinaryIO
 
 from flask import current_app
 from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 from sqlmodel import Session, select
 
-from portal.attachments import AttachmentError, attach
 from portal.corporate_number import is_valid_corporate_number, normalize_corporate_number
 from portal.models import Outsourcing, OutsourcingStatus, User, Vendor
+from portal.obligations.operations import record_event, sign
+from portal.obligations.queries import ALL_NODES, NodeSelection
+from portal.obligations.rules import ObligationError, Refusals
 from portal.reports.models import (
-    EDITABLE_STATUSES,
+    REVIEW,
     ComplianceReport,
-    ReportAttachment,
-    ReportEvent,
     ReportingSetting,
     ReportStatus,
     SubcontractViolation,
     ViolationStatus,
 )
+from portal.reports.obligation import REPORT_OBLIGATION
 from portal.reports.rules import (
     ANSWERS,
     FREQUENCIES,
@@ -35,19 +36,13 @@ from portal.reports.rules import (
     periods_until,
     unapproved,
 )
-from portal.storage import Storage
-from portal.timeutil import utcnow
 
 #: Children whose subcontract the municipality approved (or will, once the contract is made).
 APPROVED_CHILD_STATUSES = (OutsourcingStatus.APPROVED, OutsourcingStatus.ACTIVE)
 
 
-class ReportError(ValueError):
-    """A change the reporting rules refuse; ``message`` is Japanese."""
-
-    def __init__(self, message: str) -> None:
-        super().__init__(message)
-        self.message = message
+#: A change the reporting rules refuse (``message`` is Japanese): every obligation's error.
+ReportError = ObligationError
 
 
 def reporting_rule() -> ReportingRule:
@@ -70,31 +65,19 @@ class SyncResult:
     removed: int = 0
 
 
-def sync_reports(
-    *,
-    session: Session,
-    today: date,
-    outsourcing_ids: Iterable[int] | None = None,
-    department_id: int | None = None,
-    rule: ReportingRule | None = None,
-) -> SyncResult:
-    """Create the report of every period that has begun for each active outsourcing; drop
-    untouched slots that no longer match the periods (the frequency or the term changed)."""
-    rule = rule or reporting_rule()
+def sync_reports(*, session: Session, today: date, nodes: NodeSelection = ALL_NODES) -> SyncResult:
+    """Create the report of every period that has begun for each active outsourcing (of
+    ``nodes``); drop untouched slots that no longer match the periods (the frequency or the
+    term changed)."""
+    rule = reporting_rule()
     o = Outsourcing
-    statement = select(o.id, o.start_date, o.end_date).where(o.status == OutsourcingStatus.ACTIVE)
-    existing_q = select(ComplianceReport)
-    settings_q = select(ReportingSetting.outsourcing_id, ReportingSetting.frequency)
-    if outsourcing_ids is not None:
-        ids = list(outsourcing_ids)
-        statement = statement.where(o.id.in_(ids))
-        existing_q = existing_q.where(ComplianceReport.outsourcing_id.in_(ids))
-        settings_q = settings_q.where(ReportingSetting.outsourcing_id.in_(ids))
-    if department_id is not None:
-        in_department = select(o.id).where(o.department_id == department_id)
-        statement = statement.where(o.department_id == department_id)
-        existing_q = existing_q.where(ComplianceReport.outsourcing_id.in_(in_department))
-        settings_q = settings_q.where(ReportingSetting.outsourcing_id.in_(in_department))
+    statement = select(o.id, o.start_date, o.end_date).where(
+        o.status == OutsourcingStatus.ACTIVE, *nodes.where(o.id)
+    )
+    existing_q = select(ComplianceReport).where(*nodes.where(ComplianceReport.outsourcing_id))
+    settings_q = select(ReportingSetting.outsourcing_id, ReportingSetting.frequency).where(
+        *nodes.where(ReportingSetting.outsourcing_id)
+    )
     by_node: dict[int, dict[date, ComplianceReport]] = defaultdict(dict)
     for report in session.exec(existing_q).all():
         by_node[report.outsourcing_id][report.period_start] = report
@@ -147,18 +130,24 @@ def set_frequency(
         select(ReportingSetting).where(ReportingSetting.outsourcing_id == outsourcing.id)
     ).first() or ReportingSetting(outsourcing_id=outsourcing.id, frequency=frequency)  # type: ignore[arg-type]
     setting.frequency = frequency
-    setting.updated_by_id = actor.id
-    setting.updated_at = utcnow()
+    sign(setting, actor, "updated")
     session.add(setting)
     session.flush()
-    sync_reports(session=session, today=today, outsourcing_ids=[outsourcing.id])  # type: ignore[list-item]
+    sync_reports(session=session, today=today, nodes=NodeSelection.of_ids(outsourcing.id))  # type: ignore[arg-type]
     return setting
 
 
 def _event(
     session: Session, report: ComplianceReport, actor: User, action: str, comment: str = ""
 ) -> None:
-    session.add(ReportEvent(report_id=report.id, actor_id=actor.id, action=action, comment=comment))  # type: ignore[arg-type]
+    record_event(
+        session=session,
+        kind=REPORT_OBLIGATION,
+        owed=report,
+        actor=actor,
+        action=action,
+        comment=comment,
+    )
 
 
 @dataclass(frozen=True)
@@ -260,6 +249,14 @@ def approved_subcontractors(*, session: Session, outsourcing: Outsourcing) -> di
     return {vendor.corporate_number: vendor for vendor in rows}
 
 
+#: Why the review of a report refuses a step.
+_REFUSALS = Refusals(
+    not_owed=_l("提出済みの報告は変更できません（差し戻されると再び編集できます）。"),
+    not_submitted=_l("確認できるのは、提出された報告だけです。"),
+    reason_required=_l("差し戻す場合は、委託先への指摘を入力してください。"),
+)
+
+
 def save_report(
     *,
     session: Session,
@@ -274,8 +271,7 @@ def save_report(
     with the approved ones and returns the violations it raised."""
     if actor.vendor_id is None or actor.vendor_id != outsourcing.vendor_id:
         raise ReportError(_("報告できるのは、その委託を受けている委託先だけです。"))
-    if report.status not in EDITABLE_STATUSES:
-        raise ReportError(_("提出済みの報告は変更できません（差し戻されると再び編集できます）。"))
+    REVIEW.check_owed(report.status, _REFUSALS)
     _check_content(content, submitting=submit)
     if submit and today < report.period_end:
         raise ReportError(
@@ -300,9 +296,8 @@ def save_report(
     report.remarks = content.remarks.strip()
     violations: list[SubcontractViolation] = []
     if submit:
-        report.status = ReportStatus.SUBMITTED
-        report.submitted_by_id = actor.id
-        report.submitted_at = utcnow()
+        report.status = REVIEW.submitted
+        sign(report, actor, "submitted")
         session.add(report)
         session.flush()
         _event(session, report, actor, "submitted")
@@ -364,13 +359,8 @@ def review_report(
     """An officer of the owning department accepts a submitted report or returns it."""
     if actor.department_id != outsourcing.department_id:
         raise ReportError(_("確認できるのは、委託を所管する課室の職員だけです。"))
-    if report.status != ReportStatus.SUBMITTED:
-        raise ReportError(_("確認できるのは、提出された報告だけです。"))
-    if not accept and not comment.strip():
-        raise ReportError(_("差し戻す場合は、委託先への指摘を入力してください。"))
-    report.status = ReportStatus.ACCEPTED if accept else ReportStatus.RETURNED
-    report.reviewed_by_id = actor.id
-    report.reviewed_at = utcnow()
+    report.status = REVIEW.review(report.status, _REFUSALS, accept=accept, comment=comment)
+    sign(report, actor, "reviewed")
     report.review_comment = comment.strip()
     session.add(report)
     session.flush()
@@ -396,8 +386,7 @@ def resolve_violation(
         raise ReportError(_("対応済みとする理由を入力してください。"))
     violation.status = ViolationStatus.RESOLVED
     violation.resolution = reason.strip()
-    violation.resolved_by_id = actor.id
-    violation.resolved_at = utcnow()
+    sign(violation, actor, "resolved")
     session.add(violation)
     session.flush()
     return violation
@@ -451,36 +440,7 @@ def record_violation_in_chain(
     violation.vendor_id = vendor.id
     violation.child_outsourcing_id = child.id
     violation.resolution = _("無承認の再委託として系列に登録した。")
-    violation.resolved_by_id = actor.id
-    violation.resolved_at = utcnow()
+    sign(violation, actor, "resolved")
     session.add(violation)
     session.flush()
     return child
-
-
-def attach_file(
-    *,
-    session: Session,
-    storage: Storage,
-    actor: User,
-    report: ComplianceReport,
-    stream: BinaryIO,
-    filename: str,
-) -> ReportAttachment:
-    """Keep a PDF or photo with a report the vendor still edits; the same file twice is refused."""
-    if report.status not in EDITABLE_STATUSES:
-        raise ReportError(_("提出済みの報告には添付できません。"))
-
-    try:
-        return attach(
-            session=session,
-            storage=storage,
-            model=ReportAttachment,
-            owner=("report_id", report.id),  # type: ignore[arg-type]
-            actor_id=actor.id,  # type: ignore[arg-type]
-            stream=stream,
-            filename=filename,
-            prefix=f"reports/{report.id}",
-        )
-    except AttachmentError as error:
-        raise ReportError(error.message) from error

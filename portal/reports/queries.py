@@ -9,12 +9,12 @@ from sqlalchemy import ColumnElement
 from sqlmodel import Session, select
 
 from portal.models import Outsourcing, User, Vendor
+from portal.obligations.queries import get_with_node, with_node
 from portal.outsourcings.scope import visibility_clause
 from portal.permissions import Role
 from portal.reports.models import (
     EDITABLE_STATUSES,
     ComplianceReport,
-    ReportEvent,
     ReportStatus,
     SubcontractViolation,
     ViolationStatus,
@@ -32,20 +32,16 @@ def report_scope(user: User) -> ColumnElement[bool]:
 
 def visible_reports(user: User):
     """``select(ComplianceReport, Outsourcing, Vendor)`` limited to what ``user`` may see."""
-    return (
-        select(ComplianceReport, Outsourcing, Vendor)
-        .join(Outsourcing, Outsourcing.id == ComplianceReport.outsourcing_id)
-        .join(Vendor, Vendor.id == Outsourcing.vendor_id)
-        .where(report_scope(user))
-    )
+    return with_node(ComplianceReport, report_scope(user))
 
 
 def get_visible_report(
     *, session: Session, user: User, report_id: int
 ) -> tuple[ComplianceReport, Outsourcing, Vendor] | None:
     """The report with its outsourcing and vendor if ``user`` may see it, else None."""
-    row = session.exec(visible_reports(user).where(ComplianceReport.id == report_id)).first()
-    return tuple(row) if row else None  # type: ignore[return-value]
+    return get_with_node(
+        session=session, model=ComplianceReport, scope=report_scope(user), row_id=report_id
+    )
 
 
 def report_lists(
@@ -82,17 +78,6 @@ def reports_of(*, session: Session, user: User, outsourcing_id: int) -> list[Com
         .order_by(ComplianceReport.period_start.desc())
     ).all()
     return [row[0] for row in rows]
-
-
-def history_of(*, session: Session, report_id: int) -> list[ReportEvent]:
-    """The state changes of a report, oldest first."""
-    return list(
-        session.exec(
-            select(ReportEvent)
-            .where(ReportEvent.report_id == report_id)
-            .order_by(ReportEvent.at, ReportEvent.id)
-        ).all()
-    )
 
 
 def violations_in_scope(

@@ -10,15 +10,19 @@ from typing import Any
 
 from clauses.catalog import load_catalog
 from clauses.profile import REPORTING_FREQUENCIES
-from portal.inspections.rules import add_months, reminder_kind
+from portal.deadlines import add_months
+from portal.obligations.rules import ReminderRule
 
 FREQUENCIES = tuple(REPORTING_FREQUENCIES)
 ANSWERS = ("yes", "no")
 WARNING_DAYS = 30
+#: Reminders before the due date, and once it has passed (the same rule as inspections').
+REMINDERS = ReminderRule(days_before=(30, 7, 1))
 
 __all__ = [
     "ANSWERS",
     "FREQUENCIES",
+    "REMINDERS",
     "Period",
     "ReportingRule",
     "checklist_items",
@@ -84,6 +88,11 @@ def periods_until(
         for p in periods(start=start, end=end, months=months, due_days=due_days)
         if p.start <= today
     ]
+
+
+def reminder_kind(*, due: date, today: date) -> str | None:
+    """The reminder that is due today: "30", "7", "1" (days before) or "overdue"."""
+    return REMINDERS.kind_for(due=due, today=today)
 
 
 def checklist_items() -> list[tuple[str, str]]:

@@ -7,43 +7,35 @@ from typing import Any
 
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
-from flask_login import current_user
 from sqlmodel import select
 from werkzeug.wrappers import Response
 
-import portal.reports.badges  # noqa: F401 - registers the tree badges
 from portal import audit
 from portal.db import db
-from portal.downloads import attachment_response
-from portal.inspections.queries import local_today
 from portal.models import Department, Outsourcing, User, Vendor
+from portal.obligations import views as shared
+from portal.obligations.queries import NodeSelection, attachments_of, history_of
 from portal.outsourcings.scope import get_visible, holds, owns_department
 from portal.permissions import Permission, Role, requires
 from portal.reports import operations as ops
 from portal.reports import queries, reminders
 from portal.reports.forms import (
     FrequencyForm,
-    ListFilterForm,
     ReportForm,
     ResolveForm,
     ReviewForm,
     checklist_rows,
     frequency_choices,
 )
-from portal.reports.models import (
-    EDITABLE_STATUSES,
-    ComplianceReport,
-    ReportAttachment,
-    SubcontractViolation,
-)
+from portal.reports.models import EDITABLE_STATUSES, ComplianceReport, SubcontractViolation
+from portal.reports.obligation import REPORT_OBLIGATION
 from portal.reports.rules import checklist_items, concerns
-from portal.storage import get_storage
+from portal.timeutil import local_today
 
 bp = Blueprint("reports", __name__, url_prefix="/reports")
 
 
-def _me() -> User:
-    return current_user._get_current_object()
+_me = shared.signed_in
 
 
 def _visible_or_404(report_id: int) -> tuple[ComplianceReport, Outsourcing, Vendor]:
@@ -77,33 +69,21 @@ def labels() -> dict[str, dict[str, Any]]:
     }
 
 
-def _department_choices() -> list[tuple[int, str]]:
-    from portal.admin.operations import departments_by_division
-
-    return [
-        (d.id, f"{division.name} {d.name}")
-        for division, departments in departments_by_division(session=db.session)
-        for d in departments
-    ]
-
-
 @bp.route("/")
 @requires(Permission.VIEW_REPORTS)
 def index() -> str:
     """Overdue, due, submitted and returned reports, and the open violations they revealed."""
     me = _me()
-    form = ListFilterForm(request.args)
-    form.department.choices = [(None, _("すべての課室")), *_department_choices()]
-    department_id = form.department.data if form.validate() else None
-    if department_id is None and me.department_id and me.role in {Role.MANAGER, Role.STAFF}:
-        department_id = me.department_id
+    form, department_id = shared.department_filter(me)
     today = local_today()
     if me.can(Permission.MANAGE_REPORTS) and me.department_id:
         # Contracts change between the daily runs; the officer's own list is always current.
-        ops.sync_reports(session=db.session, today=today, department_id=me.department_id)
+        mine = NodeSelection(department_id=me.department_id)
+        ops.sync_reports(session=db.session, today=today, nodes=mine)
     elif me.role == Role.VENDOR and me.vendor_id:
         held = db.session.exec(select(Outsourcing.id).where(Outsourcing.vendor_id == me.vendor_id))
-        ops.sync_reports(session=db.session, today=today, outsourcing_ids=list(held.all()))
+        held_nodes = NodeSelection.of_ids(*held.all())
+        ops.sync_reports(session=db.session, today=today, nodes=held_nodes)
     lists = queries.report_lists(
         session=db.session, user=me, today=today, department_id=department_id
     )
@@ -139,7 +119,7 @@ def detail(report_id: int) -> str:
         detail={"outsourcing_id": node.id},
     )
     me = _me()
-    history = queries.history_of(session=db.session, report_id=report.id)  # type: ignore[arg-type]
+    history = history_of(session=db.session, kind=REPORT_OBLIGATION, owed_id=report.id)  # type: ignore[arg-type]
     violations = db.session.exec(
         select(SubcontractViolation)
         .where(SubcontractViolation.report_id == report.id)
@@ -155,11 +135,7 @@ def detail(report_id: int) -> str:
         history=history,
         people=_people(*(e.actor_id for e in history)),
         violations=violations,
-        attachments=db.session.exec(
-            select(ReportAttachment)
-            .where(ReportAttachment.report_id == report.id)
-            .order_by(ReportAttachment.id)
-        ).all(),
+        attachments=attachments_of(session=db.session, kind=REPORT_OBLIGATION, owed_id=report.id),
         labels=labels(),
         today=local_today(),
         can_edit=me.can(Permission.SUBMIT_REPORTS)
@@ -171,11 +147,7 @@ def detail(report_id: int) -> str:
     )
 
 
-def _held_or_403(report_id: int) -> tuple[ComplianceReport, Outsourcing, Vendor]:
-    report, node, vendor = _visible_or_404(report_id)
-    if not holds(_me(), node):
-        abort(403)
-    return report, node, vendor
+_held_or_403 = shared.narrowed(_visible_or_404, shared.require_holder)
 
 
 def _initial_data(report: ComplianceReport) -> dict[str, Any]:
@@ -275,58 +247,8 @@ def edit(report_id: int) -> Response | str:
         node=node,
         vendor=vendor,
         checklist=checklist_rows(form),
-        attachments=db.session.exec(
-            select(ReportAttachment)
-            .where(ReportAttachment.report_id == report.id)
-            .order_by(ReportAttachment.id)
-        ).all(),
+        attachments=attachments_of(session=db.session, kind=REPORT_OBLIGATION, owed_id=report.id),
         labels=labels(),
-    )
-
-
-@bp.route("/<int:report_id>/attachments", methods=["POST"])
-@requires(Permission.SUBMIT_REPORTS)
-def attach(report_id: int) -> Response:
-    """The vendor keeps a PDF or photo with its report."""
-    report, _node, _vendor = _held_or_403(report_id)
-    upload = request.files.get("file")
-    if upload is None or not upload.filename:
-        flash(_("添付するファイルを選んでください。"), "error")
-    else:
-        try:
-            attachment = ops.attach_file(
-                session=db.session,
-                storage=get_storage(),
-                actor=_me(),
-                report=report,
-                stream=upload.stream,
-                filename=upload.filename,
-            )
-        except ops.ReportError as error:
-            flash(error.message, "error")
-        else:
-            flash(_("「%(name)s」を添付しました。", name=attachment.filename), "success")
-    return redirect(url_for("reports.edit", report_id=report.id, _anchor="attachments"))
-
-
-@bp.route("/attachments/<int:attachment_id>")
-@requires(Permission.VIEW_REPORTS)
-def download_attachment(attachment_id: int) -> Response:
-    """An attachment, streamed as a download that no browser renders inline."""
-    item = db.session.get(ReportAttachment, attachment_id) or abort(404)
-    _visible_or_404(item.report_id)  # the same scope as the report itself
-    audit.record_download(
-        "report.attachment_download",
-        object_type="report_attachment",
-        object_id=item.id,
-        detail={"report_id": item.report_id},
-    )
-    return attachment_response(
-        get_storage().open(item.storage_key),
-        filename=item.filename,
-        fallback=f"attachment-{item.id}",
-        mimetype=item.content_type,
-        size=item.size,
     )
 
 
@@ -335,34 +257,29 @@ def download_attachment(attachment_id: int) -> Response:
 def review(report_id: int) -> Response:
     """The officer accepts the report or returns it to the vendor with comments."""
     report, node, _vendor = _visible_or_404(report_id)
-    if not owns_department(_me(), node):
-        abort(403)
+    shared.require_department(node)
     form = ReviewForm()
-    if not form.validate_on_submit():
-        flash(_("確認結果を選んでください。"), "error")
-    else:
-        try:
-            ops.review_report(
-                session=db.session,
-                actor=_me(),
-                report=report,
-                outsourcing=node,
-                accept=form.decision.data == "accept",
-                comment=form.comment.data or "",
-            )
-        except ops.ReportError as error:
-            flash(error.message, "error")
-        else:
-            audit.record(
-                "report.accept" if form.decision.data == "accept" else "report.return",
-                object_type="compliance_report",
-                object_id=report.id,
-                detail={"outsourcing_id": node.id},
-            )
-            if form.decision.data == "accept":
-                flash(_("報告を受理しました。"), "success")
-            else:
-                flash(_("報告を差し戻しました。"), "success")
+    accept = form.decision.data == "accept"
+    reviewed = shared.form_step(
+        form,
+        lambda: ops.review_report(
+            session=db.session,
+            actor=_me(),
+            report=report,
+            outsourcing=node,
+            accept=accept,
+            comment=form.comment.data or "",
+        ),
+        done=_("報告を受理しました。") if accept else _("報告を差し戻しました。"),
+        incomplete=_("確認結果を選んでください。"),
+    )
+    if reviewed:
+        audit.record(
+            "report.accept" if accept else "report.return",
+            object_type="compliance_report",
+            object_id=report.id,
+            detail={"outsourcing_id": node.id},
+        )
     return redirect(url_for("reports.detail", report_id=report_id))
 
 
@@ -408,24 +325,20 @@ def node_reports(outsourcing_id: int) -> str:
 def set_frequency(outsourcing_id: int) -> Response:
     """The officer sets how often the outsourcing reports."""
     node = _node_or_404(outsourcing_id)
-    if not owns_department(_me(), node):
-        abort(403)
+    shared.require_department(node)
     form = FrequencyForm()
-    if not form.validate_on_submit():
-        flash(_("報告の頻度を選んでください。"), "error")
-    else:
-        try:
-            ops.set_frequency(
-                session=db.session,
-                actor=_me(),
-                outsourcing=node,
-                frequency=form.frequency.data,
-                today=local_today(),
-            )
-        except ops.ReportError as error:
-            flash(error.message, "error")
-        else:
-            flash(_("報告の頻度を変更しました。"), "success")
+    shared.form_step(
+        form,
+        lambda: ops.set_frequency(
+            session=db.session,
+            actor=_me(),
+            outsourcing=node,
+            frequency=form.frequency.data,
+            today=local_today(),
+        ),
+        done=_("報告の頻度を変更しました。"),
+        incomplete=_("報告の頻度を選んでください。"),
+    )
     return redirect(url_for("reports.node_reports", outsourcing_id=outsourcing_id))
 
 
@@ -434,8 +347,7 @@ def _violation_or_404(
 ) -> tuple[SubcontractViolation, Outsourcing, ComplianceReport]:
     violation = db.session.get(SubcontractViolation, violation_id) or abort(404)
     report, node, _vendor = _visible_or_404(violation.report_id)
-    if not owns_department(_me(), node):
-        abort(403)
+    shared.require_department(node)
     return violation, node, report
 
 
@@ -445,21 +357,18 @@ def resolve_violation(violation_id: int) -> Response:
     """The officer closes a reported violation with a reason."""
     violation, node, _report = _violation_or_404(violation_id)
     form = ResolveForm()
-    if not form.validate_on_submit():
-        flash(_("対応済みとする理由を入力してください。"), "error")
-    else:
-        try:
-            ops.resolve_violation(
-                session=db.session,
-                actor=_me(),
-                violation=violation,
-                outsourcing=node,
-                reason=form.reason.data,
-            )
-        except ops.ReportError as error:
-            flash(error.message, "error")
-        else:
-            flash(_("違反を対応済みにしました。"), "success")
+    shared.form_step(
+        form,
+        lambda: ops.resolve_violation(
+            session=db.session,
+            actor=_me(),
+            violation=violation,
+            outsourcing=node,
+            reason=form.reason.data,
+        ),
+        done=_("違反を対応済みにしました。"),
+        incomplete=_("対応済みとする理由を入力してください。"),
+    )
     return redirect(url_for("reports.node_reports", outsourcing_id=node.id))
 
 
@@ -480,3 +389,11 @@ def record_violation(violation_id: int) -> Response:
         "success",
     )
     return redirect(url_for("outsourcings.detail", outsourcing_id=child.id))
+
+
+# The routes every obligation shares: the vendor keeps files with the report it writes;
+# whoever sees the report downloads them.
+shared.add_upload_route(
+    bp, REPORT_OBLIGATION, Permission.SUBMIT_REPORTS, _held_or_403, "reports.edit"
+)
+shared.add_download_route(bp, REPORT_OBLIGATION, Permission.VIEW_REPORTS, _visible_or_404)

@@ -9,9 +9,9 @@ from flask_babel import gettext as _
 
 from portal import audit
 from portal.api.auth import api_user, token_required
-from portal.api.views import bp
 from portal.db import db
 from portal.errors import render_error
+from portal.features import ApiRoute
 from portal.models import Outsourcing
 from portal.outsourcings.scope import get_visible
 from portal.permissions import Permission
@@ -21,7 +21,6 @@ from portal.reviews.presenters import progress_data
 from portal.storage import get_storage
 
 
-@bp.route("/outsourcings/<int:outsourcing_id>/documents", methods=["POST"])
 @token_required(Permission.UPLOAD_CONTRACTS)
 def upload_document(outsourcing_id: int) -> Any:
     """Upload a contract PDF (multipart field ``file``): 202 with its id, analysed later."""
@@ -46,10 +45,12 @@ def upload_document(outsourcing_id: int) -> Any:
         )
     except ops.ReviewError as error:
         response, status = render_error(409 if error.existing else 400, error.message)  # type: ignore[misc]
+        # ``code`` tells a client why (broken_pdf, encrypted, no_pages, …) without parsing
+        # the Japanese message; a duplicate also names the version already registered.
+        payload = response.get_json() | {"code": error.code}
         if error.existing is not None:
-            payload = response.get_json() | {"id": error.existing.id}
-            return jsonify(payload), status
-        return response, status
+            payload["id"] = error.existing.id
+        return jsonify(payload), status
     audit.record(
         "document.upload",
         object_type="contract_document",
@@ -59,7 +60,6 @@ def upload_document(outsourcing_id: int) -> Any:
     return jsonify(id=document.id, status=document.status), 202
 
 
-@bp.route("/documents/<int:document_id>")
 @token_required(Permission.VIEW_OUTSOURCINGS)
 def document(document_id: int) -> Any:
     """A document's analysis: status, progress, error and the clause check."""
@@ -96,3 +96,10 @@ def document(document_id: int) -> Any:
         clauses=report.get("clauses"),
         reviewed_statuses=document.statuses,
     )
+
+
+#: The routes this module adds to the read API (``/api/v1``).
+ROUTES: tuple[ApiRoute, ...] = (
+    ApiRoute("/outsourcings/<int:outsourcing_id>/documents", upload_document, methods=("POST",)),
+    ApiRoute("/documents/<int:document_id>", document),
+)

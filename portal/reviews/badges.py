@@ -8,8 +8,8 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy import func
 from sqlmodel import Session, select
 
+from portal.features import Badge, NodeLike
 from portal.models import OutsourcingStatus
-from portal.outsourcings.badges import Badge, NodeLike, badge_provider
 from portal.reviews.models import ContractDocument, DocumentStatus
 from portal.reviews.operations import weaker_than_parent
 
@@ -42,7 +42,6 @@ def _latest_statuses(session: Session, ids: list[int]) -> dict[int, dict[str, st
     return result
 
 
-@badge_provider
 def contract_badges(session: Session, nodes: Sequence[NodeLike]) -> dict[int, list[Badge]]:
     """The contract's result (all satisfied / weak / missing) and, for a subcontract, whether
     it is at least as strong as its parent's contract."""

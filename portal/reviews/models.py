@@ -69,6 +69,8 @@ class ContractDocument(SQLModel, table=True):
     # Refreshed with every progress step: a running job whose heartbeat is older than the
     # lease is taken to be dead (its worker was killed) and is run again.
     heartbeat_at: datetime | None = Field(default=None)
+    # How often this analysis was taken over from a worker that died (shown on the page).
+    interruptions: int = Field(default=0)
     error_code: str = Field(default="", max_length=32)
     error_message: str = Field(default="", max_length=500)
     # The clause check as ``python -m clauses check --format json`` prints it.

@@ -9,7 +9,9 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, BinaryIO
 
+from flask import current_app
 from flask_babel import gettext as _
+from flask_babel import lazy_gettext
 from sqlalchemy import func
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, select
@@ -26,7 +28,7 @@ from portal.reviews.models import (
     DocumentPage,
     DocumentStatus,
 )
-from portal.storage import PrefixedStream, Storage, delete_on_rollback
+from portal.storage import Storage, delete_on_rollback
 from portal.timeutil import utcnow
 
 if TYPE_CHECKING:
@@ -38,12 +40,16 @@ RANK = {ClauseStatus.MISSING: 0, ClauseStatus.WEAK: 1, ClauseStatus.SATISFIED: 2
 
 
 class ReviewError(Exception):
-    """An upload or review that cannot be accepted; ``message`` is for the user."""
+    """An upload or review that cannot be accepted; ``message`` is for the user, ``code``
+    (such as ``broken_pdf``) for API clients."""
 
-    def __init__(self, message: str, *, existing: ContractDocument | None = None) -> None:
+    def __init__(
+        self, message: str, *, existing: ContractDocument | None = None, code: str = "invalid"
+    ) -> None:
         super().__init__(message)
         self.message = message
         self.existing = existing
+        self.code = code
 
 
 def can_upload(user: User, node: Outsourcing, parent: Outsourcing | None) -> bool:
@@ -70,16 +76,24 @@ def upload_document(
     stream: BinaryIO,
     filename: str,
 ) -> ContractDocument:
-    """Store a PDF as the next version of ``outsourcing``'s contract and queue its analysis."""
+    """Store a PDF as the next version of ``outsourcing``'s contract and queue its analysis.
+
+    A file that cannot be opened as a PDF with pages is refused before anything is stored.
+    """
     head = stream.read(MAGIC_WINDOW)
     if not head:
-        raise ReviewError(_("ファイルが空です。"))
+        raise ReviewError(_("ファイルが空です。"), code="empty_file")
     if b"%PDF-" not in head:
-        raise ReviewError(_("PDFファイルではありません。PDF形式の契約書を選んでください。"))
+        raise ReviewError(
+            _("PDFファイルではありません。PDF形式の契約書を選んでください。"), code="not_pdf"
+        )
+    # The whole file is needed to open it; uploads are capped by MAX_CONTENT_LENGTH.
+    data = head + stream.read()
+    check_readable(data, max_pages=int(current_app.config.get("ANALYSIS_MAX_PAGES", 200)))
     key = f"documents/{uuid.uuid4().hex}.pdf"
     # A failed store leaves no row (none was added yet); a row that fails to commit leaves
     # no file: the object goes when the transaction rolls back.
-    stored = storage.put(key, PrefixedStream(head, stream))  # type: ignore[arg-type]
+    stored = storage.put(key, io.BytesIO(data))
     delete_on_rollback(session, storage, key)  # no file without its row
     existing = _same_file(session, outsourcing, stored.sha256)
     if existing is not None:
@@ -126,6 +140,56 @@ def upload_document(
     return document
 
 
+def check_readable(data: bytes, *, max_pages: int) -> None:
+    """Refuse (ReviewError) a PDF that is broken, encrypted, empty, blank or too long.
+
+    The file is opened in the sandboxed child of ``contracts.isolation`` (never parsed in
+    the web process), only far enough to count its pages and look at the first ones.
+    """
+    from contracts.errors import ContractError, TooManyPagesError
+    from contracts.probe import probe_pdf
+
+    try:
+        probe_pdf(data, max_pages=max_pages)
+    except TooManyPagesError as error:
+        raise ReviewError(
+            _(
+                "ページ数が上限（%(limit)dページ）を超えているため登録できません。"
+                "契約書の部分だけのPDFにしてください。",
+                limit=max_pages,
+            ),
+            code=error.code,
+        ) from None
+    except ContractError as error:
+        refusal = _UNREADABLE.get(error.code)
+        message = str(refusal) if refusal is not None else error.message_ja
+        raise ReviewError(message, code=error.code) from None
+
+
+# Why a file was refused at upload, in the user's language; anything else (a limit) is
+# told with the extractor's own Japanese message.
+_UNREADABLE = {
+    "broken_pdf": lazy_gettext(
+        "PDFファイルが壊れているため読み取れません（途中で切れている可能性があります）。"
+        "元のファイルから作り直して登録してください。"
+    ),
+    "encrypted": lazy_gettext(
+        "パスワードで保護（暗号化）されたPDFは読み取れません。保護を解除したPDFを登録してください。"
+    ),
+    "no_pages": lazy_gettext(
+        "PDFにページがありません。契約書のページを含むPDFを登録してください。"
+    ),
+    "blank_pdf": lazy_gettext(
+        "PDFの先頭のページが白紙で、文字も画像もありません。契約書のPDFを選んでください。"
+    ),
+    "limit_exceeded": lazy_gettext(
+        "ファイルを開くのに時間またはメモリがかかりすぎるため登録できません。"
+        "PDFを保存し直してから登録してください。"
+    ),
+    "not_pdf": lazy_gettext("PDFファイルではありません。PDF形式の契約書を選んでください。"),
+}
+
+
 def _same_file(session: Session, outsourcing: Outsourcing, sha256: str) -> ContractDocument | None:
     return session.exec(
         select(ContractDocument).where(
@@ -143,6 +207,7 @@ def _already_registered(existing: ContractDocument) -> ReviewError:
             name=existing.filename,
         ),
         existing=existing,
+        code="duplicate",
     )
 
 
@@ -158,7 +223,7 @@ def reanalyse_document(*, session: Session, document: ContractDocument) -> bool:
     if document.status in (DocumentStatus.QUEUED, DocumentStatus.RUNNING):
         return False  # asking twice runs it once; a dead worker's run is resumed by the lease
     document.status, document.stage = DocumentStatus.QUEUED, "queued"
-    document.stage_done = document.stage_total = 0
+    document.stage_done = document.stage_total = document.interruptions = 0
     document.error_code = document.error_message = ""
     session.add(document)
     session.flush()

@@ -28,6 +28,12 @@ def progress_label(document: ContractDocument) -> str:
     n, total = document.stage_done, document.stage_total
     if document.status == DocumentStatus.DONE:
         return _("解析が完了しました。")
+    if document.status == DocumentStatus.FAILED and document.error_code == "empty":
+        # A scan that opened but gave no text: not eight missing clauses, and what to do.
+        return _(
+            "文字を読み取れませんでした。スキャンした契約書であれば、文字がはっきり写るように"
+            "（300dpi程度で）スキャンし直し、新しい版として登録してください。"
+        )
     if document.status == DocumentStatus.FAILED:
         return _("解析できませんでした: %(reason)s", reason=document.error_message)
     if document.status == DocumentStatus.QUEUED:
@@ -45,6 +51,22 @@ def progress_label(document: ContractDocument) -> str:
     return _("解析しています。")
 
 
+def interruption_note(document: ContractDocument) -> str:
+    """Whether the analysis was taken over from a worker that stopped, in words ("" if not)."""
+    if not document.interruptions:
+        return ""
+    if document.status in (DocumentStatus.QUEUED, DocumentStatus.RUNNING):
+        return _(
+            "解析を担当していた処理が途中で停止したため、解析を最初からやり直しています"
+            "（中断 %(n)d 回）。",
+            n=document.interruptions,
+        )
+    return _(
+        "解析は途中で中断されましたが、自動的に再開して最後まで行いました（中断 %(n)d 回）。",
+        n=document.interruptions,
+    )
+
+
 def progress_data(document: ContractDocument) -> dict[str, Any]:
     """The JSON the page polls and the API returns as ``progress``."""
     return {
@@ -52,6 +74,8 @@ def progress_data(document: ContractDocument) -> dict[str, Any]:
         "current": document.stage_done,
         "total": document.stage_total,
         "label": progress_label(document),
+        "interruptions": document.interruptions,
+        "note": interruption_note(document),
     }
 
 
@@ -60,3 +84,20 @@ def error_data(document: ContractDocument) -> dict[str, str] | None:
     if document.status != DocumentStatus.FAILED:
         return None
     return {"code": document.error_code, "message": document.error_message}
+
+
+def ocr_warnings(report: dict[str, Any] | None) -> dict[str, Any]:
+    """Where OCR was unsure: the low-confidence pages, and the clauses decided on them.
+
+    ``pages`` lists the pages the analysis flagged (``ocr_pages`` with ``low``);
+    ``clauses`` maps a clause id to the flagged pages its evidence lies on, so that no
+    status decided there is shown without the warning.
+    """
+    pages = sorted(int(p["page"]) for p in (report or {}).get("ocr_pages", []) if p.get("low"))
+    low = set(pages)
+    clauses = {}
+    for clause in (report or {}).get("clauses", []):
+        on = sorted({int(e["page"]) for e in clause.get("evidence", []) if int(e["page"]) in low})
+        if on:
+            clauses[clause["id"]] = on
+    return {"pages": pages, "clauses": clauses}

@@ -20,7 +20,6 @@ from flask_login import current_user
 from sqlmodel import select
 from werkzeug.wrappers import Response as BaseResponse
 
-import portal.reviews.badges  # noqa: F401 - registers the tree badges
 from portal import audit
 from portal.db import db
 from portal.downloads import attachment_response
@@ -30,7 +29,12 @@ from portal.permissions import Permission, requires
 from portal.reviews import operations as ops
 from portal.reviews.forms import ClauseReviewForm, ReanalyseForm, UploadForm
 from portal.reviews.models import ClauseReview, ContractDocument, DocumentPage
-from portal.reviews.presenters import clause_titles, progress_data, status_names
+from portal.reviews.presenters import (
+    clause_titles,
+    ocr_warnings,
+    progress_data,
+    status_names,
+)
 from portal.storage import StorageError, get_storage
 
 bp = Blueprint("reviews", __name__)
@@ -160,6 +164,7 @@ def document(document_id: int) -> str:
         document=document,
         node=node,
         clauses=(document.report or {}).get("clauses", []),
+        ocr_warnings=ocr_warnings(document.report),
         statuses=statuses,
         reviews=reviews,
         history=history,
@@ -319,6 +324,7 @@ def page(document_id: int, number: int) -> str:
         evidence_key=ops.evidence_key,
         titles=clause_titles(),
         pages=pages,
+        ocr_warnings=ocr_warnings(document.report),
     )
 
 

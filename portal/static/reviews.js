@@ -5,12 +5,17 @@ document.addEventListener("DOMContentLoaded", () => {
   if (!box) return;
   const label = box.querySelector(".progress-label");
   const bar = box.querySelector("progress");
+  const note = box.querySelector(".analysis-note");
   const poll = async () => {
     try {
       const response = await fetch(box.dataset.poll, { headers: { Accept: "application/json" } });
       if (response.ok) {
         const data = await response.json();
         label.textContent = data.progress.label;
+        if (note && data.progress.note) {
+          note.textContent = data.progress.note; // taken over from a worker that stopped
+          note.hidden = false;
+        }
         if (bar) {
           bar.max = data.progress.total || 1;
           bar.value = data.progress.current;

@@ -10,9 +10,9 @@ import pytest
 from sqlmodel import Session, select
 
 from clauses.profile import load_profile
-from portal.inspections.queries import local_today
 from portal.models import User
 from portal.outsourcings import operations as ops
+from portal.timeutil import local_today
 
 PASSWORD = "ブラウザ試験用のながいパスワード"
 TASK = "国民健康保険証発送"

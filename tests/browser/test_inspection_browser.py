@@ -7,9 +7,9 @@ from datetime import date
 
 from sqlmodel import Session, select
 
-from portal.inspections.queries import local_today
 from portal.models import User
 from portal.outsourcings import operations as ops
+from portal.timeutil import local_today
 
 PASSWORD = "ブラウザ試験用のながいパスワード"
 

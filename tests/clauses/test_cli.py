@@ -129,3 +129,47 @@ def test_eval_unreadable_document(tmp_path: Path, capsys: pytest.CaptureFixture[
     )
     assert main(["eval", str(tmp_path), str(labels)]) == 1
     assert "missing.txt" in capsys.readouterr().err
+
+
+def test_eval_with_a_set_column_prints_each_set_side_by_side(
+    files: dict[str, Path], tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    labels = tmp_path / "labels.csv"
+    labels.write_text(
+        "file,c1,c2,c3,c4,c5,c6,c7,c8,set\n"
+        "good.txt,1,1,0,0,0,0,0,0,tuned\n"
+        "sjis.txt,1,w,0,0,0,0,0,0,blind\n",
+        encoding="utf-8",
+    )
+    (tmp_path / "sjis.txt").write_text(GOOD, encoding="utf-8")
+    assert main(["eval", str(tmp_path), str(labels)]) == 0
+    lines = capsys.readouterr().out.splitlines()
+    assert "[tuned]" in lines[0] and "[blind]" in lines[0]
+    assert lines[0].index("[tuned]") < lines[0].index("[blind]")
+    rows = {line.split()[0]: line.split()[1:] for line in lines[2:]}
+    # n, recall, false-1, accuracy for tuned, then for blind
+    assert rows["subcontracting"] == [
+        "1",
+        "1.000",
+        "0.000",
+        "1.000",
+        "1",
+        "1.000",
+        "1.000",
+        "0.000",
+    ]
+    assert rows["total"][0] == "8" and rows["total"][4] == "8"
+
+
+def test_eval_json_per_set(
+    files: dict[str, Path], tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    labels = tmp_path / "labels.csv"
+    labels.write_text(
+        "file,set,c1,c2,c3,c4,c5,c6,c7,c8\ngood.txt,real,1,1,0,0,0,0,0,0\n", encoding="utf-8"
+    )
+    assert main(["eval", str(tmp_path), str(labels), "--format", "json"]) == 0
+    data = json.loads(capsys.readouterr().out)
+    assert set(data["sets"]) == {"real"}
+    assert data["sets"]["real"]["subcontracting"]["accuracy"] == 1.0
+    assert data["sets"]["real"]["total"]["n"] == 8

@@ -431,3 +431,10 @@ def test_relative_clause_before_a_coordinated_act_is_not_coordinated() -> None:
         "乙は、甲の承諾なしに、甲から引き渡された個人情報を記録した資料を複写し、又は複製してはならない。"
     )
     assert status(text, "return_deletion") == "missing"
+
+
+def test_missing_result_says_what_was_looked_for() -> None:
+    text = contract("乙は、本業務を誠実に遂行しなければならない。")
+    result = next(c for c in check(text).clauses if c.id == "copying")
+    assert result.status == "missing"
+    assert result.notes == ["「個人情報の複製等の制限」を定める規定が見当たりません。"]

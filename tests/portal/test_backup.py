@@ -21,6 +21,7 @@ from typing import Any
 
 import pytest
 from flask import Flask
+from sized_pdfs import pdf_with_payload
 from sqlalchemy import Engine, text
 from sqlmodel import select
 
@@ -55,8 +56,9 @@ from portal_testing import (
 STORAGE_KEY = new_key_entry("st1")
 BACKUP_KEY = new_key_entry("bk1")
 # Larger than one backup chunk, so that archives have several chunks to tamper with.
-BIG_PDF = b"%PDF-1.7\n" + os.urandom(CHUNK_SIZE + 4321)
-SMALL_PDF = b"%PDF-1.4\n% a small contract\n" + os.urandom(2000)
+# Readable PDFs (an upload opens the file before storing it) with random content.
+BIG_PDF = pdf_with_payload(CHUNK_SIZE + 4321)
+SMALL_PDF = pdf_with_payload(2000)
 
 
 # --- instances --------------------------------------------------------------------------

@@ -21,6 +21,7 @@ from datetime import date
 from pathlib import Path
 
 import pytest
+from sized_pdfs import pdf_with_payload
 from sqlalchemy import Engine, event
 from sqlmodel import Session, select
 
@@ -212,7 +213,8 @@ def _stop_when(engine: Engine, cluster: Cluster, when: str, statement_start: str
 
 
 def _pdf(tag: str) -> io.BytesIO:
-    return io.BytesIO(b"%PDF-1.4\n% " + tag.encode() + os.urandom(4096))
+    # A readable PDF (uploads open it before storing), unique by its random payload.
+    return io.BytesIO(pdf_with_payload(payload=tag.encode() + os.urandom(4096)))
 
 
 def _stored_files(world: World) -> list[Path]:

@@ -6,7 +6,6 @@ from __future__ import annotations
 
 import contextlib
 import io
-import os
 import shutil
 import socket
 import subprocess
@@ -16,6 +15,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+from sized_pdfs import pdf_with_payload
 from sqlalchemy import text
 from sqlmodel import select
 
@@ -28,7 +28,7 @@ from portal_testing import csrf_token, need_service, tiny_filesystem
 
 def pdf() -> bytes:
     """New bytes each time that pass the upload's PDF check (the worker analyses later)."""
-    return b"%PDF-1.4\n%\xe2\xe3\xcf\xd3\n" + os.urandom(48 * 1024)
+    return pdf_with_payload(48 * 1024)
 
 
 def _free_port() -> int:

@@ -24,9 +24,9 @@ from portal.incidents.models import (
     IncidentReminder,
     IncidentShare,
 )
-from portal.inspections.queries import local_today
 from portal.outsourcings.badges import badges_for
 from portal.permissions import Role
+from portal.timeutil import local_today
 from portal_testing import base_config, csrf_token, sign_in
 
 TODAY = date(2026, 11, 24)

@@ -15,9 +15,9 @@ from portal.inspections.models import (
     Inspection,
     InspectionStatus,
 )
-from portal.inspections.queries import local_today
 from portal.inspections.rules import CHECKLIST_ITEMS
 from portal.permissions import Role
+from portal.timeutil import local_today
 from portal_testing import csrf_token, sign_in
 
 TODAY = date(2026, 11, 24)

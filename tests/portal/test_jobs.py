@@ -18,6 +18,7 @@ def add_division(name: str, *, session: Session) -> None:
 
 
 def test_job_is_sent_after_commit_and_dropped_on_rollback(app, db_session):
+    app.extensions["portal.features"].add_jobs(add_division)  # as a feature's register does
     huey = app.extensions["portal.huey"]
     huey.flush()
     with app.app_context():

@@ -14,8 +14,9 @@ from sqlmodel import func, select
 
 from portal.demo import corporate_number
 from portal.ledger import operations as ledger
-from portal.ledger.operations import EXPORT_HEADERS, IMPORT_HEADERS, ImportRejected
+from portal.ledger.sheets import ImportRejected
 from portal.models import Outsourcing, Vendor
+from portal.outsourcings.ledger import EXPORT_HEADERS, IMPORT_HEADERS, SHEET, ledger_rows
 from portal_testing import csrf_token
 
 GOOD = corporate_number("010401012345")
@@ -137,7 +138,7 @@ def test_excel_export_has_a_frozen_header_and_sized_columns(client, login, chain
 
 def test_csv_and_excel_read_back_the_same(db_session, chain, factory):
     staff = factory.user("staff", department_id=chain["a"].id)
-    rows = ledger.ledger_rows(session=db_session, user=staff)
+    rows = ledger_rows(session=db_session, user=staff)
     from_csv = ledger.read_table(filename="a.csv", data=ledger.to_csv(EXPORT_HEADERS, rows))
     from_xlsx = ledger.read_table(filename="a.xlsx", data=ledger.to_xlsx(EXPORT_HEADERS, rows))
     # CSV keeps the formula guard (a leading apostrophe); otherwise the two are identical.
@@ -162,7 +163,7 @@ def test_export_rows_follow_the_scope(db_session, factory, chain, role, visible)
         "chief": lambda: factory.user("chief"),
         "vendor_sub": lambda: factory.user("vendor", vendor_id=chain["child"].vendor_id),
     }
-    rows = ledger.ledger_rows(session=db_session, user=users[role]())
+    rows = ledger_rows(session=db_session, user=users[role]())
     expected = {chain[key].id for key in visible}
     got = {row[0] for row in rows}
     assert got & {n.id for n in chain.values() if isinstance(n, Outsourcing)} == expected
@@ -194,7 +195,9 @@ def row(**fields: str) -> dict[str, str]:
 
 
 def run_import(db_session, actor, data: bytes, filename: str = "ledger.csv"):
-    return ledger.import_ledger(session=db_session, actor=actor, filename=filename, data=data)
+    return ledger.import_file(
+        sheet=SHEET, session=db_session, actor=actor, filename=filename, data=data
+    )
 
 
 def test_a_chain_of_any_depth_imports_with_approvals_recorded(db_session, factory):
@@ -321,7 +324,7 @@ def test_staff_import_only_into_their_own_department(db_session, factory, chain)
 
 def test_an_exported_ledger_imports_again_as_duplicates(db_session, factory, chain):
     staff = factory.user("staff", department_id=chain["a"].id)
-    rows = ledger.ledger_rows(session=db_session, user=staff)
+    rows = ledger_rows(session=db_session, user=staff)
     xlsx = ledger.to_xlsx(EXPORT_HEADERS, rows)
     with pytest.raises(ImportRejected) as rejected:
         run_import(db_session, staff, xlsx, "台帳.xlsx")
@@ -339,7 +342,7 @@ def test_an_import_exports_with_the_same_values(db_session, factory):
     run_import(db_session, staff, data, "in.csv")
     exported = ledger.read_table(
         filename="out.xlsx",
-        data=ledger.to_xlsx(EXPORT_HEADERS, ledger.ledger_rows(session=db_session, user=staff)),
+        data=ledger.to_xlsx(EXPORT_HEADERS, ledger_rows(session=db_session, user=staff)),
     )[1]
     first, second = (values for _n, values in exported)
     assert (first["委託業務名"], first["課室"], first["法人番号"]) == (

@@ -44,7 +44,8 @@ def test_users_list_json(runner, factory):
 
 
 def test_demo_load_gives_one_account_per_role(runner, client):
-    result = runner.invoke(args=["demo", "load", "--if-empty"])
+    # --no-contracts: the contracts and their analysis are tested in test_demo_contracts.py.
+    result = runner.invoke(args=["demo", "load", "--if-empty", "--no-contracts"])
     assert result.exit_code == 0, result.output
     from portal.demo import ACCOUNTS, DEMO_PASSWORD
 
@@ -64,7 +65,7 @@ def test_demo_is_refused_in_production(app, runner):
 def test_demo_comes_with_inspections_planned(runner, db_session):
     from portal.inspections.models import Inspection, InspectionStatus
 
-    runner.invoke(args=["demo", "load"])
+    runner.invoke(args=["demo", "load", "--no-contracts"])
     planned = db_session.exec(
         select(Inspection).where(Inspection.status == InspectionStatus.PLANNED)
     ).all()
@@ -74,7 +75,7 @@ def test_demo_comes_with_inspections_planned(runner, db_session):
 def test_demo_comes_with_reports_due_submitted_and_a_violation(runner, db_session):
     from portal.reports.models import ComplianceReport, SubcontractViolation
 
-    result = runner.invoke(args=["demo", "load"])
+    result = runner.invoke(args=["demo", "load", "--no-contracts"])
     assert result.exit_code == 0, result.output
     statuses = set(db_session.exec(select(ComplianceReport.status)).all())
     assert {"due", "submitted", "accepted"} <= statuses

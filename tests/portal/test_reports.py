@@ -13,7 +13,6 @@ from test_reminders import smtp_server, subject  # noqa: F401 - the SMTP fixture
 
 from pdfgen import reportlab_pdf
 from portal.api.operations import create_token
-from portal.inspections.queries import local_today
 from portal.models import Outsourcing
 from portal.outsourcings.badges import badges_for
 from portal.permissions import Role
@@ -29,6 +28,7 @@ from portal.reports.models import (
 )
 from portal.reports.reminders import send_due_reminders
 from portal.reports.rules import checklist_items
+from portal.timeutil import local_today
 from portal_testing import csrf_token, sign_in
 
 TODAY = date(2026, 11, 24)

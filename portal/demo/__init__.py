@@ -1,6 +1,8 @@
 """Demo data: a small municipality with one account per role.
 
-Only for development and demonstrations; production mode refuses it.
+Only for development and demonstrations; production mode refuses it. The tables it is made
+from are in :mod:`portal.demo.data`; its contract documents (typeset, stored and analysed by
+``portal demo load``) in :mod:`portal.demo.contracts` and :mod:`portal.demo.contract_texts`.
 """
 
 from __future__ import annotations
@@ -14,209 +16,31 @@ from sqlmodel import Session, SQLModel, select
 
 from portal.admin.operations import create_department, create_division, create_user
 from portal.corporate_number import check_digit
+from portal.demo.data import (
+    ACCOUNTS,
+    DEMO_PASSWORD,
+    ORGANISATION,
+    TASKS,
+    TIER_ACCOUNTS,
+    VENDORS,
+)
 from portal.models import Department, Outsourcing, OutsourcingStatus, User, Vendor
 from portal.outsourcings.operations import place_in_chain
 from portal.permissions import Role
 from portal.timeutil import utcnow
 
-DEMO_PASSWORD = "Itaku-Demo-2026"  # noqa: S105 - printed to the developer on purpose
-
-ORGANISATION = {
-    "総務部": ["総務課", "情報政策課", "契約課"],
-    "市民生活部": ["市民課", "税務課", "保険年金課"],
-    "健康福祉部": ["健康増進課", "介護保険課", "障害福祉課", "子育て支援課"],
-    "教育委員会事務局": ["学校教育課", "生涯学習課"],
-}
-
-VENDORS = [
-    # (name, 12-digit base of the 法人番号, parent index or None)
-    ("株式会社みらい情報システム", "010401012345", None),
-    ("みらいデータサービス株式会社", "010401098765", 0),  # a subsidiary (子会社) of the first
-    ("有限会社三木印刷", "140002011111", None),
-    ("株式会社関西BPOセンター", "120001022222", None),
-    ("株式会社ひょうごデータ入力", "140001033333", None),
-    ("播磨システム開発株式会社", "140001044444", None),
-    ("株式会社アーク情報処理", "010001055555", None),
-    ("アーク・オペレーションズ株式会社", "010001066666", 6),  # subsidiary
-    ("株式会社コールセンター神戸", "140001077777", None),
-    ("一般社団法人地域健康づくり協会", "140005088888", None),
-    ("株式会社クラウドホスティングジャパン", "011001099999", None),
-    ("株式会社みらいサポート", "010401011112", 0),  # subsidiary
-    ("三木ビジネスサービス株式会社", "140001012121", None),
-    ("株式会社データ保管センター", "120001013131", None),
-    ("株式会社フォーム印刷", "140001014141", None),
-    ("株式会社ライフケアシステムズ", "120001015151", None),
-    ("株式会社エス・ピー・オー", "010001016161", None),
-    ("有限会社メール発送サービス", "140002017171", None),
-]
-
-# Vendor users of a vendor at each tier of the first demo chain (tiers 2, 3 and 4).
-TIER_ACCOUNTS = [
-    ("vendor2@demo.example.jp", 1, "再委託 五郎"),
-    ("vendor3@demo.example.jp", 4, "再々委託 六子"),
-    ("vendor4@demo.example.jp", 5, "四次 七海"),
-]
-
-ACCOUNTS = [
-    # (e-mail, role, name, department, vendor index)
-    ("admin@demo.example.jp", Role.ADMIN, "管理 太郎", None, None),
-    ("chief@demo.example.jp", Role.CHIEF, "総括 花子", None, None),
-    ("manager@demo.example.jp", Role.MANAGER, "責任 一郎", ("市民生活部", "市民課"), None),
-    ("staff@demo.example.jp", Role.STAFF, "担当 次郎", ("市民生活部", "市民課"), None),
-    ("auditor@demo.example.jp", Role.AUDITOR, "監査 三郎", None, None),
-    ("vendor@demo.example.jp", Role.VENDOR, "委託 四郎", None, 0),
-]
-
-TASKS = [
-    (
-        "住民基本台帳システム運用保守",
-        "市民生活部",
-        "市民課",
-        "氏名、住所、生年月日、性別、世帯情報",
-        False,
-        78000,
-    ),
-    ("住民票等郵送請求受付業務", "市民生活部", "市民課", "氏名、住所、請求内容", False, 6500),
-    (
-        "個人住民税課税資料パンチ入力",
-        "市民生活部",
-        "税務課",
-        "氏名、住所、所得額、控除額",
-        False,
-        42000,
-    ),
-    ("納税通知書印刷封入封緘", "市民生活部", "税務課", "氏名、住所、税額", False, 45000),
-    (
-        "国民健康保険被保険者証作成",
-        "市民生活部",
-        "保険年金課",
-        "氏名、住所、被保険者番号",
-        False,
-        18000,
-    ),
-    (
-        "特定健康診査受診券発送",
-        "市民生活部",
-        "保険年金課",
-        "氏名、住所、被保険者番号、健診結果",
-        True,
-        12000,
-    ),
-    ("健康診査結果データ化", "健康福祉部", "健康増進課", "氏名、生年月日、健診結果", True, 9000),
-    (
-        "がん検診予約コールセンター",
-        "健康福祉部",
-        "健康増進課",
-        "氏名、電話番号、受診希望",
-        True,
-        4000,
-    ),
-    ("介護保険認定調査", "健康福祉部", "介護保険課", "氏名、住所、心身の状況", True, 3200),
-    (
-        "介護給付費通知書作成",
-        "健康福祉部",
-        "介護保険課",
-        "氏名、住所、利用サービス、費用",
-        True,
-        5100,
-    ),
-    (
-        "障害福祉サービス受給者証印刷",
-        "健康福祉部",
-        "障害福祉課",
-        "氏名、住所、障害の種別",
-        True,
-        1800,
-    ),
-    (
-        "児童手当現況届審査補助",
-        "健康福祉部",
-        "子育て支援課",
-        "氏名、住所、所得、児童の氏名",
-        False,
-        7400,
-    ),
-    (
-        "保育所入所申込データ入力",
-        "健康福祉部",
-        "子育て支援課",
-        "保護者・児童の氏名、就労状況、世帯状況",
-        True,
-        2100,
-    ),
-    (
-        "学齢簿システム保守",
-        "教育委員会事務局",
-        "学校教育課",
-        "児童生徒の氏名、住所、保護者",
-        False,
-        6800,
-    ),
-    (
-        "就学援助申請書審査補助",
-        "教育委員会事務局",
-        "学校教育課",
-        "氏名、所得、世帯状況",
-        False,
-        900,
-    ),
-    (
-        "図書館システム運用",
-        "教育委員会事務局",
-        "生涯学習課",
-        "利用者の氏名、住所、貸出履歴",
-        False,
-        21000,
-    ),
-    ("職員給与計算業務", "総務部", "総務課", "職員の氏名、給与、扶養、口座", False, 1100),
-    (
-        "文書管理システムクラウド運用",
-        "総務部",
-        "情報政策課",
-        "行政文書に含まれる個人情報",
-        False,
-        50000,
-    ),
-    ("ネットワーク監視・運用", "総務部", "情報政策課", "通信記録", False, 0),
-    ("入札参加資格審査申請受付", "総務部", "契約課", "事業者代表者の氏名、連絡先", False, 1500),
-    ("市税口座振替依頼書処理", "市民生活部", "税務課", "氏名、口座情報", False, 16000),
-    (
-        "後期高齢者医療保険料通知発送",
-        "市民生活部",
-        "保険年金課",
-        "氏名、住所、保険料額",
-        False,
-        11000,
-    ),
-    ("予防接種予診票発送", "健康福祉部", "健康増進課", "氏名、住所、接種歴", True, 5200),
-    (
-        "地域包括支援センター運営",
-        "健康福祉部",
-        "介護保険課",
-        "氏名、住所、相談内容、心身の状況",
-        True,
-        2600,
-    ),
-    (
-        "子ども医療費受給者証作成",
-        "健康福祉部",
-        "子育て支援課",
-        "氏名、住所、受給者番号",
-        False,
-        9800,
-    ),
-    (
-        "放課後児童クラブ利用申請受付",
-        "教育委員会事務局",
-        "生涯学習課",
-        "児童・保護者の氏名、連絡先",
-        False,
-        1300,
-    ),
-    ("マイナンバーカード交付予約受付", "市民生活部", "市民課", "氏名、住所、電話番号", False, 8000),
-    ("選挙入場券印刷発送", "総務部", "総務課", "氏名、住所、投票区", False, 62000),
-    ("ふるさと納税受付業務", "総務部", "契約課", "寄附者の氏名、住所、寄附額", False, 14000),
-    ("障害者手帳交付事務補助", "健康福祉部", "障害福祉課", "氏名、障害の程度", True, 700),
+__all__ = [
+    "ACCOUNTS",
+    "DEMO_PASSWORD",
+    "ORGANISATION",
+    "TASKS",
+    "TIER_ACCOUNTS",
+    "VENDORS",
+    "corporate_number",
+    "load",
+    "load_large",
+    "print_accounts",
+    "reset",
 ]
 
 

@@ -1,0 +1,186 @@
+"""Defined terms, and which of them carry personal information.
+
+A contract often says once what a word means and then writes every duty over that word:
+「『資料等』とは、…個人情報が記録されたものをいう」 and later 「乙は、資料等を複写してはならない」.
+The resolver reads every definition form the contracts use —
+
+- 「X」とは、…をいう (also 「この契約において『X』とは」, with the items of a 次に掲げる body);
+- a definition list: a lead (次の各号に掲げる用語の意義は…) and items 「（２）X　…をいう」
+  whose first word is the term;
+- an alias: 「…個人情報を記録した媒体（以下『X』という。）」, also inside a parenthetical
+  (「資料（個人情報を含む。以下『資料等』という。）」);
+- an alias declared personal information: 「次に掲げる情報（以下『X』という。）は、全て個人
+  情報として取り扱う」 —
+
+follows terms defined through other terms (「X等」とは、X並びに… → X等 carries it when X
+does), and keeps each definition to where it applies: a definition in the main body applies
+to the whole document, one inside a 別記/別紙 only to that attachment.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from clauses.catalog import Catalog
+from contracts.document import Document
+
+# （以下「X」という。） — also after a sentence inside the parenthetical: （…を含む。以下「X」…）.
+_ALIAS = re.compile(
+    r"(?:[（(]|。|、)\s*(?:以下|以下この[^、。「」]{1,12}において)[、,]?\s*"
+    r"[「『](?P<term>[^」』]{1,20})[」』](?:又は[「『][^」』]{1,20}[」』])?(?:という|と総称)"
+)
+_DEFINITION = re.compile(r"^[「『]?(?P<term>[^「」『』、。]{1,20}?)[」』]?とは、(?P<def>.*)$")
+_DEF_IN = re.compile(
+    r"(?:において|では|に関し)[、]?[「『]?(?P<term>[^「」『』、。]{1,20}?)[」』]?とは、(?P<def>.*)$"
+)
+# The lead of a list of definitions (次の各号に掲げる用語の意義は、当該各号に定めるところによる).
+_DEF_LEAD = re.compile(
+    r"用語の意義|用語の定義|次の各号に掲げる用語|(?:次|以下)の(?:とおり|ように)定義|定義は"
+)
+# An item of a definition list: the term first, then a space, a colon or 「とは」.
+_DEF_ITEM = re.compile(
+    r"^[「『]?(?P<term>[^\s「」『』、。:：]{1,20}?)[」』]?(?:\s+|[:：]|とは、?)(?P<def>.+)$"
+)
+# What an alias is declared to be, after its parenthetical (…は、全て個人情報として取り扱う).
+_DECLARED_PI = re.compile(r"として取り扱|とみな|に含まれ|に該当|として扱")
+_ENDS_DEFINITION = re.compile(r"(?:をいう|を指す|を含む|とする|をいい|のことをいう)。?$")
+
+
+@dataclass(frozen=True)
+class DefinedTerm:
+    """One defined term: where it is defined and whether its meaning includes personal info."""
+
+    term: str
+    sentence: int  # index of the defining sentence
+    section: int  # 0: the main body, which applies to the whole document
+    personal: bool
+    body: str = ""  # the definition's text, to follow terms defined through other terms
+
+
+class Definitions:
+    """The defined terms of one document, by the section they apply to."""
+
+    def __init__(self, terms: list[DefinedTerm]) -> None:
+        self.terms = terms
+        self._by_section: dict[int, dict[str, DefinedTerm]] = {}
+        for t in terms:
+            self._by_section.setdefault(t.section, {})[t.term] = t
+        self._rx: dict[tuple[int, bool], re.Pattern[str] | None] = {}
+        self._sections: list[int] = []
+        self._cache: dict[tuple[int, bool], DefinedTerm | None] = {}
+        self._norm: list[str] = []
+
+    def bind(self, sections: list[int], norm: list[str]) -> None:
+        """Remember each sentence's section and text, for ``pi_term_in``."""
+        self._sections, self._norm = sections, norm
+
+    def visible(self, section: int) -> dict[str, DefinedTerm]:
+        """The terms that apply in ``section``: the main body's, overridden by its own."""
+        return {**self._by_section.get(0, {}), **self._by_section.get(section, {})}
+
+    def pi_term_in(self, i: int) -> DefinedTerm | None:
+        """The longest term in sentence ``i`` defined to include personal information."""
+        return self.term_in(i, personal=True)
+
+    def term_in(self, i: int, *, personal: bool) -> DefinedTerm | None:
+        """The longest term in sentence ``i`` whose definition does (or does not) include
+        personal information."""
+        key = (i, personal)
+        if key in self._cache:
+            return self._cache[key]
+        section = self._sections[i] if self._sections else 0
+        if (section, personal) not in self._rx:
+            chosen = [t for t in self.visible(section).values() if t.personal is personal]
+            chosen.sort(key=lambda t: len(t.term), reverse=True)
+            self._rx[(section, personal)] = (
+                re.compile("|".join(re.escape(t.term) for t in chosen)) if chosen else None
+            )
+        rx = self._rx[(section, personal)]
+        found = None
+        if rx is not None and self._norm:
+            m = rx.search(self._norm[i])
+            if m:
+                found = self.visible(section)[m.group(0)]
+        self._cache[key] = found
+        return found
+
+
+def learn_definitions(doc: Document, norm: list[str], catalog: Catalog) -> Definitions:
+    """Read every definition of the document and resolve which terms carry personal info."""
+    items_of: dict[int, list[int]] = {}
+    for s in doc.sentences:
+        if s.lead is not None:
+            items_of.setdefault(s.lead, []).append(s.index)
+    raw: list[DefinedTerm] = []
+
+    def add(term: str, i: int, body: str, personal: bool) -> None:
+        term = term.strip("「」『』 ")
+        if not term or len(term) > 20 or catalog.personal.search(term):
+            return  # a term that names personal information is caught by the vocabulary
+        if not re.search(r"[\u3040-\u30ff\u4e00-\u9fff]", term) or (
+            len(term) < 2
+            and term
+            in (
+                "甲",
+                "乙",
+                "丙",
+            )
+        ):
+            return
+        raw.append(DefinedTerm(term, i, doc.sentences[i].section, personal, body))
+
+    for s in doc.sentences:
+        text = norm[s.index]
+        for m in _ALIAS.finditer(text):
+            # What the alias names: the words before its parenthetical (and inside it).
+            start = _phrase_start(text, m.start())
+            pre = text[start : m.start() + 1]
+            after = text[m.end() : m.end() + 60]
+            declared = bool(
+                re.match(r"[。]?[)）]?(?:は|を)、", after)
+                and catalog.personal.search(after)
+                and _DECLARED_PI.search(after)
+            )
+            add(m.group("term"), s.index, pre, bool(catalog.personal.search(pre)) or declared)
+        m = _DEFINITION.match(text) or _DEF_IN.search(text)
+        if m:
+            body = m.group("def") + "".join(norm[k] for k in items_of.get(s.index, []))
+            add(m.group("term"), s.index, body, bool(catalog.personal.search(body)))
+        elif s.lead is not None and _DEF_LEAD.search(norm[s.lead]):
+            item = _DEF_ITEM.match(text)
+            if item and _ENDS_DEFINITION.search(text):
+                body = item.group("def")
+                add(item.group("term"), s.index, body, bool(catalog.personal.search(body)))
+    return Definitions(_follow(raw))
+
+
+def _phrase_start(text: str, end: int) -> int:
+    """Where the noun phrase an alias names begins: after the previous clause boundary."""
+    window = max(0, end - 60)
+    cut = [
+        m.end() for m in re.finditer(r"。|(?:は|が|を|に|で|、)、|」と|」は、", text[window:end])
+    ]
+    return window + (cut[-1] if cut else 0)
+
+
+def _follow(terms: list[DefinedTerm]) -> list[DefinedTerm]:
+    """Mark terms defined through a personal-information term (「X等」とは、X並びに…)."""
+    by_section: dict[int, dict[str, DefinedTerm]] = {}
+    for t in terms:
+        by_section.setdefault(t.section, {})[t.term] = t
+    changed = True
+    for _ in range(6):  # definitions chain a few levels at most
+        if not changed:
+            break
+        changed = False
+        for own in by_section.values():
+            visible = {**by_section.get(0, {}), **own}
+            pi_terms = [k for k, t in visible.items() if t.personal]
+            for key, t in own.items():
+                if t.personal:
+                    continue
+                if any(k != key and k in t.body for k in pi_terms):
+                    own[key] = DefinedTerm(t.term, t.sentence, t.section, True, t.body)
+                    changed = True
+    return [t for own in by_section.values() for t in own.values()]

@@ -1,0 +1,94 @@
+"""The rule of breach_remedies: termination and damages for a breach."""
+
+from __future__ import annotations
+
+import re
+
+from clauses import analysis as A
+from clauses.catalog import Clause
+from clauses.context import REMEDY_MATTER, STRONG, WEAK, Context, Finding, clause_text
+from clauses.facets.common import (
+    context_text,
+    contractor_bound,
+    level,
+    referred_text,
+)
+from clauses.modality import IMPOSE, PERMIT
+from clauses.parties import IMPERSONAL
+
+
+def candidate(ctx: Context, clause: Clause, i: int) -> bool:
+    text = ctx.norm[i]
+    if _FORMALITY.search(text):
+        return False  # …の請求、通知及び解除は、書面により行わなければならない
+    return bool(re.search(r"解除|賠償|補償|損害を負担|違約金", text))
+
+
+_FORMALITY = re.compile(r"(?:書面|文書)(?:により|によって|で|をもって)行")
+
+
+def rule(ctx: Context, clause: Clause, i: int) -> list[Finding]:
+    term, dmg = clause.facets
+    text = ctx.norm[i]
+    out: list[Finding] = []
+    items_text = "".join(ctx.norm[k] for k in ctx.items.get(i, [])) + referred_text(ctx, i)
+    hits = ctx.hits(i, term.rx("act"), matter=REMEDY_MATTER, not_after=term.rx("not_right"))
+    for p, mod, role, subj in hits:
+        if role != A.MAIN or p.negated:
+            continue
+        rights = mod in (A.PERMISSION, *A.IMPOSING)
+        accepts = (
+            mod in A.IMPOSING
+            and contractor_bound(subj)
+            and term.rx("accept").search(clause_text(ctx.analyses[i], p) + p.tail)
+        )
+        # Termination for insolvency, 暴力団 or convenience is no remedy for a breach:
+        # without a breach among its grounds it is not this matter at all.
+        if ((rights and subj in (A.PRINCIPAL, A.BOTH, IMPERSONAL)) or accepts) and term.rx(
+            "breach"
+        ).search(text + items_text):
+            out.append(Finding(term.id, STRONG, i))
+    for p, mod, role, subj in ctx.hits(i, dmg.rx("penalty")):
+        if role == A.MAIN and not p.negated and mod in A.IMPOSING and contractor_bound(subj):
+            out.append(Finding(dmg.id, WEAK, i, "違約金の定めのみで、損害賠償の定めがありません。"))
+    for p, mod, role, subj in ctx.hits(i, dmg.rx("act"), matter=REMEDY_MATTER):
+        if (
+            role != A.MAIN
+            or p.negated
+            or re.search(r"負わな|免れ|免除|請求しな|限りでない|上限|限度", p.tail)
+        ):
+            continue
+        owes = mod in A.IMPOSING and subj in (*A.CONTRACTOR_SIDE, IMPERSONAL)
+        may_claim = mod == A.PERMISSION and subj in (A.PRINCIPAL, A.BOTH, IMPERSONAL)
+        if owes or may_claim:
+            out.append(Finding(dmg.id, STRONG, i))
+    if not ctx.document_has_pi() and ctx.document_about_other_matter():
+        # Remedies for breaching a contract that holds no personal information (works,
+        # goods, technical secrets) do not protect any: the matter is touched, not imposed.
+        out = [Finding(f.facet, min(f.strength, WEAK), i, f.note or _NO_PI_NOTE) for f in out]
+    return out
+
+
+_NO_PI_NOTE = "契約書に個人情報の取扱いの定めがなく、契約一般の解除・損害賠償の定めのみです。"
+
+
+def bound(ctx: Context, clause: Clause, i: int) -> dict[str, int]:
+    term, dmg = clause.facets
+    text = ctx.norm[i]
+    items = "".join(ctx.norm[k] for k in ctx.items.get(i, [])) + referred_text(ctx, i)
+    modal = bool(IMPOSE.search(context_text(ctx, i)) or PERMIT.search(text))
+    return {
+        "termination": level(
+            bool(term.rx("act").search(text)),
+            modal and bool(term.rx("breach").search(text + items)),
+        ),
+        "damages": level(
+            bool(dmg.rx("act").search(text) or dmg.rx("penalty").search(text)),
+            modal and bool(dmg.rx("act").search(text)),
+        ),
+    }
+
+
+def advice(ctx: Context) -> list[str]:
+    """No advisory note for this clause."""
+    return []

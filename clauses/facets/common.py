@@ -1,0 +1,69 @@
+"""Helpers every clause rule shares: who counts as bound, restrictions, context text."""
+
+from __future__ import annotations
+
+import re
+
+from clauses import analysis as A
+from clauses.context import STRONG, WEAK, Context
+from clauses.modality import DISCRETION
+from clauses.parties import IMPERSONAL
+
+PRINCIPAL_NOTE = "委託者の義務としてのみ定められ、受託者に課されていません。"
+
+
+def contractor_bound(subject: str) -> bool:
+    return subject in (*A.CONTRACTOR_SIDE, IMPERSONAL)
+
+
+def restriction_strength(ctx: Context, i: int, modality: str, weak_note: str) -> tuple[int, str]:
+    """Strength of a prohibition/approval restriction given the sentence's exceptions."""
+    exc = ctx.exception(i)
+    if exc == DISCRETION:
+        return WEAK, weak_note
+    return STRONG, ""
+
+
+def approval_obligation(ctx: Context, i: int) -> bool:
+    """A main obligation to obtain the municipality's approval in sentence ``i``."""
+    rx = re.compile(r"(?:承諾|承認|許可|許諾|同意)(?:を|の)?(?:得|受け|求め)")
+    for _p, mod, _role, subj in ctx.main_with(i, rx):
+        if mod in A.IMPOSING and contractor_bound(subj):
+            return True
+    return False
+
+
+def mains_modality(ctx: Context, i: int) -> str | None:
+    """The effective modality of the last main predicate of sentence ``i``."""
+    an = ctx.analyses.get(i)
+    if an is None or not an.main_predicates():
+        return None
+    return ctx.effective(i, an.main_predicates()[-1])[0]
+
+
+def level(cond: bool, strong: bool) -> int:
+    return (STRONG if strong else WEAK) if cond else 0
+
+
+def context_text(ctx: Context, i: int) -> str:
+    s = ctx.doc.sentences[i]
+    lead = ctx.norm[s.lead] if s.lead is not None else ""
+    return ctx.norm[i] + lead
+
+
+def referred_text(ctx: Context, i: int) -> str:
+    """The text of the paragraph a sentence refers to with 前項の場合 (…において)."""
+    if not re.search(r"前(?:項|条|各項)(?:の場合|に規定する場合|に定める場合)", ctx.norm[i]):
+        return ""
+    s = ctx.doc.sentences[i]
+    prev = [
+        t
+        for t in ctx.doc.sentences[max(0, i - 12) : i]
+        if t.article == s.article
+        and t.kind in ("body", "item")
+        and t.proviso_of is None
+        # the previous paragraph, or in a list whose items are numbered like paragraphs
+        # (ア …。 イ 前項の場合において、…), the previous item
+        and (t.paragraph != s.paragraph or (s.item is not None and t.item != s.item))
+    ]
+    return ctx.norm[prev[-1].index] if prev else ""

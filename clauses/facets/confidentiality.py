@@ -1,0 +1,119 @@
+"""The rule of confidentiality: keep the personal information secret and use it only
+for the contract."""
+
+from __future__ import annotations
+
+import re
+
+from clauses import analysis as A
+from clauses.catalog import Clause
+from clauses.context import STRONG, WEAK, Context, Finding
+from clauses.facets.common import (
+    PRINCIPAL_NOTE,
+    context_text,
+    contractor_bound,
+    level,
+    restriction_strength,
+)
+from clauses.modality import IMPOSE
+
+
+def candidate(ctx: Context, clause: Clause, i: int) -> bool:
+    text = ctx.norm[i]
+    secrecy, purpose = clause.facets
+    return bool(
+        secrecy.rx("forbid").search(text)
+        or secrecy.rx("keep").search(text)
+        or (purpose.rx("context").search(text) or purpose.rx("improper").search(text))
+    )
+
+
+def rule(ctx: Context, clause: Clause, i: int) -> list[Finding]:
+    secrecy, purpose = clause.facets
+    text = ctx.norm[i]
+    out: list[Finding] = []
+    explicit = ctx.pi_level(i) >= 2 and not ctx.generic_only(i)
+    generic_note = "秘密情報一般の規定で、個人情報が明記されていません。"
+    for _p, mod, role, subj in ctx.hits(i, secrecy.rx("forbid")):
+        if role == A.MAIN and mod == A.PROHIBITION and subj == A.PRINCIPAL:
+            out.append(Finding(secrecy.id, WEAK, i, PRINCIPAL_NOTE))
+        elif role == A.MAIN and mod == A.EFFORT and contractor_bound(subj):
+            out.append(Finding(secrecy.id, WEAK, i, "秘密保持が努力義務にとどまっています。"))
+        elif role == A.MAIN and mod == A.PROHIBITION and contractor_bound(subj):
+            strength, note = restriction_strength(
+                ctx, i, mod, "秘密保持義務に受託者の判断による例外があります。"
+            )
+            if not explicit:
+                strength, note = WEAK, generic_note
+            out.append(Finding(secrecy.id, strength, i, note))
+    for m in secrecy.rx("keep").finditer(text):
+        p = ctx.analyses[i].predicate_at(m.end())
+        if p is None:
+            continue
+        mod, role, subj = ctx.effective(i, p)
+        if role == A.MAIN and mod in A.IMPOSING and contractor_bound(subj):
+            out.append(
+                Finding(
+                    secrecy.id, STRONG if explicit else WEAK, i, "" if explicit else generic_note
+                )
+            )
+        elif role == A.MAIN and mod == A.EFFORT and contractor_bound(subj):
+            out.append(Finding(secrecy.id, WEAK, i, "秘密保持が努力義務にとどまっています。"))
+    if purpose.rx("context").search(text):
+        for _p, mod, role, subj in ctx.hits(i, purpose.rx("use")):
+            if role == A.MAIN and subj == A.PRINCIPAL and mod == A.PROHIBITION:
+                out.append(Finding(purpose.id, WEAK, i, PRINCIPAL_NOTE))
+                continue
+            if role == A.MAIN and mod == A.EFFORT and contractor_bound(subj):
+                note = "目的外利用の禁止が努力義務にとどまっています。"
+                out.append(Finding(purpose.id, WEAK, i, note))
+                continue
+            if role != A.MAIN or not contractor_bound(subj):
+                continue
+            ok = mod == A.PROHIBITION or (
+                mod in (A.OBLIGATION, A.DECLARATIVE) and re.search(r"範囲内|のみ", text)
+            )
+            if ok:
+                strength, note = restriction_strength(
+                    ctx, i, mod, "目的外利用の禁止に受託者の判断による例外があります。"
+                )
+                if not explicit:
+                    strength, note = WEAK, generic_note
+                out.append(Finding(purpose.id, strength, i, note))
+    elif purpose.rx("improper").search(text):
+        for _p, mod, role, subj in ctx.hits(i, purpose.rx("use")):
+            if role == A.MAIN and mod == A.PROHIBITION and contractor_bound(subj):
+                out.append(
+                    Finding(
+                        purpose.id,
+                        WEAK,
+                        i,
+                        "「不当な目的」への使用の禁止のみで、目的外利用の禁止が明記されていません。",
+                    )
+                )
+    return out
+
+
+def bound(ctx: Context, clause: Clause, i: int) -> dict[str, int]:
+    secrecy, purpose = clause.facets
+    text = ctx.norm[i]
+    modal = bool(IMPOSE.search(context_text(ctx, i)))
+    explicit = ctx.pi_level(i) >= 2 and not ctx.generic_only(i)
+    return {
+        "secrecy": level(
+            bool(secrecy.rx("forbid").search(text) or secrecy.rx("keep").search(text)),
+            modal and explicit,
+        ),
+        "purpose": level(
+            bool(
+                (purpose.rx("context").search(text) or purpose.rx("improper").search(text))
+                and purpose.rx("use").search(text)
+            ),
+            modal and explicit and bool(purpose.rx("context").search(text)),
+        ),
+    }
+
+
+def advice(ctx: Context) -> list[str]:
+    """No advisory note for this clause."""
+    return []

@@ -1,0 +1,87 @@
+"""The rule of copying: forbidden, or only with approval or on instruction."""
+
+from __future__ import annotations
+
+from clauses import analysis as A
+from clauses.catalog import Clause, Facet
+from clauses.context import STRONG, WEAK, Context, Finding
+from clauses.facets.common import (
+    PRINCIPAL_NOTE,
+    approval_obligation,
+    context_text,
+    contractor_bound,
+    level,
+    restriction_strength,
+)
+from clauses.modality import IMPOSE
+
+
+def candidate(ctx: Context, clause: Clause, i: int) -> bool:
+    return bool(clause.facets[0].rx("act").search(ctx.norm[i]))
+
+
+def rule(ctx: Context, clause: Clause, i: int) -> list[Finding]:
+    facet = clause.facets[0]
+    text = ctx.norm[i]
+    out: list[Finding] = []
+    pi = ctx.pi_level(i)
+    for _p, mod, role, subj in ctx.hits(i, facet.rx("act")):
+        if role == A.MAIN and subj == A.PRINCIPAL and mod in (*A.IMPOSING, A.PERMISSION):
+            out.append(Finding(facet.id, WEAK, i, PRINCIPAL_NOTE))
+            continue
+        if role == A.MAIN and mod == A.EFFORT and contractor_bound(subj):
+            out.append(Finding(facet.id, WEAK, i, "複製の制限が努力義務にとどまっています。"))
+            continue
+        if role == A.MAIN and mod == A.PROHIBITION and contractor_bound(subj):
+            if facet.rx("partial").search(text) and not ctx.approved_by_principal(text):
+                out.append(
+                    Finding(
+                        facet.id, WEAK, i, "業務の目的・範囲を超える複製のみが制限されています。"
+                    )
+                )
+                continue
+            if _paper_only(facet, text):
+                note = "紙の書類の複写のみが制限され、電子データの複製が制限されていません。"
+                out.append(Finding(facet.id, WEAK, i, note))
+                continue
+            strength, note = restriction_strength(
+                ctx, i, mod, "複製の制限に受託者の判断による例外があります。"
+            )
+            if pi == 0:
+                strength, note = WEAK, "複製の制限の対象に個人情報が明記されていません。"
+            out.append(Finding(facet.id, strength, i, note))
+        elif role == A.MAIN and mod == A.PERMISSION and contractor_bound(subj):
+            if ctx.approved_by_principal(text) and pi:
+                out.append(Finding(facet.id, STRONG, i))
+            else:
+                out.append(Finding(facet.id, WEAK, i, "複製が受託者の判断で認められています。"))
+        elif role == A.CONDITION and approval_obligation(ctx, i) and pi:
+            out.append(Finding(facet.id, STRONG, i))
+        elif role == A.MAIN and mod in (A.OBLIGATION, A.DECLARATIVE) and contractor_bound(subj):
+            # 複製は、甲の指示がある場合に限り行うこと: allowed only on the municipality's word.
+            if pi and facet.rx("only_if").search(text) and ctx.approved_by_principal(text):
+                out.append(Finding(facet.id, STRONG, i))
+            else:
+                out.append(Finding(facet.id, WEAK, i, ""))
+    return out
+
+
+def _paper_only(facet: Facet, text: str) -> bool:
+    """Whether every copying act in ``text`` is of paper documents, nothing electronic."""
+    acts = list(facet.rx("act").finditer(text))
+    return (
+        bool(acts)
+        and all(facet.rx("paper_object").search(text[: m.start()]) for m in acts)
+        and not facet.rx("electronic").search(text)
+    )
+
+
+def bound(ctx: Context, clause: Clause, i: int) -> dict[str, int]:
+    text = context_text(ctx, i)
+    strong = bool(ctx.pi_level(i) >= 1 and (IMPOSE.search(text) or ctx.approved_by_principal(text)))
+    return {"restriction": level(True, strong)}
+
+
+def advice(ctx: Context) -> list[str]:
+    """No advisory note for this clause."""
+    return []

@@ -1,0 +1,76 @@
+"""The rule of incident: report to the municipality and follow its instructions."""
+
+from __future__ import annotations
+
+import re
+
+from clauses import analysis as A
+from clauses.catalog import Clause
+from clauses.context import STRONG, WEAK, Context, Finding, sentence_modality
+from clauses.facets.common import (
+    context_text,
+    contractor_bound,
+    level,
+)
+from clauses.modality import IMPOSE
+
+
+def candidate(ctx: Context, clause: Clause, i: int) -> bool:
+    report, response = clause.facets
+    text = ctx.norm[i]
+    return bool(
+        report.rx("event").search(text)
+        and (report.rx("report").search(text) or response.rx("respond").search(text))
+    )
+
+
+def rule(ctx: Context, clause: Clause, i: int) -> list[Finding]:
+    report, response = clause.facets
+    text = ctx.norm[i]
+    out: list[Finding] = []
+    pi = ctx.pi_level(i) or re.search(r"漏|洩|滅失|毀損|き損", text)
+    if not pi and not ctx.about_information(i):
+        return []  # an accident on site (工事中の事故) shares the words only
+    occurred = ctx.catalog.rx("occurrence").search(context_text(ctx, i))
+    for _p, mod, _role, subj in ctx.main_with(i, report.rx("report")):
+        if not contractor_bound(subj) or not occurred:
+            continue  # a notice given before any incident (運搬の方法を届け出る) is not one
+        if mod in A.IMPOSING:
+            out.append(
+                Finding(
+                    report.id,
+                    STRONG if pi else WEAK,
+                    i,
+                    "" if pi else "事故報告の対象に個人情報が明記されていません。",
+                )
+            )
+        elif mod == A.EFFORT:
+            out.append(Finding(report.id, WEAK, i, "事故の報告が努力義務にとどまっています。"))
+    for _p, mod, _role, subj in ctx.main_with(i, response.rx("respond")):
+        if not contractor_bound(subj) or not occurred:
+            continue
+        if mod in A.IMPOSING:
+            out.append(Finding(response.id, STRONG if pi else WEAK, i))
+        elif mod == A.EFFORT:
+            out.append(Finding(response.id, WEAK, i))
+    if not out and ctx.catalog.rx("occurrence").search(text):
+        mod, subj = sentence_modality(ctx.analyses[i])
+        if mod != A.NONE and subj != A.UNKNOWN:
+            out.append(Finding(report.id, WEAK, i, "事故発生時の報告義務が定められていません。"))
+    return out
+
+
+def bound(ctx: Context, clause: Clause, i: int) -> dict[str, int]:
+    report, response = clause.facets
+    text = context_text(ctx, i)
+    modal = bool(IMPOSE.search(text))
+    occurred = bool(ctx.catalog.rx("occurrence").search(text))
+    return {
+        "report": level(True, modal and occurred and bool(report.rx("report").search(text))),
+        "response": level(bool(response.rx("respond").search(text)), modal and occurred),
+    }
+
+
+def advice(ctx: Context) -> list[str]:
+    """No advisory note for this clause."""
+    return []

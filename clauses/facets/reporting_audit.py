@@ -1,0 +1,98 @@
+"""The rule of reporting_audit: periodic compliance reports and the municipality's audit."""
+
+from __future__ import annotations
+
+import re
+
+from clauses import analysis as A
+from clauses.catalog import Clause
+from clauses.context import STRONG, WEAK, Context, Finding, clause_text
+from clauses.facets.common import (
+    context_text,
+    contractor_bound,
+    level,
+)
+from clauses.modality import IMPOSE, PERMIT
+
+
+def candidate(ctx: Context, clause: Clause, i: int) -> bool:
+    rep, aud = clause.facets
+    text = ctx.norm[i]
+    return bool(
+        (
+            rep.rx("report").search(text)
+            and (rep.rx("periodic").search(text) or rep.rx("topic").search(text))
+        )
+        or aud.rx("act").search(text)
+    )
+
+
+def rule(ctx: Context, clause: Clause, i: int) -> list[Finding]:
+    rep, aud = clause.facets
+    text = ctx.norm[i]
+    out: list[Finding] = []
+    context = text + (
+        ctx.norm[ctx.doc.sentences[i].lead] if ctx.doc.sentences[i].lead is not None else ""
+    )
+    incident = bool(ctx.catalog.rx("occurrence").search(text))
+    for _p, mod, _role, subj in ctx.main_with(i, rep.rx("report")):
+        if not contractor_bound(subj) or incident:
+            continue
+        if mod == A.EFFORT and rep.rx("topic").search(context):
+            note = "遵守状況の報告が努力義務にとどまっています。"
+            out.append(Finding(rep.id, WEAK, i, note))
+            continue
+        if mod not in A.IMPOSING:
+            continue
+        periodic = rep.rx("periodic").search(context)
+        topic = rep.rx("topic").search(context)
+        if periodic and topic:
+            out.append(Finding(rep.id, STRONG, i))
+        elif topic and re.search(r"求め|請求|指示", context):
+            out.append(
+                Finding(
+                    rep.id,
+                    WEAK,
+                    i,
+                    "遵守状況の報告が求めに応じた場合のみで、定期報告の定めがありません。",
+                )
+            )
+    for p, mod, role, subj in ctx.hits(i, aud.rx("act")):
+        if role != A.MAIN or p.negated:
+            continue
+        words = clause_text(ctx.analyses[i], p)
+        if ctx.catalog.rx("deliverable").search(text):
+            continue
+        if (subj in (A.PRINCIPAL, A.BOTH) and mod in (A.PERMISSION, *A.IMPOSING)) or (
+            contractor_bound(subj)
+            and mod in A.IMPOSING
+            and re.search(r"受け|応じ|協力|拒|妨げ", words + p.tail)
+        ):
+            out.append(Finding(aud.id, STRONG, i))
+    return out
+
+
+def bound(ctx: Context, clause: Clause, i: int) -> dict[str, int]:
+    rep, aud = clause.facets
+    text = context_text(ctx, i)
+    modal = bool(IMPOSE.search(text))
+    has_report = bool(rep.rx("report").search(text))
+    periodic, topic = bool(rep.rx("periodic").search(text)), bool(rep.rx("topic").search(text))
+    audit = bool(aud.rx("act").search(text)) and not ctx.catalog.rx("deliverable").search(text)
+    has_report = has_report and not ctx.catalog.rx("occurrence").search(text)
+    return {
+        "periodic_report": level(has_report and (periodic or topic), modal and periodic and topic),
+        "audit": level(
+            audit,
+            audit
+            and bool(ctx.catalog.rx("audit_topic").search(text) or ctx.pi_level(i))
+            and bool(modal or PERMIT.search(text)),
+        ),
+    }
+
+
+def advice(ctx: Context) -> list[str]:
+    aud = ctx.catalog.clause("reporting_audit").facet("audit")
+    if not any(aud.rx("act").search(t) and aud.rx("subcontractor").search(t) for t in ctx.norm):
+        return ["監査・検査の対象が再委託先に及ぶ旨の記載がありません。"]
+    return []

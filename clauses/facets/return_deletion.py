@@ -1,0 +1,66 @@
+"""The rule of return_deletion: return and/or erase the personal information at the end."""
+
+from __future__ import annotations
+
+from clauses import analysis as A
+from clauses.catalog import Clause
+from clauses.context import STRONG, WEAK, Context, Finding
+from clauses.facets.common import (
+    context_text,
+    contractor_bound,
+    level,
+)
+from clauses.modality import IMPOSE
+
+
+def candidate(ctx: Context, clause: Clause, i: int) -> bool:
+    return bool(clause.prefilter.search(ctx.norm[i]))
+
+
+def rule(ctx: Context, clause: Clause, i: int) -> list[Finding]:
+    out: list[Finding] = []
+    pi = ctx.pi_level(i)
+    text = ctx.norm[i]
+    if not pi and not ctx.about_information(i):
+        return []  # deliverables handed over (成果物の引渡し) are not information returned
+    ret = clause.facet("return")
+    if pi and ret.rx("receive").search(text):
+        for _p, mod, role, subj in ctx.hits(i, ret.rx("act")):
+            if role == A.MAIN and subj == A.PRINCIPAL and mod in (*A.IMPOSING, A.PERMISSION):
+                out.append(Finding(ret.id, WEAK, i, "返還を委託者が受け、又は求める定めのみです。"))
+    if ctx.pi_level(i) >= 2:
+        for _p, mod, role, subj in ctx.hits(i, ret.rx("handover")):
+            if role == A.MAIN and contractor_bound(subj) and mod in (*A.IMPOSING, A.EFFORT):
+                out.append(Finding(ret.id, WEAK, i, "個人情報の引継ぎの定めのみです。"))
+    for facet in clause.facets:
+        for _p, mod, role, subj in ctx.hits(i, facet.rx("act")):
+            if role != A.MAIN or not contractor_bound(subj):
+                continue
+            if mod in A.IMPOSING:
+                if pi:
+                    out.append(Finding(facet.id, STRONG, i))
+                else:
+                    out.append(
+                        Finding(
+                            facet.id, WEAK, i, "返還・消去の対象に個人情報が明記されていません。"
+                        )
+                    )
+            elif mod in (A.PERMISSION, A.EFFORT):
+                out.append(Finding(facet.id, WEAK, i))
+    return out
+
+
+def bound(ctx: Context, clause: Clause, i: int) -> dict[str, int]:
+    text = context_text(ctx, i)
+    strong = ctx.pi_level(i) >= 1 and bool(IMPOSE.search(text))
+    ret = clause.facet("return")
+    handed = bool(ret.rx("handover").search(text))
+    return {
+        f.id: level(bool(f.rx("act").search(text)) or (f is ret and handed), strong)
+        for f in clause.facets
+    }
+
+
+def advice(ctx: Context) -> list[str]:
+    """No advisory note for this clause."""
+    return []

@@ -1,0 +1,104 @@
+"""The rule of security: safe-management measures for the personal information."""
+
+from __future__ import annotations
+
+import re
+
+from clauses import analysis as A
+from clauses.catalog import Clause, Facet
+from clauses.context import STRONG, WEAK, Context, Finding, sentence_modality
+from clauses.facets.common import (
+    PRINCIPAL_NOTE,
+    context_text,
+    contractor_bound,
+    level,
+    mains_modality,
+)
+from clauses.modality import IMPOSE
+
+
+def candidate(ctx: Context, clause: Clause, i: int) -> bool:
+    f = clause.facets[0]
+    text = ctx.without_laws(i)
+    if ctx.catalog.rx("occurrence").search(text) and re.search(r"報告|通知|連絡|場合|とき", text):
+        return False  # measures taken after an incident belong to the incident clause
+    if _DEFINES.search(text) or (_LEAD.search(text) and not _sec_specific(f, text)):
+        return False  # a definition, or a list lead whose items carry the measures
+    return bool(
+        _sec_specific(f, text)
+        or f.rx("generic").search(text)
+        or (f.rx("harms").search(text) and f.rx("prevent").search(text))
+    )
+
+
+def _sec_specific(f: Facet, text: str) -> bool:
+    """Measures against leaks etc. that the sentence has someone take (講ずる, 実施する …)."""
+    return bool(
+        f.rx("measures").search(text) and f.rx("harms").search(text) and f.rx("take").search(text)
+    )
+
+
+_DEFINES = re.compile(r"とは、.*(?:をいう|を指す|とする)。?$")
+_LEAD = re.compile(r"次に掲げる|次の各号|次の事項|以下の事項|次のとおり")
+
+
+def rule(ctx: Context, clause: Clause, i: int) -> list[Finding]:
+    f = clause.facets[0]
+    text = ctx.without_laws(i)
+    an = ctx.analyses.get(i)
+    if an is None:
+        return []
+    pi = ctx.pi_level(i)
+    if not pi and not ctx.about_information(i):
+        return []  # site safety (工事現場の安全管理) shares the words only
+    mod, subj = sentence_modality(an)
+    specific = _sec_specific(f, text)
+    if subj == A.PRINCIPAL and mod in A.IMPOSING and (specific or f.rx("generic").search(text)):
+        return [Finding(f.id, WEAK, i, PRINCIPAL_NOTE)] if pi else []
+    if not contractor_bound(subj):
+        # Items of a list of measures carry the lead's duty.
+        mains = [ctx.effective(i, p) for p in an.main_predicates()]
+        if mains:
+            mod, _, subj = mains[-1]
+        if not contractor_bound(subj):
+            return []
+    s = ctx.doc.sentences[i]
+    if s.lead is not None and mains_modality(ctx, i):
+        mod = mains_modality(ctx, i)
+    prevent = bool(f.rx("harms").search(text) and f.rx("prevent").search(text))
+    if mod == A.EFFORT and (specific or prevent or f.rx("generic").search(text)) and pi:
+        return [Finding(f.id, WEAK, i, "安全管理措置が努力義務にとどまっています。")]
+    if mod not in A.IMPOSING:
+        return []
+    if specific and pi >= 1:
+        return [Finding(f.id, STRONG, i)]
+    if specific and pi == 0:
+        return [Finding(f.id, WEAK, i, "安全管理措置の対象に個人情報が明記されていません。")]
+    if (specific or f.rx("generic").search(text)) and pi:
+        return [
+            Finding(
+                f.id,
+                WEAK,
+                i,
+                "個人情報の適正な取扱い・管理の一般的な定めのみで、安全管理措置が明記されていません。",
+            )
+        ]
+    return []
+
+
+def bound(ctx: Context, clause: Clause, i: int) -> dict[str, int]:
+    f = clause.facets[0]
+    text = ctx.without_laws(i)
+    specific = _sec_specific(f, text)
+    strong = (
+        specific
+        and ctx.pi_level(i) >= 1
+        and bool(IMPOSE.search(context_text(ctx, i)))
+        and not re.search(r"努め|努力", text)
+    )
+    return {"measures": level(True, strong)}
+
+
+def advice(ctx: Context) -> list[str]:
+    """No advisory note for this clause."""
+    return []

@@ -1,0 +1,146 @@
+"""Who the parties are: the municipality (principal), the contractor, both, or staff.
+
+Roles come from the catalog's words and, above all, from the document itself: the aliases
+its preamble defines (以下「甲」という), the direction of the entrustment (甲は乙に委託し),
+and, for a provider's own terms of service, who is the customer (お客様).
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+
+from clauses.catalog import Catalog
+from contracts.document import Document
+
+CONTRACTOR = "contractor"
+PRINCIPAL = "principal"
+BOTH = "both"
+STAFF = "staff"
+OTHER = "other"
+UNKNOWN = "unknown"
+CONTRACTOR_SIDE = (CONTRACTOR, BOTH, STAFF)
+IMPERSONAL = "impersonal"
+
+
+def _normalize(text: str) -> str:
+    return unicodedata.normalize("NFKC", text).replace("\n", "")
+
+
+class PartyResolver:
+    """Maps a noun phrase (甲, 受託者, 甲及び乙 …) to the party it denotes."""
+
+    def __init__(self, roles: dict[str, str]) -> None:
+        self.roles = dict(roles)
+        terms = sorted(self.roles, key=len, reverse=True)
+        # A one-character name (市, 区, 町) is a party only as a word of its own: not in 市場,
+        # 区分 or 町内, where a kanji follows (甲 and 乙 are letters: 乙及び丙).
+        self.pattern = (
+            re.compile(
+                "|".join(
+                    re.escape(t)
+                    + ("(?![\u4e00-\u9fff])" if len(t) == 1 and t not in "甲乙丙丁" else "")
+                    for t in terms
+                )
+            )
+            if terms
+            else None
+        )
+
+    def resolve(self, phrase: str) -> str:
+        """The party of ``phrase``: contractor, principal, both, staff, other or unknown."""
+        phrase = _normalize(phrase)
+        if not phrase or self.pattern is None:
+            return UNKNOWN
+        if phrase in self.roles:
+            return self.roles[phrase]
+        found = [self.roles[m.group(0)] for m in self.pattern.finditer(phrase)]
+        if not found:
+            return OTHER if len(phrase) <= 20 else UNKNOWN
+        kinds = set(found)
+        if BOTH in kinds or (PRINCIPAL in kinds and CONTRACTOR in kinds):
+            # 甲及び乙 / 甲又は乙 bind both; "乙の従事者" binds the contractor side.
+            return (
+                BOTH
+                if re.search(r"及び|又は|並びに|若しくは|と|、|・|乙ともに|双方", phrase)
+                else found[-1]
+            )
+        # The head noun of a Japanese phrase comes last: 乙の従事者 → staff, 甲の職員 → principal.
+        return found[-1]
+
+
+_ALIAS = re.compile(r"[（(]以下[、,]?\s*[「『](?P<term>[^」』]{1,20})[」』]という")
+
+
+_TERMS_OF_SERVICE = re.compile(r"利用規約|本規約|約款|本サービス|サービス仕様")
+
+
+def _self_and_customer(norm: list[str], catalog: Catalog) -> dict[str, str]:
+    """Roles of 当社/弊社 and お客様, which depend on who wrote the document.
+
+    In a provider's terms of service (or any text that addresses a customer, お客様) the
+    writer, 当社, is the contractor and the customer is the municipality; in a company's own
+    outsourcing contract or rule, 当社 is the one that entrusts (the principal)."""
+    head = "".join(norm[:200])
+    present = [t for t in catalog.self_terms if t in head]
+    if not present:
+        return {}
+    customers = [t for t in catalog.customer_terms if t in head]
+    if _TERMS_OF_SERVICE.search(head):
+        customers += [t for t in catalog.service_user_terms if t in head]
+    if customers or _TERMS_OF_SERVICE.search(head):
+        return {**dict.fromkeys(present, CONTRACTOR), **dict.fromkeys(customers, PRINCIPAL)}
+    return dict.fromkeys(present, PRINCIPAL)
+
+
+def learn_parties(doc: Document, norm: list[str], catalog: Catalog) -> dict[str, str]:
+    """Party roles: built-in terms, then aliases the preamble defines (以下「甲」という)."""
+    roles: dict[str, str] = {}
+    for t in catalog.principal_terms:
+        roles[t] = PRINCIPAL
+    for t in catalog.contractor_terms:
+        roles[t] = CONTRACTOR
+    for t in catalog.mutual_terms:
+        roles[t] = BOTH
+    for t in catalog.staff_terms:
+        roles[t] = STAFF
+    roles.update(_self_and_customer(norm, catalog))
+    municipal = re.compile(
+        r"(?:市|町|村|県|都|府|区)(?:長)?$|(?:市|町|村|県)(?:長|役所|教育委員会)|委員会$|広域連合|一部事務組合"
+    )
+    for i, text in enumerate(norm[:400]):
+        aliases = list(_ALIAS.finditer(text))
+        if len(aliases) < 2 and not (aliases and i < 40):
+            continue
+        found: list[tuple[str, str]] = []  # (alias, entity)
+        for m in aliases:
+            pre = text[: m.start()]
+            entity = re.split(r"[、。と]|及び|並びに|は|が", pre)[-1]
+            found.append((m.group("term"), entity))
+        for term, entity in found:
+            party_like = term in ("甲", "乙", "丙") or re.search(
+                r"者$|社$|側$|市$|町$|村$|県$", term
+            )
+            if party_like and municipal.search(entity):
+                roles[term] = PRINCIPAL
+        # Direction of the entrustment: 甲は乙に…委託 / 甲が乙に委託する / 乙は甲から受託.
+        terms = [t for t, _ in found]
+        for a in terms:
+            for b in terms:
+                if a == b:
+                    continue
+                if re.search(
+                    rf"{re.escape(a)}(?:は|が)、?{re.escape(b)}(?:に|へ)(?:対し(?:て)?)?、?[^。]{{0,40}}?委託",
+                    text,
+                ) or re.search(
+                    rf"{re.escape(b)}(?:は|が)、?{re.escape(a)}(?:から|より)[^。]{{0,40}}?(?:受託|請け負)",
+                    text,
+                ):
+                    roles[a], roles[b] = PRINCIPAL, CONTRACTOR
+        if len(found) >= 2 and not any(roles.get(t) == PRINCIPAL for t in terms):
+            first, second = terms[0], terms[1]
+            if first not in ("甲", "乙") and second not in ("甲", "乙"):
+                roles.setdefault(first, PRINCIPAL)
+                roles.setdefault(second, CONTRACTOR)
+    # 開示者/受領者 and similar mutual roles stay "both".
+    return roles

@@ -1,0 +1,101 @@
+"""Scope: does a sentence concern personal information, or only secrets in general?
+
+A sentence is about personal information when it names it (個人情報, 個人データ …), when it
+uses a term the contract defines to include it (see ``clauses.definitions``), or, more weakly,
+when its list lead, article heading or section title does.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from clauses.analysis import normalize
+
+if TYPE_CHECKING:
+    from clauses.catalog import Catalog
+    from clauses.definitions import Definitions
+    from contracts.document import Document
+
+
+class ScopeMixin:
+    """Scope questions about sentence ``i`` of a checked document (mixed into Context)."""
+
+    doc: Document
+    catalog: Catalog
+    norm: list[str]
+    definitions: Definitions
+    items: dict[int, list[int]]
+
+    def explicit_pi(self, i: int) -> bool:
+        """Whether sentence ``i`` names personal information or a term defined to include it."""
+        if self.catalog.personal.search(self.norm[i]):
+            return True
+        return self.definitions.pi_term_in(i) is not None
+
+    def pi_definition(self, i: int) -> int | None:
+        """The definition sentence that makes sentence ``i`` (or its lead) about personal
+        information when it does not name it itself, for the evidence."""
+        s = self.doc.sentences[i]
+        for k in (i, s.lead, s.proviso_of):
+            if k is None or self.catalog.personal.search(self.norm[k]):
+                if k is not None:
+                    return None
+                continue
+            found = self.definitions.pi_term_in(k)
+            if found is not None:
+                return found.sentence
+        return None
+
+    def generic_only(self, i: int) -> bool:
+        """Whether sentence ``i`` itself names secrets in general (秘密情報 …) and no personal
+        information: a list lead or heading about personal information does not widen it."""
+        return bool(self.catalog.generic_secret.search(self.norm[i])) and not self.explicit_pi(i)
+
+    def about_information(self, i: int) -> bool:
+        """Whether sentence ``i`` (or its list lead) is about information at all, personal or
+        not: a key returned, a site kept safe or an accident on site is not."""
+        s = self.doc.sentences[i]
+        for k in (i, s.lead):
+            if k is not None and (
+                self.catalog.information.search(self.norm[k]) or self.explicit_pi(k)
+            ):
+                return True
+        return False
+
+    def document_has_pi(self) -> bool:
+        """Whether the document speaks of personal information anywhere (text or headings)."""
+        cached = getattr(self, "_has_pi", None)
+        if cached is None:
+            cached = any(self.explicit_pi(k) for k in range(len(self.norm))) or any(
+                self.catalog.personal.search(normalize(a.heading)) for a in self.doc.articles
+            )
+            self._has_pi = cached
+        return cached
+
+    def document_about_other_matter(self) -> bool:
+        """Whether the document shows a subject other than personal information (works,
+        goods, leases, technical or business secrets)."""
+        return any(self.catalog.other_matter.search(t) for t in self.norm)
+
+    def without_laws(self, i: int) -> str:
+        """The sentence with the names of laws and rules taken out."""
+        return self.catalog.law_name.sub("", self.norm[i])
+
+    def pi_level(self, i: int) -> int:
+        """3: the sentence (or its list lead/items) names personal information; 2: the
+        article heading does; 1: the section title does; 0: no personal information."""
+        s = self.doc.sentences[i]
+        related = [i, *(self.items.get(i, []))]
+        if s.lead is not None:
+            related.append(s.lead)
+        if s.proviso_of is not None:
+            related.append(s.proviso_of)
+        if any(self.explicit_pi(k) for k in related):
+            return 3
+        if s.article is not None and self.catalog.personal.search(
+            normalize(self.doc.articles[s.article].heading)
+        ):
+            return 2
+        if self.catalog.personal.search(normalize(self.doc.sections[s.section].title)):
+            return 1
+        return 0

@@ -1,0 +1,121 @@
+"""Words for the same act (catalog vocabulary): each entry decides a clause on its own."""
+
+from __future__ import annotations
+
+import pytest
+from clause_samples import contract
+
+from clauses import check
+
+pytestmark = pytest.mark.usefixtures("nlp")
+
+_INCIDENT = (
+    "乙は、個人情報の{event}が発生したときは、直ちに甲に{report}、甲の指示に従わなければならない。"
+)
+
+
+@pytest.mark.parametrize(
+    "report", ["報告し", "通知し", "連絡し", "届け出て", "第一報を入れ", "電話で連絡し"]
+)
+def test_incident_report_words(report: str) -> None:
+    text = contract(_INCIDENT.format(event="漏えい", report=report))
+    assert check(text).status("incident") == "satisfied"
+
+
+@pytest.mark.parametrize(
+    "event", ["漏えい", "漏洩", "流出", "漏出", "紛失", "改ざん", "不正アクセス"]
+)
+def test_incident_leak_words(event: str) -> None:
+    text = contract(_INCIDENT.format(event=event, report="報告し"))
+    assert check(text).status("incident") == "satisfied"
+
+
+@pytest.mark.parametrize("harm", ["漏えい", "流出", "不正アクセス", "紛失", "改ざん"])
+def test_security_harm_words(harm: str) -> None:
+    text = contract(
+        f"乙は、個人情報の{harm}の防止その他の安全管理のために必要な措置を講じなければならない。"
+    )
+    assert check(text).status("security") == "satisfied"
+
+
+@pytest.mark.parametrize("give_back", ["返還し", "返却し", "引き渡し"])
+@pytest.mark.parametrize(
+    "erase",
+    [
+        "消去しなければならない",
+        "廃棄しなければならない",
+        "抹消しなければならない",
+        "裁断しなければならない",
+        "溶解しなければならない",
+        "破砕しなければならない",
+        "復元不可能な方法により処分しなければならない",
+    ],
+)
+def test_return_and_erasure_words(give_back: str, erase: str) -> None:
+    text = contract(
+        f"乙は、業務が完了したときは、個人情報が記録された帳票を甲に{give_back}、"
+        f"電子データは{erase}。"
+    )
+    assert check(text).status("return_deletion") == "satisfied"
+
+
+@pytest.mark.parametrize("act", ["複製し", "複写し", "コピーし", "スキャンし", "撮影し", "転記し"])
+def test_copying_words(act: str) -> None:
+    text = contract(f"乙は、甲の承諾を得ないで、個人情報が記録された資料を{act}てはならない。")
+    assert check(text).status("copying") == "satisfied"
+
+
+def test_copying_of_paper_documents_only_is_weak() -> None:
+    text = contract("乙は、個人情報が記載された書類を甲の承諾なく複写しないこと。")
+    result = next(c for c in check(text).clauses if c.id == "copying")
+    assert result.status == "weak"
+    assert any("紙の書類" in n for n in result.notes)
+    text = contract("乙は、個人情報が記録された書類及び電磁的記録を甲の承諾なく複写しないこと。")
+    assert check(text).status("copying") == "satisfied"
+
+
+@pytest.mark.parametrize(
+    "act",
+    [
+        "業務を再委託してはならない",
+        "業務を第三者に委任し、又は請け負わせてはならない",
+        "業務を下請負に付してはならない",
+        "個人情報を第三者に取り扱わせてはならない",
+        "サブプロセッサを利用してはならない",
+    ],
+)
+def test_subcontracting_words(act: str) -> None:
+    text = contract(f"乙は、甲の書面による承諾を得た場合を除き、{act}。")
+    assert check(text).status("subcontracting") == "satisfied"
+
+
+@pytest.mark.parametrize(
+    "audit",
+    [
+        "乙の個人情報の取扱状況について監査を行うことができる",
+        "乙の事業所において個人情報の管理状況を検査することができる",
+        "乙の事業所に立入り、個人情報の取扱状況を確認することができる",
+        "乙の個人情報の取扱状況について実地に調査することができる",
+        "乙に対し、個人情報の取扱状況について報告を求めることができる",
+    ],
+)
+def test_audit_words(audit: str) -> None:
+    text = contract(
+        "乙は、毎月、個人情報の取扱状況を甲に報告しなければならない。",
+        f"甲は、必要があると認めるときは、{audit}。",
+    )
+    assert check(text).status("reporting_audit") == "satisfied"
+
+
+@pytest.mark.parametrize(
+    "sentence",
+    [
+        "乙は、業務上知り得た個人情報を第三者に開示し、又は漏えいしてはなりません。",
+        "乙は、業務上知り得た個人情報を第三者に開示することを禁じます。",
+        "乙は、業務上知り得た個人情報を第三者に開示しないものとします。",
+        "乙は、業務上知り得た個人情報を第三者に開示いたしません。",
+    ],
+)
+def test_registers_of_a_prohibition(sentence: str) -> None:
+    text = contract(sentence, "乙は、個人情報を本業務の目的以外に利用してはならない。")
+    assert check(text).status("confidentiality") == "satisfied"
