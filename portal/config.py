@@ -61,6 +61,7 @@ DEFAULT_FEATURES: tuple[str, ...] = (
     "portal.reports",
     "portal.reviews",
     "portal.ledger",
+    "portal.charts",
     "portal.api",
     "portal.backup",
     "portal.demo_commands",

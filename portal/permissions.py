@@ -59,6 +59,7 @@ class Permission(StrEnum):
     ESCALATE_INCIDENTS = "escalate_incidents"  # up the profile's chain, step by step
     VIEW_SHARED_MEASURES = "view_shared_measures"  # measures shared from incidents elsewhere
     VIEW_ACCESS_LOG = "view_access_log"  # read and analyse the access log (アクセス記録)
+    VIEW_CHARTS = "view_charts"  # the dashboard's pictures, within scope (for the 会議)
 
 
 #: Role groups the features grant their permissions to (``Features.grant``).
