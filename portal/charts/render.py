@@ -53,6 +53,7 @@ def svg(figure: Figure) -> bytes:
             for label in axes.get_xticklabels():
                 label.set_horizontalalignment("right")
         axes.yaxis.get_major_locator().set_params(integer=True)
+        axes.set_ylim(bottom=0, top=max([*bottom, 1]) * 1.1)  # counts: never below zero
         axes.spines[["top", "right"]].set_visible(False)
         axes.grid(axis="y", color="#dde3ea", linewidth=0.6)
         axes.set_axisbelow(True)
