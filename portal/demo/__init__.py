@@ -195,7 +195,7 @@ def _load_reports(session: Session) -> None:
 
 def _report_incidents(session: Session, vendor: Vendor) -> None:
     """Two incidents: one the demo vendor reported two days ago (150 persons, so the
-    Commission must be told; escalated once, the 速報 still due within its window), and a
+    Commission must be told; escalated once, the 速報 filed within its window), and a
     small one that is closed with its measures shared and the publication decision recorded."""
     from portal.incidents import operations as incidents
 
@@ -234,6 +234,16 @@ def _report_incidents(session: Session, vendor: Vendor) -> None:
                 outsourcing=held,
                 note="被害状況（誤送付150通、回収42通）と経緯を報告する。",
             )
+        # Filed yesterday, inside its window; the 確報 is still ahead.
+        incidents.record_commission_report(
+            session=session,
+            actor=staff,
+            incident=big,
+            which="first",
+            filed_on=today - timedelta(days=1),
+            note="個人情報保護委員会の報告フォームで速報（受付番号は台帳参照）",
+            today=today,
+        )
     own = session.exec(
         select(Outsourcing)
         .where(

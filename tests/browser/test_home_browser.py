@@ -26,9 +26,9 @@ def test_staff_home_is_the_work_queue(demo, page, shot):
     demo.sign_in(page, "staff@demo.example.jp", DEMO_PASSWORD)
     queue = page.locator("#work-queue")
     assert queue.inner_text() == "対応が必要なこと"
-    # The demo year: the 速報 of the vendor's incident is still due, within its window.
+    # The demo year: the vendor's incident is inside its window (速報 filed, 確報 ahead).
     incidents = page.locator('[data-queue="incidents_open"]')
-    assert "速報まで" in incidents.inner_text()
+    assert "確報まで" in incidents.inner_text()
     assert _count(page, "reports_submitted") >= 1
     shot("home-staff")
     # From the queue to the item, as a newcomer would click.
