@@ -80,3 +80,13 @@ def test_dashboard_shows_prints_and_exports(demo, page, shot):
     with page.expect_download() as download:
         page.get_by_role("link", name="Excel で保存").click()
     assert download.value.suggested_filename.endswith(".xlsx")
+
+
+def test_the_tree_prints_without_the_controls(demo, page, shot):
+    demo.sign_in(page, "chief@demo.example.jp", DEMO_PASSWORD)
+    page.goto(demo.url + "/outsourcings/tree")
+    page.emulate_media(media="print")
+    assert not page.locator(".site-header").is_visible()
+    assert all(not form.is_visible() for form in page.locator("main form").all())
+    assert "住民基本台帳システム運用保守" in page.locator("main").inner_text()
+    shot("tree-print")
