@@ -302,8 +302,11 @@ def _load_chains(session: Session, departments: dict, vendors: list[Vendor]) -> 
     }
     for index, (task, division, department_name, categories, special, persons) in enumerate(TASKS):
         department = departments[(division, department_name)]
-        start = date(today.year - (index % 3 == 0), 4, 1)
-        end = date(start.year + 1 + index % 3, 3, 31)
+        # Every contract runs through the current fiscal year (April to March); a third of
+        # them began the year before.
+        fiscal = year.fiscal_year(today)
+        start = date(fiscal - (index % 3 == 0), 4, 1)
+        end = date(fiscal + 1 + index % 3, 3, 31)
         vendor = vendors[0] if index in (0, 9, 17) else vendors[(index * 7) % len(vendors)]
         root = _node(
             session,

@@ -35,6 +35,11 @@ DUE_SOON = 3
 _ROUNDS = 6
 
 
+def fiscal_year(today: date) -> int:
+    """The fiscal year (April to March) ``today`` falls in, by the year it starts."""
+    return today.year if today.month >= 4 else today.year - 1
+
+
 def subtask_name(root_task: str, tier: int, kind: int) -> str:
     """The task name of a subcontract at ``tier`` (2, 3, 4 …) doing work of ``kind``."""
     chain = SUBTASK_CHAINS[kind % len(SUBTASK_CHAINS)]
@@ -76,7 +81,48 @@ def record_past_inspections(*, session: Session, today: date) -> int:
             session.add(inspection)
             done += 1
         session.flush()
+    done += _overdue_lately(session=session, today=today, kept=kept)
     return done + _bring_some_due(session=session, today=today, kept=kept)
+
+
+def _overdue_lately(*, session: Session, today: date, kept: set[int]) -> int:
+    """Give the inspections left overdue a history (done a term before) so that they fell
+    due a week or three ago, as a real lapse would, not a year back; returns how many."""
+    from portal.deadlines import add_months
+    from portal.inspections.models import Inspection, InspectionStatus
+    from portal.inspections.operations import interval_rule
+
+    rule = interval_rule()
+    o = Outsourcing
+    made = 0
+    for number, inspection_id in enumerate(sorted(kept)):
+        row = session.exec(
+            select(Inspection, o.start_date, o.special_care, o.persons)
+            .join(o, o.id == Inspection.outsourcing_id)
+            .where(Inspection.id == inspection_id)
+        ).first()
+        if row is None:
+            continue
+        inspection, start, special_care, persons = row
+        months = rule.months_for(special_care=special_care, persons=persons)
+        target = today - timedelta(days=9 + 14 * number)
+        on = add_months(target + timedelta(days=1), -months)
+        if on < start + timedelta(days=20):
+            continue  # too young a contract: it stays overdue since its first due date
+        session.add(
+            Inspection(
+                outsourcing_id=inspection.outsourcing_id,
+                due_date=on,
+                status=InspectionStatus.COMPLETED,
+                completed_on=on,
+                planned_date=on,
+                performed_by=inspection.performed_by,
+                summary="チェックリストの各項目を確認した。指摘事項なし。",
+            )
+        )
+        made += 1
+    session.flush()
+    return made
 
 
 def _bring_some_due(*, session: Session, today: date, kept: set[int]) -> int:
