@@ -65,6 +65,7 @@ DEFAULT_FEATURES: tuple[str, ...] = (
     "portal.dispatch",
     "portal.selection",
     "portal.ledger",
+    "portal.charts",
     "portal.api",
     "portal.backup",
     "portal.demo_commands",

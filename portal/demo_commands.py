@@ -104,8 +104,9 @@ def demo_reset(yes: bool, contracts: bool) -> None:
     if not yes:
         click.confirm("delete all data and reload the demo?", abort=True)
     documents: list[int] = []
+    db.session.close()  # nothing may hold the tables while they are dropped
+    demo.rebuild(current_app.extensions["portal.db"])
     with transaction() as session:
-        demo.reset(session=session)
         demo.load(session=session)
         if contracts:
             documents = _upload_demo_contracts(session)

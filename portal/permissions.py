@@ -64,6 +64,7 @@ class Permission(StrEnum):
     VIEW_DISPATCH = "view_dispatch"  # 労働者派遣契約 in scope (a 派遣元's users: their own)
     MANAGE_DISPATCH = "manage_dispatch"  # register and change the department's contracts
     SUBMIT_STRUCTURES = "submit_structures"  # the vendor submits its management structure
+    VIEW_CHARTS = "view_charts"  # the dashboard's pictures, within scope (for the 会議)
 
 
 #: Role groups the features grant their permissions to (``Features.grant``).

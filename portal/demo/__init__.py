@@ -11,11 +11,12 @@ import random
 from collections.abc import Callable
 from datetime import date, timedelta
 
-from sqlalchemy import delete, inspect
-from sqlmodel import Session, SQLModel, select
+from sqlalchemy import Engine, MetaData, inspect
+from sqlmodel import Session, select
 
 from portal.admin.operations import create_department, create_division, create_user
 from portal.corporate_number import check_digit
+from portal.demo import year
 from portal.demo.data import (
     ACCOUNTS,
     DEMO_PASSWORD,
@@ -124,6 +125,8 @@ def _plan_inspections(session: Session) -> None:
     from portal.inspections.operations import accept_proposals, propose_plan, sync_inspections
 
     today = date.today()
+    # A year's history: the inspections that fell due are done (two left overdue).
+    year.record_past_inspections(session=session, today=today)
     sync_inspections(session=session, today=today)
     propose_plan(session=session, today=today)
     proposed = session.exec(select(Inspection).where(Inspection.proposed_date.is_not(None))).all()
@@ -209,12 +212,14 @@ def _load_reports(session: Session) -> None:
                     accept=True,
                     comment="",
                 )
+    # The other vendors filed theirs, mostly on time (two late, one returned).
+    year.file_past_reports(session=session, today=today)
 
 
 def _report_incidents(session: Session, vendor: Vendor) -> None:
-    """Two incidents: one the demo vendor reported three days ago (150 persons, so the
-    Commission must be told; escalated once, the 速報 filed), and a small one that is closed
-    with its measures shared and the publication decision recorded."""
+    """Two incidents: one the demo vendor reported two days ago (150 persons, so the
+    Commission must be told; escalated once, the 速報 filed within its window), and a
+    small one that is closed with its measures shared and the publication decision recorded."""
     from portal.incidents import operations as incidents
 
     today = date.today()
@@ -238,11 +243,11 @@ def _report_incidents(session: Session, vendor: Vendor) -> None:
             outsourcing=held,
             report=incidents.IncidentReport(
                 summary="案内文書の差込印刷で宛名と内容がずれ、他人の情報を記載した文書を発送した。",
-                discovered_on=today - timedelta(days=3),
+                discovered_on=today - timedelta(days=2),
                 persons=150,
                 containment="未配達分の回収を郵便局に依頼し、発送を停止した。",
             ),
-            today=today - timedelta(days=3),
+            today=today - timedelta(days=2),
         )
         if incidents.can_escalate(manager, big, held):
             incidents.escalate_incident(
@@ -252,6 +257,7 @@ def _report_incidents(session: Session, vendor: Vendor) -> None:
                 outsourcing=held,
                 note="被害状況（誤送付150通、回収42通）と経緯を報告する。",
             )
+        # Filed yesterday, inside its window; the 確報 is still ahead.
         incidents.record_commission_report(
             session=session,
             actor=staff,
@@ -303,9 +309,6 @@ def _report_incidents(session: Session, vendor: Vendor) -> None:
     incidents.close_incident(session=session, actor=manager, incident=small)
 
 
-SUBTASKS = ["データ入力", "印刷・封入", "システム保守", "コールセンター", "保管"]
-
-
 def _node(session: Session, parent: Outsourcing | None, **fields: object) -> Outsourcing:
     node = Outsourcing(**fields)  # type: ignore[arg-type]
     place_in_chain(session=session, node=node, parent=parent)
@@ -322,8 +325,11 @@ def _load_chains(session: Session, departments: dict, vendors: list[Vendor]) -> 
     }
     for index, (task, division, department_name, categories, special, persons) in enumerate(TASKS):
         department = departments[(division, department_name)]
-        start = date(today.year - (index % 3 == 0), 4, 1)
-        end = date(start.year + 1 + index % 3, 3, 31)
+        # Every contract runs through the current fiscal year (April to March); a third of
+        # them began the year before.
+        fiscal = year.fiscal_year(today)
+        start = date(fiscal - (index % 3 == 0), 4, 1)
+        end = date(fiscal + 1 + index % 3, 3, 31)
         vendor = vendors[0] if index in (0, 9, 17) else vendors[(index * 7) % len(vendors)]
         root = _node(
             session,
@@ -356,6 +362,10 @@ def _grow(
 ) -> None:
     if parent.tier >= depth:
         return
+    root = (
+        parent if parent.root_id in (None, parent.id) else session.get(Outsourcing, parent.root_id)
+    )
+    root_task = root.task_name if root is not None else parent.task_name
     if index == 0:  # the first chain follows the demo vendor users down to tier 4
         child_vendor = {1: vendors[1], 2: vendors[4], 3: vendors[5]}[parent.tier]
         subsidiary = child_vendor.parent_vendor_id == parent.vendor_id
@@ -369,12 +379,21 @@ def _grow(
             child_vendor = rng.choice(own) if own and rng.random() < 0.5 else rng.choice(others)
             children.append((child_vendor, child_vendor.parent_vendor_id == parent.vendor_id))
     for n, (vendor, subsidiary) in enumerate(children):
-        pending = index % 6 == 3 and parent.tier == depth - 1 and n == 0
+        # One request waits for the officer's decision (the first chain deep enough).
+        pending = (
+            index == 5
+            and parent.tier == depth - 1
+            and n == 0
+            and session.exec(
+                select(Outsourcing.id).where(Outsourcing.status == OutsourcingStatus.REQUESTED)
+            ).first()
+            is None
+        )
         violation = index == 11 and parent.tier == 1
         child = _node(
             session,
             parent,
-            task_name=f"{parent.task_name}（{SUBTASKS[(index + n) % len(SUBTASKS)]}）",
+            task_name=year.subtask_name(root_task, parent.tier + 1, index + n),
             department_id=parent.department_id,
             vendor_id=vendor.id,
             parent_id=parent.id,
@@ -457,12 +476,24 @@ def load_large(*, session: Session, nodes: int, seed: int = 1) -> int:
     return made
 
 
-def reset(*, session: Session) -> None:
-    """Delete every row of every table (children first)."""
-    for table in reversed(SQLModel.metadata.sorted_tables):
-        if table.name != "alembic_version":
-            session.execute(delete(table))
-    session.flush()
+def rebuild(engine: Engine) -> None:
+    """Drop every table and build the schema again through the migrations, as the tests do.
+
+    Deleting the rows cannot work: the access log's chain head refuses DELETE (a trigger),
+    which is the point of it. The demo database is thrown away whole instead.
+    """
+    from portal import migrate
+
+    if engine.dialect.name == "postgresql":
+        # The schema holds the trigger functions too; it goes with everything in it.
+        with engine.begin() as connection:
+            connection.exec_driver_sql("DROP SCHEMA public CASCADE")
+            connection.exec_driver_sql("CREATE SCHEMA public")
+    else:
+        metadata = MetaData()
+        metadata.reflect(bind=engine)
+        metadata.drop_all(bind=engine)  # the triggers of SQLite go with their tables
+    migrate.upgrade(engine)
 
 
 def print_accounts(echo: Callable[[str], None]) -> None:

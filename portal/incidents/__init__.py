@@ -5,18 +5,20 @@ from __future__ import annotations
 from flask import Flask
 from flask_babel import lazy_gettext as _l
 
-from portal.features import MENU, TREE_BADGES, Features, MenuItem
+from portal.features import HOME_WIDGETS, MENU, TREE_BADGES, Features, MenuItem
 from portal.permissions import OFFICERS, READERS, Permission, Role
 
 
 def register(app: Flask, features: Features) -> None:
     """Add the pages, API routes, jobs, tree badges, menu entry and permissions of this feature."""
-    from portal.incidents import api, badges, jobs, views
+    from portal.incidents import api, badges, home, jobs, views
 
     features.add_blueprint(views.bp)
     features.add_api_routes(*api.ROUTES)
     features.add_jobs(jobs)
     features.add(TREE_BADGES, badges.incident_badges)
+    for widget in home.WIDGETS:  # the work queue on the start page
+        features.add(HOME_WIDGETS, widget)
     features.add(
         MENU, MenuItem("incidents.index", _l("漏えい等の事案"), Permission.VIEW_INCIDENTS, 70)
     )

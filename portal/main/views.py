@@ -10,10 +10,12 @@ from werkzeug.wrappers import Response
 
 from portal.db import db
 from portal.features import HOME_WIDGETS, current_features
+from portal.home import WorkQueue, is_matrix
 from portal.i18n import LOCALE_COOKIE
 from portal.models import Department, Division, UserSession
 from portal.permissions import Permission, public, requires
 from portal.security import safe_next
+from portal.timeutil import local_today
 
 bp = Blueprint("main", __name__)
 
@@ -21,7 +23,8 @@ bp = Blueprint("main", __name__)
 @bp.route("/")
 @requires(Permission.VIEW_DASHBOARD)
 def dashboard() -> str:
-    """What the signed-in user can do, by role."""
+    """The user's work queue (a department × item matrix for the chief and the auditor),
+    and what the user can do."""
     department = division = None
     if current_user.department_id:
         department = db.session.get(Department, current_user.department_id)
@@ -41,13 +44,30 @@ def dashboard() -> str:
         for widget in current_features().get(HOME_WIDGETS)
         if widget.permission is None or user.can(widget.permission)
     }
+    # The work queue: the items that apply to this role (a widget answers None otherwise).
+    queues = [value for value in widgets.values() if isinstance(value, WorkQueue)]
+    others = {name: value for name, value in widgets.items() if not isinstance(value, WorkQueue)}
+    departments = _matrix_departments() if is_matrix(user) and queues else []
     return render_template(
         "main/dashboard.html",
         department=department,
         division=division,
         previous_sign_in=previous,
-        **widgets,
+        queues=queues,
+        matrix_departments=departments,
+        today=local_today(),
+        **others,
     )
+
+
+def _matrix_departments() -> list[tuple[Division, Department]]:
+    """Every department with its division, in the organisation's order (the matrix rows)."""
+    rows = db.session.exec(
+        select(Division, Department)
+        .join(Department, Department.division_id == Division.id)
+        .order_by(Division.sort_order, Division.id, Department.sort_order, Department.id)
+    ).all()
+    return [tuple(row) for row in rows]  # type: ignore[misc]
 
 
 @bp.route("/locale", methods=["POST"])

@@ -5,17 +5,19 @@ from __future__ import annotations
 from flask import Flask
 from flask_babel import lazy_gettext as _l
 
-from portal.features import MENU, TREE_BADGES, Features, MenuItem
+from portal.features import HOME_WIDGETS, MENU, TREE_BADGES, Features, MenuItem
 from portal.permissions import OFFICERS, READERS, Permission, Role
 
 
 def register(app: Flask, features: Features) -> None:
     """Add the chain's pages, its tree badges and its ledger sheet."""
     from portal.ledger.sheets import LEDGER_SHEETS
-    from portal.outsourcings import badges, ledger, views
+    from portal.outsourcings import badges, home, ledger, views
 
     features.add_blueprint(views.bp)
     features.add(TREE_BADGES, badges.chain_badges)
+    for widget in home.WIDGETS:  # the work queue on the start page
+        features.add(HOME_WIDGETS, widget)
     features.add(LEDGER_SHEETS, ledger.SHEET)
     features.add(
         MENU, MenuItem("outsourcings.tree", _l("委託の系列"), Permission.VIEW_OUTSOURCINGS, 20)

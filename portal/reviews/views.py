@@ -28,6 +28,7 @@ from portal.models import Outsourcing, User
 from portal.outsourcings.scope import get_visible
 from portal.permissions import Permission, requires
 from portal.reviews import operations as ops
+from portal.reviews.diff import evidence_changes
 from portal.reviews.forms import ClauseReviewForm, ReanalyseForm, UploadForm
 from portal.reviews.models import ClauseReview, ContractDocument, DocumentPage
 from portal.reviews.owners import DocumentOwner, document_owner
@@ -213,6 +214,11 @@ def document(document_id: int) -> str:
         progress=progress_data(document),
         previous=previous,
         version_changes=ops.compare(previous.statuses, statuses) if previous else [],
+        evidence_changes=(
+            evidence_changes(previous.report, document.report, previous.statuses, statuses)
+            if previous
+            else []
+        ),
         parent=parent,
         parent_document=parent_document,
         flow_down=ops.compare(parent_document.statuses, statuses) if parent_document else [],

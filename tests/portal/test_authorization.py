@@ -40,6 +40,10 @@ PROVISION_READERS = {"chief", "manager", "staff", "auditor"}
 MATRIX: dict[str, tuple[str, str, dict[str, int]]] = {
     "static": ("GET", "/static/portal.css", everyone(200)),
     "main.dashboard": ("GET", "/", only(SIGNED_IN)),
+    # The dashboard's pictures: officers and the readers of the whole municipality, in scope.
+    "charts.index": ("GET", "/charts/", only(LEDGER_READERS)),
+    "charts.chart": ("GET", "/charts/inspections.svg", only(LEDGER_READERS)),
+    "charts.export": ("GET", "/charts/export.xlsx", only(LEDGER_READERS)),
     "main.healthz": ("GET", "/healthz", everyone(200)),
     "main.set_locale": ("POST", "/locale", everyone(302)),
     "auth.login": ("GET", "/auth/login", everyone(302, anon=200)),

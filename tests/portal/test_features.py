@@ -162,6 +162,8 @@ def test_the_features_assemble_the_authorization_matrix(app):
             P.SUBMIT_STRUCTURES,  # issue 14: the vendor submits its management structure
         },
     }
+    for role in (Role.CHIEF, Role.MANAGER, Role.STAFF, Role.AUDITOR):
+        expected[role] |= {P.VIEW_CHARTS}  # the dashboard's pictures (portal.charts)
     assert app.extensions[ROLE_PERMISSIONS_KEY] == expected
 
 
