@@ -125,6 +125,13 @@ def _cache_dir() -> str:
     return folder
 
 
+class _QuantiserAdvice(logging.Filter):
+    """Drops the quantiser's advice to pre-process the model (logged on the root logger)."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        return "pre-processing before quantization" not in record.getMessage()
+
+
 def quantised_model(source: str, folder: str | None = None) -> str | None:
     """Path of ``source`` with its MatMul/Gemm weights in int8, made once into ``folder``.
 
@@ -146,6 +153,8 @@ def quantised_model(source: str, folder: str | None = None) -> str | None:
         os.makedirs(folder, exist_ok=True)
         handle, partial = tempfile.mkstemp(dir=folder, suffix=".onnx.part")
         os.close(handle)
+        quiet = _QuantiserAdvice()
+        logging.getLogger().addFilter(quiet)
         try:
             quantize_dynamic(
                 source,
@@ -155,6 +164,7 @@ def quantised_model(source: str, folder: str | None = None) -> str | None:
             )
             os.replace(partial, target)  # atomic: other processes see all of it or nothing
         finally:
+            logging.getLogger().removeFilter(quiet)
             if os.path.exists(partial):
                 os.unlink(partial)
     except Exception as error:  # any failure leaves the float model in use
