@@ -15,7 +15,7 @@ ROOT = Path(__file__).resolve().parents[1]
 
 #: Packages that must hold no import circle. ``clauses`` joins once its rewrite lands (it has
 #: none today either).
-CYCLE_FREE_PACKAGES = ("portal", "contracts")
+CYCLE_FREE_PACKAGES = ("portal", "clauses", "contracts")
 
 
 def test_import_contracts_hold():

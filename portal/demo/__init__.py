@@ -257,16 +257,8 @@ def _report_incidents(session: Session, vendor: Vendor) -> None:
                 outsourcing=held,
                 note="被害状況（誤送付150通、回収42通）と経緯を報告する。",
             )
-        # Filed yesterday, inside its window; the 確報 is still ahead.
-        incidents.record_commission_report(
-            session=session,
-            actor=staff,
-            incident=big,
-            which="first",
-            filed_on=today - timedelta(days=1),
-            note="個人情報保護委員会の報告フォームで速報（受付番号は台帳参照）",
-            today=today,
-        )
+        # Its 速報 to the Commission is still to file, inside its window (5 days from
+        # awareness): the home page counts the days left.
     own = session.exec(
         select(Outsourcing)
         .where(

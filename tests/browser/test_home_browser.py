@@ -26,7 +26,7 @@ def test_staff_home_is_the_work_queue(demo, page, shot):
     demo.sign_in(page, "staff@demo.example.jp", DEMO_PASSWORD)
     queue = page.locator("#work-queue")
     assert queue.inner_text() == "対応が必要なこと"
-    # The demo year: the vendor's incident is inside its window (速報 filed, 確報 ahead).
+    # The demo year: the open incident is inside its 速報 window.
     incidents = page.locator('[data-queue="incidents_open"]')
     assert "確報まで" in incidents.inner_text()
     assert _count(page, "reports_submitted") >= 1
