@@ -32,7 +32,8 @@ import csv
 import re
 from pathlib import Path
 
-HERE = Path(__file__).resolve().parent
+CORPUS = Path(__file__).resolve().parents[1]
+HERE = CORPUS / "blind" / "private"  # set per folder by the loop at the end
 CLAUSES = [f"c{i}" for i in range(1, 9)]
 BLOCK = re.compile(r"\{\{(c[1-8])\}\}(.*?)\{\{/\1\}\}", re.S)
 IF = re.compile(r"\{\{if:(c[1-8])\}\}(.*?)\{\{/if\}\}", re.S)
@@ -150,5 +151,13 @@ def main() -> None:
     print(f"{len(label_rows)} documents written to {docs}")
 
 
+def run_all() -> None:
+    """Rewrite both folders of this set: the blind part and the visible dev part."""
+    global HERE
+    for split in ("blind", "dev"):
+        HERE = CORPUS / split / "private"
+        main()
+
+
 if __name__ == "__main__":
-    main()
+    run_all()

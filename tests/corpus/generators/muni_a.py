@@ -19,6 +19,9 @@ import re
 import sys
 from pathlib import Path
 
+CORPUS = Path(__file__).resolve().parents[1]
+HERE = CORPUS / "blind" / "muni_a"  # set per folder by the loop at the end
+
 CLAUSES = [f"c{i}" for i in range(1, 9)]
 KANJI = "〇一二三四五六七八九"
 IROHA = "アイウエオカキクケコサシスセソタチツテト"
@@ -136,7 +139,7 @@ def render(body: str, counters: dict, mode: str, clause: str | None) -> str:
 
 def main() -> int:
     """Rewrite docs/, labels.csv and notes.csv from src/."""
-    here = Path(__file__).resolve().parent
+    here = HERE
     docs = here / "docs"
     docs.mkdir(exist_ok=True)
     for old in docs.glob("*.txt"):
@@ -182,5 +185,14 @@ def main() -> int:
     return 0
 
 
+def run_all() -> None:
+    """Rewrite both folders of this set: the blind part and the visible dev part."""
+    global HERE
+    for split in ("blind", "dev"):
+        HERE = CORPUS / split / "muni_a"
+        if main():
+            raise SystemExit(1)
+
+
 if __name__ == "__main__":
-    raise SystemExit(main())
+    run_all()

@@ -24,7 +24,8 @@ import re
 import sys
 from pathlib import Path
 
-HERE = Path(__file__).resolve().parent
+CORPUS = Path(__file__).resolve().parents[1]
+HERE = CORPUS / "blind" / "muni_b"  # set per folder by the loop at the end
 CLAUSES = range(1, 9)
 BLOCK = re.compile(r"\{\{c([1-8]):(full|weak)\}\}(.*?)\{\{/c\1\}\}", re.S)
 NUM = re.compile(r"\{\{#([A-Za-z0-9_]+):([afkci])\}\}")
@@ -240,5 +241,13 @@ def main() -> None:
     print("\n".join(table), file=sys.stdout)
 
 
+def run_all() -> None:
+    """Rewrite both folders of this set: the blind part and the visible dev part."""
+    global HERE
+    for split in ("blind", "dev"):
+        HERE = CORPUS / split / "muni_b"
+        main()
+
+
 if __name__ == "__main__":
-    main()
+    run_all()
