@@ -13,15 +13,11 @@ from __future__ import annotations
 
 import argparse
 import gc
-import os
 import sys
 import tempfile
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-# The demo accounts have no second factor: the page is measured, not the sign-in.
-os.environ.setdefault("PORTAL_TOTP_REQUIRED", "0")
-
 from bench_tree import build, count_statements, timed
 from sqlmodel import Session, select
 

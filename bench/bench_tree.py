@@ -26,6 +26,8 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 os.environ.setdefault("PORTAL_RATELIMIT_ENABLED", "0")
+# The demo accounts have no second factor: the page is measured, not the sign-in.
+os.environ.setdefault("PORTAL_TOTP_REQUIRED", "0")
 
 from sqlalchemy import event
 from sqlmodel import Session, select
