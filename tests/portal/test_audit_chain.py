@@ -284,7 +284,10 @@ def test_verify_names_a_deleted_record_hidden_by_renumbering(app, connection, ke
     add_events(app, 5)
     drop_triggers(connection)
     connection.execute(text("DELETE FROM access_events WHERE seq = 3"))
-    connection.execute(text("UPDATE access_events SET seq = seq - 1 WHERE seq > 3"))
+    # In two steps: PostgreSQL checks the unique seq row by row, in whatever order it meets
+    # the rows, so a one-statement shift down can collide with a row not yet moved.
+    connection.execute(text("UPDATE access_events SET seq = -seq WHERE seq > 3"))
+    connection.execute(text("UPDATE access_events SET seq = -seq - 1 WHERE seq < 0"))
     result = verify(app)
     assert result.exit_code == 1
     assert "[deleted] the record before seq=3" in result.output
