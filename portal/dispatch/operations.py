@@ -15,7 +15,13 @@ from portal.dispatch.models import DispatchContract
 from portal.dispatch.rules import DispatchFacts, normalise_number, problems
 from portal.models import Department, User, Vendor
 from portal.permissions import Permission, Role
-from portal.reviews.shared import ContractDocument, DocumentOwner, DocumentStatus, store_document
+from portal.reviews.shared import (
+    ContractDocument,
+    DocumentOwner,
+    DocumentStatus,
+    record_documents,
+    store_document,
+)
 from portal.storage import Storage
 from portal.timeutil import utcnow
 
@@ -226,16 +232,7 @@ def store_contract_pdf(
 
 def contract_documents(*, session: Session, contract: DispatchContract) -> list[ContractDocument]:
     """The stored versions of ``contract``'s PDF, newest first."""
-    return list(
-        session.exec(
-            select(ContractDocument)
-            .where(
-                ContractDocument.owner_kind == OWNER_KIND,
-                ContractDocument.owner_id == contract.id,
-            )
-            .order_by(ContractDocument.version.desc())
-        ).all()
-    )
+    return record_documents(session=session, owner=OWNER, record_id=contract.id)  # type: ignore[arg-type]
 
 
 def contracts_with_check(user: User) -> Any:

@@ -8,13 +8,13 @@ from typing import BinaryIO
 
 from flask import url_for
 from flask_babel import gettext as _
-from sqlmodel import Session, select
+from sqlmodel import Session
 
 from portal.models import User
 from portal.permissions import Permission
 from portal.provisions.models import Provision
 from portal.provisions.queries import get_visible_provision
-from portal.reviews.shared import ContractDocument, DocumentOwner, store_document
+from portal.reviews.shared import ContractDocument, DocumentOwner, record_documents, store_document
 from portal.storage import Storage
 
 OWNER_KIND = "provision"
@@ -73,13 +73,4 @@ def store_agreement_pdf(
 
 def agreement_documents(*, session: Session, provision: Provision) -> list[ContractDocument]:
     """The stored versions of the provision's agreement PDF, newest first."""
-    return list(
-        session.exec(
-            select(ContractDocument)
-            .where(
-                ContractDocument.owner_kind == OWNER_KIND,
-                ContractDocument.owner_id == provision.id,
-            )
-            .order_by(ContractDocument.version.desc())
-        ).all()
-    )
+    return record_documents(session=session, owner=OWNER, record_id=provision.id)  # type: ignore[arg-type]

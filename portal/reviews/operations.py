@@ -92,6 +92,22 @@ def upload_document(
     )
 
 
+def record_documents(
+    *, session: Session, owner: DocumentOwner, record_id: int
+) -> list[ContractDocument]:
+    """The stored versions of another feature's record (``owner``), newest first."""
+    return list(
+        session.exec(
+            select(ContractDocument)
+            .where(
+                ContractDocument.owner_kind == owner.kind,
+                ContractDocument.owner_id == record_id,
+            )
+            .order_by(ContractDocument.version.desc())  # type: ignore[union-attr]
+        ).all()
+    )
+
+
 def store_document(
     *,
     session: Session,

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from portal.reviews.forms import UploadForm
 from portal.reviews.models import ContractDocument, DocumentStatus
-from portal.reviews.operations import ReviewError, store_document
+from portal.reviews.operations import ReviewError, record_documents, store_document
 from portal.reviews.owners import DOCUMENT_OWNERS, DocumentOwner
 from portal.reviews.presenters import clause_titles, status_names
 
@@ -23,6 +23,7 @@ __all__ = [
     "ReviewError",
     "UploadForm",
     "clause_titles",
+    "record_documents",
     "status_names",
     "store_document",
 ]
