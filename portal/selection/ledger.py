@@ -1,5 +1,6 @@
 """The selection sheets of the ledger: the vendors' certifications (exported, and imported
-to record certifications in bulk), and the items entrusted at each tier (exported)."""
+to record certifications in bulk), and the items entrusted at each tier (exported, and
+imported to record or correct the items of many outsourcings at once)."""
 
 from __future__ import annotations
 
@@ -22,7 +23,9 @@ from portal.ledger.sheets import (
     LedgerSheet,
     Rows,
     check_headers,
+    parse_bool,
     parse_date,
+    parse_int,
 )
 from portal.models import Outsourcing, User, Vendor
 from portal.outsourcings.scope import visibility_clause
@@ -31,7 +34,11 @@ from portal.selection.operations import (
     CertificationInput,
     add_certification,
     check_certification,
+    check_selection,
     current_rule,
+    may_edit_selection,
+    record_items,
+    records_of,
 )
 from portal.selection.rules import excess_items, expiry_state
 from portal.timeutil import local_today
@@ -240,6 +247,163 @@ def scope_rows(session: Session, user: User) -> list[list[object]]:
     return result
 
 
+SCOPE_COLUMNS = (
+    ImportColumn("委託ID", True, _l("台帳の委託ID（変更できる委託だけ）"), "12"),
+    ImportColumn(
+        "委託する個人情報の項目",
+        True,
+        _l("プロファイルの一覧にある項目の名称を「、」で区切って"),
+        "氏名、住所",
+    ),
+    ImportColumn(
+        "超える理由",
+        False,
+        _l("元の委託にない項目を取り扱う理由（その項目があるときは必須）"),
+        "",
+    ),
+    ImportColumn(
+        "クラウドサービス",
+        False,
+        _l("委託先がクラウドサービスで取り扱うか（あり・なし。空欄なら変更しない）"),
+        "なし",
+    ),
+)
+
+
+@dataclass(frozen=True)
+class ScopeRow:
+    """The items of one outsourcing as a row states them."""
+
+    node: Outsourcing
+    items: list[str]  # item ids, in the profile's order
+    excess_reason: str
+    uses_cloud: bool | None  # None: the column is absent or blank (unchanged)
+
+
+@dataclass(frozen=True)
+class ScopeImport:
+    """What an import of the items per tier recorded."""
+
+    created: int
+    updated: int
+
+    def summary(self) -> str:
+        """A sentence for the user."""
+        return _(
+            "取り込みました：委託する個人情報の項目 %(count)d件（新規 %(created)d件、更新 %(updated)d件）。",  # noqa: E501
+            count=self.created + self.updated,
+            created=self.created,
+            updated=self.updated,
+        )
+
+    def audit_detail(self) -> dict[str, Any]:
+        """Counts for the access log."""
+        return {"selection_records": self.created + self.updated, "created": self.created}
+
+
+def _split_items(text: str) -> list[str]:
+    # Not on 「・」: labels such as 税・所得に関する情報 contain it.
+    return [t for t in text.replace(",", "、").replace("，", "、").split("、") if t.strip()]
+
+
+def validate_scope(session: Session, actor: User, headers: list[str], rows: Rows) -> list[ScopeRow]:
+    """Check every row (every issue listed): the outsourcing exists, is in the user's scope
+    and may be changed by the user, the items are the profile's, and items beyond the
+    parent's (in the file, else as recorded) come with a reason."""
+    issues = check_headers(headers, SCOPE_COLUMNS, also_known=frozenset(SCOPE_HEADERS))
+    if issues:
+        raise ImportRejected(issues)
+    rule = current_rule()
+    parsed: list[tuple[int, dict[str, str], Outsourcing, list[str], bool | None]] = []
+    seen: dict[int, int] = {}
+    for number, row in rows:
+        node_id = parse_int(row.get("委託ID", ""))
+        node = (
+            session.exec(
+                select(Outsourcing).where(Outsourcing.id == node_id, visibility_clause(actor))
+            ).first()
+            if node_id is not None
+            else None
+        )
+        if node is None:
+            # Outside the user's scope reads as unknown: the file must not reveal what exists.
+            issues.append(
+                ImportIssue(
+                    number,
+                    "委託ID",
+                    _("委託ID「%(id)s」の委託はありません。", id=row.get("委託ID", "")),
+                )
+            )
+            continue
+        parent = session.get(Outsourcing, node.parent_id) if node.parent_id else None
+        if not may_edit_selection(actor, node, parent):
+            issues.append(
+                ImportIssue(
+                    number,
+                    "委託ID",
+                    _("委託ID %(id)d の項目を変更する権限がありません。", id=node.id),
+                )
+            )
+            continue
+        if node.id in seen:
+            issues.append(
+                ImportIssue(number, "委託ID", _("%(row)d行目と同じ委託IDです。", row=seen[node.id]))
+            )
+            continue
+        seen[node.id] = number
+        uses_cloud = None
+        if row.get("クラウドサービス", "").strip():
+            uses_cloud = parse_bool(row["クラウドサービス"])
+            if uses_cloud is None:
+                issues.append(
+                    ImportIssue(
+                        number,
+                        "クラウドサービス",
+                        _("「あり」か「なし」で入力してください。"),
+                    )
+                )
+        texts = _split_items(row.get("委託する個人情報の項目", ""))
+        parsed.append((number, row, node, texts, uses_cloud))
+    # The parents' items: as this file states them, else as recorded.
+    in_file = {node.id: rule.item_ids(texts)[0] for _n, _r, node, texts, _c in parsed}
+    recorded = records_of(
+        session=session,
+        outsourcing_ids=[n.parent_id for _n, _r, n, _t, _c in parsed if n.parent_id],
+    )
+    plan = []
+    for number, row, node, texts, uses_cloud in parsed:
+        parent: list[str] | None = None
+        if node.parent_id in in_file:
+            parent = in_file[node.parent_id]
+        elif node.parent_id in recorded:
+            parent = recorded[node.parent_id].items  # type: ignore[index]
+        reason = row.get("超える理由", "")
+        for problem in check_selection(
+            rule=rule, answers={}, items=texts, excess_reason=reason, parent=parent
+        ):
+            issues.append(ImportIssue(number, "委託する個人情報の項目", problem))
+        plan.append(ScopeRow(node, in_file[node.id], reason.strip(), uses_cloud))
+    if issues:
+        raise ImportRejected(issues)
+    return plan
+
+
+def apply_scope(session: Session, actor: User, plan: list[ScopeRow]) -> ScopeImport:
+    """Record the validated items (the checklist answers of a node stay as they are)."""
+    existing = records_of(session=session, outsourcing_ids=[row.node.id for row in plan])
+    for row in plan:
+        record_items(
+            session=session,
+            actor=actor,
+            node=row.node,
+            items=row.items,
+            excess_reason=row.excess_reason,
+            uses_cloud=row.uses_cloud,
+        )
+    updated = sum(1 for row in plan if row.node.id in existing)
+    return ScopeImport(created=len(plan) - updated, updated=updated)
+
+
 SCOPE_SHEET = LedgerSheet(
     name="selection_scope",
     title="委託する個人情報の項目",
@@ -257,4 +421,10 @@ SCOPE_SHEET = LedgerSheet(
     contents=_l(
         "委託ID、元の委託ID、業務、委託先、項目、元の委託を超える項目とその理由、クラウドサービスの利用、選定チェックの未回答を含みます。"
     ),
+    import_guide=_l(
+        "1行が1件の委託です。委託は委託IDで指定します（変更できる委託だけ）。項目はプロファイルの一覧の名称を「、」で区切って書きます。元の委託にない項目があるときは「超える理由」が必要です。出力したファイルをそのまま直して取り込めます（出力だけの列は読み飛ばします）。選定チェックの回答は変わりません。ファイルに誤りが1つでもあれば、何も登録せずにすべての誤りを示します。"
+    ),
+    import_columns=SCOPE_COLUMNS,
+    validate=validate_scope,
+    apply=apply_scope,
 )

@@ -16,6 +16,8 @@ from sqlmodel import Session, select
 from portal.attachments import AttachmentError, attach
 from portal.features import DecisionRefused
 from portal.models import Outsourcing, User, Vendor
+from portal.outsourcings.scope import holds, owns_department
+from portal.permissions import Permission
 from portal.selection.models import Certification, CertificationAttachment, SelectionRecord
 from portal.selection.rules import (
     Finding,
@@ -209,6 +211,64 @@ def records_of(*, session: Session, outsourcing_ids: Sequence[int]) -> dict[int,
     return {r.outsourcing_id: r for r in rows}
 
 
+def may_edit_selection(user: User, node: Outsourcing, parent: Outsourcing | None) -> bool:
+    """The owning department's officers; the requesting vendor while the request is open."""
+    if owns_department(user, node) and user.can(Permission.MANAGE_OUTSOURCINGS):
+        return True
+    return parent is not None and holds(user, parent) and node.status == "requested"
+
+
+def parent_items(*, session: Session, parent_id: int | None) -> list[str] | None:
+    """The items recorded for the parent ``parent_id`` (None: a root, or not recorded)."""
+    if parent_id is None:
+        return None
+    record = record_of(session=session, outsourcing_id=parent_id)
+    return None if record is None or record.items is None else list(record.items)
+
+
+def check_selection(
+    *,
+    rule: SelectionRule,
+    answers: Mapping[str, str],
+    items: Sequence[str],
+    excess_reason: str,
+    parent: Sequence[str] | None,
+    complete: bool = False,
+) -> list[str]:
+    """Every reason (Japanese) the checklist and items may not be recorded; ``parent``: the
+    parent's items (None when there is nothing to compare with); ``complete``: every question
+    must be answered (when registering or requesting)."""
+    problems = []
+    known = {q.id for q in rule.checklist}
+    if any(k not in known or v not in ("yes", "no", "") for k, v in answers.items()):
+        problems.append(_("選定チェックの回答が正しくありません。"))
+    elif complete:
+        missing = rule.unanswered(answers)
+        if missing:
+            problems.append(
+                _(
+                    "選定チェックリストの次の確認事項に「はい」か「いいえ」で回答してください：%(questions)s",
+                    questions="、".join(q.label for q in missing),
+                )
+            )
+    ids, unknown = rule.item_ids(items)
+    if unknown:
+        problems.append(
+            _("個人情報の項目「%(items)s」は一覧にありません。", items="、".join(unknown))
+        )
+    elif not ids:
+        problems.append(_("委託する個人情報の項目を1つ以上選んでください。"))
+    excess = excess_items(ids, parent)
+    if excess and not excess_reason.strip():
+        problems.append(
+            _(
+                "元の委託にない個人情報の項目（%(items)s）があります。その項目を取り扱う理由を入力してください。",
+                items="、".join(rule.item_labels(excess)),
+            )
+        )
+    return problems
+
+
 def save_selection(
     *,
     session: Session,
@@ -220,27 +280,53 @@ def save_selection(
     uses_cloud: bool,
     items: Sequence[str],
     excess_reason: str,
+    complete: bool = False,
 ) -> SelectionRecord:
-    """Record the checklist answers and the items entrusted at ``node``."""
-    known = {q.id for q in rule.checklist}
-    bad = [k for k, v in answers.items() if k not in known or v not in ("yes", "no", "")]
-    if bad:
-        raise SelectionError(_("選定チェックの回答が正しくありません。"))
-    ids, unknown = rule.item_ids(items)
-    if unknown:
-        raise SelectionError(
-            _("個人情報の項目「%(items)s」は一覧にありません。", items="、".join(unknown))
-        )
-    if not ids:
-        raise SelectionError(_("委託する個人情報の項目を1つ以上選んでください。"))
-    record = record_of(session=session, outsourcing_id=node.id) or SelectionRecord(
-        outsourcing_id=node.id  # type: ignore[arg-type]
+    """Record the checklist answers and the items entrusted at ``node``; SelectionError lists
+    what is wrong (``complete``: every question must be answered)."""
+    problems = check_selection(
+        rule=rule,
+        answers=answers,
+        items=items,
+        excess_reason=excess_reason,
+        parent=parent_items(session=session, parent_id=node.parent_id),
+        complete=complete,
+    )
+    if problems:
+        raise SelectionError(" ".join(problems))
+    record = record_items(
+        session=session,
+        actor=actor,
+        node=node,
+        items=rule.item_ids(items)[0],
+        excess_reason=excess_reason,
+        uses_cloud=uses_cloud,
     )
     record.answers = {k: v for k, v in answers.items() if v}
     record.checklist_comment = comment.strip()
-    record.uses_cloud = uses_cloud
-    record.items = ids
+    session.add(record)
+    session.flush()
+    return record
+
+
+def record_items(
+    *,
+    session: Session,
+    actor: User,
+    node: Outsourcing,
+    items: Sequence[str],
+    excess_reason: str,
+    uses_cloud: bool | None = None,
+) -> SelectionRecord:
+    """Record the (checked) item ids entrusted at ``node``, keeping the checklist answers
+    (``uses_cloud`` None: unchanged)."""
+    record = record_of(session=session, outsourcing_id=node.id) or SelectionRecord(
+        outsourcing_id=node.id  # type: ignore[arg-type]
+    )
+    record.items = list(items)
     record.excess_reason = excess_reason.strip()
+    if uses_cloud is not None:
+        record.uses_cloud = uses_cloud
     record.updated_by_id = actor.id
     record.updated_at = utcnow()
     session.add(record)

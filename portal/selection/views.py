@@ -15,7 +15,7 @@ from portal.db import db
 from portal.downloads import attachment_response
 from portal.models import Outsourcing, User, Vendor
 from portal.obligations.views import signed_in
-from portal.outsourcings.scope import get_visible, holds, owns_department, visibility_clause
+from portal.outsourcings.scope import get_visible, visibility_clause
 from portal.permissions import Permission, Role, requires
 from portal.selection import operations as ops
 from portal.selection.forms import CertificationForm
@@ -259,13 +259,6 @@ def download_attachment(attachment_id: int) -> Response:
     )
 
 
-def _may_edit_selection(user: User, node: Outsourcing, parent: Outsourcing | None) -> bool:
-    """The owning department's officers; the requesting vendor while the request is open."""
-    if owns_department(user, node) and user.can(Permission.MANAGE_OUTSOURCINGS):
-        return True
-    return parent is not None and holds(user, parent) and node.status == "requested"
-
-
 def _node_or_404(outsourcing_id: int) -> tuple[Outsourcing, Outsourcing | None]:
     me = signed_in()
     node = get_visible(session=db.session, user=me, outsourcing_id=outsourcing_id) or abort(404)
@@ -281,7 +274,7 @@ def node(outsourcing_id: int) -> Response | str:
     me = signed_in()
     found, parent = _node_or_404(outsourcing_id)
     rule = ops.current_rule()
-    can_edit = _may_edit_selection(me, found, parent)
+    can_edit = ops.may_edit_selection(me, found, parent)
     record = ops.record_of(session=db.session, outsourcing_id=found.id)  # type: ignore[arg-type]
     error = ""
     if request.method == "POST":

@@ -493,3 +493,125 @@ def test_a_mistaken_certification_is_withdrawn_with_a_reason_and_kept(
     assert [row[0] for row in rows] == ["正しい社"]
     actions = db_session.exec(select(AccessEvent.action)).all()
     assert "certification.withdraw" in actions
+
+
+# --- the items per tier, imported from the ledger -----------------------------------------
+
+
+def _scope_csv(rows: list[dict[str, str]], headers: list[str] | None = None) -> bytes:
+    headers = headers or ["委託ID", "委託する個人情報の項目", "超える理由", "クラウドサービス"]
+    return ledger.to_csv(headers, [[r.get(h, "") for h in headers] for r in rows])
+
+
+def _import_scope(db_session, actor, data: bytes):
+    return ledger.import_file(
+        sheet=SCOPE_SHEET, session=db_session, actor=actor, filename="s.csv", data=data
+    )
+
+
+def test_the_items_sheet_round_trips_through_an_import(app, client, chain, db_session):
+    officer, root, child, _a, _b = chain
+    answers = {"capability": "yes", "location": "no"}
+    db_session.add(SelectionRecord(outsourcing_id=root.id, items=["name", "tax"], answers=answers))
+    db_session.add(
+        SelectionRecord(
+            outsourcing_id=child.id,
+            items=["name", "birth_date"],
+            excess_reason="年齢確認",
+            uses_cloud=True,
+        )
+    )
+    db_session.commit()
+    with app.test_request_context():
+        exported = SCOPE_SHEET.rows(db_session, officer)
+        data = ledger.to_csv(SCOPE_SHEET.export_headers, exported)
+        # Somebody changes the records; importing the exported file puts them back.
+        for record in db_session.exec(select(SelectionRecord)).all():
+            record.items, record.excess_reason, record.uses_cloud = ["address"], "", False
+            db_session.add(record)
+        db_session.flush()
+        outcome = _import_scope(db_session, officer, data)
+        assert outcome.audit_detail() == {"selection_records": 2, "created": 0}
+        assert SCOPE_SHEET.rows(db_session, officer) == exported
+    by_node = {r.outsourcing_id: r for r in db_session.exec(select(SelectionRecord)).all()}
+    assert by_node[root.id].items == ["name", "tax"]  # 税・所得に関する情報 stays one label
+    assert by_node[root.id].answers == answers  # the checklist is not in the sheet: kept
+    assert by_node[child.id].uses_cloud is True and by_node[child.id].excess_reason == "年齢確認"
+
+
+def test_a_bad_items_sheet_is_refused_row_by_row_in_japanese(app, chain, db_session, factory):
+    officer, root, child, a_user, _b = chain
+    elsewhere = make_node(factory, department_id=factory.department().id, vendor=factory.vendor())
+    db_session.add(SelectionRecord(outsourcing_id=root.id, items=["name"]))
+    db_session.commit()
+    rows = [
+        {"委託ID": str(root.id), "委託する個人情報の項目": "氏名、趣味"},
+        {"委託ID": "999999", "委託する個人情報の項目": "氏名"},
+        {"委託ID": str(elsewhere.id), "委託する個人情報の項目": "氏名"},  # another department
+        {"委託ID": str(child.id), "委託する個人情報の項目": "氏名、個人番号"},  # no reason
+        {"委託ID": str(child.id), "委託する個人情報の項目": "氏名"},
+        {"委託ID": "abc", "委託する個人情報の項目": ""},
+    ]
+    with app.test_request_context():
+        with pytest.raises(ledger.ImportRejected) as refused:
+            _import_scope(db_session, officer, _scope_csv(rows))
+        issues = {(i.row, i.message) for i in refused.value.issues}
+        assert (2, "個人情報の項目「趣味」は一覧にありません。") in issues
+        assert (3, "委託ID「999999」の委託はありません。") in issues
+        assert (4, f"委託ID「{elsewhere.id}」の委託はありません。") in issues
+        assert (
+            5,
+            "元の委託にない個人情報の項目（個人番号）があります。"
+            "その項目を取り扱う理由を入力してください。",
+        ) in issues
+        assert (6, "5行目と同じ委託IDです。") in issues
+        assert (7, "委託ID「abc」の委託はありません。") in issues
+        # The vendor holding the root answers for its own request, never for the root.
+        with pytest.raises(ledger.ImportRejected) as refused:
+            _import_scope(
+                db_session,
+                a_user,
+                _scope_csv([{"委託ID": str(root.id), "委託する個人情報の項目": "氏名"}]),
+            )
+        assert [i.message for i in refused.value.issues] == [
+            f"委託ID {root.id} の項目を変更する権限がありません。"
+        ]
+        # Bad cloud values and headers are named too.
+        with pytest.raises(ledger.ImportRejected) as refused:
+            _import_scope(
+                db_session,
+                officer,
+                _scope_csv(
+                    [{"委託ID": str(root.id), "委託する個人情報の項目": "氏名", "項目X": "1"}],
+                    headers=["委託ID", "委託する個人情報の項目", "項目X"],
+                ),
+            )
+        assert "見出し「項目X」は使えません" in refused.value.issues[0].message
+    assert [r.items for r in db_session.exec(select(SelectionRecord)).all()] == [["name"]]
+
+
+def test_the_parent_in_the_same_file_counts_and_the_upload_is_logged(client, chain, db_session):
+    officer, root, child, _a, _b = chain
+    switch(client, officer)
+    rows = [
+        {
+            "委託ID": str(root.id),
+            "委託する個人情報の項目": "氏名、個人番号",
+            "クラウドサービス": "あり",
+        },
+        {"委託ID": str(child.id), "委託する個人情報の項目": "個人番号"},  # within the new parent
+    ]
+    token = csrf_token(client, "/ledger/import?sheet=selection_scope")
+    response = client.post(
+        "/ledger/import?sheet=selection_scope",
+        data={"csrf_token": token, "file": (io.BytesIO(_scope_csv(rows)), "項目.csv")},
+        content_type="multipart/form-data",
+    )
+    assert response.status_code == 302
+    page = client.get(response.headers["Location"]).get_data(as_text=True)
+    assert "取り込みました：委託する個人情報の項目 2件（新規 2件、更新 0件）。" in page
+    by_node = {r.outsourcing_id: r for r in db_session.exec(select(SelectionRecord)).all()}
+    assert by_node[root.id].items == ["name", "my_number"] and by_node[root.id].uses_cloud
+    assert by_node[child.id].items == ["my_number"] and not by_node[child.id].uses_cloud
+    event = db_session.exec(select(AccessEvent).where(AccessEvent.action == "ledger.import")).one()
+    assert json.loads(event.detail)["selection_records"] == 2
