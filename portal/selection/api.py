@@ -32,6 +32,7 @@ def certification_item(certification: Certification, vendor: Vendor) -> dict[str
         "number": certification.number,
         "issued_on": iso(certification.issued_on),
         "expires_on": iso(certification.expires_on),
+        "scope": certification.scope,
         "withdrawn_at": iso(certification.withdrawn_at),
     }
 

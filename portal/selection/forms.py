@@ -1,4 +1,4 @@
-"""Forms of the selection pages: a certification of a vendor."""
+"""Forms of the selection pages: a certification of a vendor, and its correction."""
 
 from __future__ import annotations
 
@@ -24,4 +24,15 @@ class CertificationForm(FlaskForm):
         _l("有効期限"),
         validators=[DataRequired(message=_l("有効期限を日付で入力してください。"))],
     )
+    scope = StringField(
+        _l("認証の範囲"),
+        validators=[Optional(), Length(max=500)],
+        description=_l("ISMS等の適用範囲（事業所・サービス）。全社が対象なら空欄で構いません。"),
+    )
     note = TextAreaField(_l("備考"), validators=[Optional(), Length(max=2000)])
+
+
+class CertificationEditForm(CertificationForm):
+    """A certification corrected or renewed in place: everything but its type."""
+
+    cert_type = None  # the type stays: another type is another certification

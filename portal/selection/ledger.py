@@ -50,6 +50,7 @@ CERT_HEADERS = (
     "認証番号",
     "取得日",
     "有効期限",
+    "認証の範囲",
     "状態",
     "証明書",
 )
@@ -66,6 +67,7 @@ CERT_COLUMNS = (
     ImportColumn("認証番号", True, _l("認証番号（同じ種類の同じ番号は1件だけ）"), "10820123(05)"),
     ImportColumn("取得日", True, _l("取得日または更新日"), "2025-04-01"),
     ImportColumn("有効期限", True, _l("有効期限（取得日より後）"), "2027-03-31"),
+    ImportColumn("認証の範囲", False, _l("ISMS等の適用範囲（500文字まで）"), "本社 データセンター"),
     ImportColumn("備考", False, _l("備考"), ""),
 )
 STATE_LABELS = {"valid": "有効", "expiring": "期限間近", "expired": "期限切れ"}
@@ -112,6 +114,7 @@ def certification_rows(session: Session, user: User) -> list[list[object]]:
             c.number,
             c.issued_on,
             c.expires_on,
+            c.scope,
             STATE_LABELS[expiry_state(c.expires_on, today, warn)],
             YES if files.get(c.id) else NO,
         ]
@@ -146,6 +149,7 @@ def validate_certifications(
             issued_on=parse_date(row.get("取得日", "")),
             expires_on=parse_date(row.get("有効期限", "")),
             note=row.get("備考", ""),
+            scope=row.get("認証の範囲", ""),
         )
         for problem in check_certification(
             session=session,
@@ -193,7 +197,7 @@ CERTIFICATIONS_SHEET = LedgerSheet(
         "%(regulation)s の委託の条（第1項：適切な管理を行う能力を有する者の選定）のため、委託先が取得している第三者認証を1件1行で出力します。"  # noqa: E501
     ),
     contents=_l(
-        "委託先と法人番号、認証の種類、認証番号、取得日、有効期限、状態、証明書の有無を含みます。"
+        "委託先と法人番号、認証の種類、認証番号、取得日、有効期限、認証の範囲、状態、証明書の有無を含みます。"
     ),
     import_guide=_l(
         "1行が1件の認証です。委託先は法人番号で指定します（登録済みの委託先だけ）。認証の種類はプロファイルの一覧の名称で書きます。ファイルに誤りが1つでもあれば、何も登録せずにすべての誤りを示します。"

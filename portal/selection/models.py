@@ -38,12 +38,16 @@ class Certification(SQLModel, table=True):
     number: str = Field(max_length=64)
     issued_on: date
     expires_on: date = Field(index=True)
+    # What the certification covers (ISMS: its 適用範囲, e.g. the sites and services).
+    scope: str = Field(default="", max_length=500)
     note: str = Field(default="", max_length=2000)
     created_by_id: int | None = Field(default=None, foreign_key="users.id")
     created_at: datetime = Field(default_factory=utcnow)
     withdrawn_at: datetime | None = Field(default=None)
     withdrawn_by_id: int | None = Field(default=None, foreign_key="users.id")
     withdrawal_reason: str = Field(default="", max_length=2000)
+    # Set when an edit replaces the evidence: files kept before it are earlier versions.
+    evidence_replaced_at: datetime | None = Field(default=None)
 
 
 #: The reminders sent before a certification expires, and its evidence files.

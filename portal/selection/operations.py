@@ -18,7 +18,12 @@ from portal.features import DecisionRefused
 from portal.models import Outsourcing, User, Vendor
 from portal.outsourcings.scope import holds, owns_department
 from portal.permissions import Permission
-from portal.selection.models import Certification, CertificationAttachment, SelectionRecord
+from portal.selection.models import (
+    Certification,
+    CertificationAttachment,
+    CertificationReminder,
+    SelectionRecord,
+)
 from portal.selection.rules import (
     Finding,
     HeldCertification,
@@ -54,12 +59,19 @@ class CertificationInput:
     issued_on: date | None
     expires_on: date | None
     note: str = ""
+    scope: str = ""
 
 
 def check_certification(
-    *, session: Session, rule: SelectionRule, vendor_id: int, data: CertificationInput
+    *,
+    session: Session,
+    rule: SelectionRule,
+    vendor_id: int,
+    data: CertificationInput,
+    editing: int | None = None,
 ) -> list[str]:
-    """Every reason (Japanese) the certification may not be recorded; empty when it may."""
+    """Every reason (Japanese) the certification may not be recorded; empty when it may
+    (``editing``: the id of the certification being changed, which may keep its number)."""
     problems = []
     cert_type = rule.certification_type(data.cert_type)
     if cert_type is None:
@@ -91,6 +103,7 @@ def check_certification(
                 Certification.cert_type == cert_type,
                 Certification.number == number,
                 Certification.withdrawn_at.is_(None),
+                Certification.id != (editing or 0),
             )
         ).first()
         if existing is not None:
@@ -102,6 +115,8 @@ def check_certification(
                     vendor=existing[1].name,
                 )
             )
+    if len(data.scope.strip()) > 500:
+        problems.append(_("認証の範囲は500文字以内で入力してください。"))
     if session.get(Vendor, vendor_id) is None:
         problems.append(_("指定された委託先がありません。"))
     return problems
@@ -125,6 +140,7 @@ def add_certification(
         number=data.number.strip(),
         issued_on=data.issued_on,  # type: ignore[arg-type]
         expires_on=data.expires_on,  # type: ignore[arg-type]
+        scope=data.scope.strip(),
         note=data.note.strip(),
         created_by_id=actor.id,
     )
@@ -156,6 +172,96 @@ def attach_evidence(
         )
     except AttachmentError as error:
         raise SelectionError(error.message) from error
+
+
+#: What an edit may change, in the order the access log lists the changes.
+EDITABLE = ("number", "issued_on", "expires_on", "scope", "note")
+
+
+def update_certification(
+    *,
+    session: Session,
+    rule: SelectionRule,
+    certification: Certification,
+    data: CertificationInput,
+) -> dict[str, list[Any]]:
+    """Correct or renew a certification in place (its type stays); returns the changes as
+    {field: [before, after]} for the access log. A changed expiry clears the reminders sent
+    for the old one, so that the new expiry is reminded of in its turn."""
+    if certification.withdrawn_at is not None:
+        raise SelectionError(_("取り消された認証は変更できません。"))
+    data = CertificationInput(
+        cert_type=certification.cert_type,
+        number=data.number,
+        issued_on=data.issued_on,
+        expires_on=data.expires_on,
+        note=data.note,
+        scope=data.scope,
+    )
+    problems = check_certification(
+        session=session,
+        rule=rule,
+        vendor_id=certification.vendor_id,
+        data=data,
+        editing=certification.id,
+    )
+    if problems:
+        raise SelectionError(" ".join(problems))
+    after = {
+        "number": data.number.strip(),
+        "issued_on": data.issued_on,
+        "expires_on": data.expires_on,
+        "scope": data.scope.strip(),
+        "note": data.note.strip(),
+    }
+    changes: dict[str, list[Any]] = {}
+    for name in EDITABLE:
+        before = getattr(certification, name)
+        if before != after[name]:
+            changes[name] = [_plain(before), _plain(after[name])]
+            setattr(certification, name, after[name])
+    if "expires_on" in changes:
+        stamps = session.exec(
+            select(CertificationReminder).where(
+                CertificationReminder.certification_id == certification.id
+            )
+        ).all()
+        for stamp in stamps:
+            session.delete(stamp)
+        if stamps:
+            changes["reminders_cleared"] = sorted(stamp.kind for stamp in stamps)
+    session.add(certification)
+    session.flush()
+    return changes
+
+
+def _plain(value: Any) -> Any:
+    return value.isoformat() if isinstance(value, date) else value
+
+
+def replace_evidence(
+    *,
+    session: Session,
+    storage: Storage,
+    certification: Certification,
+    actor: User,
+    stream: BinaryIO,
+    filename: str,
+) -> Any:
+    """Keep a new evidence file as the current one; the earlier files stay, as earlier
+    versions (still listed and downloadable)."""
+    item = attach_evidence(
+        session=session,
+        storage=storage,
+        certification=certification,
+        actor=actor,
+        stream=stream,
+        filename=filename,
+    )
+    certification.evidence_replaced_at = item.uploaded_at
+    session.add(certification)
+    session.flush()
+    return item
 
 
 def withdraw_certification(

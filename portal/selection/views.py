@@ -18,7 +18,7 @@ from portal.obligations.views import signed_in
 from portal.outsourcings.scope import get_visible, visibility_clause
 from portal.permissions import Permission, Role, requires
 from portal.selection import operations as ops
-from portal.selection.forms import CertificationForm
+from portal.selection.forms import CertificationEditForm, CertificationForm
 from portal.selection.models import (
     Certification,
     CertificationAttachment,
@@ -158,6 +158,7 @@ def _add_with_evidence(
             issued_on=form.issued_on.data,
             expires_on=form.expires_on.data,
             note=form.note.data or "",
+            scope=form.scope.data or "",
         ),
     )
     sent = request.files.get("file")
@@ -171,6 +172,90 @@ def _add_with_evidence(
             filename=sent.filename,
         )
     return certification
+
+
+@bp.route("/certifications/<int:certification_id>/edit", methods=["GET", "POST"])
+@requires(Permission.VIEW_OUTSOURCINGS)
+def edit_certification(certification_id: int) -> Response | str:
+    """Correct or renew a certification in place (number, dates, scope, note), and replace
+    its evidence file (the earlier file stays as an earlier version)."""
+    me = signed_in()
+    certification = db.session.get(Certification, certification_id) or abort(404)
+    found = _vendor_or_abort(certification.vendor_id, me)
+    if not _may_edit_certifications(me, found):
+        abort(403)
+    if certification.withdrawn_at is not None:
+        abort(404)  # a withdrawn certification is kept as it was
+    rule = ops.current_rule()
+    form = CertificationEditForm(obj=certification)
+    error = ""
+    if form.validate_on_submit():
+        try:
+            # A savepoint: a refused evidence file takes the other changes back with it.
+            with db.session.begin_nested():
+                changes, item = _update_with_evidence(me, certification, rule, form)
+        except ops.SelectionError as refused:
+            error = refused.message
+        else:
+            detail: dict[str, Any] = {"vendor_id": found.id, "changes": changes}
+            if item is not None:
+                detail["evidence"] = {"attachment_id": item.id, "filename": item.filename}
+            audit.record(
+                "certification.update",
+                object_type="certification",
+                object_id=certification.id,
+                detail=detail,
+            )
+            label = rule.certification_label(certification.cert_type)
+            if changes or item is not None:
+                flash(_("認証「%(type)s」を変更しました。", type=label), "success")
+            else:
+                flash(_("変更はありませんでした。"), "info")
+            return redirect(url_for("selection.vendor", vendor_id=found.id))
+    files = db.session.exec(
+        select(CertificationAttachment)
+        .where(CertificationAttachment.certification_id == certification.id)
+        .order_by(CertificationAttachment.id)
+    ).all()
+    return render_template(
+        "selection/edit.html",
+        vendor=found,
+        certification=certification,
+        files=files,
+        rule=rule,
+        form=form,
+        error=error,
+    )
+
+
+def _update_with_evidence(
+    me: User, certification: Certification, rule: Any, form: CertificationEditForm
+) -> tuple[dict[str, Any], Any]:
+    changes = ops.update_certification(
+        session=db.session,
+        rule=rule,
+        certification=certification,
+        data=ops.CertificationInput(
+            cert_type=certification.cert_type,
+            number=form.number.data or "",
+            issued_on=form.issued_on.data,
+            expires_on=form.expires_on.data,
+            note=form.note.data or "",
+            scope=form.scope.data or "",
+        ),
+    )
+    sent = request.files.get("file")
+    item = None
+    if sent is not None and sent.filename:
+        item = ops.replace_evidence(
+            session=db.session,
+            storage=get_storage(),
+            certification=certification,
+            actor=me,
+            stream=sent.stream,
+            filename=sent.filename,
+        )
+    return changes, item
 
 
 @bp.route("/certifications/<int:certification_id>/evidence", methods=["POST"])

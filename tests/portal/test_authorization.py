@@ -272,6 +272,12 @@ MATRIX: dict[str, tuple[str, str, dict[str, int]]] = {
         "/selection/certifications/{certification_id}/evidence",
         only(OFFICERS | {"vendor"}, ok=302),
     ),
+    # Editing: a form for those who change the vendor's certifications (chief and auditor read).
+    "selection.edit_certification": (
+        "GET",
+        "/selection/certifications/{certification_id}/edit",
+        only(OFFICERS | {"vendor"}),
+    ),
     "selection.withdraw": (
         "POST",
         "/selection/certifications/{certification_id}/withdraw",

@@ -373,6 +373,7 @@ def test_ledger_exports_and_imports_certifications(app, chain, db_session):
             "L-1",
             date(2025, 4, 1),
             date(2027, 3, 31),
+            "",
             "有効",
             "なし",
         ]
@@ -615,3 +616,128 @@ def test_the_parent_in_the_same_file_counts_and_the_upload_is_logged(client, cha
     assert by_node[child.id].items == ["my_number"] and not by_node[child.id].uses_cloud
     event = db_session.exec(select(AccessEvent).where(AccessEvent.action == "ledger.import")).one()
     assert json.loads(event.detail)["selection_records"] == 2
+
+
+# --- editing a certification ----------------------------------------------------------------
+
+
+def _edit(client, certification_id: int, **fields):
+    url = f"/selection/certifications/{certification_id}/edit"
+    data = {
+        "number": "10820001(01)",
+        "issued_on": "2025-04-01",
+        "expires_on": (local_today() + timedelta(days=400)).isoformat(),
+        "scope": "",
+        "note": "",
+        **fields,
+    }
+    return client.post(
+        url,
+        data={"csrf_token": csrf_token(client, url), **data},
+        content_type="multipart/form-data",
+    )
+
+
+def test_a_certification_is_renewed_in_place_with_its_evidence_replaced(
+    app, client, chain, db_session
+):
+    _officer, _root, _child, a_user, _b = chain
+    switch(client, a_user)
+    old_pdf = reportlab_pdf("旧認定証")
+    _add(client, a_user.vendor_id, file=(io.BytesIO(old_pdf), "旧.pdf"))
+    certification = db_session.exec(select(Certification)).one()
+    db_session.add(CertificationReminder(certification_id=certification.id, kind="60"))
+    db_session.commit()
+    new_expiry = (local_today() + timedelta(days=1100)).isoformat()
+    response = _edit(
+        client,
+        certification.id,
+        number="10820001(02)",
+        issued_on="2026-04-01",
+        expires_on=new_expiry,
+        scope="本社 データセンター",
+        file=(io.BytesIO(reportlab_pdf("新認定証")), "新.pdf"),
+    )
+    assert response.status_code == 302
+    db_session.refresh(certification)
+    assert (certification.number, certification.expires_on.isoformat()) == (
+        "10820001(02)",
+        new_expiry,
+    )
+    assert certification.scope == "本社 データセンター"
+    # The reminder sent for the old expiry no longer counts: the new one will be reminded of.
+    assert db_session.exec(select(CertificationReminder)).all() == []
+    files = db_session.exec(select(CertificationAttachment).order_by(CertificationAttachment.id))
+    old, new = files.all()
+    assert (old.filename, new.filename) == ("旧.pdf", "新.pdf")
+    page = client.get(f"/selection/vendors/{a_user.vendor_id}").get_data(as_text=True)
+    current, earlier = page.split("以前の版（1件）")
+    assert "新.pdf" in current and "旧.pdf" not in current and "旧.pdf" in earlier
+    assert "範囲：本社 データセンター" in page
+    assert client.get(f"/selection/attachments/{old.id}").data == old_pdf  # kept, downloadable
+    event = db_session.exec(
+        select(AccessEvent).where(AccessEvent.action == "certification.update")
+    ).one()
+    detail = json.loads(event.detail)
+    assert detail["changes"]["number"] == ["10820001(01)", "10820001(02)"]
+    assert detail["changes"]["issued_on"] == ["2025-04-01", "2026-04-01"]
+    assert detail["changes"]["reminders_cleared"] == ["60"]
+    assert detail["evidence"] == {"attachment_id": new.id, "filename": "新.pdf"}
+    with app.test_request_context():
+        row = CERTIFICATIONS_SHEET.rows(db_session, a_user)[0]
+    assert row[3] == "10820001(02)" and row[6] == "本社 データセンター"
+
+
+@pytest.mark.parametrize(
+    ("fields", "message"),
+    [
+        ({"issued_on": "2026-04-01", "expires_on": "2026-03-31"}, "有効期限（2026-03-31）が取得日"),
+        ({"number": ""}, "認証番号を入力してください"),
+        ({"expires_on": "来年"}, "有効期限を日付で入力してください"),
+        ({"number": "TAKEN-1"}, "認証番号 TAKEN-1 は既に「二社」の認証として登録されています"),
+        (
+            {"file": (io.BytesIO(b"plain text"), "a.txt")},
+            "添付できるのは写真（JPEG・PNG）とPDFだけです",
+        ),
+    ],
+)
+def test_a_bad_edit_is_refused_in_japanese_and_changes_nothing(
+    client, login, factory, db_session, fields, message
+):
+    login(Role.STAFF)
+    first, second = factory.vendor("一社"), factory.vendor("二社")
+    _add(client, first.id)
+    _add(client, second.id, number="TAKEN-1")
+    certification = db_session.exec(
+        select(Certification).where(Certification.vendor_id == first.id)
+    ).one()
+    before = certification.model_dump()
+    response = _edit(client, certification.id, note="直した備考", **fields)
+    page = response.get_data(as_text=True)
+    assert response.status_code == 200 and message in page
+    assert "直した備考" in page  # what the user typed is still in the form
+    db_session.expire_all()
+    assert db_session.get(Certification, certification.id).model_dump() == before
+    assert db_session.exec(select(CertificationAttachment)).all() == []
+
+
+def test_only_those_who_change_certifications_edit_them(client, chain, factory, db_session):
+    _officer, _root, _child, a_user, b_user = chain
+    switch(client, a_user)
+    _add(client, a_user.vendor_id)
+    certification = db_session.exec(select(Certification)).one()
+    url = f"/selection/certifications/{certification.id}/edit"
+    assert "認証を変更する" in client.get(f"/selection/vendors/{a_user.vendor_id}").get_data(
+        as_text=True
+    )
+    switch(client, b_user)  # another vendor
+    assert client.get(url).status_code == 403
+    switch(client, factory.user(Role.AUDITOR))  # reads, changes nothing
+    assert client.get(url).status_code == 403
+    switch(client, a_user)
+    token = csrf_token(client, f"/selection/vendors/{a_user.vendor_id}")
+    client.post(
+        f"/selection/certifications/{certification.id}/withdraw",
+        data={"csrf_token": token, "reason": "誤登録"},
+    )
+    assert client.get(url).status_code == 404  # a withdrawn certification stays as it was
