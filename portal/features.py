@@ -131,9 +131,35 @@ class DecisionRefused(ValueError):
 #: comment)`` raises DecisionRefused, or returns facts the access log keeps with the decision.
 DecisionCheck = Callable[[Session, Any, bool, str], dict[str, Any]]
 DECISION_CHECKS: Slot[DecisionCheck] = Slot("decision_checks")
-#: Where the user goes right after registering an outsourcing or requesting a subcontract: an
-#: endpoint taking ``outsourcing_id`` (the first one put here; else the outsourcing's page).
-NEXT_AFTER_REGISTRATION: Slot[str] = Slot("next_after_registration")
+
+
+class SectionRefused(ValueError):
+    """A registration section refuses what was entered; ``message`` is Japanese."""
+
+    def __init__(self, message: str) -> None:
+        super().__init__(message)
+        self.message = message
+
+
+@dataclass(frozen=True)
+class RegistrationSection:
+    """A block a feature adds to the forms that register an outsourcing or request a
+    subcontract, saved in the same transaction as the new node.
+
+    ``show(session, parent, posted)`` returns the block to render (``parent``: None when a
+    root is registered; ``posted``: the submitted form, None when first shown);
+    ``check(session, parent, posted)`` lists every reason (Japanese) the block is refused,
+    before anything is written; ``save(session, actor, node, posted)`` records it for the
+    new ``node`` (raising SectionRefused takes the node back with it).
+    """
+
+    show: Callable[[Session, Any, Any], NodeSection]
+    check: Callable[[Session, Any, Any], list[str]]
+    save: Callable[[Session, User, Any, Any], None]
+
+
+#: Blocks of the registration and subcontract-request forms (e.g. the selection checklist).
+REGISTRATION_SECTIONS: Slot[RegistrationSection] = Slot("registration_sections")
 
 
 @dataclass(frozen=True)

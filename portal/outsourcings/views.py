@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
@@ -12,9 +14,10 @@ from portal import audit
 from portal.db import db
 from portal.features import (
     DECISION_CHECKS,
-    NEXT_AFTER_REGISTRATION,
     NODE_SECTIONS,
+    REGISTRATION_SECTIONS,
     DecisionRefused,
+    SectionRefused,
     current_features,
 )
 from portal.models import Department, Outsourcing, OutsourcingStatus, User, Vendor
@@ -161,11 +164,54 @@ def detail(outsourcing_id: int) -> str:
     )
 
 
-def _next_after_registration(node: Outsourcing) -> str:
-    """The page after registering ``node``: a feature's follow-up (e.g. the selection
-    checklist), else the node's own page."""
-    follow_up = current_features().get(NEXT_AFTER_REGISTRATION)
-    return url_for(follow_up[0] if follow_up else "outsourcings.detail", outsourcing_id=node.id)
+class _Sections:
+    """The blocks other features add to a registration form (e.g. the selection checklist):
+    checked with the form, saved with the new node, shown with their errors."""
+
+    def __init__(self, parent: Outsourcing | None) -> None:
+        self.parent = parent
+        self.sections = current_features().get(REGISTRATION_SECTIONS)
+        self.errors: list[list[str]] = [[] for _section in self.sections]
+        if request.method == "POST":
+            # Checked even when the form itself is refused: every problem shows at once.
+            for index, section in enumerate(self.sections):
+                self.errors[index] = section.check(db.session, parent, request.form)
+
+    @property
+    def valid(self) -> bool:
+        """Whether no block refused what was entered."""
+        return not any(self.errors)
+
+    def register(self, actor: User, create: Callable[[], Outsourcing]) -> Outsourcing | None:
+        """``create`` the node and save every block for it, in one savepoint: the node when
+        all is recorded; None, with nothing kept, when a block refuses (ChainError: raised,
+        nothing kept). The node is tried even when a block is refused, so that the chain's
+        own refusals (e.g. a wrong 法人番号) show at the same time."""
+        savepoint = db.session.begin_nested()
+        try:
+            node = create()
+            if self.valid:
+                for index, section in enumerate(self.sections):
+                    try:
+                        section.save(db.session, actor, node, request.form)
+                    except SectionRefused as refused:
+                        self.errors[index] = [refused.message]
+        except BaseException:
+            savepoint.rollback()
+            raise
+        if not self.valid:
+            savepoint.rollback()
+            return None
+        savepoint.commit()
+        return node
+
+    def shown(self) -> list[tuple[object, list[str]]]:
+        """Each block to render, with its errors."""
+        posted = request.form if request.method == "POST" else None
+        return [
+            (section.show(db.session, self.parent, posted), errors)
+            for section, errors in zip(self.sections, self.errors, strict=True)
+        ]
 
 
 @bp.route("/new", methods=["GET", "POST"])
@@ -177,29 +223,31 @@ def new() -> Response | str:
     form.department_id.choices = [c for c in _department_choices() if c[0] == me.department_id]
     if request.method == "GET":
         form.department_id.data = me.department_id
+    sections = _Sections(None)
     if form.validate_on_submit():
         try:
-            vendor = ops.find_or_create_vendor(
-                session=db.session,
-                name=form.vendor_name.data,
-                corporate_number=form.corporate_number.data,
-            )
-            node = ops.create_root(
-                session=db.session,
-                actor=me,
-                task_name=form.task_name.data,
-                department_id=form.department_id.data,
-                vendor_id=vendor.id,
-                start_date=form.start_date.data,
-                end_date=form.end_date.data,
-                data=_entrusted(form),
+            node = sections.register(
+                me,
+                lambda: ops.create_root(
+                    session=db.session,
+                    actor=me,
+                    task_name=form.task_name.data,
+                    department_id=form.department_id.data,
+                    vendor_id=_vendor_of(form).id,  # type: ignore[arg-type]
+                    start_date=form.start_date.data,
+                    end_date=form.end_date.data,
+                    data=_entrusted(form),
+                ),
             )
         except ops.ChainError as error:
             form.corporate_number.errors.append(error.message)
         else:
-            flash(_("委託「%(name)s」を登録しました。", name=node.task_name), "success")
-            return redirect(_next_after_registration(node))
-    return render_template("outsourcings/form.html", form=form, parent=None)
+            if node is not None:
+                flash(_("委託「%(name)s」を登録しました。", name=node.task_name), "success")
+                return redirect(url_for("outsourcings.detail", outsourcing_id=node.id))
+    return render_template(
+        "outsourcings/form.html", form=form, parent=None, sections=sections.shown()
+    )
 
 
 @bp.route("/<int:outsourcing_id>/subcontract", methods=["GET", "POST"])
@@ -213,36 +261,51 @@ def request_subcontract(outsourcing_id: int) -> Response | str:
     form = SubcontractRequestForm()
     if request.method == "GET":
         form.start_date.data, form.end_date.data = parent.start_date, parent.end_date
+    sections = _Sections(parent)
     if form.validate_on_submit():
         try:
-            vendor = ops.find_or_create_vendor(
-                session=db.session,
-                name=form.vendor_name.data,
-                corporate_number=form.corporate_number.data,
-            )
-            node = ops.request_subcontract(
-                session=db.session,
-                actor=me,
-                parent=parent,
-                request=ops.SubcontractRequest(
-                    task_name=form.task_name.data,
-                    vendor_id=vendor.id,
-                    start_date=form.start_date.data,
-                    end_date=form.end_date.data,
-                    data=_entrusted(form),
-                    reason=form.reason.data,
-                    responsible_persons=form.responsible_persons.data,
-                    protection_measures=form.protection_measures.data,
-                    oversight_method=form.oversight_method.data,
-                    declared_subsidiary=form.declared_subsidiary.data,
-                ),
-            )
+            node = sections.register(me, lambda: _request(me, parent, form))
         except ops.ChainError as error:
             form.corporate_number.errors.append(error.message)
         else:
-            flash(_("再委託の承認を申請しました。市の担当課の判断をお待ちください。"), "success")
-            return redirect(_next_after_registration(node))
-    return render_template("outsourcings/form.html", form=form, parent=parent)
+            if node is not None:
+                flash(
+                    _("再委託の承認を申請しました。市の担当課の判断をお待ちください。"), "success"
+                )
+                return redirect(url_for("outsourcings.detail", outsourcing_id=node.id))
+    return render_template(
+        "outsourcings/form.html", form=form, parent=parent, sections=sections.shown()
+    )
+
+
+def _vendor_of(form: OutsourcingForm | SubcontractRequestForm) -> Vendor:
+    return ops.find_or_create_vendor(
+        session=db.session,
+        name=form.vendor_name.data,
+        corporate_number=form.corporate_number.data,
+    )
+
+
+def _request(me: User, parent: Outsourcing, form: SubcontractRequestForm) -> Outsourcing:
+    """The requested subcontract (with its vendor, found or registered)."""
+    vendor = _vendor_of(form)
+    return ops.request_subcontract(
+        session=db.session,
+        actor=me,
+        parent=parent,
+        request=ops.SubcontractRequest(
+            task_name=form.task_name.data,
+            vendor_id=vendor.id,
+            start_date=form.start_date.data,
+            end_date=form.end_date.data,
+            data=_entrusted(form),
+            reason=form.reason.data,
+            responsible_persons=form.responsible_persons.data,
+            protection_measures=form.protection_measures.data,
+            oversight_method=form.oversight_method.data,
+            declared_subsidiary=form.declared_subsidiary.data,
+        ),
+    )
 
 
 @bp.route("/<int:outsourcing_id>/decide", methods=["POST"])

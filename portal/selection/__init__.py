@@ -9,7 +9,7 @@ from flask_babel import lazy_gettext as _l
 from portal.features import (
     DECISION_CHECKS,
     MENU,
-    NEXT_AFTER_REGISTRATION,
+    REGISTRATION_SECTIONS,
     TREE_BADGES,
     Features,
     MenuItem,
@@ -18,9 +18,10 @@ from portal.permissions import Permission
 
 
 def register(app: Flask, features: Features) -> None:
-    """Add the pages, API routes, reminder job, tree badges, ledger sheets and decision check."""
+    """Add the pages, API routes, reminder job, tree badges, ledger sheets, decision check and
+    the checklist inside the registration forms."""
     from portal.ledger.sheets import LEDGER_SHEETS
-    from portal.selection import api, badges, jobs, ledger, operations, views
+    from portal.selection import api, badges, jobs, ledger, operations, sections, views
 
     features.add_blueprint(views.bp)
     features.add_api_routes(*api.ROUTES)
@@ -28,7 +29,7 @@ def register(app: Flask, features: Features) -> None:
     features.add(TREE_BADGES, badges.selection_badges)
     features.add(DECISION_CHECKS, operations.check_decision)
     # The checklist is answered when an outsourcing is registered or a subcontract requested.
-    features.add(NEXT_AFTER_REGISTRATION, "selection.node")
+    features.add(REGISTRATION_SECTIONS, sections.SECTION)
     features.add(LEDGER_SHEETS, ledger.CERTIFICATIONS_SHEET)
     features.add(LEDGER_SHEETS, ledger.SCOPE_SHEET)
     features.add(

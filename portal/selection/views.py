@@ -415,6 +415,7 @@ def node(outsourcing_id: int) -> Response | str:
         can_edit=can_edit,
         error=error,
         posted=request.form if request.method == "POST" else None,
+        posted_answers={q.id: request.form.get(f"q_{q.id}", "") for q in rule.checklist},
         chosen_items=_chosen_items(rule, found, record),
         visible_parent=bool(
             parent

@@ -79,12 +79,26 @@ def test_request_approve_tree_and_sibling(live_server, page, shot):
     page.get_by_label("再委託先の責任者・業務従事者").fill("責任者 1名、作業者 6名")
     page.get_by_label("再委託先における個人情報の保護措置").fill("施錠された作業室、持出し禁止")
     page.get_by_label("再委託先の監督方法").fill("作業日ごとの報告と月1回の立入確認")
+    # The selection checklist and the items are answered in the same form (one left open).
+    with live_server.app.app_context():
+        from portal.selection.operations import current_rule
+
+        questions = [q.label for q in current_rule().checklist]
+    for question in questions[:-1]:
+        page.get_by_role("radio", name=f"{question} はい").check()
+    page.get_by_role("checkbox", name="氏名").check()
+    page.get_by_role("checkbox", name="住所").check()
     shot("chain-01-request-form")
     page.get_by_role("button", name="申請する").click()
-    # A wrong check digit is refused in Japanese and nothing is lost.
+    # A wrong check digit and the unanswered question are refused in Japanese at once, and
+    # nothing is lost.
     assert page.get_by_text("チェックデジット").is_visible()
+    assert page.get_by_role("alert").filter(has_text=questions[-1]).is_visible()
     assert page.get_by_label("再委託の理由").input_value() == "繁忙期の封入作業量に対応するため"
+    assert page.get_by_role("radio", name=f"{questions[0]} はい").is_checked()
+    assert page.get_by_role("checkbox", name="住所").is_checked()
     page.get_by_label("法人番号（13桁）").fill(_valid_number())
+    page.get_by_role("radio", name=f"{questions[-1]} はい").check()
     page.get_by_role("button", name="申請する").click()
     assert page.get_by_role("status").inner_text().startswith("再委託の承認を申請しました")
     shot("chain-02-requested")

@@ -27,3 +27,12 @@ def make_node(
     node.path = f"{parent.path if parent else '/'}{node.id}/"
     factory.session.commit()
     return node
+
+
+#: The test profile's selection checklist (三木市), as the registration forms post it.
+CHECKLIST_IDS = ("capability", "certification", "security_measures", "incident_history", "location")
+
+
+def selection_fields(*items: str, answer: str = "yes", **extra: str) -> dict[str, object]:
+    """The selection block of a registration or subcontract-request form, answered."""
+    return {"items": list(items), **{f"q_{q}": answer for q in CHECKLIST_IDS}, **extra}

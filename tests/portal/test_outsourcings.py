@@ -5,6 +5,7 @@ from __future__ import annotations
 from datetime import date
 
 import pytest
+from chain_helpers import selection_fields
 from sqlmodel import select
 
 from portal.models import Outsourcing, OutsourcingStatus, User
@@ -195,6 +196,7 @@ def test_vendor_requests_officer_approves_manager_sees_it(app, client, factory, 
             "responsible_persons": "責任者 1名",
             "protection_measures": "施錠",
             "oversight_method": "月次報告",
+            **selection_fields("name", "address"),
         },
     )
     assert response.status_code == 302, response.get_data(as_text=True)[-2000:]

@@ -11,7 +11,7 @@ import re
 from datetime import date, timedelta
 
 import pytest
-from chain_helpers import make_node
+from chain_helpers import CHECKLIST_IDS, make_node, selection_fields
 from sqlmodel import select
 from test_reminders import smtp_server, subject  # noqa: F401 - the SMTP fixture
 
@@ -427,30 +427,130 @@ def test_demo_comes_with_certifications_and_a_request_beyond_its_parent(runner, 
     assert [r for r in records if r.excess_reason]  # a request with items beyond its parent
 
 
-def test_registering_leads_to_the_checklist_with_items_suggested(client, factory, db_session):
-    officer = factory.user(Role.STAFF)
-    switch(client, officer)
-    response = client.post(
+REGISTRATION = {
+    "task_name": "住民税の通知書印刷",
+    "vendor_name": "株式会社印刷",
+    "corporate_number": "9000012050990",
+    "start_date": "2026-04-01",
+    "end_date": "2027-03-31",
+    "pi_categories": "氏名、住所、税額",
+    "persons": "10",
+    "scope_note": "宛名と税額のみ",
+}
+
+
+def _register(client, department_id: int, **fields):
+    return client.post(
         "/outsourcings/new",
         data={
             "csrf_token": csrf_token(client, "/outsourcings/new"),
-            "task_name": "住民税の通知書印刷",
-            "department_id": officer.department_id,
-            "vendor_name": "株式会社印刷",
-            "corporate_number": "9000012050990",
-            "start_date": "2026-04-01",
-            "end_date": "2027-03-31",
-            "pi_categories": "氏名、住所、税額",
-            "persons": "10",
-            "scope_note": "宛名と税額のみ",
+            "department_id": department_id,
+            **REGISTRATION,
+            **fields,
         },
     )
+
+
+def test_the_checklist_is_answered_in_the_registration_form(client, factory, db_session):
+    officer = factory.user(Role.STAFF)
+    switch(client, officer)
+    form = client.get("/outsourcings/new").get_data(as_text=True)
+    rule_questions = re.findall(r'name="q_(\w+)" value="yes"', form)
+    assert rule_questions == list(CHECKLIST_IDS)  # from the profile, as on the node's page
+    response = _register(
+        client,
+        officer.department_id,
+        **selection_fields("name", "address", "tax", checklist_comment="体制表で確認"),
+        uses_cloud="y",
+    )
     node = db_session.exec(select(Outsourcing)).one()
-    assert response.headers["Location"].endswith(f"/selection/outsourcings/{node.id}")
-    page = client.get(response.headers["Location"]).get_data(as_text=True)
-    assert "まだ記録されていません" in page
-    checked = re.findall(r'name="items" value="(\w+)" checked', page)
-    assert checked == ["name", "address"]
+    assert response.headers["Location"].endswith(f"/outsourcings/{node.id}")
+    record = db_session.exec(select(SelectionRecord)).one()
+    assert record.outsourcing_id == node.id and record.items == ["name", "address", "tax"]
+    assert record.answers == dict.fromkeys(CHECKLIST_IDS, "yes") and record.uses_cloud
+    assert record.checklist_comment == "体制表で確認"
+    event = db_session.exec(select(AccessEvent).where(AccessEvent.action == "selection.save"))
+    assert json.loads(event.one().detail)["with"] == "registration"
+    # The separate page stays for later edits, with the answers given at registration.
+    page = client.get(f"/selection/outsourcings/{node.id}").get_data(as_text=True)
+    assert re.findall(r'name="items" value="(\w+)" checked', page) == ["name", "address", "tax"]
+
+
+def test_an_incomplete_checklist_is_refused_and_nothing_typed_is_lost(client, factory, db_session):
+    officer = factory.user(Role.STAFF)
+    switch(client, officer)
+    answered = selection_fields("name", "my_number", checklist_comment="一部確認中")
+    del answered["q_location"], answered["q_capability"]
+    response = _register(
+        client, officer.department_id, corporate_number="1234567890123", **answered
+    )
+    page = response.get_data(as_text=True)
+    assert response.status_code == 200
+    assert (
+        "選定チェックリストの次の確認事項に「はい」か「いいえ」で回答してください："
+        "個人情報の適切な管理を行う能力（体制・実績）を確認した、"
+        "個人情報を取り扱う場所（国外を含む）を確認した"
+    ) in page
+    assert "チェックデジット" in page  # the chain's own refusal shows at the same time
+    assert 'value="住民税の通知書印刷"' in page and "一部確認中" in page
+    assert re.findall(r'name="items" value="(\w+)" checked', page) == ["name", "my_number"]
+    assert re.findall(r'name="q_(\w+)" value="yes" [^>]*checked', page) == [
+        "certification",
+        "security_measures",
+        "incident_history",
+    ]
+    page = _register(client, officer.department_id, **selection_fields()).get_data(as_text=True)
+    assert "委託する個人情報の項目を1つ以上選んでください" in page
+    assert db_session.exec(select(Outsourcing)).all() == []
+    assert db_session.exec(select(Vendor)).all() == []
+    assert db_session.exec(select(SelectionRecord)).all() == []
+
+
+def test_the_vendor_answers_the_checklist_when_requesting_a_subcontract(
+    app, client, chain, db_session
+):
+    _officer, root, _child, a_user, _b = chain
+    db_session.add(SelectionRecord(outsourcing_id=root.id, items=["name", "address"]))
+    db_session.commit()
+    switch(client, a_user)
+    url = f"/outsourcings/{root.id}/subcontract"
+    form = client.get(url).get_data(as_text=True)
+    assert "元の委託の項目：氏名、住所" in form
+    request = {
+        "csrf_token": csrf_token(client, url),
+        "task_name": "封入封緘作業",
+        "vendor_name": "株式会社封入センター",
+        "corporate_number": "9000012050990",
+        "start_date": "2026-05-01",
+        "end_date": "2027-03-01",
+        "pi_categories": "氏名、住所、生年月日",
+        "persons": "1200",
+        "scope_note": "宛名のみ",
+        "reason": "繁忙期",
+        "responsible_persons": "責任者 1名",
+        "protection_measures": "施錠",
+        "oversight_method": "月次報告",
+    }
+    refused = client.post(url, data={**request, **selection_fields("name", "birth_date")})
+    assert refused.status_code == 200
+    assert (
+        "元の委託にない個人情報の項目（生年月日）があります。その項目を取り扱う理由を入力してください。"
+    ) in refused.get_data(as_text=True)
+    assert db_session.exec(select(Outsourcing).where(Outsourcing.parent_id == root.id)).all() == [
+        _child
+    ]
+    response = client.post(
+        url,
+        data={**request, **selection_fields("name", "birth_date", excess_reason="年齢の確認")},
+    )
+    assert response.status_code == 302
+    node = db_session.exec(select(Outsourcing).where(Outsourcing.task_name == "封入封緘作業")).one()
+    record = db_session.exec(
+        select(SelectionRecord).where(SelectionRecord.outsourcing_id == node.id)
+    ).one()
+    assert record.items == ["name", "birth_date"] and record.excess_reason == "年齢の確認"
+    # The approver sees the excess at once: no separate step was needed.
+    assert "項目が元の委託を超過" in _labels(app, db_session, [node])[node.id]
 
 
 def test_ledger_exports_the_items_and_the_excess(app, chain, db_session):
