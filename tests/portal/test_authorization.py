@@ -607,6 +607,8 @@ def test_dispatch_upload_by_the_contracts_vendor_only(client, factory, who, expe
     another department's officer) cannot reach the contract at all."""
     import io
 
+    from sqlmodel import select
+
     from pdfgen import reportlab_pdf
     from portal.reviews.models import ContractDocument
 
@@ -628,9 +630,9 @@ def test_dispatch_upload_by_the_contracts_vendor_only(client, factory, who, expe
         content_type="multipart/form-data",
     )
     assert response.status_code == expected
-    documents = (
-        factory.session.query(ContractDocument)
-        .filter_by(owner_kind="dispatch", owner_id=dispatch_id)
-        .all()
-    )
+    documents = factory.session.exec(
+        select(ContractDocument).where(
+            ContractDocument.owner_kind == "dispatch", ContractDocument.owner_id == dispatch_id
+        )
+    ).all()
     assert len(documents) == stored
