@@ -11,6 +11,7 @@ from typing import Any
 
 from flask_babel import lazy_gettext as _l
 from wtforms import DateField
+from wtforms.validators import DataRequired
 
 
 class DayField(DateField):
@@ -25,9 +26,13 @@ class DayField(DateField):
 
     def post_validate(self, form: Any, validation_stopped: bool) -> None:
         """Say that a typed date is unreadable, not that it is missing."""
-        # DataRequired replaces every error with "required" when the data is None, as it is
-        # for a date that could not be read; the user did type something.
-        if self.process_errors and any(str(v).strip() for v in self.raw_data or ()):
+        # DataRequired replaces every error with its message when the data is None, as it is
+        # for a date that could not be read: its generic "required" would tell the user, who
+        # did type something, that nothing was typed. A field that words its own message
+        # (e.g. "有効期限を日付で入力してください") keeps it.
+        typed = any(str(v).strip() for v in self.raw_data or ())
+        generic = any(isinstance(v, DataRequired) and v.message is None for v in self.validators)
+        if self.process_errors and typed and generic:
             self.errors = list(self.process_errors)
 
 
