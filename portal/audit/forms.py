@@ -6,10 +6,11 @@ from datetime import date, timedelta
 
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from wtforms import DateField, SelectField, StringField
+from wtforms import SelectField, StringField
 from wtforms.validators import Length, Optional, ValidationError
 
 from portal.audit.queries import EventFilter
+from portal.forms import DayField
 
 OUTCOME_CHOICES = [
     ("", _l("すべて")),
@@ -23,8 +24,8 @@ class EventFilterForm(FlaskForm):
     class Meta:
         csrf = False  # a GET filter form
 
-    date_from = DateField(_l("開始日"), validators=[Optional()])
-    date_to = DateField(_l("終了日"), validators=[Optional()])
+    date_from = DayField(_l("開始日"), validators=[Optional()])
+    date_to = DayField(_l("終了日"), validators=[Optional()])
     actor = StringField(
         _l("利用者"),
         validators=[Optional(), Length(max=254)],
@@ -35,7 +36,7 @@ class EventFilterForm(FlaskForm):
     object_type = StringField(_l("対象の種類"), validators=[Optional(), Length(max=64)])
     object_id = StringField(_l("対象ID"), validators=[Optional(), Length(max=64)])
 
-    def validate_date_to(self, field: DateField) -> None:
+    def validate_date_to(self, field: DayField) -> None:
         if field.data and self.date_from.data and field.data < self.date_from.data:
             raise ValidationError(_l("終了日は開始日以降の日付にしてください。"))
 
@@ -56,10 +57,10 @@ class ReportPeriodForm(FlaskForm):
     class Meta:
         csrf = False  # a GET filter form
 
-    date_from = DateField(_l("開始日"), validators=[Optional()])
-    date_to = DateField(_l("終了日"), validators=[Optional()])
+    date_from = DayField(_l("開始日"), validators=[Optional()])
+    date_to = DayField(_l("終了日"), validators=[Optional()])
 
-    def validate_date_to(self, field: DateField) -> None:
+    def validate_date_to(self, field: DayField) -> None:
         if field.data and self.date_from.data and field.data < self.date_from.data:
             raise ValidationError(_l("終了日は開始日以降の日付にしてください。"))
         if (

@@ -6,8 +6,10 @@ from typing import Any
 
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from wtforms import DateField, IntegerField, SelectField, StringField, TextAreaField
+from wtforms import IntegerField, SelectField, StringField, TextAreaField
 from wtforms.validators import InputRequired, Length, NumberRange, Optional
+
+from portal.forms import DayField
 
 
 def _optional_int(value: Any) -> int | None:
@@ -44,11 +46,11 @@ class DispatchContractForm(FlaskForm):
         validators=[Optional(), Length(max=500)],
         description=_l("派遣労働者が取り扱う個人情報の種類（例：住民基本台帳の氏名・住所）"),
     )
-    period_start = DateField(
+    period_start = DayField(
         _l("派遣期間（開始日）"),
         validators=[InputRequired(_l("派遣期間の開始日を入力してください。"))],
     )
-    period_end = DateField(
+    period_end = DayField(
         _l("派遣期間（終了日）"),
         validators=[InputRequired(_l("派遣期間の終了日を入力してください。"))],
     )
@@ -61,7 +63,7 @@ class DispatchContractForm(FlaskForm):
             ),
         ],
     )
-    trained_on = DateField(
+    trained_on = DayField(
         _l("派遣労働者への教育研修の実施日"),
         validators=[Optional()],
         description=_l("派遣労働者も教育研修の対象です（規程の職員の教育研修の条）。"),

@@ -104,8 +104,13 @@ def can_manage(user: User, contract: DispatchContract | None = None) -> bool:
 
 
 def can_upload(user: User, contract: DispatchContract) -> bool:
-    """An officer of the owning department stores the signed contract."""
-    return user.can(Permission.UPLOAD_CONTRACTS) and can_manage(user, contract)
+    """An officer of the owning department, or a user of the 派遣元 (its own contracts only),
+    stores the signed contract; either way the engine checks it against the dispatch catalog."""
+    if not user.can(Permission.UPLOAD_CONTRACTS):
+        return False
+    if user.role == Role.VENDOR:
+        return user.vendor_id is not None and user.vendor_id == contract.vendor_id
+    return can_manage(user, contract)
 
 
 def can_review(user: User, contract: DispatchContract) -> bool:

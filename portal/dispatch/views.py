@@ -17,8 +17,7 @@ from portal.dispatch.rules import DispatchFacts, training_due
 from portal.models import Department, User, Vendor
 from portal.obligations.views import signed_in
 from portal.permissions import Permission, requires
-from portal.reviews.shared import ReviewError, UploadForm, clause_titles, status_names
-from portal.storage import get_storage
+from portal.reviews.shared import UploadForm, clause_titles, receive_owned_upload, status_names
 from portal.timeutil import local_today
 
 bp = Blueprint("dispatch", __name__, url_prefix="/dispatch")
@@ -181,34 +180,9 @@ def edit(contract_id: int) -> Response | str:
 def upload(contract_id: int) -> Response:
     """Store the signed contract PDF and queue its check against the dispatch catalog."""
     contract = _visible_or_404(contract_id)
-    me = signed_in()
-    if not ops.can_upload(me, contract):
-        abort(403)
-    back = url_for("dispatch.detail", contract_id=contract.id)
-    form = UploadForm()
-    if not form.validate_on_submit():
-        for error in form.file.errors or [_("入力内容を確認してください。")]:
-            flash(str(error), "error")
-        return redirect(back)
-    try:
-        document = ops.store_contract_pdf(
-            session=db.session,
-            storage=get_storage(),
-            actor=me,
-            contract=contract,
-            stream=form.file.data.stream,
-            filename=form.file.data.filename or "",
-        )
-    except ReviewError as error:
-        flash(error.message, "error")
-        if error.existing is not None:
-            return redirect(url_for("reviews.document", document_id=error.existing.id))
-        return redirect(back)
-    audit.record(
-        "document.upload",
-        object_type="contract_document",
-        object_id=document.id,
-        detail={"owner": ops.OWNER_KIND, "owner_id": contract.id, "filename": document.filename},
+    return receive_owned_upload(
+        owner=ops.OWNER,
+        record=contract,
+        back=url_for("dispatch.detail", contract_id=contract.id),
+        done=_("契約書を登録しました。解析を始めます。"),
     )
-    flash(_("契約書を登録しました。解析を始めます。"), "success")
-    return redirect(url_for("reviews.document", document_id=document.id))

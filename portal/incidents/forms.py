@@ -8,13 +8,15 @@ from typing import Any
 
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from wtforms import BooleanField, DateField, IntegerField, SelectField, TextAreaField
+from wtforms import BooleanField, IntegerField, SelectField, TextAreaField
 from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, ValidationError
+
+from portal.forms import DayField
 
 MIN_DATE, MAX_DATE = date(2000, 1, 1), date(2100, 12, 31)
 
 
-def _in_range(form: Any, field: DateField) -> None:
+def _in_range(form: Any, field: DayField) -> None:
     if field.data and not MIN_DATE <= field.data <= MAX_DATE:
         raise ValidationError(_l("日付が範囲外です（2000年から2100年まで）。"))
 
@@ -43,7 +45,7 @@ class FactsForm(FlaskForm):
         _l("何が起きたか"),
         validators=[DataRequired(_l("何が起きたかを入力してください。")), Length(max=4000)],
     )
-    discovered_on = DateField(
+    discovered_on = DayField(
         _l("発見日"), validators=[DataRequired(_l("発見日を入力してください。")), _in_range]
     )
     persons = IntegerField(
@@ -82,7 +84,7 @@ class CommissionReportForm(FlaskForm):
         choices=[("first", _l("速報")), ("final", _l("確報"))],
         validators=[DataRequired()],
     )
-    filed_on = DateField(
+    filed_on = DayField(
         _l("報告した日"), validators=[DataRequired(_l("報告した日を入力してください。")), _in_range]
     )
     report_note = TextAreaField(_l("メモ（受付番号等）"), validators=[Length(max=2000)])

@@ -7,14 +7,16 @@ from typing import Any
 
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from wtforms import DateField, FieldList, FormField, SelectField, StringField, TextAreaField
+from wtforms import FieldList, FormField, SelectField, StringField, TextAreaField
 from wtforms import Form as BaseForm
 from wtforms.validators import DataRequired, Length, Optional, ValidationError
+
+from portal.forms import DayField
 
 MIN_DATE, MAX_DATE = date(2000, 1, 1), date(2100, 12, 31)
 
 
-def _in_range(form: Any, field: DateField) -> None:
+def _in_range(form: Any, field: DayField) -> None:
     if field.data and not MIN_DATE <= field.data <= MAX_DATE:
         raise ValidationError(_l("日付が範囲外です（2000年から2100年まで）。"))
 
@@ -69,7 +71,7 @@ class MethodMixin:
 
 
 class ScheduleForm(FlaskForm, MethodMixin):
-    planned_date = DateField(_l("実施予定日"), validators=[Optional(), _in_range])
+    planned_date = DayField(_l("実施予定日"), validators=[Optional(), _in_range])
     inspector_id = SelectField(
         _l("検査担当者"), coerce=lambda v: int(v) if v else None, validators=[Optional()]
     )
@@ -88,11 +90,11 @@ class FindingForm(BaseForm):
     description = TextAreaField(_l("指摘事項"), validators=[Optional(), Length(max=2000)])
     severity = SelectField(_l("重要度"), choices=severity_choices, default="minor")
     action = TextAreaField(_l("是正措置"), validators=[Optional(), Length(max=2000)])
-    action_due = DateField(_l("是正期限"), validators=[Optional(), _in_range])
+    action_due = DayField(_l("是正期限"), validators=[Optional(), _in_range])
 
 
 class RecordForm(FlaskForm, MethodMixin):
-    completed_on = DateField(_l("実施日"), validators=[DataRequired(), _in_range])
+    completed_on = DayField(_l("実施日"), validators=[DataRequired(), _in_range])
     summary = TextAreaField(_l("検査結果の概要"), validators=[Optional(), Length(max=4000)])
     checks = FieldList(FormField(CheckForm), min_entries=10, max_entries=10)
     findings = FieldList(FormField(FindingForm), min_entries=3, max_entries=3)

@@ -12,7 +12,7 @@ from sqlalchemy import ColumnElement, func
 from sqlmodel import Session, select
 
 from portal.models import Outsourcing, Vendor
-from portal.obligations.registry import ObligationKind
+from portal.obligations.registry import Holder, ObligationKind, Party
 
 
 def with_node(model: Any, where: ColumnElement[bool]) -> Any:
@@ -24,6 +24,19 @@ def with_node(model: Any, where: ColumnElement[bool]) -> Any:
         .join(Vendor, Vendor.id == Outsourcing.vendor_id)
         .where(where)
     )
+
+
+#: The holder of the rows of most kinds: the outsourcing their ``outsourcing_id`` names.
+OUTSOURCING_HOLDER = Holder(
+    rows=with_node,
+    party=lambda parts: Party(parts[0].department_id, parts[0].vendor_id),
+    fields=lambda parts: {"task": parts[0].task_name, "vendor": parts[1].name},
+)
+
+
+def holder_of(kind: ObligationKind) -> Holder:
+    """What the rows of ``kind`` belong to (their outsourcing unless it says otherwise)."""
+    return kind.holder or OUTSOURCING_HOLDER
 
 
 def get_with_node(

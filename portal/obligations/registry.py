@@ -5,20 +5,48 @@ which it is still owed, its reminder stamps, attachments and history tables, the
 rule, who is told and what the mail says) and registers it with one call,
 ``register_obligation(app, kind)``; the reminder run, attachments, history, badges and list
 helpers of ``portal.obligations`` then serve it. The core never imports a feature.
+
+What is owed usually belongs to an outsourcing (its department's officers and its vendor's
+users are told); a kind whose rows belong to something else (a provision, owned by the
+department that provides) says so with a ``Holder``.
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, NamedTuple
 
 from flask import Flask, current_app
+from sqlalchemy import ColumnElement
 
 from portal.obligations.models import AttachmentFile, HistoryEvent, ReminderStamp
 from portal.obligations.rules import ReminderRule
 
 _EXTENSION = "portal.obligations"
+
+
+class Party(NamedTuple):
+    """Whose people a reminder reaches: the owning department's officers ("officers") and,
+    when there is one, the vendor's users ("vendor_users")."""
+
+    department_id: int | None
+    vendor_id: int | None = None
+
+
+@dataclass(frozen=True)
+class Holder:
+    """What the owed rows of a kind belong to, as the reminder run reads them.
+
+    ``rows(model, where)`` selects each row of ``model`` that ``where`` admits followed by its
+    holder's parts (an outsourcing and its vendor; a provision); ``party(parts)`` says whose
+    people are told, ``fields(parts)`` what the mail calls the holder (for an outsourcing:
+    ``task`` and ``vendor``).
+    """
+
+    rows: Callable[[Any, ColumnElement[bool]], Any]
+    party: Callable[[tuple[Any, ...]], Party]
+    fields: Callable[[tuple[Any, ...]], dict[str, str]]
 
 
 @dataclass(frozen=True)
@@ -41,16 +69,16 @@ class Recipients:
         """One active user's address (none when unknown or inactive)."""
         return [self.email_by_user[user_id]] if user_id in self.email_by_user else []
 
-    def addresses(self, to: Iterable[str], owed: Any, node: Any) -> list[str]:
-        """The sorted addresses ``to`` names for an owed row of ``node``: "officers" (of the
-        owning department), "vendor_users" (of the node's vendor), or the name of a column of
-        the row that holds a user id (e.g. "inspector_id")."""
+    def addresses(self, to: Iterable[str], owed: Any, party: Any) -> list[str]:
+        """The sorted addresses ``to`` names for an owed row of ``party`` (a ``Party``, or an
+        outsourcing): "officers" (of its department), "vendor_users" (of its vendor), or the
+        name of a column of the row that holds a user id (e.g. "inspector_id")."""
         found: set[str] = set()
         for who in to:
             if who == "officers":
-                found.update(self.officers(node.department_id))
+                found.update(self.officers(party.department_id))
             elif who == "vendor_users":
-                found.update(self.vendor_users(node.vendor_id))
+                found.update(self.vendor_users(party.vendor_id))
             else:
                 found.update(self.user(getattr(owed, who)))
         return sorted(found)
@@ -60,7 +88,8 @@ class Recipients:
 class Reminders:
     """When reminders go (``rule``), to whom (``to``: see ``Recipients.addresses``), and
     what they say: ``mail(kind, owed, fields)`` returns the translated (subject, body); the
-    ``fields`` every reminder knows are ``days`` (the kind), ``task``, ``vendor`` and ``due``."""
+    ``fields`` every reminder knows are ``days`` (the kind) and ``due``, with the holder's
+    (``task`` and ``vendor`` for an outsourcing; see ``Holder.fields``)."""
 
     rule: ReminderRule
     to: tuple[str, ...]
@@ -69,12 +98,13 @@ class Reminders:
 
 @dataclass(frozen=True)
 class ObligationKind:
-    """Something a party owes by a date about one outsourcing.
+    """Something a party owes by a date about one outsourcing (or another ``holder``).
 
-    ``model`` is the owed table (an ``Owed``: ``id``, ``outsourcing_id``, ``status``, the
-    ``date_field`` the reminders count down to, and its ``row_name``); ``tables`` are the
-    tables ``owned_tables`` made for it (reminder stamps, and attachments or history when it
-    keeps them). A row is owed while its status is one of ``open_statuses``.
+    ``model`` is the owed table (an ``Owed``: ``id``, ``status``, the ``date_field`` the
+    reminders count down to, its ``row_name``, and ``outsourcing_id`` unless a ``holder`` says
+    what the row belongs to); ``tables`` are the tables ``owned_tables`` made for it (reminder
+    stamps, and attachments or history when it keeps them). A row is owed while its status is
+    one of ``open_statuses``.
     """
 
     model: Any
@@ -84,6 +114,7 @@ class ObligationKind:
     attach_statuses: tuple[str, ...] | None = None  # None: attachments in any status
     attach_refused: object = ""  # why a file is refused in the other statuses (lazy text)
     date_field: str = "due_date"
+    holder: Holder | None = None  # None: the outsourcing of the row's ``outsourcing_id``
 
     @property
     def name(self) -> str:
@@ -124,7 +155,15 @@ class ObligationKind:
 
 
 def register_obligation(app: Flask, kind: ObligationKind) -> ObligationKind:
-    """Register ``kind`` with ``app`` (once per name); the reminder run then walks it."""
+    """Register ``kind`` with ``app`` (once per name); the reminder run then walks it.
+
+    The first kind registered also schedules that run (``obligation_reminders``) with the
+    app's queue: no feature keeps a reminder job of its own."""
+    if _EXTENSION not in app.extensions:
+        from portal import jobs
+        from portal.obligations.jobs import obligation_reminders
+
+        jobs.bind(app, obligation_reminders)
     kinds: dict[str, ObligationKind] = app.extensions.setdefault(_EXTENSION, {})
     kinds[kind.name] = kind
     return kind

@@ -16,7 +16,7 @@ from sqlmodel import Session, select
 
 from portal.mail import send_mail
 from portal.models import Outsourcing, User
-from portal.obligations.queries import with_node
+from portal.obligations.queries import holder_of
 from portal.obligations.registry import ObligationKind, Recipients, registered_kinds
 from portal.permissions import Role
 
@@ -45,22 +45,21 @@ def send_kind_reminders(
 ) -> int:
     """Stamp (and e-mail) the reminders of one kind that are due today and not yet sent;
     returns how many."""
-    model, stamp = kind.model, kind.stamp_model
-    rows = session.exec(with_node(model, model.status.in_(kind.open_statuses))).all()
+    model, stamp, holder = kind.model, kind.stamp_model, holder_of(kind)
+    rows = session.exec(holder.rows(model, model.status.in_(kind.open_statuses))).all()
     sent = set(session.exec(select(getattr(stamp, kind.owner), stamp.kind)).all())
     book = recipients or read_recipients(session)
     count = 0
-    for owed, node, vendor in rows:
+    for owed, *parts in rows:
         reminder = kind.reminders.rule.kind_for(due=kind.due_of(owed), today=today)
         if reminder is None or (owed.id, reminder) in sent:
             continue
-        to = book.addresses(kind.reminders.to, owed, node)
+        to = book.addresses(kind.reminders.to, owed, holder.party(tuple(parts)))
         session.add(stamp(**{kind.owner: owed.id}, kind=reminder, recipients=",".join(to)[:2000]))
         session.flush()  # the unique (row, kind) stamp before anything leaves
         fields = {
             "days": reminder,
-            "task": node.task_name,
-            "vendor": vendor.name,
+            **holder.fields(tuple(parts)),
             "due": kind.due_of(owed).isoformat(),
         }
         subject, body = kind.reminders.mail(reminder, owed, fields)
@@ -90,8 +89,8 @@ def send_due_reminders(
 def recent_reminders(
     *, session: Session, kind: ObligationKind, owed_ids: list[int], today: date, days: int = 30
 ) -> list[tuple[Any, Any, Outsourcing]]:
-    """Reminders of these owed rows stamped in the last ``days`` days, newest first, each as
-    (stamp, owed row, outsourcing)."""
+    """Reminders of these owed rows (of a kind held by outsourcings) stamped in the last
+    ``days`` days, newest first, each as (stamp, owed row, outsourcing)."""
     if not owed_ids:
         return []
     model, stamp = kind.model, kind.stamp_model

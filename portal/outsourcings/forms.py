@@ -6,13 +6,15 @@ from datetime import date
 
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from wtforms import BooleanField, DateField, IntegerField, SelectField, StringField, TextAreaField
+from wtforms import BooleanField, IntegerField, SelectField, StringField, TextAreaField
 from wtforms.validators import DataRequired, Length, NumberRange, Optional, ValidationError
+
+from portal.forms import DayField
 
 MIN_DATE, MAX_DATE = date(2000, 1, 1), date(2100, 12, 31)
 
 
-def _in_range(form: FlaskForm, field: DateField) -> None:
+def _in_range(form: FlaskForm, field: DayField) -> None:
     if field.data and not MIN_DATE <= field.data <= MAX_DATE:
         raise ValidationError(_l("日付が範囲外です（2000年から2100年まで）。"))
 
@@ -37,10 +39,10 @@ class EntrustedDataMixin:
 
 
 class PeriodMixin:
-    start_date = DateField(_l("開始日"), validators=[DataRequired(), _in_range])
-    end_date = DateField(_l("終了日"), validators=[DataRequired(), _in_range])
+    start_date = DayField(_l("開始日"), validators=[DataRequired(), _in_range])
+    end_date = DayField(_l("終了日"), validators=[DataRequired(), _in_range])
 
-    def validate_end_date(self, field: DateField) -> None:
+    def validate_end_date(self, field: DayField) -> None:
         if self.start_date.data and field.data and field.data < self.start_date.data:
             raise ValidationError(_l("終了日は開始日より後の日付にしてください。"))
 

@@ -11,14 +11,16 @@ from portal.permissions import OFFICERS, Permission, Role
 
 
 def register(app: Flask, features: Features) -> None:
-    """Add the register's pages, API route, ledger sheets, reminder job and detail block."""
+    """Add the register's improvement obligation (its reminders), pages, API route, ledger
+    sheets and detail block."""
     from portal.ledger.sheets import LEDGER_SHEETS
-    from portal.provisions import api, documents, jobs, ledger, sections, views
+    from portal.obligations.registry import register_obligation
+    from portal.provisions import api, documents, ledger, obligation, sections, views
     from portal.reviews.shared import DOCUMENT_OWNERS
 
+    register_obligation(app, obligation.IMPROVEMENT_OBLIGATION)  # reminders 30/7/1 and late
     features.add_blueprint(views.bp)
     features.add_api_routes(*api.ROUTES)
-    features.add_jobs(jobs)
     features.add(LEDGER_SHEETS, ledger.PROVISIONS_SHEET)
     features.add(LEDGER_SHEETS, ledger.DECISIONS_SHEET)
     features.add(NODE_SECTIONS, sections.pseudonymisation_section)

@@ -4,8 +4,6 @@ measures), through the contract review's public face (``portal.reviews.shared``)
 
 from __future__ import annotations
 
-from typing import BinaryIO
-
 from flask import url_for
 from flask_babel import gettext as _
 from sqlmodel import Session
@@ -14,8 +12,7 @@ from portal.models import User
 from portal.permissions import Permission
 from portal.provisions.models import Provision
 from portal.provisions.queries import get_visible_provision
-from portal.reviews.shared import ContractDocument, DocumentOwner, record_documents, store_document
-from portal.storage import Storage
+from portal.reviews.shared import ContractDocument, DocumentOwner, record_documents
 
 OWNER_KIND = "provision"
 CATALOG = "provision"
@@ -47,28 +44,6 @@ OWNER = DocumentOwner(
     label=lambda provision: _("提供：%(recipient)s", recipient=provision.recipient_name),
     url=lambda provision: url_for("provisions.detail", provision_id=provision.id),
 )
-
-
-def store_agreement_pdf(
-    *,
-    session: Session,
-    storage: Storage,
-    actor: User,
-    provision: Provision,
-    stream: BinaryIO,
-    filename: str,
-) -> ContractDocument:
-    """Store the agreement PDF as its next version and queue its check against the provision
-    catalog (ReviewError when the file is refused)."""
-    return store_document(
-        session=session,
-        storage=storage,
-        actor=actor,
-        owner=OWNER,
-        record_id=provision.id,  # type: ignore[arg-type]
-        stream=stream,
-        filename=filename,
-    )
 
 
 def agreement_documents(*, session: Session, provision: Provision) -> list[ContractDocument]:

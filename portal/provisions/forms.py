@@ -8,7 +8,6 @@ from typing import Any
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import (
-    DateField,
     IntegerField,
     RadioField,
     SelectField,
@@ -19,6 +18,7 @@ from wtforms import (
 )
 from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional
 
+from portal.forms import DayField
 from portal.provisions.models import (
     CheckMethod,
     CheckResult,
@@ -72,9 +72,9 @@ class ProvisionForm(FlaskForm):
         validators=[DataRequired(), Length(max=1000)],
         description=_l("例：電子媒体による一括提供、オンラインによる随時照会、紙の写しの交付"),
     )
-    agreement_date = DateField(_l("書面を取り交わした日"), validators=[Optional()])
-    start_date = DateField(_l("提供開始日"), validators=[DataRequired()])
-    end_date = DateField(_l("提供終了日"), validators=[Optional()])
+    agreement_date = DayField(_l("書面を取り交わした日"), validators=[Optional()])
+    start_date = DayField(_l("提供開始日"), validators=[DataRequired()])
+    end_date = DayField(_l("提供終了日"), validators=[Optional()])
     persons = IntegerField(
         _l("本人の数（概数）"), default=0, validators=[InputRequired(), NumberRange(min=0)]
     )
@@ -98,7 +98,7 @@ class ProvisionForm(FlaskForm):
 class CheckForm(FlaskForm):
     """An on-site check of the recipient and, when needed, the improvement requested."""
 
-    checked_on = DateField(_l("調査日"), validators=[DataRequired()])
+    checked_on = DayField(_l("調査日"), validators=[DataRequired()])
     timing = SelectField(
         _l("時期"),
         choices=[(CheckTiming.BEFORE, _l("提供前")), (CheckTiming.DURING, _l("提供中（随時）"))],
@@ -123,7 +123,7 @@ class CheckForm(FlaskForm):
     improvement_request = TextAreaField(
         _l("改善要求の内容"), validators=[Optional(), Length(max=4000)]
     )
-    follow_up_due = DateField(
+    follow_up_due = DayField(
         _l("改善の確認期限"),
         validators=[Optional()],
         description=_l("空欄の場合は規程の既定日数後になります。"),
@@ -141,7 +141,7 @@ class CloseImprovementForm(FlaskForm):
 class EndProvisionForm(FlaskForm):
     """The date a provision ended."""
 
-    end_date = DateField(_l("提供終了日"), validators=[DataRequired()])
+    end_date = DayField(_l("提供終了日"), validators=[DataRequired()])
 
 
 class PseudonymisationForm(FlaskForm):

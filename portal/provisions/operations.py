@@ -1,6 +1,7 @@
 """What changes provisions: register and amend one, keep its agreement, end it, record an
-on-site check (and the improvement it requests), close an improvement, chase the overdue
-ones, and record the pseudonymisation decision of an outsourcing."""
+on-site check (and the improvement it requests), close an improvement (chased by the
+reminders of ``obligation.IMPROVEMENT_OBLIGATION``), and record the pseudonymisation
+decision of an outsourcing."""
 
 from __future__ import annotations
 
@@ -13,13 +14,10 @@ from flask_babel import gettext as _
 from sqlmodel import Session, select
 
 from portal.attachments import AttachmentError, attach
-from portal.mail import send_mail
 from portal.models import Department, Outsourcing, User
-from portal.obligations.reminders import read_recipients
 from portal.provisions.models import (
     CheckResult,
     ImprovementEvent,
-    ImprovementReminder,
     ImprovementRequest,
     ImprovementStatus,
     OutsourcingPseudonymisation,
@@ -29,7 +27,6 @@ from portal.provisions.models import (
     ProvisionStatus,
 )
 from portal.provisions.rules import (
-    REMINDERS,
     ProvisionError,
     check_inspection,
     check_measures,
@@ -229,47 +226,6 @@ def close_improvement(
     )
     session.flush()
     return improvement
-
-
-def send_improvement_reminders(*, session: Session, today: date, config: Mapping[str, Any]) -> int:
-    """Stamp (and e-mail to the providing department's officers) every improvement reminder
-    due today and not yet sent; how many. Idempotent: one stamp per request and kind."""
-    rows = session.exec(
-        select(ImprovementRequest, Provision)
-        .join(Provision, Provision.id == ImprovementRequest.provision_id)
-        .where(ImprovementRequest.status == ImprovementStatus.OPEN)
-    ).all()
-    sent = set(
-        session.exec(select(ImprovementReminder.improvement_id, ImprovementReminder.kind)).all()
-    )
-    book = read_recipients(session)
-    count = 0
-    for improvement, provision in rows:
-        kind = REMINDERS.kind_for(due=improvement.due_date, today=today)
-        if kind is None or (improvement.id, kind) in sent:
-            continue
-        to = book.officers(provision.department_id)
-        session.add(
-            ImprovementReminder(
-                improvement_id=improvement.id, kind=kind, recipients=",".join(to)[:2000]
-            )
-        )
-        session.flush()  # the unique (request, kind) stamp before anything leaves
-        fields = {"recipient": provision.recipient_name, "due": improvement.due_date.isoformat()}
-        if kind == "overdue":
-            subject = _("【提供先の改善】確認期限を過ぎています：%(recipient)s", **fields)
-        else:
-            subject = _(
-                "【提供先の改善】確認期限まで%(days)s日：%(recipient)s", days=kind, **fields
-            )
-        body = _(
-            "提供先「%(recipient)s」に求めた改善の確認期限は %(due)s です。\n\n"
-            "改善の状況を確認し、委託先監督ポータルで記録してください。",
-            **fields,
-        )
-        send_mail(config, to=to, subject=subject, body=body)
-        count += 1
-    return count
 
 
 def record_outsourcing_pseudonymisation(

@@ -27,9 +27,9 @@ from portal.provisions.models import (
 from portal.provisions.rules import ProvisionError
 from portal.reviews.shared import (
     DocumentStatus,
-    ReviewError,
     UploadForm,
     clause_titles,
+    receive_owned_upload,
     status_names,
 )
 from portal.storage import get_storage
@@ -281,37 +281,12 @@ def attach(provision_id: int) -> Response:
 def upload_document(provision_id: int) -> Response:
     """Store the agreement PDF and queue its check against the provision catalog."""
     provision = _writable(provision_id)
-    me = _me()
-    if not documents.can_upload(me, provision):
-        abort(403)
-    back = url_for("provisions.detail", provision_id=provision.id, _anchor="agreement")
-    form = UploadForm()
-    if not form.validate_on_submit():
-        for error in form.file.errors or [_("入力内容を確認してください。")]:
-            flash(str(error), "error")
-        return redirect(back)
-    try:
-        document = documents.store_agreement_pdf(
-            session=db.session,
-            storage=get_storage(),
-            actor=me,
-            provision=provision,
-            stream=form.file.data.stream,
-            filename=form.file.data.filename or "",
-        )
-    except ReviewError as error:
-        flash(error.message, "error")
-        if error.existing is not None:
-            return redirect(url_for("reviews.document", document_id=error.existing.id))
-        return redirect(back)
-    audit.record(
-        "document.upload",
-        object_type="contract_document",
-        object_id=document.id,
-        detail={"owner": documents.OWNER_KIND, "owner_id": provision.id},
+    return receive_owned_upload(
+        owner=documents.OWNER,
+        record=provision,
+        back=url_for("provisions.detail", provision_id=provision.id, _anchor="agreement"),
+        done=_("提供の書面を登録しました。解析を始めます。"),
     )
-    flash(_("提供の書面を登録しました。解析を始めます。"), "success")
-    return redirect(url_for("reviews.document", document_id=document.id))
 
 
 @bp.route("/attachments/<int:attachment_id>")

@@ -38,6 +38,7 @@ from portal.reviews.presenters import (
     progress_data,
     status_names,
 )
+from portal.reviews.uploads import receive_upload
 from portal.storage import StorageError, get_storage
 
 bp = Blueprint("reviews", __name__)
@@ -123,34 +124,19 @@ def upload(outsourcing_id: int) -> BaseResponse | str:
     node = _node_or_404(outsourcing_id)
     if not ops.can_upload(_me(), node, _parent(node)):
         abort(403)
-    form = UploadForm()
-    if not form.validate_on_submit():
-        for error in form.file.errors or [_("入力内容を確認してください。")]:
-            flash(str(error), "error")
-        return redirect(url_for("reviews.documents", outsourcing_id=node.id))
-    upload = form.file.data
-    try:
-        document = ops.upload_document(
+    return receive_upload(
+        store=lambda stream, filename: ops.upload_document(
             session=db.session,
             storage=get_storage(),
             actor=_me(),
             outsourcing=node,
-            stream=upload.stream,
-            filename=upload.filename or "",
-        )
-    except ops.ReviewError as error:
-        flash(error.message, "error")
-        if error.existing is not None:
-            return redirect(url_for("reviews.document", document_id=error.existing.id))
-        return redirect(url_for("reviews.documents", outsourcing_id=node.id))
-    audit.record(
-        "document.upload",
-        object_type="contract_document",
-        object_id=document.id,
-        detail={"outsourcing_id": node.id, "filename": document.filename},
+            stream=stream,
+            filename=filename,
+        ),
+        back=url_for("reviews.documents", outsourcing_id=node.id),
+        detail={"outsourcing_id": node.id},
+        done=_("契約書を登録しました。解析を始めます。"),
     )
-    flash(_("契約書を登録しました。解析を始めます。"), "success")
-    return redirect(url_for("reviews.document", document_id=document.id))
 
 
 @bp.route("/documents/<int:document_id>")

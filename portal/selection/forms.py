@@ -4,8 +4,10 @@ from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from wtforms import DateField, SelectField, StringField, TextAreaField
+from wtforms import SelectField, StringField, TextAreaField
 from wtforms.validators import DataRequired, Length, Optional
+
+from portal.forms import DayField
 
 
 class CertificationForm(FlaskForm):
@@ -16,11 +18,11 @@ class CertificationForm(FlaskForm):
         _l("認証番号"),
         validators=[DataRequired(message=_l("認証番号を入力してください。")), Length(max=64)],
     )
-    issued_on = DateField(
+    issued_on = DayField(
         _l("取得日（更新日）"),
         validators=[DataRequired(message=_l("取得日を日付で入力してください。"))],
     )
-    expires_on = DateField(
+    expires_on = DayField(
         _l("有効期限"),
         validators=[DataRequired(message=_l("有効期限を日付で入力してください。"))],
     )

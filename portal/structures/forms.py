@@ -9,7 +9,6 @@ from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import (
     BooleanField,
-    DateField,
     FieldList,
     FormField,
     IntegerField,
@@ -20,6 +19,7 @@ from wtforms import (
 from wtforms import Form as BaseForm
 from wtforms.validators import DataRequired, Length, NumberRange, Optional
 
+from portal.forms import DayField
 from portal.structures.rules import MAX_STAFF
 
 #: Blank staff rows offered below the filled ones.
@@ -35,17 +35,6 @@ class CountField(IntegerField):
             super().process_formdata(valuelist)
         except ValueError as error:
             raise ValueError(str(_l("人数は数字で入力してください。"))) from error
-
-
-class DayField(DateField):
-    """A calendar date; what is not a date is refused in Japanese."""
-
-    def process_formdata(self, valuelist: list[Any]) -> None:
-        """Read the date (WTForms' own message is English)."""
-        try:
-            super().process_formdata(valuelist)
-        except ValueError as error:
-            raise ValueError(str(_l("日付を正しく入力してください（例：2026-04-01）。"))) from error
 
 
 class StaffForm(BaseForm):

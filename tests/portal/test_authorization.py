@@ -320,13 +320,18 @@ MATRIX: dict[str, tuple[str, str, dict[str, int]]] = {
         only(CASE_READERS, anon=401),
     ),
     # Worker dispatch contracts: the one below is in the officer's department and the vendor
-    # user's vendor is its 派遣元 (see ``_dispatch_for``); vendors read, officers change.
+    # user's vendor is its 派遣元 (see ``_dispatch_for``); vendors read and upload, officers change.
     "dispatch.index": ("GET", "/dispatch/", only(CASE_READERS)),
     "dispatch.new": ("GET", "/dispatch/new", only(OFFICERS)),
     "dispatch.detail": ("GET", "/dispatch/{dispatch_id}", only(CASE_READERS)),
     "dispatch.edit": ("GET", "/dispatch/{dispatch_id}/edit", only(OFFICERS)),
-    # 302: the post carries no file (back to the contract with a message).
-    "dispatch.upload": ("POST", "/dispatch/{dispatch_id}/documents", only(OFFICERS, ok=302)),
+    # 302: the post carries no file (back to the contract with a message). The 派遣元's users
+    # upload their own contract (another vendor's: see the test below the matrix).
+    "dispatch.upload": (
+        "POST",
+        "/dispatch/{dispatch_id}/documents",
+        only(OFFICERS | {"vendor"}, ok=302),
+    ),
     "api.dispatch_contracts": ("GET", "/api/v1/dispatch-contracts", only(CASE_READERS, anon=401)),
 }
 
@@ -593,3 +598,47 @@ def test_matrix(client, factory, endpoint, role):
     else:
         response = client.post(path, data={"csrf_token": token}, headers=headers)
     assert response.status_code == expected[role], (method, path, role)
+
+
+@pytest.mark.parametrize(
+    ("who", "expected", "stored"),
+    [
+        ("its-vendor", 302, 1),
+        ("another-vendor", 404, 0),
+        ("staff-of-another-department", 404, 0),
+    ],
+)
+def test_dispatch_upload_by_the_contracts_vendor_only(client, factory, who, expected, stored):
+    """The 派遣元's user stores a real PDF of its own contract; another vendor's user (or
+    another department's officer) cannot reach the contract at all."""
+    import io
+
+    from sqlmodel import select
+
+    from pdfgen import reportlab_pdf
+    from portal.reviews.models import ContractDocument
+
+    node = _outsourcing_for(factory, ANON)  # a department and a vendor of their own
+    dispatch_id = _dispatch_for(factory, node)
+    if who == "its-vendor":
+        user = factory.user(Role.VENDOR, vendor_id=node.vendor_id)
+    else:
+        user = factory.user(Role.VENDOR if who == "another-vendor" else Role.STAFF)
+        assert user.vendor_id != node.vendor_id and user.department_id != node.department_id
+    assert sign_in(client, user.email).status_code == 302
+    pdf = reportlab_pdf("第1条 乙は、派遣労働者に秘密を保持させなければならない。")
+    response = client.post(
+        f"/dispatch/{dispatch_id}/documents",
+        data={
+            "file": (io.BytesIO(pdf), "派遣契約書.pdf"),
+            "csrf_token": csrf_token(client, "/auth/password"),
+        },
+        content_type="multipart/form-data",
+    )
+    assert response.status_code == expected
+    documents = factory.session.exec(
+        select(ContractDocument).where(
+            ContractDocument.owner_kind == "dispatch", ContractDocument.owner_id == dispatch_id
+        )
+    ).all()
+    assert len(documents) == stored

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import csv
 import io
+import json
 from datetime import date
 from pathlib import Path
 
@@ -198,19 +199,80 @@ def test_the_contract_pdf_is_checked_against_the_dispatch_catalog(
     assert db_session.get(ContractDocument, document.id).statuses["worker_pledge"] == "weak"
 
 
-def test_a_vendor_reads_but_cannot_upload_or_review(client, login, factory, db_session, full_pdf):
-    vendor = factory.vendor()
-    contract = _contract(factory, department_id=factory.department().id, vendor_id=vendor.id)
-    login(Role.VENDOR, vendor_id=vendor.id)
-    response = client.post(
-        f"/dispatch/{contract.id}/documents",
+def _upload(client, contract_id: int, data: bytes, name: str = "派遣契約書.pdf"):
+    return client.post(
+        f"/dispatch/{contract_id}/documents",
         data={
-            "file": (io.BytesIO(full_pdf), "x.pdf"),
-            "csrf_token": csrf_token(client, f"/dispatch/{contract.id}"),
+            "file": (io.BytesIO(data), name),
+            "csrf_token": csrf_token(client, f"/dispatch/{contract_id}"),
         },
         content_type="multipart/form-data",
     )
+
+
+def test_the_vendor_uploads_its_own_contract_checked_as_a_staff_upload(
+    app, client, login, factory, db_session, full_pdf, no_pledge_pdf
+):
+    app.extensions["portal.huey"].flush()
+    vendor = factory.vendor()
+    contract = _contract(factory, department_id=factory.department().id, vendor_id=vendor.id)
+    user = login(Role.VENDOR, vendor_id=vendor.id)
+    assert "契約書を登録する" in client.get(f"/dispatch/{contract.id}").get_data(as_text=True)
+    response = _upload(client, contract.id, no_pledge_pdf)
+    assert response.status_code == 302
+    document = db_session.exec(select(ContractDocument)).one()
+    assert response.headers["Location"].endswith(f"/documents/{document.id}")
+    assert (document.owner_kind, document.owner_id, document.catalog) == (
+        "dispatch",
+        contract.id,
+        "dispatch",
+    )
+    assert document.uploaded_by_id == user.id and document.version == 1
+    assert run_jobs(app) == ["done"]
+    db_session.expire_all()
+    document = db_session.get(ContractDocument, document.id)
+    assert document.statuses["worker_pledge"] == "missing"  # the engine, as for an officer
+    assert document.statuses["confidentiality"] == "satisfied"
+    [event] = _events(db_session, "document.upload")
+    assert event.actor_id == user.id
+    detail = json.loads(event.detail)
+    assert detail["owner"] == "dispatch" and detail["owner_id"] == contract.id
+    # The same file again: refused, and the user is sent to the version that holds it.
+    again = _upload(client, contract.id, no_pledge_pdf, "同じ契約書.pdf")
+    assert again.headers["Location"].endswith(f"/documents/{document.id}")
+    page = client.get(again.headers["Location"]).get_data(as_text=True)
+    assert "同じファイルが第1版として登録済みです（派遣契約書.pdf）。" in page
+    # What is not a PDF is refused with the review's message; nothing is stored.
+    refused = _upload(client, contract.id, b"not a pdf", "契約書.pdf")
+    page = client.get(refused.headers["Location"]).get_data(as_text=True)
+    assert "PDFファイルではありません。" in page
+    # Another file is the next version.
+    assert _upload(client, contract.id, full_pdf).status_code == 302
+    versions = db_session.exec(
+        select(ContractDocument.version).order_by(ContractDocument.version)
+    ).all()
+    assert versions == [1, 2]
+    # The vendor stores its contract but does not judge it: the officers review.
+    response = client.post(
+        f"/documents/{document.id}/clauses/worker_pledge",
+        data={
+            "status": "satisfied",
+            "reason": "誓約書あり",
+            "csrf_token": csrf_token(client, f"/documents/{document.id}"),
+        },
+    )
     assert response.status_code == 403
+    db_session.expire_all()
+    assert db_session.get(ContractDocument, document.id).statuses["worker_pledge"] == "missing"
+
+
+def test_a_vendor_cannot_upload_another_vendors_contract(
+    client, login, factory, db_session, full_pdf
+):
+    department = factory.department()
+    theirs = _contract(factory, department_id=department.id, vendor_id=factory.vendor().id)
+    login(Role.VENDOR, vendor_id=factory.vendor().id)
+    assert _upload(client, theirs.id, full_pdf).status_code == 404
     assert db_session.exec(select(ContractDocument)).first() is None
 
 

@@ -32,6 +32,7 @@ from portal.permissions import Role
 from portal.reports.models import ComplianceReport, ReportEvent, ReportReminder, ReportStatus
 from portal.reports.obligation import REPORT_OBLIGATION
 from portal.storage import get_storage
+from portal.timeutil import local_today
 from portal_testing import base_config
 
 TODAY = date(2026, 11, 24)
@@ -40,7 +41,12 @@ PDF = b"%PDF-1.4\n% a report attachment\n"
 
 def test_the_features_register_their_kinds_with_the_app(app):
     with app.app_context():
-        assert {kind.name for kind in registered_kinds()} == {"inspection", "report", "structure"}
+        assert {kind.name for kind in registered_kinds()} == {
+            "inspection",
+            "report",
+            "structure",
+            "improvement",  # a provision's improvement request: held by a provision
+        }
     assert INSPECTION_OBLIGATION.owner == "inspection_id"
     assert INSPECTION_OBLIGATION.stamp_model is InspectionReminder
     assert INSPECTION_OBLIGATION.attachment_model is InspectionAttachment
@@ -117,11 +123,38 @@ def test_one_run_reminds_every_registered_kind_once(app, factory, db_session):
             session=db_session, kind=REPORT_OBLIGATION, owed_ids=[report.id], today=TODAY
         )
     # No management structure is owed here (none was created): its kind sends nothing.
-    assert first == {"inspection": 1, "report": 1, "structure": 0}
-    assert again == {"inspection": 0, "report": 0, "structure": 0}
+    assert first == {"inspection": 1, "report": 1, "structure": 0, "improvement": 0}
+    assert again == {"inspection": 0, "report": 0, "structure": 0, "improvement": 0}
     stamp, owed, outsourcing = notices[0]
     assert (stamp.kind, owed.id, outsourcing.id) == ("overdue", report.id, node.id)
     assert officer.email in stamp.recipients
+
+
+def test_the_one_run_is_scheduled_once_after_the_features_runs(app, factory, db_session):
+    from datetime import UTC, datetime
+
+    from portal.obligations.jobs import obligation_reminders
+
+    huey = app.extensions["portal.huey"]
+
+    def at(hour: int, minute: int) -> set[str]:
+        return {t.name for t in huey.read_periodic(datetime(2026, 1, 1, hour, minute, tzinfo=UTC))}
+
+    # The features create what is owed (05:30–05:45); no feature sends its reminders itself.
+    assert "obligation_reminders" in at(5, 55)
+    assert not any("obligation_reminders" in at(5, m) for m in (30, 40, 45, 50))
+    assert "provisions_daily" not in at(5, 50)
+    officer = factory.user(Role.STAFF)
+    node = make_node(factory, department_id=officer.department_id, vendor=factory.vendor())
+    overdue = local_today() - timedelta(days=1)
+    db_session.add(Inspection(outsourcing_id=node.id, due_date=overdue))
+    db_session.commit()
+    with app.app_context():
+        first = obligation_reminders(session=db_session)
+        again = obligation_reminders(session=db_session)
+        kinds = {kind.name for kind in registered_kinds()}
+    assert first["inspection"] == 1 and set(first) == kinds  # every kind, in one run
+    assert sum(again.values()) == 0
 
 
 def _attach(session, kind, owed, actor, filename: str):
@@ -165,7 +198,7 @@ def test_attachments_are_refused_once_the_row_is_no_longer_open(app, factory, db
 #: The migration head of the schema before the obligation mechanism (commit 90a14e2).
 BEFORE = "56bee83f4318"
 #: Features whose tables came after ``BEFORE`` (left out of the app that loads the old schema).
-LATER_FEATURES = ("portal.structures",)
+LATER_FEATURES = ("portal.structures", "portal.provisions")
 #: What the counting must find rows of (the demo loads them, or the test adds them).
 MUST_HAVE_ROWS = (
     "inspections",

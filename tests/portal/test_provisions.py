@@ -320,6 +320,10 @@ def test_bad_checks_are_refused(client, login, factory, db_session, values, mess
 
 
 def test_improvement_reminders_are_sent_once_per_kind(factory, office, app_ctx):
+    from portal.obligations.jobs import obligation_reminders
+    from portal.obligations.reminders import send_due_reminders
+    from portal.provisions.obligation import IMPROVEMENT_OBLIGATION
+
     staff = office["staff"]
     provision = provision_of(factory, staff)
     _check, improvement = ops.record_check(
@@ -341,14 +345,27 @@ def test_improvement_reminders_are_sent_once_per_kind(factory, office, app_ctx):
     factory.session.commit()
     assert improvement is not None and improvement.due_date == date(2026, 6, 1)
     config = {"SMTP_HOST": ""}
-    send = ops.send_improvement_reminders
-    assert send(session=factory.session, today=date(2026, 4, 1), config=config) == 0
-    assert send(session=factory.session, today=date(2026, 5, 26), config=config) == 1
-    assert send(session=factory.session, today=date(2026, 5, 27), config=config) == 0
-    assert send(session=factory.session, today=date(2026, 6, 2), config=config) == 1
+
+    def run(day: date) -> int:
+        """The one reminder run of portal.obligations, as the daily job does it."""
+        kinds = [IMPROVEMENT_OBLIGATION]
+        return send_due_reminders(session=factory.session, today=day, config=config, kinds=kinds)[
+            "improvement"
+        ]
+
+    # A late first run sends only the nearest reminder (7 days), then the overdue one.
+    assert [run(date(2026, 4, 1)), run(date(2026, 5, 26)), run(date(2026, 5, 27))] == [0, 1, 0]
+    assert run(date(2026, 6, 2)) == 1
     stamps = factory.session.exec(select(ImprovementReminder)).all()
     assert {s.kind for s in stamps} == {"7", "overdue"}
     assert staff.email in stamps[0].recipients
+    # The daily job walks the same kind: nothing is sent twice.
+    assert obligation_reminders(session=factory.session)["improvement"] == 0
+    # A closed request is no longer chased.
+    ops.close_improvement(
+        session=factory.session, improvement=improvement, actor=staff, response="施錠した"
+    )
+    assert run(date(2026, 6, 3)) == 0
 
 
 # --- scope ----------------------------------------------------------------------------------

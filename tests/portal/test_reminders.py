@@ -1,5 +1,6 @@
-"""Inspection reminders: 30, 7 and 1 days before due and when overdue, each once, by e-mail to
-a real SMTP server on 127.0.0.1 (aiosmtpd) and in the portal."""
+"""Reminders 30, 7 and 1 days before due and when overdue, each once, by e-mail to a real SMTP
+server on 127.0.0.1 (aiosmtpd) and in the portal: an inspection's (held by an outsourcing) and a
+provision's improvement request (held by the providing department, no vendor)."""
 
 from __future__ import annotations
 
@@ -100,3 +101,85 @@ def test_without_smtp_the_reminder_is_still_stamped(app, factory, db_session):
     with app.app_context():
         assert send_due_reminders(session=db_session, today=TODAY, config={}) == 1
     assert db_session.exec(select(InspectionReminder.kind)).all() == ["7"]
+
+
+def test_improvement_reminders_reach_the_providing_department_once_each(
+    app, factory, db_session, smtp_server
+):
+    from portal.obligations.reminders import send_due_reminders as one_run
+    from portal.provisions.models import (
+        ImprovementReminder,
+        ImprovementRequest,
+        ImprovementStatus,
+        Provision,
+        ProvisionCheck,
+    )
+
+    config, inbox = smtp_server
+    staff = factory.user(Role.STAFF)
+    manager = factory.user(Role.MANAGER, department_id=staff.department_id)
+    elsewhere = factory.user(Role.STAFF)  # an officer of another department
+    chief, vendor_user = factory.user(Role.CHIEF), factory.user(Role.VENDOR)
+    provision = Provision(
+        department_id=staff.department_id,
+        recipient_name="○○県統計課",
+        information_name="住民基本台帳",
+        purpose="統計調査",
+        legal_basis="統計法",
+        record_scope="氏名",
+        usage_form="電子媒体",
+        start_date=date(2026, 4, 1),
+        safety_measures=["secrecy"],
+        pseudonymisation="replaced",
+    )
+    db_session.add(provision)
+    db_session.flush()
+    check = ProvisionCheck(
+        provision_id=provision.id,
+        checked_on=TODAY,
+        timing="during",
+        method="on_site",
+        result="improvement",
+        findings="施錠なし",
+    )
+    db_session.add(check)
+    db_session.flush()
+    due = TODAY + timedelta(days=30)
+    owed = ImprovementRequest(
+        provision_id=provision.id, check_id=check.id, request="施錠すること", due_date=due
+    )
+    closed = ImprovementRequest(
+        provision_id=provision.id,
+        check_id=check.id,
+        request="済んだこと",
+        due_date=TODAY + timedelta(days=7),
+        status=ImprovementStatus.CLOSED,  # confirmed: never chased
+    )
+    db_session.add_all([owed, closed])
+    db_session.commit()
+
+    with app.app_context():
+        days = [TODAY + timedelta(days=n) for n in (0, 1, 23, 29, 31, 32)]
+        counts = [
+            one_run(session=db_session, today=day, config=config)["improvement"] for day in days
+        ]
+        db_session.commit()
+    assert counts == [1, 0, 1, 1, 1, 0]  # 30, (nothing new), 7, 1, overdue, (already sent)
+    stamps = db_session.exec(select(ImprovementReminder).order_by(ImprovementReminder.id)).all()
+    assert [(s.improvement_id, s.kind) for s in stamps] == [
+        (owed.id, "30"),
+        (owed.id, "7"),
+        (owed.id, "1"),
+        (owed.id, "overdue"),
+    ]
+    mails = [m for m in inbox.messages if "提供先の改善" in subject(m)]
+    assert len(mails) == 4
+    for message in mails:
+        to = {address.strip() for address in message["To"].split(",")}
+        assert to == {staff.email, manager.email}  # not another department, chief or vendor
+        assert not to & {elsewhere.email, chief.email, vendor_user.email}
+    first, last = mails[0], mails[-1]
+    assert subject(first) == "【提供先の改善】確認期限まで30日：○○県統計課"
+    assert subject(last) == "【提供先の改善】確認期限を過ぎています：○○県統計課"
+    body = first.get_payload(decode=True).decode("utf-8")
+    assert f"提供先「○○県統計課」に求めた改善の確認期限は {due.isoformat()} です。" in body
