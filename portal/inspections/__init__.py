@@ -13,7 +13,7 @@ def register(app: Flask, features: Features) -> None:
     """Add the obligation kind, pages, API routes, jobs, tree badges, menu entry and permissions
     of this feature."""
     from portal.inspections import api, badges, home, jobs, obligation, views
-    from portal.obligations.registry import register_obligation
+    from portal.obligations.setup import register_obligation
 
     register_obligation(app, obligation.INSPECTION_OBLIGATION)  # due dates, reminders, review
 

@@ -154,19 +154,15 @@ class ObligationKind:
         return getattr(row, self.date_field)
 
 
-def register_obligation(app: Flask, kind: ObligationKind) -> ObligationKind:
-    """Register ``kind`` with ``app`` (once per name); the reminder run then walks it.
+def add_kind(app: Flask, kind: ObligationKind) -> bool:
+    """Add ``kind`` to ``app``'s registry (once per name); True when it is the first kind.
 
-    The first kind registered also schedules that run (``obligation_reminders``) with the
-    app's queue: no feature keeps a reminder job of its own."""
-    if _EXTENSION not in app.extensions:
-        from portal import jobs
-        from portal.obligations.jobs import obligation_reminders
-
-        jobs.bind(app, obligation_reminders)
+    Features call ``portal.obligations.setup.register_obligation``, which also schedules the
+    reminder run; this module stays below the reminders and the job in the import order."""
+    first = _EXTENSION not in app.extensions
     kinds: dict[str, ObligationKind] = app.extensions.setdefault(_EXTENSION, {})
     kinds[kind.name] = kind
-    return kind
+    return first
 
 
 def registered_kinds(app: Flask | None = None) -> list[ObligationKind]:

@@ -14,7 +14,7 @@ def register(app: Flask, features: Features) -> None:
     """Add the register's improvement obligation (its reminders), pages, API route, ledger
     sheets and detail block."""
     from portal.ledger.sheets import LEDGER_SHEETS
-    from portal.obligations.registry import register_obligation
+    from portal.obligations.setup import register_obligation
     from portal.provisions import api, documents, ledger, obligation, sections, views
     from portal.reviews.shared import DOCUMENT_OWNERS
 

@@ -12,7 +12,7 @@ from portal.permissions import OFFICERS, READERS, Permission, Role
 def register(app: Flask, features: Features) -> None:
     """Add the obligation kind, pages, API routes, jobs, tree badges, menu entry and permissions
     of this feature."""
-    from portal.obligations.registry import register_obligation
+    from portal.obligations.setup import register_obligation
     from portal.reports import api, badges, home, jobs, obligation, views
 
     register_obligation(app, obligation.REPORT_OBLIGATION)  # due dates, reminders, review

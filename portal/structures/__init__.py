@@ -14,7 +14,7 @@ def register(app: Flask, features: Features) -> None:
     """Add the obligation kind, pages, API route, ledger sheet, jobs, tree badges, menu entry
     and permission of this feature."""
     from portal.ledger.sheets import LEDGER_SHEETS
-    from portal.obligations.registry import register_obligation
+    from portal.obligations.setup import register_obligation
     from portal.structures import api, badges, jobs, ledger, obligation, views
 
     register_obligation(app, obligation.STRUCTURE_OBLIGATION)  # due dates, reminders, review
