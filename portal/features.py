@@ -26,6 +26,7 @@ from typing import Any, Generic, Protocol, TypeVar
 
 import click
 from flask import Blueprint, Flask, current_app
+from sqlalchemy import ColumnElement, Select
 from sqlmodel import Session
 
 from portal import jobs
@@ -70,8 +71,36 @@ class NodeLike(Protocol):
     declared_subsidiary: bool
 
 
-#: Receives the nodes about to be shown; returns badges per node id with one query for all.
-BadgeProvider = Callable[[Session, Sequence[NodeLike]], dict[int, list[Badge]]]
+class NodeSet(Sequence[NodeLike]):
+    """The nodes about to be shown, and the same set in SQL: ``includes(column)`` lets a
+    badge provider filter in the database with one statement however many nodes there are,
+    instead of binding thousands of ids (which costs more to compile than to run)."""
+
+    def __init__(self, nodes: Iterable[NodeLike], ids: Select | None = None) -> None:
+        self._nodes = list(nodes)
+        self._ids = ids  # a SELECT of exactly these nodes' ids, when the caller has one
+
+    @classmethod
+    def of(cls, nodes: Iterable[NodeLike]) -> NodeSet:
+        """``nodes`` as a NodeSet (itself when it is one already)."""
+        return nodes if isinstance(nodes, NodeSet) else cls(nodes)
+
+    def __getitem__(self, index: Any) -> Any:
+        return self._nodes[index]
+
+    def __len__(self) -> int:
+        return len(self._nodes)
+
+    def includes(self, column: Any) -> ColumnElement[bool]:
+        """A WHERE clause: ``column`` (an outsourcing id) is one of these nodes."""
+        if self._ids is not None:
+            return column.in_(self._ids)
+        return column.in_([node.id for node in self._nodes])
+
+
+#: Receives the nodes about to be shown; returns badges per node id with one statement for
+#: all of them (``NodeSet.includes``), never one per node.
+BadgeProvider = Callable[[Session, NodeSet], dict[int, list[Badge]]]
 
 
 @dataclass(frozen=True)
