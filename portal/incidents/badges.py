@@ -7,6 +7,7 @@ from sqlmodel import Session, select
 
 from portal.features import Badge, NodeSet
 from portal.incidents.models import Incident, IncidentStatus
+from portal.models import Outsourcing
 
 
 def incident_badges(session: Session, nodes: NodeSet) -> dict[int, list[Badge]]:
@@ -19,9 +20,11 @@ def incident_badges(session: Session, nodes: NodeSet) -> dict[int, list[Badge]]:
         str(_l("漏えい等の事案の対応が完了していません。")),
         frozenset({"incident"}),
     )
+    # From the few open incidents to their nodes (not from thousands of nodes to incidents).
     open_at = session.exec(
         select(Incident.outsourcing_id)
-        .where(nodes.includes(Incident.outsourcing_id), Incident.status == IncidentStatus.OPEN)
+        .join(Outsourcing, Outsourcing.id == Incident.outsourcing_id)
+        .where(Incident.status == IncidentStatus.OPEN, nodes.includes(Outsourcing.id))
         .distinct()
     ).all()
     return {node_id: [badge] for node_id in open_at}

@@ -29,25 +29,12 @@ def inspection_badges(session: Session, nodes: NodeSet) -> dict[int, list[Badge]
         return {}
     rule, today = interval_rule(), local_today()
     i, a, o = Inspection, CorrectiveAction, Outsourcing
-    # One grouped pass over the inspections of these nodes, one over their open actions.
-    per_node = (
-        select(
-            i.outsourcing_id,
-            func.min(case((i.status.in_(OPEN_STATUSES), i.due_date), else_=null())).label("due"),
-            func.max(
-                case((i.status == InspectionStatus.COMPLETED, i.completed_on), else_=null())
-            ).label("done"),
-        )
-        .where(nodes.includes(i.outsourcing_id))
-        .group_by(i.outsourcing_id)
-        .subquery()
-    )
-    actions = (
-        select(a.outsourcing_id)
-        .where(nodes.includes(a.outsourcing_id), a.status == ActionStatus.OPEN)
-        .distinct()
-        .subquery()
-    )
+    # One pass over these nodes and their inspections (an index per node), grouped by node.
+    due = func.min(case((i.status.in_(OPEN_STATUSES), i.due_date), else_=null()))
+    done = func.max(case((i.status == InspectionStatus.COMPLETED, i.completed_on), else_=null()))
+    # Nodes with an open action, as one list the database builds once (correlated per node,
+    # SQLite would pick the status index and scan every open action for each node).
+    open_actions = o.id.in_(select(a.outsourcing_id).where(a.status == ActionStatus.OPEN))
     # The interval is shorter for 要配慮個人情報 or many persons (IntervalRule.months_for): a
     # completion is current on or after one of two dates.
     sensitive = o.special_care | (o.persons >= rule.high_sensitivity_persons)
@@ -59,17 +46,18 @@ def inspection_badges(session: Session, nodes: NodeSet) -> dict[int, list[Badge]
         else_=current_since(today=today, months=rule.months_for(special_care=False, persons=0)),
     )
     state = case(
-        (per_node.c.due < today, literal("overdue")),
-        (per_node.c.due <= today + timedelta(days=WARNING_DAYS), literal("due_soon")),
-        (actions.c.outsourcing_id.is_not(None), literal("open_actions")),
-        (per_node.c.done >= since, literal("ok")),
+        (due < today, literal("overdue")),
+        (due <= today + timedelta(days=WARNING_DAYS), literal("due_soon")),
+        (open_actions, literal("open_actions")),
+        (done >= since, literal("ok")),
         else_=null(),
-    ).label("state")
+    )
     rows = session.exec(
         select(o.id, state)
-        .outerjoin(per_node, per_node.c.outsourcing_id == o.id)
-        .outerjoin(actions, actions.c.outsourcing_id == o.id)
+        .outerjoin(i, i.outsourcing_id == o.id)
         .where(nodes.includes(o.id), o.status == OutsourcingStatus.ACTIVE)
+        .group_by(o.id)
+        .having(state.is_not(None))
     ).all()
     styles = {
         "overdue": Badge(
@@ -86,4 +74,4 @@ def inspection_badges(session: Session, nodes: NodeSet) -> dict[int, list[Badge]
             str(_l("検査済")), "ok", str(_l("検査の間隔内で、未回答の是正措置はありません。"))
         ),
     }
-    return {node_id: [styles[value]] for node_id, value in rows if value in styles}
+    return {node_id: [styles[value]] for node_id, value in rows}

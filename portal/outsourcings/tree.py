@@ -114,7 +114,7 @@ def build_tree(
     rows = session.exec(statement).all()
     nodes = {row[0]: TreeNode(NodeRow(*row[:10]), VendorRow(*row[10:])) for row in rows}
     # The providers select by the same conditions rather than by 5,000 bound ids.
-    shown = NodeSet([n.node for n in nodes.values()], ids=select(o.id).where(*conditions))
+    shown = NodeSet([n.node for n in nodes.values()], where=conditions)
     badge_map = badges_for(session, shown)
     for node_id, badges in badge_map.items():
         if node_id in nodes:

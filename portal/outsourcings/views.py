@@ -101,7 +101,7 @@ def _badge_markup(tree: Tree) -> tuple[dict[int, Markup], list[tuple[str, Badge]
     once per page, numbered. A badge refers to its explanation (``aria-describedby``; the
     script shows it on hover) instead of repeating it at each of thousands of nodes."""
     legend: dict[Badge, str] = {}
-    made: dict[int, Markup] = {}  # by the badge object: providers reuse one per page
+    made: dict[tuple[int, ...], Markup] = {}  # by the badge objects: providers reuse them
     html: dict[int, Markup] = {}
     stack = list(tree.roots)
     while stack:
@@ -109,20 +109,21 @@ def _badge_markup(tree: Tree) -> tuple[dict[int, Markup], list[tuple[str, Badge]
         stack.extend(item.children)
         if not item.badges:
             continue
-        parts = []
-        for badge in item.badges:
-            part = made.get(id(badge))
-            if part is None:
+        key = tuple(map(id, item.badges))
+        if key not in made:
+            parts = []
+            for badge in item.badges:
                 described = ""
                 if badge.title:
-                    key = legend.setdefault(badge, f"badge-{len(legend) + 1}")
-                    described = Markup(' aria-describedby="{}"').format(key)
-                part = Markup('<span class="badge badge-{}"{}>{}</span>').format(
-                    badge.tone, described, badge.label
+                    number = legend.setdefault(badge, f"badge-{len(legend) + 1}")
+                    described = Markup(' aria-describedby="{}"').format(number)
+                parts.append(
+                    Markup('<span class="badge badge-{}"{}>{}</span>').format(
+                        badge.tone, described, badge.label
+                    )
                 )
-                made[id(badge)] = part
-            parts.append(part)
-        html[item.node.id] = Markup("").join(parts)
+            made[key] = Markup("").join(parts)
+        html[item.node.id] = made[key]
     return html, [(key, badge) for badge, key in legend.items()]
 
 

@@ -7,6 +7,7 @@ from sqlalchemy import literal, union
 from sqlmodel import Session, select
 
 from portal.features import Badge, NodeSet
+from portal.models import Outsourcing
 from portal.reports.models import (
     EDITABLE_STATUSES,
     ComplianceReport,
@@ -21,15 +22,18 @@ def report_badges(session: Session, nodes: NodeSet) -> dict[int, list[Badge]]:
     report still owed past its due date."""
     if not nodes:
         return {}
-    v, r = SubcontractViolation, ComplianceReport
+    v, r, o = SubcontractViolation, ComplianceReport, Outsourcing
+    # From the few open violations and late reports to their nodes.
     found = union(
-        select(v.outsourcing_id, literal("violation")).where(
-            nodes.includes(v.outsourcing_id), v.status == ViolationStatus.OPEN
-        ),
-        select(r.outsourcing_id, literal("overdue")).where(
-            nodes.includes(r.outsourcing_id),
+        select(o.id, literal("violation"))
+        .join(v, v.outsourcing_id == o.id)
+        .where(v.status == ViolationStatus.OPEN, nodes.includes(o.id)),
+        select(o.id, literal("overdue"))
+        .join(r, r.outsourcing_id == o.id)
+        .where(
             r.status.in_(tuple(EDITABLE_STATUSES)),
             r.due_date < local_today(),
+            nodes.includes(o.id),
         ),
     )
     styles = {

@@ -18,30 +18,18 @@ def structure_badges(session: Session, nodes: NodeSet) -> dict[int, list[Badge]]
     owed past its due date."""
     if not nodes:
         return {}
-    # One grouped pass over the structures of these nodes (cheaper than two correlated
-    # subqueries per node): whether any version was confirmed, and the earliest still owed.
+    # One pass over these nodes and their structures (an index per node), grouped by node:
+    # whether any version was confirmed, and the earliest still owed.
     m, o = ManagementStructure, Outsourcing
-    per_node = (
-        select(
-            m.outsourcing_id,
-            func.max(case((m.status.in_(CONFIRMED_STATUSES), 1), else_=0)).label("confirmed"),
-            func.min(case((m.status.in_(EDITABLE_STATUSES), m.due_date), else_=None)).label("owed"),
-        )
-        .where(nodes.includes(m.outsourcing_id))
-        .group_by(m.outsourcing_id)
-        .subquery()
-    )
+    confirmed = func.coalesce(func.max(case((m.status.in_(CONFIRMED_STATUSES), 1), else_=0)), 0)
+    owed = func.min(case((m.status.in_(EDITABLE_STATUSES), m.due_date), else_=None))
     today = local_today()
-    confirmed = func.coalesce(per_node.c.confirmed, 0) == 1
-    overdue_owed = per_node.c.owed < today
     rows = session.exec(
-        select(o.id, confirmed, overdue_owed)
-        .outerjoin(per_node, per_node.c.outsourcing_id == o.id)
-        .where(
-            nodes.includes(o.id),
-            o.status == OutsourcingStatus.ACTIVE,
-            or_(~confirmed, overdue_owed),
-        )
+        select(o.id, confirmed == 1, owed < today)
+        .outerjoin(m, m.outsourcing_id == o.id)
+        .where(nodes.includes(o.id), o.status == OutsourcingStatus.ACTIVE)
+        .group_by(o.id)
+        .having(or_(confirmed == 0, owed < today))
     ).all()
     unconfirmed = Badge(
         str(_l("管理体制未確認")),
