@@ -2,28 +2,29 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
-
 from flask_babel import lazy_gettext as _l
-from sqlmodel import Session
+from sqlmodel import Session, select
 
-from portal.features import Badge, NodeLike
-from portal.incidents.queries import open_counts
+from portal.features import Badge, NodeSet
+from portal.incidents.models import Incident, IncidentStatus
+from portal.models import Outsourcing
 
-_CHUNK = 5000  # bound parameters per statement
 
-
-def incident_badges(session: Session, nodes: Sequence[NodeLike]) -> dict[int, list[Badge]]:
-    """One query per 5,000 nodes: how many incidents are open at each."""
-    ids = [node.id for node in nodes]
+def incident_badges(session: Session, nodes: NodeSet) -> dict[int, list[Badge]]:
+    """One statement for all nodes: the nodes with an incident still open."""
+    if not nodes:
+        return {}
     badge = Badge(
         str(_l("事案対応中")),
         "bad",
         str(_l("漏えい等の事案の対応が完了していません。")),
         frozenset({"incident"}),
     )
-    result: dict[int, list[Badge]] = {}
-    for start in range(0, len(ids), _CHUNK):
-        for node_id in open_counts(session=session, outsourcing_ids=ids[start : start + _CHUNK]):
-            result[node_id] = [badge]
-    return result
+    # From the few open incidents to their nodes (not from thousands of nodes to incidents).
+    open_at = session.exec(
+        select(Incident.outsourcing_id)
+        .join(Outsourcing, Outsourcing.id == Incident.outsourcing_id)
+        .where(Incident.status == IncidentStatus.OPEN, nodes.includes(Outsourcing.id))
+        .distinct()
+    ).all()
+    return {node_id: [badge] for node_id in open_at}

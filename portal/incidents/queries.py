@@ -9,7 +9,6 @@ from portal.incidents.models import (
     IncidentEvent,
     IncidentNotice,
     IncidentShare,
-    IncidentStatus,
 )
 from portal.models import Department, Outsourcing, User, Vendor
 from portal.outsourcings.scope import visibility_clause
@@ -92,18 +91,6 @@ def shared_measures(
         statement = statement.where(IncidentShare.department_id == user.department_id)
     rows = session.exec(statement.order_by(IncidentShare.shared_at.desc())).all()
     return [tuple(row) for row in rows]  # type: ignore[misc]
-
-
-def open_counts(*, session: Session, outsourcing_ids: list[int]) -> dict[int, int]:
-    """Open incidents per outsourcing id, in one query."""
-    from sqlalchemy import func
-
-    rows = session.exec(
-        select(Incident.outsourcing_id, func.count(Incident.id))
-        .where(Incident.outsourcing_id.in_(outsourcing_ids), Incident.status == IncidentStatus.OPEN)
-        .group_by(Incident.outsourcing_id)
-    ).all()
-    return dict(rows)  # type: ignore[arg-type]
 
 
 def shares_of(*, session: Session, incident_id: int) -> list[tuple[IncidentShare, Department]]:

@@ -2,13 +2,13 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from datetime import timedelta
 
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import func
+from sqlalchemy import case, func, literal, null
 from sqlmodel import Session, select
 
-from portal.features import Badge, NodeLike
+from portal.features import Badge, NodeSet
 from portal.inspections.models import (
     OPEN_STATUSES,
     ActionStatus,
@@ -17,35 +17,48 @@ from portal.inspections.models import (
     InspectionStatus,
 )
 from portal.inspections.operations import interval_rule
-from portal.inspections.rules import health
+from portal.inspections.rules import WARNING_DAYS, current_since
 from portal.models import Outsourcing, OutsourcingStatus
-from portal.obligations.queries import chunked, earliest_owed
 from portal.timeutil import local_today
 
 
-def inspection_badges(session: Session, nodes: Sequence[NodeLike]) -> dict[int, list[Badge]]:
-    """One query for all active nodes: the next due date, the last inspection, open actions."""
-    ids = [node.id for node in nodes if node.status == OutsourcingStatus.ACTIVE]
-    if not ids:
+def inspection_badges(session: Session, nodes: NodeSet) -> dict[int, list[Badge]]:
+    """One statement for all active nodes: their state as ``rules.health`` defines it
+    (overdue, due_soon, open_actions, ok), worked out by the database."""
+    if not nodes:
         return {}
-    open_due = earliest_owed(Inspection, OPEN_STATUSES)
-    last_done = (
-        select(func.max(Inspection.completed_on))
-        .where(
-            Inspection.outsourcing_id == Outsourcing.id,
-            Inspection.status == InspectionStatus.COMPLETED,
-        )
-        .scalar_subquery()
-    )
-    actions = (
-        select(func.count(CorrectiveAction.id))
-        .where(
-            CorrectiveAction.outsourcing_id == Outsourcing.id,
-            CorrectiveAction.status == ActionStatus.OPEN,
-        )
-        .scalar_subquery()
-    )
     rule, today = interval_rule(), local_today()
+    i, a, o = Inspection, CorrectiveAction, Outsourcing
+    # One pass over these nodes and their inspections (an index per node), grouped by node.
+    due = func.min(case((i.status.in_(OPEN_STATUSES), i.due_date), else_=null()))
+    done = func.max(case((i.status == InspectionStatus.COMPLETED, i.completed_on), else_=null()))
+    # Nodes with an open action, as one list the database builds once (correlated per node,
+    # SQLite would pick the status index and scan every open action for each node).
+    open_actions = o.id.in_(select(a.outsourcing_id).where(a.status == ActionStatus.OPEN))
+    # The interval is shorter for 要配慮個人情報 or many persons (IntervalRule.months_for): a
+    # completion is current on or after one of two dates.
+    sensitive = o.special_care | (o.persons >= rule.high_sensitivity_persons)
+    since = case(
+        (
+            sensitive,
+            current_since(today=today, months=rule.months_for(special_care=True, persons=0)),
+        ),
+        else_=current_since(today=today, months=rule.months_for(special_care=False, persons=0)),
+    )
+    state = case(
+        (due < today, literal("overdue")),
+        (due <= today + timedelta(days=WARNING_DAYS), literal("due_soon")),
+        (open_actions, literal("open_actions")),
+        (done >= since, literal("ok")),
+        else_=null(),
+    )
+    rows = session.exec(
+        select(o.id, state)
+        .outerjoin(i, i.outsourcing_id == o.id)
+        .where(nodes.includes(o.id), o.status == OutsourcingStatus.ACTIVE)
+        .group_by(o.id)
+        .having(state.is_not(None))
+    ).all()
     styles = {
         "overdue": Badge(
             str(_l("検査期限超過")),
@@ -61,26 +74,4 @@ def inspection_badges(session: Session, nodes: Sequence[NodeLike]) -> dict[int, 
             str(_l("検査済")), "ok", str(_l("検査の間隔内で、未回答の是正措置はありません。"))
         ),
     }
-    result: dict[int, list[Badge]] = {}
-    for part in chunked(ids):
-        rows = session.exec(
-            select(
-                Outsourcing.id,
-                Outsourcing.special_care,
-                Outsourcing.persons,
-                open_due,
-                last_done,
-                actions,
-            ).where(Outsourcing.id.in_(part))
-        ).all()
-        for node_id, special_care, persons, due, done, open_actions in rows:
-            state = health(
-                today=today,
-                months=rule.months_for(special_care=special_care, persons=persons),
-                last_completed=done,
-                open_due=due,
-                open_actions=open_actions,
-            )
-            if state in styles:
-                result[node_id] = [styles[state]]
-    return result
+    return {node_id: [styles[value]] for node_id, value in rows}

@@ -101,3 +101,13 @@ def health(
     if last_completed is not None and add_months(last_completed, months) > today:
         return "ok"
     return "none"
+
+
+def current_since(*, today: date, months: int) -> date:
+    """The earliest completion date still within its interval on ``today`` (the first day
+    with ``add_months(day, months) > today``): what ``health`` calls "ok", as one date a
+    query compares with."""
+    day = add_months(today, -months)  # add_months never moves a day past this one's mark
+    while add_months(day, months) <= today:
+        day += timedelta(days=1)
+    return day

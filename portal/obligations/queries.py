@@ -1,14 +1,12 @@
 """Reading owed rows: with their outsourcing and vendor within a scope, limited to some
-outsourcings or one department, the earliest date still owed per outsourcing, and the
-attachments and history of a row."""
+outsourcings or one department, and the attachments and history of a row."""
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import ColumnElement, func
+from sqlalchemy import ColumnElement
 from sqlmodel import Session, select
 
 from portal.models import Outsourcing, Vendor
@@ -72,28 +70,8 @@ class NodeSelection:
         return conditions
 
 
-#: Bound parameters per statement: the most ids one ``IN (...)`` takes.
-CHUNK = 5000
-
-
-def chunked(ids: Sequence[int], size: int = CHUNK) -> Iterator[Sequence[int]]:
-    """``ids`` a statement's worth at a time."""
-    for start in range(0, len(ids), size):
-        yield ids[start : start + size]
-
-
 #: Every outsourcing.
 ALL_NODES = NodeSelection()
-
-
-def earliest_owed(model: Any, statuses: Iterable[str], date_field: str = "due_date") -> Any:
-    """A scalar subquery per ``Outsourcing`` row: the earliest date of its rows still owed
-    (in ``statuses``), or NULL."""
-    return (
-        select(func.min(getattr(model, date_field)))
-        .where(model.outsourcing_id == Outsourcing.id, model.status.in_(tuple(statuses)))
-        .scalar_subquery()
-    )
 
 
 def attachments_of(*, session: Session, kind: ObligationKind, owed_id: int) -> list[Any]:

@@ -1,8 +1,9 @@
 """Status badges on tree nodes: a slot that each feature fills.
 
-A provider receives the nodes about to be shown and returns badges per node id, with one
-query for all of them (never one per node). Every feature, the chain first, puts its provider
-into the ``TREE_BADGES`` slot from its ``register`` (portal/features.py).
+A provider receives the nodes about to be shown (a ``NodeSet``) and returns badges per node
+id, with one statement for all of them (never one per node, nor one per chunk of ids). Every
+feature, the chain first, puts its provider into the ``TREE_BADGES`` slot from its
+``register`` (portal/features.py).
 """
 
 from __future__ import annotations
@@ -12,12 +13,14 @@ from collections.abc import Sequence
 from flask_babel import lazy_gettext as _l
 from sqlmodel import Session
 
-from portal.features import TREE_BADGES, Badge, NodeLike, current_features
+from portal.features import TREE_BADGES, Badge, NodeLike, NodeSet, current_features
 from portal.models import OutsourcingStatus
 
 
 def badges_for(session: Session, nodes: Sequence[NodeLike]) -> dict[int, list[Badge]]:
-    """All badges of ``nodes``, provider by provider, in registration order."""
+    """All badges of ``nodes``, provider by provider, in registration order (pass a NodeSet
+    with its query when there are many nodes: the providers then filter by that query)."""
+    nodes = NodeSet.of(nodes)
     result: dict[int, list[Badge]] = {node.id: [] for node in nodes}
     for provider in current_features().get(TREE_BADGES):
         for node_id, badges in provider(session, nodes).items():

@@ -7,6 +7,7 @@ from datetime import date
 
 from sqlmodel import Session, select
 
+from portal.features import NodeSet
 from portal.models import Outsourcing, User, Vendor
 from portal.outsourcings.badges import Badge, badges_for
 from portal.outsourcings.scope import visibility_clause
@@ -85,6 +86,11 @@ def build_tree(
 ) -> Tree:
     """The visible nodes (filtered) as nested TreeNodes, roots first, each level by id."""
     o = Outsourcing
+    conditions = [visibility_clause(user)]
+    if tree_filter.root_id:
+        conditions.append(o.root_id == tree_filter.root_id)
+    if tree_filter.department_id:
+        conditions.append(o.department_id == tree_filter.department_id)
     statement = (
         select(
             o.id,
@@ -102,16 +108,14 @@ def build_tree(
             Vendor.corporate_number,
         )
         .join(Vendor, Vendor.id == o.vendor_id)
-        .where(visibility_clause(user))
+        .where(*conditions)
         .order_by(o.path)
     )
-    if tree_filter.root_id:
-        statement = statement.where(Outsourcing.root_id == tree_filter.root_id)
-    if tree_filter.department_id:
-        statement = statement.where(Outsourcing.department_id == tree_filter.department_id)
     rows = session.exec(statement).all()
     nodes = {row[0]: TreeNode(NodeRow(*row[:10]), VendorRow(*row[10:])) for row in rows}
-    badge_map = badges_for(session, [n.node for n in nodes.values()])
+    # The providers select by the same conditions rather than by 5,000 bound ids.
+    shown = NodeSet([n.node for n in nodes.values()], where=conditions)
+    badge_map = badges_for(session, shown)
     for node_id, badges in badge_map.items():
         if node_id in nodes:
             nodes[node_id].badges = badges

@@ -7,6 +7,7 @@ from collections.abc import Callable
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
+from markupsafe import Markup
 from sqlmodel import select
 from werkzeug.wrappers import Response
 
@@ -16,6 +17,7 @@ from portal.features import (
     DECISION_CHECKS,
     NODE_SECTIONS,
     REGISTRATION_SECTIONS,
+    Badge,
     DecisionRefused,
     SectionRefused,
     current_features,
@@ -32,7 +34,7 @@ from portal.outsourcings.forms import (
     VendorForm,
 )
 from portal.outsourcings.scope import get_visible, holds, owns_department, visible_outsourcings
-from portal.outsourcings.tree import TreeFilter, build_tree
+from portal.outsourcings.tree import Tree, TreeFilter, build_tree
 from portal.permissions import Permission, Role, requires
 
 bp = Blueprint("outsourcings", __name__, url_prefix="/outsourcings")
@@ -82,16 +84,50 @@ def tree() -> str:
         query=(form.q.data or "").strip() if valid else "",
     )
     result = build_tree(session=db.session, user=_me(), tree_filter=tree_filter)
+    badge_html, legend = _badge_markup(result)
     # Per-page lookups, so that rendering thousands of nodes translates nothing per node.
     return render_template(
         "outsourcings/tree.html",
         tree=result,
+        badge_html=badge_html,
+        badge_legend=legend,
         form=form,
         tree_filter=tree_filter,
         status_labels=status_labels(),
         tier_labels={n: _("第%(n)d層", n=n) for n in range(1, result.deepest + 1)},
         detail_prefix=url_for("outsourcings.detail", outsourcing_id=0)[:-1],
     )
+
+
+def _badge_markup(tree: Tree) -> tuple[dict[int, Markup], list[tuple[str, Badge]]]:
+    """Each shown node's badges as HTML, and the legend: every badge with an explanation
+    once per page, numbered. A badge refers to its explanation (``aria-describedby``; the
+    script shows it on hover) instead of repeating it at each of thousands of nodes."""
+    legend: dict[Badge, str] = {}
+    made: dict[tuple[int, ...], Markup] = {}  # by the badge objects: providers reuse them
+    html: dict[int, Markup] = {}
+    stack = list(tree.roots)
+    while stack:
+        item = stack.pop()
+        stack.extend(item.children)
+        if not item.badges:
+            continue
+        key = tuple(map(id, item.badges))
+        if key not in made:
+            parts = []
+            for badge in item.badges:
+                described = ""
+                if badge.title:
+                    number = legend.setdefault(badge, f"badge-{len(legend) + 1}")
+                    described = Markup(' aria-describedby="{}"').format(number)
+                parts.append(
+                    Markup('<span class="badge badge-{}"{}>{}</span>').format(
+                        badge.tone, described, badge.label
+                    )
+                )
+            made[key] = Markup("").join(parts)
+        html[item.node.id] = made[key]
+    return html, [(key, badge) for badge, key in legend.items()]
 
 
 def status_labels() -> dict[str, str]:

@@ -2,54 +2,47 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
-
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import func
+from sqlalchemy import func, or_
 from sqlmodel import Session, select
 
-from portal.features import Badge, NodeLike
-from portal.models import OutsourcingStatus
+from portal.features import Badge, NodeSet
+from portal.models import Outsourcing, OutsourcingStatus
 from portal.reviews.models import ContractDocument, DocumentStatus
 from portal.reviews.operations import weaker_than_parent
 
-_CHUNK = 5000  # bound parameters per statement
 _CONTRACTED = {OutsourcingStatus.ACTIVE, OutsourcingStatus.APPROVED, OutsourcingStatus.ENDED}
 
 
-def _latest_statuses(session: Session, ids: list[int]) -> dict[int, dict[str, str]]:
-    """{node id: effective clause statuses of its newest analysed contract}, one query a chunk."""
-    result: dict[int, dict[str, str]] = {}
-    for start in range(0, len(ids), _CHUNK):
-        chunk = ids[start : start + _CHUNK]
-        newest = (
-            select(ContractDocument.outsourcing_id, func.max(ContractDocument.version).label("v"))
-            .where(
-                ContractDocument.outsourcing_id.in_(chunk),
-                ContractDocument.status == DocumentStatus.DONE,
-            )
-            .group_by(ContractDocument.outsourcing_id)
-            .subquery()
+def _latest_statuses(session: Session, nodes: NodeSet) -> dict[int, dict[str, str]]:
+    """{node id: effective clause statuses of its newest analysed contract}, for the nodes
+    and their parents, in one statement."""
+    d = ContractDocument
+    wanted = or_(
+        nodes.includes(d.outsourcing_id),
+        d.outsourcing_id.in_(select(Outsourcing.parent_id).where(nodes.includes(Outsourcing.id))),
+    )
+    newest = (
+        select(d.outsourcing_id, func.max(d.version).label("v"))
+        .where(wanted, d.status == DocumentStatus.DONE)
+        .group_by(d.outsourcing_id)
+        .subquery()
+    )
+    rows = session.exec(
+        select(d.outsourcing_id, d.statuses).join(
+            newest, (newest.c.outsourcing_id == d.outsourcing_id) & (newest.c.v == d.version)
         )
-        rows = session.exec(
-            select(ContractDocument.outsourcing_id, ContractDocument.statuses).join(
-                newest,
-                (newest.c.outsourcing_id == ContractDocument.outsourcing_id)
-                & (newest.c.v == ContractDocument.version),
-            )
-        ).all()
-        result.update({node_id: statuses or {} for node_id, statuses in rows})
-    return result
+    ).all()
+    return {node_id: statuses or {} for node_id, statuses in rows}
 
 
-def contract_badges(session: Session, nodes: Sequence[NodeLike]) -> dict[int, list[Badge]]:
+def contract_badges(session: Session, nodes: NodeSet) -> dict[int, list[Badge]]:
     """The contract's result (all satisfied / weak / missing) and, for a subcontract, whether
     it is at least as strong as its parent's contract."""
     shown = [node for node in nodes if node.status in _CONTRACTED]
     if not shown:
         return {}
-    ids = {node.id for node in shown} | {node.parent_id for node in shown if node.parent_id}
-    latest = _latest_statuses(session, sorted(ids))
+    latest = _latest_statuses(session, nodes)
     styles = {
         "ok": Badge(str(_l("契約書 適合")), "ok", str(_l("8項目すべて適合しています。"))),
         "weak": Badge(str(_l("契約書 不十分")), "warn", str(_l("不十分な項目があります。"))),

@@ -3,29 +3,34 @@ structure, and a structure owed past its due date."""
 
 from __future__ import annotations
 
-from collections.abc import Sequence
-
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import case, func
+from sqlalchemy import case, func, or_
 from sqlmodel import Session, select
 
-from portal.features import Badge, NodeLike
-from portal.models import OutsourcingStatus
-from portal.obligations.queries import chunked
+from portal.features import Badge, NodeSet
+from portal.models import Outsourcing, OutsourcingStatus
 from portal.structures.models import CONFIRMED_STATUSES, EDITABLE_STATUSES, ManagementStructure
 from portal.timeutil import local_today
 
 
-def structure_badges(session: Session, nodes: Sequence[NodeLike]) -> dict[int, list[Badge]]:
-    """One query for all active nodes: is a structure confirmed, and is one overdue."""
-    ids = [node.id for node in nodes if node.status == OutsourcingStatus.ACTIVE]
-    if not ids:
+def structure_badges(session: Session, nodes: NodeSet) -> dict[int, list[Badge]]:
+    """One statement for the active nodes that need a badge: no structure confirmed, or one
+    owed past its due date."""
+    if not nodes:
         return {}
-    # One grouped pass over the structures of these nodes (cheaper than two correlated
-    # subqueries per node): whether any version was confirmed, and the earliest still owed.
-    m = ManagementStructure
-    confirmed = func.max(case((m.status.in_(CONFIRMED_STATUSES), 1), else_=0))
+    # One pass over these nodes and their structures (an index per node), grouped by node:
+    # whether any version was confirmed, and the earliest still owed.
+    m, o = ManagementStructure, Outsourcing
+    confirmed = func.coalesce(func.max(case((m.status.in_(CONFIRMED_STATUSES), 1), else_=0)), 0)
     owed = func.min(case((m.status.in_(EDITABLE_STATUSES), m.due_date), else_=None))
+    today = local_today()
+    rows = session.exec(
+        select(o.id, confirmed == 1, owed < today)
+        .outerjoin(m, m.outsourcing_id == o.id)
+        .where(nodes.includes(o.id), o.status == OutsourcingStatus.ACTIVE)
+        .group_by(o.id)
+        .having(or_(confirmed == 0, owed < today))
+    ).all()
     unconfirmed = Badge(
         str(_l("管理体制未確認")),
         "warn",
@@ -38,24 +43,12 @@ def structure_badges(session: Session, nodes: Sequence[NodeLike]) -> dict[int, l
         str(_l("管理体制の提出期限を過ぎています。")),
         frozenset({"overdue"}),
     )
-    today = local_today()
     result: dict[int, list[Badge]] = {}
-    for part in chunked(ids):
-        found = {
-            node_id: (bool(is_confirmed), due)
-            for node_id, is_confirmed, due in session.exec(
-                select(m.outsourcing_id, confirmed, owed)
-                .where(m.outsourcing_id.in_(part))
-                .group_by(m.outsourcing_id)
-            ).all()
-        }
-        for node_id in part:
-            is_confirmed, due = found.get(node_id, (False, None))
-            badges = []
-            if not is_confirmed:
-                badges.append(unconfirmed)
-            if due is not None and due < today:
-                badges.append(overdue)
-            if badges:
-                result[node_id] = badges
+    for node_id, is_confirmed, is_overdue in rows:
+        badges = []
+        if not is_confirmed:
+            badges.append(unconfirmed)
+        if is_overdue:
+            badges.append(overdue)
+        result[node_id] = badges
     return result

@@ -7,6 +7,7 @@ from datetime import date
 from portal.inspections.rules import (
     IntervalRule,
     add_months,
+    current_since,
     due_date_for,
     first_due_date,
     health,
@@ -86,3 +87,26 @@ def test_health_of_a_node():
     assert (
         health(**common, last_completed=None, open_due=date(2027, 9, 30), open_actions=0) == "none"
     )
+
+
+def test_current_since_is_the_first_day_health_calls_ok():
+    """The tree's query compares a completion date with one date instead of calling
+    ``add_months`` per node: that date must be exactly where ``health`` turns to "ok"."""
+    start = date(2023, 12, 1)
+    for offset in range(800):  # every day: month ends, a leap day and ordinary days
+        today = date.fromordinal(start.toordinal() + offset)
+        for months in (1, 6, 12):
+            since = current_since(today=today, months=months)
+            assert add_months(since, months) > today
+            before = date.fromordinal(since.toordinal() - 1)
+            assert add_months(before, months) <= today
+            for done in (before, since):
+                expected = "ok" if done == since else "none"
+                state = health(
+                    today=today,
+                    months=months,
+                    last_completed=done,
+                    open_due=None,
+                    open_actions=0,
+                )
+                assert state == expected

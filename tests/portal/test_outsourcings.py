@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from datetime import date
 
 import pytest
@@ -384,3 +385,57 @@ def test_vendor_parent_company_makes_requests_subsidiary(app, client, factory, d
             session=db_session, actor=user, parent=root, request=sub_request(child_company.id)
         )
         assert node.declared_subsidiary  # recognised without the vendor declaring it
+
+
+def test_tree_explains_each_badge_once(app, client, factory, db_session):
+    """A badge repeated at many nodes carries its explanation once per page, in the legend
+    each badge points to (aria-describedby), not at every node."""
+    officer = factory.user(Role.STAFF)
+    vendor_a, vendor_b = factory.vendor("株式会社アルファ"), factory.vendor("株式会社ベータ")
+    with app.app_context():
+        root = make_root(db_session, officer, vendor_a)
+        for name in ("無承認の作業1", "無承認の作業2"):
+            ops.record_subcontract_without_approval(
+                session=db_session,
+                actor=officer,
+                parent=root,
+                request=sub_request(vendor_b.id, task_name=name),
+            )
+        db_session.commit()
+    from portal_testing import sign_in
+
+    sign_in(client, officer.email)
+    html = client.get("/outsourcings/tree").get_data(as_text=True)
+    explanation = "事前承認を得ずに再委託されています。"
+    assert html.count(explanation) == 1
+    key = re.search(r'<dd id="(badge-\d+)">' + explanation, html).group(1)
+    assert html.count(f'aria-describedby="{key}">無承認の再委託</span>') == 2
+
+
+def test_tree_badges_by_its_query_are_the_badges_by_ids(app, factory, db_session):
+    """The tree lets the badge providers select by its own conditions (the user's scope);
+    they must find what they find for the same nodes given by id."""
+    from portal.outsourcings.badges import badges_for
+    from portal.outsourcings.tree import TreeFilter, build_tree
+
+    officer = factory.user(Role.STAFF)
+    vendor_a, vendor_b = factory.vendor("株式会社アルファ"), factory.vendor("株式会社ベータ")
+    with app.app_context():
+        root = make_root(db_session, officer, vendor_a)
+        ops.record_subcontract_without_approval(
+            session=db_session, actor=officer, parent=root, request=sub_request(vendor_b.id)
+        )
+        make_root(db_session, officer, vendor_b, task_name="別の委託")
+        db_session.commit()
+    b_user = factory.user(Role.VENDOR, vendor_id=vendor_b.id)
+    with app.test_request_context():
+        for user in (officer, b_user):
+            tree = build_tree(session=db_session, user=user, tree_filter=TreeFilter())
+            shown, stack = {}, list(tree.roots)
+            while stack:
+                item = stack.pop()
+                stack.extend(item.children)
+                shown[item.node.id] = item
+            by_ids = badges_for(db_session, [item.node for item in shown.values()])
+            assert {i: item.badges for i, item in shown.items()} == by_ids
+            assert any(by_ids.values())

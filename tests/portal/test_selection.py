@@ -31,7 +31,8 @@ from portal.selection.models import (
 )
 from portal.selection.operations import current_rule
 from portal.selection.reminders import send_certification_reminders
-from portal.timeutil import local_today
+from portal.selection.rules import HeldCertification
+from portal.timeutil import local_today, utcnow
 from portal_testing import csrf_token, sign_in
 
 
@@ -841,3 +842,107 @@ def test_only_those_who_change_certifications_edit_them(client, chain, factory, 
         data={"csrf_token": token, "reason": "誤登録"},
     )
     assert client.get(url).status_code == 404  # a withdrawn certification stays as it was
+
+
+def test_the_checklist_nags_only_where_it_is_owed(app, factory, db_session):
+    """Owed while the selection is under way (requested, approved) or once begun; a node at
+    work with no record was selected before the checklist existed and is left alone."""
+    officer = factory.user(Role.STAFF)
+    vendor = factory.vendor("株式会社C")
+    department = officer.department_id
+    at_work = make_node(factory, department_id=department, vendor=vendor)
+    requested = make_node(
+        factory, department_id=0, vendor=vendor, parent=at_work, status="requested"
+    )
+    approved = make_node(factory, department_id=0, vendor=vendor, parent=at_work, status="approved")
+    begun = make_node(factory, department_id=department, vendor=vendor)
+    answered = make_node(factory, department_id=department, vendor=vendor)
+    ended = make_node(factory, department_id=0, vendor=vendor, parent=begun, status="ended")
+    with app.app_context():
+        rule = current_rule()
+    all_yes = {q.id: "yes" for q in rule.checklist}
+    db_session.add(SelectionRecord(outsourcing_id=begun.id, answers={rule.checklist[0].id: "no"}))
+    db_session.add(SelectionRecord(outsourcing_id=answered.id, answers=all_yes | {"x": "no"}))
+    db_session.add(SelectionRecord(outsourcing_id=ended.id, answers={}))
+    db_session.add(SelectionRecord(outsourcing_id=approved.id, answers=all_yes))
+    db_session.commit()
+    nodes = [at_work, requested, approved, begun, answered, ended]
+    nagged = {
+        node_id
+        for node_id, labels in _labels(app, db_session, nodes).items()
+        if "選定チェック未回答" in labels
+    }
+    assert nagged == {requested.id, begun.id}
+
+
+@pytest.mark.parametrize("cloud", [False, True])
+def test_the_trees_certification_findings_are_the_rules(app, factory, db_session, cloud):
+    """The tree works the requirements out in SQL; they must say what ``rule.findings``
+    says, for every kind of holding and every condition a requirement has."""
+    today = local_today()
+    officer = factory.user(Role.STAFF)
+    holdings = {
+        "none": [],
+        "expired": [("pmark", -1, False)],
+        "valid": [("isms", 0, False)],  # valid through its expiry day
+        "withdrawn": [("pmark", 300, True), ("isms", -30, False)],
+        "cloud_only": [("ismap", 300, False)],
+        "both": [("pmark", -5, False), ("ismap", 10, False)],
+    }
+    nodes, expected_held = [], {}
+    for name, certifications in holdings.items():
+        vendor = factory.vendor(f"株式会社{name}")
+        for number, (cert_type, days, withdrawn) in enumerate(certifications):
+            db_session.add(
+                Certification(
+                    vendor_id=vendor.id,
+                    cert_type=cert_type,
+                    number=f"{name}-{number}",
+                    issued_on=today - timedelta(days=700),
+                    expires_on=today + timedelta(days=days),
+                    withdrawn_at=utcnow() if withdrawn else None,
+                )
+            )
+        for special_care in (False, True):
+            for persons in (0, 999, 1000):
+                node = make_node(
+                    factory,
+                    department_id=officer.department_id,
+                    vendor=vendor,
+                    special_care=special_care,
+                    persons=persons,
+                )
+                db_session.add(SelectionRecord(outsourcing_id=node.id, uses_cloud=cloud))
+                nodes.append(node)
+                expected_held[node.id] = [
+                    HeldCertification(t, today + timedelta(days=d))
+                    for t, d, withdrawn in certifications
+                    if not withdrawn
+                ]
+    db_session.commit()
+    with app.test_request_context():
+        rule = current_rule()
+        badges = badges_for(db_session, nodes)
+        for node in nodes:
+            findings = rule.findings(
+                expected_held[node.id],
+                special_care=node.special_care,
+                persons=node.persons,
+                cloud=cloud,
+                today=today,
+            )
+            expected = [
+                (
+                    "認証期限切れ",
+                    f"必要な認証（{rule.describe(f.requirement)}）の有効期限が切れています。",
+                )
+                if f.expired
+                else (
+                    "必要な認証なし",
+                    f"必要な認証（{rule.describe(f.requirement)}）が登録されていません。",
+                )
+                for f in findings
+            ]
+            found = [(b.label, b.title) for b in badges[node.id] if "certification" in b.flags]
+            assert found == expected, (node.special_care, node.persons, cloud)
+    assert any("certification" in b.flags for bs in badges.values() for b in bs)
