@@ -4,10 +4,18 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask import (
+    Blueprint,
+    abort,
+    flash,
+    get_template_attribute,
+    redirect,
+    render_template,
+    request,
+    url_for,
+)
 from flask_babel import gettext as _
 from flask_login import current_user
-from markupsafe import Markup
 from sqlmodel import select
 from werkzeug.wrappers import Response
 
@@ -99,13 +107,15 @@ def tree() -> str:
     )
 
 
-def _badge_markup(tree: Tree) -> tuple[dict[int, Markup], list[tuple[str, Badge]]]:
-    """Each shown node's badges as HTML, and the legend: every badge with an explanation
-    once per page, numbered. A badge refers to its explanation (``aria-describedby``; the
-    script shows it on hover) instead of repeating it at each of thousands of nodes."""
+def _badge_markup(tree: Tree) -> tuple[dict[int, str], list[tuple[str, Badge]]]:
+    """Each shown node's badges rendered once per distinct set (the template's ``badges``
+    macro, escaped as any template), and the legend: every badge with an explanation once
+    per page, numbered. A badge refers to its explanation (``aria-describedby``; the script
+    shows it on hover) instead of repeating it at each of thousands of nodes."""
+    render = get_template_attribute("outsourcings/_badges.html", "badges")
     legend: dict[Badge, str] = {}
-    made: dict[tuple[int, ...], Markup] = {}  # by the badge objects: providers reuse them
-    html: dict[int, Markup] = {}
+    made: dict[tuple[int, ...], str] = {}  # by the badge objects: providers reuse them
+    html: dict[int, str] = {}
     stack = list(tree.roots)
     while stack:
         item = stack.pop()
@@ -114,18 +124,10 @@ def _badge_markup(tree: Tree) -> tuple[dict[int, Markup], list[tuple[str, Badge]
             continue
         key = tuple(map(id, item.badges))
         if key not in made:
-            parts = []
             for badge in item.badges:
-                described = ""
                 if badge.title:
-                    number = legend.setdefault(badge, f"badge-{len(legend) + 1}")
-                    described = Markup(' aria-describedby="{}"').format(number)
-                parts.append(
-                    Markup('<span class="badge badge-{}"{}>{}</span>').format(
-                        badge.tone, described, badge.label
-                    )
-                )
-            made[key] = Markup("").join(parts)
+                    legend.setdefault(badge, f"badge-{len(legend) + 1}")
+            made[key] = render(item.badges, legend)
         html[item.node.id] = made[key]
     return html, [(key, badge) for badge, key in legend.items()]
 
