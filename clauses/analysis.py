@@ -108,9 +108,16 @@ class SentenceAnalysis:
         return [p for p in self.predicates if p.role == MAIN]
 
 
+def dep(tok: Token) -> str:
+    """The token's dependency label without the ``_bunsetu`` suffix ja_ginza's parser gives
+    the head word of a bunsetu (``nsubj_bunsetu``, ``obj_bunsetu`` …) when the
+    bunsetu_recognizer, which would strip it, is not in the pipeline (``clauses.nlp``)."""
+    return tok.dep_.removesuffix("_bunsetu")
+
+
 def _compound_lemma(tok: Token) -> str:
     prefix = "".join(
-        c.lemma_ for c in tok.children if c.dep_ == "compound" and c.i < tok.i and c.i == tok.i - 1
+        c.lemma_ for c in tok.children if dep(c) == "compound" and c.i < tok.i and c.i == tok.i - 1
     )
     return prefix + tok.lemma_
 
@@ -127,12 +134,12 @@ def _is_predicate(tok: Token) -> bool:
         return False
     if _is_stranded_verb(tok):
         return True
-    if tok.dep_ in ("fixed", "aux", "compound", "case", "mark", "cc", "punct"):
+    if dep(tok) in ("fixed", "aux", "compound", "case", "mark", "cc", "punct"):
         return False
     if (
         tok.pos_ == "NOUN"
         and "サ変" in tok.tag_
-        and any(c.dep_ == "aux" and c.lemma_ == "する" and c.i == tok.i + 1 for c in tok.children)
+        and any(dep(c) == "aux" and c.lemma_ == "する" and c.i == tok.i + 1 for c in tok.children)
     ):
         return True  # a サ変 noun the parser left a noun (スキャンして): with する it is a verb
     if tok.pos_ in ("VERB", "ADJ"):
@@ -141,10 +148,10 @@ def _is_predicate(tok: Token) -> bool:
             # …を甲に引き渡し、… : a noun-form verb in its continuative use (an adverbial
             # clause ending at 、) is a predicate too.
             return (
-                any(c.dep_ in ("aux",) for c in tok.children)
+                any(dep(c) == "aux" for c in tok.children)
                 or tok.dep_ == "ROOT"
                 or (
-                    tok.dep_.startswith("advcl")
+                    dep(tok) == "advcl"
                     and tok.i + 1 < len(tok.doc)
                     and tok.doc[tok.i + 1].orth_ == "、"
                 )
@@ -157,11 +164,11 @@ def _is_stranded_verb(tok: Token) -> bool:
     """する attached as an auxiliary to the nominaliser after it (…の請求をすることができる
     parsed with こと as the root): the parser's error; the verb is the predicate."""
     return (
-        tok.dep_ == "aux"
+        dep(tok) == "aux"
         and tok.lemma_ in ("する", "行う")
         and tok.head.i > tok.i
         and tok.head.lemma_ in _MODAL_NOUNS
-        and not any(_is_predicate(c) for c in tok.head.children if c.i < tok.i and c.dep_ != "aux")
+        and not any(_is_predicate(c) for c in tok.head.children if c.i < tok.i and dep(c) != "aux")
     )
 
 
@@ -330,7 +337,7 @@ def _phrase(tok: Token) -> str:
     left = tok
     for c in tok.lefts:
         if (
-            c.dep_ in ("compound", "nmod", "conj", "cc", "det", "amod", "nummod")
+            dep(c) in ("compound", "nmod", "conj", "cc", "det", "amod", "nummod")
             or c.pos_ == "CCONJ"
         ):
             left = c if c.i < left.i else left
@@ -338,38 +345,64 @@ def _phrase(tok: Token) -> str:
     return span.text
 
 
+_PERSON = re.compile(r"(?:者|先|人|社|会社|機関|職員|員|法人|団体|組合|事務所)(?:等)?$")
+_SUBJECT_DEPS = ("nsubj", "nsubj:pass", "csubj")
+_TOPIC_DEPS = ("obl", "dislocated", "nmod")
+
+
+def _marker(tok: Token) -> str:
+    """The particle that marks ``tok`` (は, が, に …), or "" when it has none."""
+    marks = [k.lemma_ for k in tok.children if k.i > tok.i and dep(k) in ("case", "fixed")]
+    return "".join(marks)
+
+
+def _subject_candidates(cur: Token, limit: int) -> list[tuple[Token, str]]:
+    """The children of ``cur`` that could be its subject, with their marker: a nominal subject
+    (Xが / Xは), or a topic (Xは) the parser attached as an oblique. Conditions (…場合は,
+    …ときは) and settings (…においては) are not subjects."""
+    out = []
+    for c in cur.children:
+        if c.i > limit or c.lemma_ in _COND_NOUNS:
+            continue
+        marker = _marker(c)
+        if dep(c) in _SUBJECT_DEPS or (dep(c) in _TOPIC_DEPS and marker in ("は", "が")):
+            if marker.startswith(("に", "で", "と", "を", "から", "より", "へ")):
+                continue
+            out.append((c, marker))
+    return out
+
+
 def _subject(gov: Token, parties: PartyResolver, topic: str, sentence_topic: str = UNKNOWN) -> str:
+    """The party the predicate ``gov`` binds, read from the dependency tree: its nominal
+    subject or topic, climbing from a subordinate predicate to the one it depends on.
+
+    A topic (Xは) outranks a subject marked by が, which is more often that of a condition the
+    parser attached to the main predicate; among equals the one nearest the predicate wins.
+    A subject after the predicate is that of a later clause (甲は…できる、乙は…しなければ
+    ならない), so only the words before ``gov`` are looked at."""
     cur = gov
     for _ in range(12):
-        for c in cur.children:
-            if c.dep_ in ("nsubj", "nsubj:pass", "csubj") or (
-                c.dep_ in ("obl", "dislocated")
-                and any(k.lemma_ == "は" for k in c.children)
-                and c.i < cur.i
-            ):
-                party = parties.resolve(_phrase(c))
-                if party not in (OTHER, UNKNOWN):
-                    return party
-                if party == OTHER and any(k.lemma_ in ("は", "が") for k in c.children):
-                    # A named non-party subject (再委託先は, 本契約は …).
-                    if sentence_topic in (CONTRACTOR, PRINCIPAL, BOTH, STAFF) and c.idx > 0:
-                        # A contrastive は after the party's topic marks an object
-                        # (乙は、帳票を返還し、電子データは消去する): the party stays bound.
-                        return sentence_topic
-                    return _other_or_topic(c, topic)
+        cands = _subject_candidates(cur, gov.i)
+        named = [(c, m, parties.resolve(_phrase(c))) for c, m in cands]
+        bound = [x for x in named if x[2] not in (OTHER, UNKNOWN)]
+        if bound:
+            bound.sort(key=lambda x: (x[1] == "は", x[0].i))
+            return bound[-1][2]
+        for c, marker, party in named:
+            if party == OTHER and marker in ("は", "が") and _PERSON.search(_phrase(c)):
+                # A named non-party subject (再委託先は, 第三者が …). A thing or an act as the
+                # topic (再委託は、…禁止とする / 本契約は …) binds no one by name: the text
+                # and the context decide (``Context.effective``).
+                if sentence_topic in (CONTRACTOR, PRINCIPAL, BOTH, STAFF) and c.idx > 0:
+                    # A contrastive は after the party's topic marks an object
+                    # (乙は、帳票を返還し、電子データは消去する): the party stays bound.
+                    return sentence_topic
+                return OTHER if marker == "は" else topic
         if cur.head.i == cur.i:
             break
-        if cur.dep_ not in ("advcl", "conj", "acl", "ccomp", "xcomp", "obl", "nmod"):
+        if dep(cur) not in ("advcl", "conj", "acl", "ccomp", "xcomp", "obl", "nmod"):
             break
         cur = cur.head
-    return topic
-
-
-def _other_or_topic(tok: Token, topic: str) -> str:
-    # The topic (Xは、) at the start of the sentence governs the whole sentence; a が-subject
-    # inside a condition does not change who the main predicate binds.
-    if any(k.lemma_ == "は" for k in tok.children):
-        return OTHER
     return topic
 
 

@@ -35,6 +35,8 @@ _ARTICLE = re.compile(
     rf"^(第(?P<num>{_NUM})条(?:の(?:{_NUM}))?)(?=$|{_SPACE}|[（(]|[^のにでがをはへとも、。])"
     rf"{_SPACE}*(?:[（(](?P<head>[^）)。]{{1,40}})[）)])?{_SPACE}*"
 )
+# An article numbered without 条 (第４　乙は、… / 第１　目的): the number and a space.
+_BARE_ARTICLE = re.compile(rf"^(第(?P<num>[0-9０-９]+|[一二三四五六七八九十]+)){_SPACE}+(?=\S)")
 _CHAPTER = re.compile(rf"^第(?:{_NUM})[編章節款](?:{_SPACE}|$)")
 _SECTION = re.compile(
     rf"^(?P<label>(?:別記|別紙|別添|別表|付属書|附属書|付録)(?:{_SPACE}*(?:{_NUM}|[A-ZＡ-Ｚ]))?)"
@@ -148,6 +150,7 @@ class _Scanner:
     def is_structural(self, body: str) -> bool:
         return bool(
             _ARTICLE.match(body)
+            or _BARE_ARTICLE.match(body)
             or _CHAPTER.match(body)
             or self.section_match(body)
             or _HEADING.match(body)
@@ -214,6 +217,9 @@ class _Scanner:
             return False
         if _HEADING.match(prev.body) or _CHAPTER.match(prev.body) or self.section_match(prev.body):
             return False
+        bare = _BARE_ARTICLE.match(prev.body)
+        if bare and len(prev.body) - bare.end() <= 30 and "。" not in prev.body:
+            return False  # 第１　目的: an article's heading line
         if _depth(prev.body) > 0:
             return True
         # A page break inside a sentence, or a hard wrap of a long line.
@@ -241,26 +247,21 @@ class _Scanner:
             return
         m = _ARTICLE.match(body)
         if m and self._article_ok(body, m):
-            self._close_article(start)
-            head = m.group("head") or self.pending_heading
-            self.pending_heading = ""
-            st.articles.append(
-                Article(
-                    len(st.articles),
-                    m.group(1),
-                    kanji_to_int(m.group("num")),
-                    head or "",
-                    start,
-                    len(self.text),
-                    self.page_at(start),
-                    self.section,
-                )
-            )
-            self.article = len(st.articles) - 1
-            self._open_paragraph("", 1, start)
+            self._open_article(m, start, m.group("head") or "")
             rest = start + m.end()
             if rest < line.end or len(segments) > 1:
                 self._body(rest, segments)
+            return
+        bare = _BARE_ARTICLE.match(body)
+        if bare:
+            self._open_article(bare, start, "")
+            rest = body[bare.end() :]
+            if len(segments) == 1 and "。" not in rest and len(rest) <= 30:
+                # 第１　目的: the words after the number are the article's heading.
+                a = st.articles[self.article]
+                st.articles[self.article] = _replace(a, heading=rest.strip())
+                return
+            self._body(start + bare.end(), segments)
             return
         self.pending_heading = ""
         item = self.item_match(body)
@@ -278,6 +279,27 @@ class _Scanner:
         if self._maybe_section_title(body, start, line.end, segments):
             return
         self._body(start, segments)
+
+    def _open_article(self, m: re.Match[str], start: int, head: str) -> None:
+        """Close the open article and open the one whose label ``m`` matched at ``start``."""
+        st = self.st
+        self._close_article(start)
+        head = head or self.pending_heading
+        self.pending_heading = ""
+        st.articles.append(
+            Article(
+                len(st.articles),
+                m.group(1),
+                kanji_to_int(m.group("num")),
+                head,
+                start,
+                len(self.text),
+                self.page_at(start),
+                self.section,
+            )
+        )
+        self.article = len(st.articles) - 1
+        self._open_paragraph("", 1, start)
 
     def _maybe_section_title(self, body: str, start: int, end: int, segments: list) -> bool:
         """A short unterminated line right after a 別記/別紙 mark is that section's title."""

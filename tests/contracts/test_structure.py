@@ -132,3 +132,20 @@ def test_kanji_numbers() -> None:
     assert kanji_to_int("二十一") == 21
     assert kanji_to_int("１２") == 12
     assert kanji_to_int("百五") == 105
+
+
+def test_articles_numbered_without_jo_are_cited_as_written() -> None:
+    doc = _doc(
+        "別記\n\n個人情報取扱特記事項\n\n第１　基本的事項\n"
+        "乙は、個人情報を適正に取り扱わなければならない。\n"
+        "第４　乙は、個人情報を第三者に漏らしてはならない。\n"
+        "２　乙は、甲の承諾なく個人情報を複写してはならない。\n"
+    )
+    by_text = {s.text: s.citation for s in doc.sentences}
+    assert by_text["乙は、個人情報を適正に取り扱わなければならない。"] == "別記 第１"
+    assert by_text["乙は、個人情報を第三者に漏らしてはならない。"] == "別記 第４第１項"
+    assert by_text["乙は、甲の承諾なく個人情報を複写してはならない。"] == "別記 第４第２項"
+    assert [(a.label, a.number, a.heading) for a in doc.articles] == [
+        ("第１", 1, "基本的事項"),
+        ("第４", 4, ""),
+    ]
