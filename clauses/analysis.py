@@ -55,7 +55,16 @@ _QUOTED = re.compile(
     r"(?:ない|ならず|できる|ものとする|こと|べき)(?:旨|との|とする旨|と(?:いう|定め|規定|記載|明記|され))"
 )
 _STATING_VERBS = {"明記", "記載", "規定", "掲げる", "列挙", "盛り込む", "明示"}
-_REPORTED = re.compile(r"とされて(?:いる|います|おり)|とされる")
+_REPORTED = re.compile(
+    r"とされて(?:いる|います|おり)|とされる|"
+    # …こととしております / …ことになっている: a rule described as it stands, not imposed
+    r"(?:こと|もの)(?:と|に)(?:して|なって)(?:いる|います|おり|いた|いました)|"
+    # …を定めております: the humble progressive of an explanation (a minute, a letter)
+    r"[てで]おりま"
+)
+_NARRATED = re.compile(r"(?:まし|でし|[しっいえけせてれ])た$|か$|ですか|ますか")
+# 申請はありません: there is none, which is no promise not to act.
+_EXISTENCE = {"ある", "いる", "おる", "無い", "ない", "ござる", "いただく", "頂く"}
 _BAN_NOUN = re.compile(r"禁止(?:と|事項と)$")
 _COND_NOUNS = {"場合", "とき", "時", "際", "限り", "後", "前", "上", "うち", "間", "まで"}
 _MODAL_NOUNS = {"もの", "こと"}
@@ -65,6 +74,20 @@ _PURPOSE_NOUNS = {"よう", "ため", "旨"}
 def normalize(text: str) -> str:
     """NFKC-normalise and drop line breaks, for matching vocabulary."""
     return unicodedata.normalize("NFKC", text).replace("\n", "")
+
+
+# A table row 「秘密の保持　　　　個人情報を…こと。」: the first cell names the matter, the
+# second states the duty.
+_CELL_LABEL = re.compile(r"^[^\s、。「」()]{2,16}(?= {2,}\S)")
+
+
+def blank_cell_label(text: str) -> str:
+    """``text`` with the label cell of a table row blanked (same length), so that the words
+    of the matter's name (複写の制限) are not read as the act the row imposes."""
+    m = _CELL_LABEL.match(text)
+    if not m or not text.rstrip().endswith(("。", "こと")):
+        return text
+    return " " * m.end() + text[m.end() :]
 
 
 @dataclass(frozen=True)
@@ -213,7 +236,10 @@ def analyse(doc: Doc, parties: PartyResolver) -> SentenceAnalysis:
                 size=len(tok.orth_),
             )
         )
-    _coordinate(result, text)
+    # Continuative verbs with an object of their own (…特定個人情報等を…消去し、): a clause
+    # coordinated with what follows, even where the parser hung it on a relative clause.
+    transitive = {t.i for t in preds if "を" in _clause_words(text, t.idx)}
+    _coordinate(result, text, transitive)
     # Each token belongs to the nearest predicate above it in the tree.
     # A nominaliser the parser made the head of a stranded verb belongs to that verb.
     stand_in = {t.head.i: t.i for t in preds if _is_stranded_verb(t)}
@@ -233,9 +259,18 @@ _CONTENT_WORD = re.compile(r"[\u4e00-\u9fff\u30a1-\u30fa]")
 _COORDINATOR = re.compile(r"^、?(?:又は|若しくは|及び|並びに|かつ|又)")
 
 
-def _coordinate(result: SentenceAnalysis, text: str) -> None:
+def _clause_words(text: str, start: int) -> str:
+    """The words before the predicate at ``start`` back to the previous 、 or 。."""
+    return text[max(text.rfind("、", 0, start), text.rfind("。", 0, start)) + 1 : start]
+
+
+def _coordinate(result: SentenceAnalysis, text: str, transitive: set[int]) -> None:
     """A continuative predicate followed by 又は/若しくは… shares the next predicate's modality,
-    whatever attachment the parser chose (…を第三者に委託し、又は…行わせてはならない)."""
+    whatever attachment the parser chose (…を第三者に委託し、又は…行わせてはならない).
+
+    So does one the parser made part of a relative clause after it when it has its own object
+    (…個人情報を消去し、消去した日時…を記載した証明書を提出しなければならない): a verb in
+    its continuative form before 、 does not modify a noun."""
     preds = sorted(result.predicates, key=lambda p: p.start)
     for k in range(len(preds) - 2, -1, -1):
         p = preds[k]
@@ -246,17 +281,30 @@ def _coordinate(result: SentenceAnalysis, text: str) -> None:
         after = text[p.start + len(p.tail) :]
         # …開示せず、…利用しない: a negative continuative (ず、) coordinates on its own.
         negative_continuative = p.tail.endswith("ず") and after.startswith("、")
+        clause_before_relative = (
+            p.role == RELATIVE
+            and p.index in transitive
+            and after.startswith("、")
+            and p.tail.endswith(("し", "て"))
+        )
+        # …返還するとともに、…消去しなければならない: "together with" joins two duties.
+        together = p.tail.endswith("とともに") and after.startswith("、")
         if (
             not p.tail
-            or p.tail[-1] not in "しいきりちみびぎえけせてれず"
-            or not (_COORDINATOR.match(after) or negative_continuative)
+            or (p.tail[-1] not in "しいきりちみびぎえけせてれず" and not together)
+            or not (
+                _COORDINATOR.match(after)
+                or negative_continuative
+                or clause_before_relative
+                or together
+            )
             # Only the predicate whose own inflection ends at the 、 is coordinated; a verb
             # inside a relative clause before it (…から引き渡された資料を複写し、又は…)
             # is not.
             or _CONTENT_WORD.search(p.tail[p.size :])
         ):
             continue
-        nxt = next((q for q in preds[k + 1 :] if q.role == MAIN), None)
+        nxt = next((q for q in preds[k + 1 :] if q.role == MAIN and q.modality != NONE), None)
         if nxt is None:
             continue
         coordinated = Predicate(
@@ -284,6 +332,13 @@ def _resolve(tok: Token, tails: dict[int, str], text: str) -> tuple[str, str, in
         body = tail[len(cur.orth_) :]
         if cur.lemma_ in ("努める", "努力"):
             return EFFORT, role, cur.i  # 努めなければならない is still an effort duty
+        if _NARRATED.search(body) and text[cur.idx + len(tail) : cur.idx + len(tail) + 1] in (
+            "。",
+            "",
+        ):
+            # …こととしました。 / …定めた。 / …なっていますか。: what was done, or a question,
+            # at the end of a sentence: a report or a minute, not a duty.
+            return NONE, role, cur.i
         if cur.lemma_ in _STATING_VERBS or _REPORTED.search(body):
             # …事項を契約書に明記する / …こととされている: what a text must state, or what
             # is said to apply, describes a document; it imposes none of its matters.
@@ -308,6 +363,11 @@ def _resolve(tok: Token, tails: dict[int, str], text: str) -> tuple[str, str, in
         if head.i == cur.i:
             end = cur.idx + len(tail)
             final = text[end : end + 1] in ("。", "") or end >= len(text.rstrip("。 "))
+            if cur.lemma_ in _EXISTENCE and not re.search(
+                r"(?:義務|責任|責め)(?:が|を)$", text[: cur.idx]
+            ):
+                # …はありません / ありがとうございます: a state of things, not a duty
+                return NONE, role, cur.i
             if final and is_negated(body):
                 # A plain negative at the end of a duty sentence is a promise not to act
                 # (…利用しない。 / …開示いたしません。): a prohibition in any register.
@@ -409,6 +469,12 @@ def _subject(gov: Token, parties: PartyResolver, topic: str, sentence_topic: str
 _AGENT_WORDS = "職員|担当者|担当職員|係員|指定する者|指定した者|従業者|従業員|従事者|役職員"
 
 
+# 「甲が必要と認めるときは、…することができる」: who judges the need is who acts.
+_JUDGES = re.compile(
+    r"^(?:特に)?(?:必要|適当|相当|適切)(?:がある|である)?と(?:認める|判断する)(?:とき|場合)"
+)
+
+
 def _nearest_party(before: str, parties: PartyResolver, default: str) -> str:
     """The party last named as a topic (Xは) before a predicate, else as a subject (Xが)."""
     if parties.pattern is None:
@@ -422,7 +488,11 @@ def _nearest_party(before: str, parties: PartyResolver, default: str) -> str:
         )
         for m in reversed(found):
             rest = re.split(r"[、。]", before[m.end() :], maxsplit=1)[0]
-            if particle == "が" and re.search(r"場合|とき|除|限り|ところ|際", rest):
+            if (
+                particle == "が"
+                and re.search(r"場合|とき|除|限り|ところ|際", rest)
+                and not _JUDGES.match(rest)
+            ):
                 continue  # the subject of a condition or an exception, not of the predicate
             party = parties.resolve(m.group(0)[:-1])
             if party not in (OTHER, UNKNOWN):

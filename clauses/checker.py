@@ -36,7 +36,7 @@ class Checker:
         self.catalog = catalog or load_catalog()
 
     def context(self, doc: Document) -> Context:
-        norm = [normalize(s.text) for s in doc.sentences]
+        norm = [A.blank_cell_label(normalize(s.text)) for s in doc.sentences]
         roles = learn_parties(doc, norm, self.catalog)
         parties = PartyResolver(roles)
 

@@ -30,7 +30,9 @@ _PERMISSION = re.compile(
 )
 _OBLIGATION = re.compile(
     r"なければならな|なければならず|なければなりません|ねばならな|ものとす|ものとし|ものと定め|"
-    r"こととす|こととし|義務を負|責任を負|べき|しなければ|ることとなる|こと$"
+    r"こととす|こととし|義務を負|責任を負|べき|しなければ|ることとなる|こと$|"
+    # …ことを要する / 甲の承諾を要する: a requirement (要しない is none)
+    r"を要す|を要し(?!な)"
 )
 # Inflections that carry the predicate on to the next one (…し、又は…しなければならない).
 _CONDITION = re.compile(
@@ -71,7 +73,7 @@ def is_negated(tail: str) -> bool:
 IMPOSE = re.compile(
     r"てはならな|てはならず|ではならな|なければならな|なければならず|なければなりません|ものとす|"
     r"ものとし|禁止|禁ず|禁じ|ことができな|ことはできな|ことができず|ないこと|こと。?$|義務を負|"
-    r"責任を負|認めな|認められな|べき|[るうすいつくぐぬむぶ]。$|ない。$|"
+    r"責任を負|認めな|認められな|べき|を要す|[るうすいつくぐぬむぶ]。$|ない。$|"
     # the registers of terms of service and of polite letters (…してはなりません, …いたします)
     r"なりません|ません。?$|ます。?$|ものとします|ください"
 )

@@ -21,7 +21,10 @@ def candidate(ctx: Context, clause: Clause, i: int) -> bool:
     text = ctx.norm[i]
     if _FORMALITY.search(text):
         return False  # …の請求、通知及び解除は、書面により行わなければならない
-    return bool(re.search(r"解除|賠償|補償|損害を負担|違約金", text))
+    term, dmg = clause.facets
+    return bool(
+        term.rx("act").search(text) or dmg.rx("act").search(text) or dmg.rx("penalty").search(text)
+    )
 
 
 _FORMALITY = re.compile(r"(?:書面|文書)(?:により|によって|で|をもって)行")

@@ -58,9 +58,11 @@ def rule(ctx: Context, clause: Clause, i: int) -> list[Finding]:
                 )
             )
     for p, mod, role, subj in ctx.hits(i, aud.rx("act")):
-        if role != A.MAIN or p.negated:
-            continue
         words = clause_text(ctx.analyses[i], p)
+        # …検査を拒まない / 妨げない: the negation is the acceptance itself.
+        accepts = p.negated and re.search(r"拒|妨げ", p.tail[: p.size + 2])
+        if role != A.MAIN or (p.negated and not accepts):
+            continue
         if ctx.catalog.rx("deliverable").search(text):
             continue
         if (subj in (A.PRINCIPAL, A.BOTH) and mod in (A.PERMISSION, *A.IMPOSING)) or (

@@ -49,3 +49,35 @@ def test_a_later_clause_does_not_lend_its_subject_to_an_earlier_one() -> None:
 def test_an_act_as_topic_binds_no_named_party() -> None:
     an = _analyse("再委託は原則として禁止とする。")
     assert all(p.subject != A.OTHER for p in an.predicates)
+
+
+def test_who_judges_the_need_is_who_acts() -> None:
+    an = _analyse("甲が必要と認めるときは、乙の事業所に立ち入り、検査することができる。")
+    assert _pred(an, "検査").subject == A.PRINCIPAL
+
+
+def test_together_with_joins_two_duties() -> None:
+    an = _analyse(
+        "乙は、業務が終了したときは、資料を直ちに甲に返還するとともに、乙が作成した電磁的記録に"
+        "含まれる個人情報を復元不可能な方法により消去し、消去した日時を記載した証明書を甲に"
+        "提出しなければならない。"
+    )
+    for lemma in ("返還", "消去"):
+        p = next(p for p in an.predicates if p.lemma == lemma)
+        assert (p.role, p.modality) == (A.MAIN, A.OBLIGATION)
+
+
+@pytest.mark.parametrize(
+    ("tail", "expected"),
+    [("ことを要する", A.OBLIGATION), ("義務を負う", A.OBLIGATION), ("ことを要しない", None)],
+)
+def test_requirement_registers(tail: str, expected: str | None) -> None:
+    from clauses.modality import classify_tail
+
+    assert classify_tail(tail) == expected
+
+
+def test_table_row_label_is_not_the_act() -> None:
+    assert A.blank_cell_label("複写の制限    個人情報を複写しないこと。").startswith(" " * 5)
+    row = "乙は、個人情報を複写しないこと。"
+    assert A.blank_cell_label(row) == row

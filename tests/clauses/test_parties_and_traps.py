@@ -263,3 +263,20 @@ def test_items_under_a_title_speak_for_themselves() -> None:
     report = check(text)
     for clause in ("confidentiality", "incident", "return_deletion"):
         assert report.status(clause) == "satisfied", clause
+
+
+@pytest.mark.parametrize(
+    "sentence",
+    [
+        "再委託は、事前に書面を提出させて甲が承認した場合に限ることとしております。",
+        "業務終了時に個人情報を消去させ、消去証明書を提出させることとしました。",
+        "再委託はどのような扱いになっていますか。",
+        "現時点で再委託の申請はありません。",
+        "契約解除や損害賠償の規定を置いております。",
+    ],
+)
+def test_minutes_and_reports_impose_nothing(sentence: str) -> None:
+    # Past tense, questions, "there is none" and the humble progressive of an explanation
+    # describe what stands; they impose nothing.
+    report = check(PREAMBLE + "議事概要\n" + sentence + "\n")
+    assert all(c.status != "satisfied" for c in report.clauses)

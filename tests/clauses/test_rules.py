@@ -438,3 +438,30 @@ def test_missing_result_says_what_was_looked_for() -> None:
     result = next(c for c in check(text).clauses if c.id == "copying")
     assert result.status == "missing"
     assert result.notes == ["「個人情報の複製等の制限」を定める規定が見当たりません。"]
+
+
+def test_act_as_topic_after_a_first_clause() -> None:
+    text = contract(
+        "委託業務の処理は乙自らが行うこととし、第三者への委託（乙の子会社への委託を含む。）は、"
+        "あらかじめ甲の書面による承諾を得た場合に限り、これを行うことができるものとする。"
+    )
+    assert check(text).status("subcontracting") == "satisfied"
+
+
+def test_revoking_a_designation_is_termination() -> None:
+    text = contract(
+        "甲は、乙がこの協定に違反したときは、その指定を取り消し、又は管理業務の停止を命ずる"
+        "ことができる。",
+        "乙は、この協定に違反して甲に損害を与えたときは、その損害を賠償しなければならない。",
+    )
+    assert check(text).status("breach_remedies") == "satisfied"
+
+
+def test_inspection_the_contractor_may_not_refuse() -> None:
+    text = contract(
+        "乙は、毎月、個人情報の取扱状況を甲に報告しなければならない。",
+        "甲が必要と認めるときは、職員を乙の事業所に立ち入らせ、個人情報の管理状況を検査させる"
+        "ことができる。",
+        "乙は、この検査を拒まないこと。",
+    )
+    assert check(text).status("reporting_audit") == "satisfied"
