@@ -256,6 +256,7 @@ def analyse(doc: Doc, parties: PartyResolver) -> SentenceAnalysis:
 
 
 _CONTENT_WORD = re.compile(r"[\u4e00-\u9fff\u30a1-\u30fa]")
+_ATTRIBUTIVE_PAST = re.compile(r"^[しっいえれさけせめ]?た(?=[\u4e00-\u9fff\u30a1-\u30fa])")
 _COORDINATOR = re.compile(r"^、?(?:又は|若しくは|及び|並びに|かつ|又)")
 
 
@@ -303,6 +304,16 @@ def _coordinate(result: SentenceAnalysis, text: str, transitive: set[int]) -> No
             # is not.
             or _CONTENT_WORD.search(p.tail[p.size :])
         ):
+            continue
+        following = preds[k + 1]
+        if (
+            p.role == RELATIVE
+            and _COORDINATOR.match(after)
+            and following.role == RELATIVE
+            and _ATTRIBUTIVE_PAST.match(following.tail[following.size :])
+        ):
+            # …から引き渡され、又は乙が作成した資料: coordinated within a relative clause
+            # (the next verb modifies a noun); it describes the noun and imposes nothing.
             continue
         nxt = next((q for q in preds[k + 1 :] if q.role == MAIN and q.modality != NONE), None)
         if nxt is None:
@@ -368,6 +379,8 @@ def _resolve(tok: Token, tails: dict[int, str], text: str) -> tuple[str, str, in
             ):
                 # …はありません / ありがとうございます: a state of things, not a duty
                 return NONE, role, cur.i
+            if final and is_negated(body) and re.search(r"(?:義務|責任|責め)を$", text[: cur.idx]):
+                return NONE, role, cur.i  # …義務を負わない: a duty denied
             if final and is_negated(body):
                 # A plain negative at the end of a duty sentence is a promise not to act
                 # (…利用しない。 / …開示いたしません。): a prohibition in any register.
@@ -375,6 +388,12 @@ def _resolve(tok: Token, tails: dict[int, str], text: str) -> tuple[str, str, in
             return (DECLARATIVE if final else NONE), role, cur.i
         if head.pos_ in ("NOUN", "PRON", "PROPN", "NUM") and not _is_predicate(head):
             lemma = head.lemma_
+            if lemma == "上" and text[head.idx + 1 : head.idx + 2] in ("、", "で"):
+                # …消去した上、その結果を報告すること: done first, then the next duty.
+                cur = head.head if head.head.i != head.i else head
+                if cur is head:
+                    return NONE, role, tok.i
+                continue
             if lemma in _COND_NOUNS:
                 after = text[head.idx : head.idx + 12]
                 return NONE, (EXCEPTION if _EXCEPTION.search(after) else CONDITION), cur.i

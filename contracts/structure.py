@@ -127,12 +127,21 @@ class _Scanner:
         out: list[_Line] = []
         page_ends = {p.end for p in self.pages}
         pos = 0
-        for raw in self.text.split("\n"):
+        raws = self.text.split("\n")
+        running = running_headers(raws)
+        for raw in raws:
             line_start, line_end = pos, pos + len(raw)
             pos = line_end + 1
             m = _BULLET.match(raw)
             lead = m.end() if m else 0
             body = raw[lead:].rstrip(" \t\u3000")
+            bare = raw.strip(" \t\u3000")
+            if bare and (PAGE_NUMBER.match(bare) or bare in running):
+                # A page number or running header that a PDF's text left inside the page
+                # flow (…講じなければならな / - 6 - / 契約約款 / い。): a page break.
+                if out:
+                    out[-1].page_end = True
+                continue
             if not body:
                 if line_end in page_ends and out:
                     out[-1].page_end = True
@@ -564,6 +573,43 @@ class _Scanner:
         if sec.label:
             cite = f"{sec.label} {cite}" if cite else sec.label
         return cite
+
+
+PAGE_NUMBER = re.compile(
+    r"^(?:[-－―‐ー]\s*[0-9０-９]{1,3}\s*[-－―‐ー]|[0-9０-９]{1,3}\s*/\s*[0-9０-９]{1,3})$"
+)
+
+
+def running_headers(raws: list[str]) -> set[str]:
+    """Short lines repeated on three or more pages (a header or footer), not structure."""
+    counts: dict[str, int] = {}
+    for raw in raws:
+        body = raw.strip(" \t\u3000")
+        if 2 <= len(body) <= 40 and "。" not in body and "、" not in body:
+            counts[body] = counts.get(body, 0) + 1
+    return {
+        b
+        for b, n in counts.items()
+        if n >= 3
+        and not (_ARTICLE.match(b) or _HEADING.match(b) or _SECTION.match(b))
+        and not _PAREN_ITEM.match(b)
+    }
+
+
+_PAREN_ITEM = re.compile(r"^[（(][^）)]{1,4}[）)]")
+
+
+def without_page_furniture(text: str, running: set[str]) -> str:
+    """``text`` (one sentence, possibly spanning lines) without the page numbers and running
+    headers a page break left inside it."""
+    if "\n" not in text:
+        return text
+    kept = [
+        line
+        for line in text.split("\n")
+        if not (PAGE_NUMBER.match(line.strip(" \t\u3000")) or line.strip(" \t\u3000") in running)
+    ]
+    return "\n".join(kept)
 
 
 def _depth(s: str) -> int:

@@ -28,7 +28,8 @@ def rule(ctx: Context, clause: Clause, i: int) -> list[Finding]:
     report, response = clause.facets
     text = ctx.norm[i]
     out: list[Finding] = []
-    pi = ctx.pi_level(i) or re.search(r"漏|洩|滅失|毀損|き損", text)
+    # A leak of secrets in general (秘密情報の漏えい) is no personal-information incident.
+    pi = (ctx.pi_level(i) or re.search(r"漏|洩|滅失|毀損|き損", text)) and not ctx.generic_only(i)
     if not pi and not ctx.about_information(i):
         return []  # an accident on site (工事中の事故) shares the words only
     occurred = ctx.catalog.rx("occurrence").search(context_text(ctx, i))

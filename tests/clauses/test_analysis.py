@@ -69,7 +69,7 @@ def test_together_with_joins_two_duties() -> None:
 
 @pytest.mark.parametrize(
     ("tail", "expected"),
-    [("ことを要する", A.OBLIGATION), ("義務を負う", A.OBLIGATION), ("ことを要しない", None)],
+    [("ことを要する", A.OBLIGATION), ("義務を負う", A.OBLIGATION), ("ことを要しない", A.NONE)],
 )
 def test_requirement_registers(tail: str, expected: str | None) -> None:
     from clauses.modality import classify_tail

@@ -465,3 +465,29 @@ def test_inspection_the_contractor_may_not_refuse() -> None:
         "乙は、この検査を拒まないこと。",
     )
     assert check(text).status("reporting_audit") == "satisfied"
+
+
+def test_items_after_a_done_first_clause_and_an_inspection_not_refused() -> None:
+    text = PREAMBLE + (
+        "第1条 乙は、個人情報を取り扱う場合には、次に掲げる事項を守らなければならない。\n"
+        "（１）本業務の完了後、個人情報が記録された紙媒体は速やかに甲に返却し、電子データは甲の"
+        "指示する方法により消去した上、その結果を書面で甲に報告すること。\n"
+        "（２）毎月末日現在の個人情報の管理状況を、翌月１０日までに書面により甲に報告すること。\n"
+        "（３）甲が個人情報の管理状況を確認するため作業場所に立ち入って検査を行うときは、これを"
+        "拒まないこと。\n"
+    )
+    report = check(text)
+    assert report.status("return_deletion") == "satisfied"
+    assert report.status("reporting_audit") == "satisfied"
+
+
+@pytest.mark.parametrize(
+    "proviso",
+    [
+        "ただし、甲が管理画面において設定した頻度によるバックアップの取得は、この限りではありません。",
+        "ただし、相手方の指示による場合を除きます。",
+    ],
+)
+def test_a_proviso_on_the_principals_setting_or_instruction_keeps_the_ban(proviso: str) -> None:
+    text = PREAMBLE + f"第1条 乙は、甲の承諾なく、個人情報を複製しないこと。{proviso}\n"
+    assert check(text).status("copying") == "satisfied"

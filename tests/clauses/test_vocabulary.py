@@ -74,7 +74,7 @@ def test_copying_of_paper_documents_only_is_weak() -> None:
     assert check(text).status("copying") == "satisfied"
 
 
-@pytest.mark.parametrize("paper", ["紙の帳票", "帳票"])
+@pytest.mark.parametrize("paper", ["紙の帳票", "帳票（紙媒体）"])
 def test_copying_of_paper_forms_only_is_weak(paper: str) -> None:
     text = contract(f"乙は、個人情報が記載された{paper}を甲の承諾なく複写しないこと。")
     assert check(text).status("copying") == "weak"
@@ -86,6 +86,7 @@ def test_copying_of_paper_forms_only_is_weak(paper: str) -> None:
         "氏名、生年月日その他の記述等により特定の個人を識別することができるもの",
         "それにより個人が識別され、又は識別され得るもの",
         "個人の識別が可能な情報",
+        "保育所等利用申込書その他の添付書類",
     ],
 )
 def test_a_term_defined_as_identifying_a_person_carries_personal_information(

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from contracts import PageText, build_document
-from contracts.structure import kanji_to_int
+from contracts.structure import kanji_to_int, running_headers, without_page_furniture
 
 CONTRACT = """業務委託契約書
 
@@ -148,4 +148,19 @@ def test_articles_numbered_without_jo_are_cited_as_written() -> None:
     assert [(a.label, a.number, a.heading) for a in doc.articles] == [
         ("第１", 1, "基本的事項"),
         ("第４", 4, ""),
+    ]
+
+
+def test_page_numbers_and_running_headers_inside_a_sentence_are_skipped() -> None:
+    header = "さくら野市業務委託契約約款"
+    text = (
+        f"{header}\n第１条　乙は、個人情報の漏えいの防止のために必要な措置を講じなければならな\n"
+        f"\n- 6 -\n{header}\nい。\n第２条　乙は、個人情報を複製してはならない。\n- 7 -\n{header}\n"
+    )
+    doc = _doc(text)
+    running = running_headers(doc.text.split("\n"))
+    sentences = [without_page_furniture(s.text, running).replace("\n", "") for s in doc.sentences]
+    assert sentences == [
+        "乙は、個人情報の漏えいの防止のために必要な措置を講じなければならない。",
+        "乙は、個人情報を複製してはならない。",
     ]
