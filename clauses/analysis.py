@@ -160,7 +160,7 @@ def _is_predicate(tok: Token) -> bool:
     if dep(tok) in ("fixed", "aux", "compound", "case", "mark", "cc", "punct"):
         return False
     if (
-        tok.pos_ == "NOUN"
+        tok.pos_ in ("NOUN", "ADV")  # 開示・漏えいしません: 漏えい was tagged an adverb
         and "サ変" in tok.tag_
         and any(dep(c) == "aux" and c.lemma_ == "する" and c.i == tok.i + 1 for c in tok.children)
     ):

@@ -81,3 +81,9 @@ def test_table_row_label_is_not_the_act() -> None:
     assert A.blank_cell_label("複写の制限    個人情報を複写しないこと。").startswith(" " * 5)
     row = "乙は、個人情報を複写しないこと。"
     assert A.blank_cell_label(row) == row
+
+
+def test_a_suru_noun_tagged_as_an_adverb_is_a_predicate() -> None:
+    an = _analyse("当社は、預託情報を第三者に開示・漏えいしません。")
+    p = next(p for p in an.predicates if p.lemma.endswith("漏えい"))
+    assert (p.role, p.modality) == (A.MAIN, A.PROHIBITION)

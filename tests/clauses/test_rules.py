@@ -491,3 +491,13 @@ def test_items_after_a_done_first_clause_and_an_inspection_not_refused() -> None
 def test_a_proviso_on_the_principals_setting_or_instruction_keeps_the_ban(proviso: str) -> None:
     text = PREAMBLE + f"第1条 乙は、甲の承諾なく、個人情報を複製しないこと。{proviso}\n"
     assert check(text).status("copying") == "satisfied"
+
+
+def test_the_incident_named_by_the_previous_item() -> None:
+    text = PREAMBLE + (
+        "第1条 乙は、次に掲げる事項を遵守すること。\n"
+        "（１）個人情報の漏えい、紛失等の事故が発生し、又はそのおそれがあることを知った場合は、"
+        "直ちに甲に電話で第一報を行い、その後速やかに事故報告書を提出すること。\n"
+        "（２）事故が発生した場合は、甲の指示に従い、被害の拡大防止のための措置を講ずること。\n"
+    )
+    assert check(text).status("incident") == "satisfied"
