@@ -55,7 +55,16 @@ _QUOTED = re.compile(
     r"(?:ない|ならず|できる|ものとする|こと|べき)(?:旨|との|とする旨|と(?:いう|定め|規定|記載|明記|され))"
 )
 _STATING_VERBS = {"明記", "記載", "規定", "掲げる", "列挙", "盛り込む", "明示"}
-_REPORTED = re.compile(r"とされて(?:いる|います|おり)|とされる")
+_REPORTED = re.compile(
+    r"とされて(?:いる|います|おり)|とされる|"
+    # …こととしております / …ことになっている: a rule described as it stands, not imposed
+    r"(?:こと|もの)(?:と|に)(?:して|なって)(?:いる|います|おり|いた|いました)|"
+    # …を定めております: the humble progressive of an explanation (a minute, a letter)
+    r"[てで]おりま"
+)
+_NARRATED = re.compile(r"(?:まし|でし|[しっいえけせてれ])た$|か$|ですか|ますか")
+# 申請はありません: there is none, which is no promise not to act.
+_EXISTENCE = {"ある", "いる", "おる", "無い", "ない", "ござる", "いただく", "頂く"}
 _BAN_NOUN = re.compile(r"禁止(?:と|事項と)$")
 _COND_NOUNS = {"場合", "とき", "時", "際", "限り", "後", "前", "上", "うち", "間", "まで"}
 _MODAL_NOUNS = {"もの", "こと"}
@@ -65,6 +74,20 @@ _PURPOSE_NOUNS = {"よう", "ため", "旨"}
 def normalize(text: str) -> str:
     """NFKC-normalise and drop line breaks, for matching vocabulary."""
     return unicodedata.normalize("NFKC", text).replace("\n", "")
+
+
+# A table row 「秘密の保持　　　　個人情報を…こと。」: the first cell names the matter, the
+# second states the duty.
+_CELL_LABEL = re.compile(r"^[^\s、。「」()]{2,16}(?= {2,}\S)")
+
+
+def blank_cell_label(text: str) -> str:
+    """``text`` with the label cell of a table row blanked (same length), so that the words
+    of the matter's name (複写の制限) are not read as the act the row imposes."""
+    m = _CELL_LABEL.match(text)
+    if not m or not text.rstrip().endswith(("。", "こと")):
+        return text
+    return " " * m.end() + text[m.end() :]
 
 
 @dataclass(frozen=True)
@@ -108,9 +131,16 @@ class SentenceAnalysis:
         return [p for p in self.predicates if p.role == MAIN]
 
 
+def dep(tok: Token) -> str:
+    """The token's dependency label without the ``_bunsetu`` suffix ja_ginza's parser gives
+    the head word of a bunsetu (``nsubj_bunsetu``, ``obj_bunsetu`` …) when the
+    bunsetu_recognizer, which would strip it, is not in the pipeline (``clauses.nlp``)."""
+    return tok.dep_.removesuffix("_bunsetu")
+
+
 def _compound_lemma(tok: Token) -> str:
     prefix = "".join(
-        c.lemma_ for c in tok.children if c.dep_ == "compound" and c.i < tok.i and c.i == tok.i - 1
+        c.lemma_ for c in tok.children if dep(c) == "compound" and c.i < tok.i and c.i == tok.i - 1
     )
     return prefix + tok.lemma_
 
@@ -127,12 +157,12 @@ def _is_predicate(tok: Token) -> bool:
         return False
     if _is_stranded_verb(tok):
         return True
-    if tok.dep_ in ("fixed", "aux", "compound", "case", "mark", "cc", "punct"):
+    if dep(tok) in ("fixed", "aux", "compound", "case", "mark", "cc", "punct"):
         return False
     if (
-        tok.pos_ == "NOUN"
+        tok.pos_ in ("NOUN", "ADV")  # 開示・漏えいしません: 漏えい was tagged an adverb
         and "サ変" in tok.tag_
-        and any(c.dep_ == "aux" and c.lemma_ == "する" and c.i == tok.i + 1 for c in tok.children)
+        and any(dep(c) == "aux" and c.lemma_ == "する" and c.i == tok.i + 1 for c in tok.children)
     ):
         return True  # a サ変 noun the parser left a noun (スキャンして): with する it is a verb
     if tok.pos_ in ("VERB", "ADJ"):
@@ -141,10 +171,10 @@ def _is_predicate(tok: Token) -> bool:
             # …を甲に引き渡し、… : a noun-form verb in its continuative use (an adverbial
             # clause ending at 、) is a predicate too.
             return (
-                any(c.dep_ in ("aux",) for c in tok.children)
+                any(dep(c) == "aux" for c in tok.children)
                 or tok.dep_ == "ROOT"
                 or (
-                    tok.dep_.startswith("advcl")
+                    dep(tok) == "advcl"
                     and tok.i + 1 < len(tok.doc)
                     and tok.doc[tok.i + 1].orth_ == "、"
                 )
@@ -157,11 +187,11 @@ def _is_stranded_verb(tok: Token) -> bool:
     """する attached as an auxiliary to the nominaliser after it (…の請求をすることができる
     parsed with こと as the root): the parser's error; the verb is the predicate."""
     return (
-        tok.dep_ == "aux"
+        dep(tok) == "aux"
         and tok.lemma_ in ("する", "行う")
         and tok.head.i > tok.i
         and tok.head.lemma_ in _MODAL_NOUNS
-        and not any(_is_predicate(c) for c in tok.head.children if c.i < tok.i and c.dep_ != "aux")
+        and not any(_is_predicate(c) for c in tok.head.children if c.i < tok.i and dep(c) != "aux")
     )
 
 
@@ -206,7 +236,10 @@ def analyse(doc: Doc, parties: PartyResolver) -> SentenceAnalysis:
                 size=len(tok.orth_),
             )
         )
-    _coordinate(result, text)
+    # Continuative verbs with an object of their own (…特定個人情報等を…消去し、): a clause
+    # coordinated with what follows, even where the parser hung it on a relative clause.
+    transitive = {t.i for t in preds if "を" in _clause_words(text, t.idx)}
+    _coordinate(result, text, transitive)
     # Each token belongs to the nearest predicate above it in the tree.
     # A nominaliser the parser made the head of a stranded verb belongs to that verb.
     stand_in = {t.head.i: t.i for t in preds if _is_stranded_verb(t)}
@@ -223,12 +256,22 @@ def analyse(doc: Doc, parties: PartyResolver) -> SentenceAnalysis:
 
 
 _CONTENT_WORD = re.compile(r"[\u4e00-\u9fff\u30a1-\u30fa]")
+_ATTRIBUTIVE_PAST = re.compile(r"^[しっいえれさけせめ]?た(?=[\u4e00-\u9fff\u30a1-\u30fa])")
 _COORDINATOR = re.compile(r"^、?(?:又は|若しくは|及び|並びに|かつ|又)")
 
 
-def _coordinate(result: SentenceAnalysis, text: str) -> None:
+def _clause_words(text: str, start: int) -> str:
+    """The words before the predicate at ``start`` back to the previous 、 or 。."""
+    return text[max(text.rfind("、", 0, start), text.rfind("。", 0, start)) + 1 : start]
+
+
+def _coordinate(result: SentenceAnalysis, text: str, transitive: set[int]) -> None:
     """A continuative predicate followed by 又は/若しくは… shares the next predicate's modality,
-    whatever attachment the parser chose (…を第三者に委託し、又は…行わせてはならない)."""
+    whatever attachment the parser chose (…を第三者に委託し、又は…行わせてはならない).
+
+    So does one the parser made part of a relative clause after it when it has its own object
+    (…個人情報を消去し、消去した日時…を記載した証明書を提出しなければならない): a verb in
+    its continuative form before 、 does not modify a noun."""
     preds = sorted(result.predicates, key=lambda p: p.start)
     for k in range(len(preds) - 2, -1, -1):
         p = preds[k]
@@ -239,17 +282,40 @@ def _coordinate(result: SentenceAnalysis, text: str) -> None:
         after = text[p.start + len(p.tail) :]
         # …開示せず、…利用しない: a negative continuative (ず、) coordinates on its own.
         negative_continuative = p.tail.endswith("ず") and after.startswith("、")
+        clause_before_relative = (
+            p.role == RELATIVE
+            and p.index in transitive
+            and after.startswith("、")
+            and p.tail.endswith(("し", "て"))
+        )
+        # …返還するとともに、…消去しなければならない: "together with" joins two duties.
+        together = p.tail.endswith("とともに") and after.startswith("、")
         if (
             not p.tail
-            or p.tail[-1] not in "しいきりちみびぎえけせてれず"
-            or not (_COORDINATOR.match(after) or negative_continuative)
+            or (p.tail[-1] not in "しいきりちみびぎえけせてれず" and not together)
+            or not (
+                _COORDINATOR.match(after)
+                or negative_continuative
+                or clause_before_relative
+                or together
+            )
             # Only the predicate whose own inflection ends at the 、 is coordinated; a verb
             # inside a relative clause before it (…から引き渡された資料を複写し、又は…)
             # is not.
             or _CONTENT_WORD.search(p.tail[p.size :])
         ):
             continue
-        nxt = next((q for q in preds[k + 1 :] if q.role == MAIN), None)
+        following = preds[k + 1]
+        if (
+            p.role == RELATIVE
+            and _COORDINATOR.match(after)
+            and following.role == RELATIVE
+            and _ATTRIBUTIVE_PAST.match(following.tail[following.size :])
+        ):
+            # …から引き渡され、又は乙が作成した資料: coordinated within a relative clause
+            # (the next verb modifies a noun); it describes the noun and imposes nothing.
+            continue
+        nxt = next((q for q in preds[k + 1 :] if q.role == MAIN and q.modality != NONE), None)
         if nxt is None:
             continue
         coordinated = Predicate(
@@ -277,6 +343,13 @@ def _resolve(tok: Token, tails: dict[int, str], text: str) -> tuple[str, str, in
         body = tail[len(cur.orth_) :]
         if cur.lemma_ in ("努める", "努力"):
             return EFFORT, role, cur.i  # 努めなければならない is still an effort duty
+        if _NARRATED.search(body) and text[cur.idx + len(tail) : cur.idx + len(tail) + 1] in (
+            "。",
+            "",
+        ):
+            # …こととしました。 / …定めた。 / …なっていますか。: what was done, or a question,
+            # at the end of a sentence: a report or a minute, not a duty.
+            return NONE, role, cur.i
         if cur.lemma_ in _STATING_VERBS or _REPORTED.search(body):
             # …事項を契約書に明記する / …こととされている: what a text must state, or what
             # is said to apply, describes a document; it imposes none of its matters.
@@ -301,6 +374,13 @@ def _resolve(tok: Token, tails: dict[int, str], text: str) -> tuple[str, str, in
         if head.i == cur.i:
             end = cur.idx + len(tail)
             final = text[end : end + 1] in ("。", "") or end >= len(text.rstrip("。 "))
+            if cur.lemma_ in _EXISTENCE and not re.search(
+                r"(?:義務|責任|責め)(?:が|を)$", text[: cur.idx]
+            ):
+                # …はありません / ありがとうございます: a state of things, not a duty
+                return NONE, role, cur.i
+            if final and is_negated(body) and re.search(r"(?:義務|責任|責め)を$", text[: cur.idx]):
+                return NONE, role, cur.i  # …義務を負わない: a duty denied
             if final and is_negated(body):
                 # A plain negative at the end of a duty sentence is a promise not to act
                 # (…利用しない。 / …開示いたしません。): a prohibition in any register.
@@ -308,6 +388,12 @@ def _resolve(tok: Token, tails: dict[int, str], text: str) -> tuple[str, str, in
             return (DECLARATIVE if final else NONE), role, cur.i
         if head.pos_ in ("NOUN", "PRON", "PROPN", "NUM") and not _is_predicate(head):
             lemma = head.lemma_
+            if lemma == "上" and text[head.idx + 1 : head.idx + 2] in ("、", "で"):
+                # …消去した上、その結果を報告すること: done first, then the next duty.
+                cur = head.head if head.head.i != head.i else head
+                if cur is head:
+                    return NONE, role, tok.i
+                continue
             if lemma in _COND_NOUNS:
                 after = text[head.idx : head.idx + 12]
                 return NONE, (EXCEPTION if _EXCEPTION.search(after) else CONDITION), cur.i
@@ -330,7 +416,7 @@ def _phrase(tok: Token) -> str:
     left = tok
     for c in tok.lefts:
         if (
-            c.dep_ in ("compound", "nmod", "conj", "cc", "det", "amod", "nummod")
+            dep(c) in ("compound", "nmod", "conj", "cc", "det", "amod", "nummod")
             or c.pos_ == "CCONJ"
         ):
             left = c if c.i < left.i else left
@@ -338,42 +424,74 @@ def _phrase(tok: Token) -> str:
     return span.text
 
 
+_PERSON = re.compile(r"(?:者|先|人|社|会社|機関|職員|員|法人|団体|組合|事務所)(?:等)?$")
+_SUBJECT_DEPS = ("nsubj", "nsubj:pass", "csubj")
+_TOPIC_DEPS = ("obl", "dislocated", "nmod")
+
+
+def _marker(tok: Token) -> str:
+    """The particle that marks ``tok`` (は, が, に …), or "" when it has none."""
+    marks = [k.lemma_ for k in tok.children if k.i > tok.i and dep(k) in ("case", "fixed")]
+    return "".join(marks)
+
+
+def _subject_candidates(cur: Token, limit: int) -> list[tuple[Token, str]]:
+    """The children of ``cur`` that could be its subject, with their marker: a nominal subject
+    (Xが / Xは), or a topic (Xは) the parser attached as an oblique. Conditions (…場合は,
+    …ときは) and settings (…においては) are not subjects."""
+    out = []
+    for c in cur.children:
+        if c.i > limit or c.lemma_ in _COND_NOUNS:
+            continue
+        marker = _marker(c)
+        if dep(c) in _SUBJECT_DEPS or (dep(c) in _TOPIC_DEPS and marker in ("は", "が")):
+            if marker.startswith(("に", "で", "と", "を", "から", "より", "へ")):
+                continue
+            out.append((c, marker))
+    return out
+
+
 def _subject(gov: Token, parties: PartyResolver, topic: str, sentence_topic: str = UNKNOWN) -> str:
+    """The party the predicate ``gov`` binds, read from the dependency tree: its nominal
+    subject or topic, climbing from a subordinate predicate to the one it depends on.
+
+    A topic (Xは) outranks a subject marked by が, which is more often that of a condition the
+    parser attached to the main predicate; among equals the one nearest the predicate wins.
+    A subject after the predicate is that of a later clause (甲は…できる、乙は…しなければ
+    ならない), so only the words before ``gov`` are looked at."""
     cur = gov
     for _ in range(12):
-        for c in cur.children:
-            if c.dep_ in ("nsubj", "nsubj:pass", "csubj") or (
-                c.dep_ in ("obl", "dislocated")
-                and any(k.lemma_ == "は" for k in c.children)
-                and c.i < cur.i
-            ):
-                party = parties.resolve(_phrase(c))
-                if party not in (OTHER, UNKNOWN):
-                    return party
-                if party == OTHER and any(k.lemma_ in ("は", "が") for k in c.children):
-                    # A named non-party subject (再委託先は, 本契約は …).
-                    if sentence_topic in (CONTRACTOR, PRINCIPAL, BOTH, STAFF) and c.idx > 0:
-                        # A contrastive は after the party's topic marks an object
-                        # (乙は、帳票を返還し、電子データは消去する): the party stays bound.
-                        return sentence_topic
-                    return _other_or_topic(c, topic)
+        cands = _subject_candidates(cur, gov.i)
+        named = [(c, m, parties.resolve(_phrase(c))) for c, m in cands]
+        bound = [x for x in named if x[2] not in (OTHER, UNKNOWN)]
+        if bound:
+            bound.sort(key=lambda x: (x[1] == "は", x[0].i))
+            return bound[-1][2]
+        for c, marker, party in named:
+            if party == OTHER and marker in ("は", "が") and _PERSON.search(_phrase(c)):
+                # A named non-party subject (再委託先は, 第三者が …). A thing or an act as the
+                # topic (再委託は、…禁止とする / 本契約は …) binds no one by name: the text
+                # and the context decide (``Context.effective``).
+                if sentence_topic in (CONTRACTOR, PRINCIPAL, BOTH, STAFF) and c.idx > 0:
+                    # A contrastive は after the party's topic marks an object
+                    # (乙は、帳票を返還し、電子データは消去する): the party stays bound.
+                    return sentence_topic
+                return OTHER if marker == "は" else topic
         if cur.head.i == cur.i:
             break
-        if cur.dep_ not in ("advcl", "conj", "acl", "ccomp", "xcomp", "obl", "nmod"):
+        if dep(cur) not in ("advcl", "conj", "acl", "ccomp", "xcomp", "obl", "nmod"):
             break
         cur = cur.head
     return topic
 
 
-def _other_or_topic(tok: Token, topic: str) -> str:
-    # The topic (Xは、) at the start of the sentence governs the whole sentence; a が-subject
-    # inside a condition does not change who the main predicate binds.
-    if any(k.lemma_ == "は" for k in tok.children):
-        return OTHER
-    return topic
-
-
 _AGENT_WORDS = "職員|担当者|担当職員|係員|指定する者|指定した者|従業者|従業員|従事者|役職員"
+
+
+# 「甲が必要と認めるときは、…することができる」: who judges the need is who acts.
+_JUDGES = re.compile(
+    r"^(?:特に)?(?:必要|適当|相当|適切)(?:がある|である)?と(?:認める|判断する)(?:とき|場合)"
+)
 
 
 def _nearest_party(before: str, parties: PartyResolver, default: str) -> str:
@@ -389,7 +507,11 @@ def _nearest_party(before: str, parties: PartyResolver, default: str) -> str:
         )
         for m in reversed(found):
             rest = re.split(r"[、。]", before[m.end() :], maxsplit=1)[0]
-            if particle == "が" and re.search(r"場合|とき|除|限り|ところ|際", rest):
+            if (
+                particle == "が"
+                and re.search(r"場合|とき|除|限り|ところ|際", rest)
+                and not _JUDGES.match(rest)
+            ):
                 continue  # the subject of a condition or an exception, not of the predicate
             party = parties.resolve(m.group(0)[:-1])
             if party not in (OTHER, UNKNOWN):

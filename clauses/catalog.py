@@ -92,6 +92,8 @@ class Catalog:
     title: str = ""
     article: str = "outsourcing"
     paragraph: str = "第1項"
+    # Names that hold a party's word but denote someone else (再委託先, サブ処理者).
+    third_party_terms: tuple[str, ...] = ()
 
     @property
     def ids(self) -> tuple[str, ...]:
@@ -210,4 +212,5 @@ def load_catalog(path: Path = CATALOG_PATH) -> Catalog:
         title=head.get("title", ""),
         article=head.get("article", "outsourcing"),
         paragraph=head.get("paragraph", "第1項"),
+        third_party_terms=tuple(voc.get("third_party_terms", ())),
     )

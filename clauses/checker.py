@@ -24,6 +24,7 @@ from clauses.modality import IMPOSE
 from clauses.parties import learn_parties
 from clauses.report import ClauseResult, Evidence, Report
 from contracts.document import Document
+from contracts.structure import running_headers, without_page_furniture
 
 Progress = Callable[[str, int, int], None]
 
@@ -36,7 +37,11 @@ class Checker:
         self.catalog = catalog or load_catalog()
 
     def context(self, doc: Document) -> Context:
-        norm = [normalize(s.text) for s in doc.sentences]
+        running = running_headers(doc.text.split("\n"))
+        norm = [
+            A.blank_cell_label(normalize(without_page_furniture(s.text, running)))
+            for s in doc.sentences
+        ]
         roles = learn_parties(doc, norm, self.catalog)
         parties = PartyResolver(roles)
 

@@ -136,9 +136,12 @@ class Context(ScopeMixin):
         for m in matches:
             if not_after is not None and not_after.search(an.text[m.end() :]):
                 continue
-            if m.end() <= topic_end and mains:
-                # The act is the topic: 個人情報の複製は、…これを禁止する。
-                p = max(mains, key=lambda q: q.start)
+            later = [q for q in mains if q.start > m.end()]
+            if (m.end() <= topic_end and mains) or (later and _ACT_TOPIC.match(masked[m.end() :])):
+                # The act is the topic: 個人情報の複製は、…これを禁止する。 Also after a first
+                # clause: …自ら行うこととし、第三者への委託(…)は、…承諾を得た場合に限り、
+                # これを行うことができる。
+                p = max(later or mains, key=lambda q: q.start)
             else:
                 p = an.predicate_at(m.end())
                 if p is None:
@@ -183,6 +186,8 @@ _LIST_GAP = re.compile(
     r"(?:その他(?:これら|これ)?(?:に類する)?|等の)[^、。]{0,10}?(?:行為|こと|処理|取扱い)(?:を|は)$"
 )
 _PAREN = re.compile(r"\([^()]*\)")
+# A matched act followed by the topic marker (its parenthetical masked): …への委託(…)は、
+_ACT_TOPIC = re.compile(r"^(?:等)?(?:\(・*\))?(?:は|については|に関しては)、")
 
 
 def mask_parens(text: str) -> str:

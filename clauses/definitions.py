@@ -111,6 +111,12 @@ class Definitions:
 
 def learn_definitions(doc: Document, norm: list[str], catalog: Catalog) -> Definitions:
     """Read every definition of the document and resolve which terms carry personal info."""
+    described = catalog.patterns.get("personal_definition")
+
+    def names_pi(body: str) -> bool:
+        # The word itself, or what it means: information that identifies a person.
+        return bool(catalog.personal.search(body) or (described and described.search(body)))
+
     items_of: dict[int, list[int]] = {}
     for s in doc.sentences:
         if s.lead is not None:
@@ -137,16 +143,16 @@ def learn_definitions(doc: Document, norm: list[str], catalog: Catalog) -> Defin
                 and catalog.personal.search(after)
                 and _DECLARED_PI.search(after)
             )
-            add(m.group("term"), s.index, pre, bool(catalog.personal.search(pre)) or declared)
+            add(m.group("term"), s.index, pre, names_pi(pre) or declared)
         m = _DEFINITION.match(text) or _DEF_IN.search(text)
         if m:
             body = m.group("def") + "".join(norm[k] for k in items_of.get(s.index, []))
-            add(m.group("term"), s.index, body, bool(catalog.personal.search(body)))
+            add(m.group("term"), s.index, body, names_pi(body))
         elif s.lead is not None and _DEF_LEAD.search(norm[s.lead]):
             item = _DEF_ITEM.match(text)
             if item and _ENDS_DEFINITION.search(text):
                 body = item.group("def")
-                add(item.group("term"), s.index, body, bool(catalog.personal.search(body)))
+                add(item.group("term"), s.index, body, names_pi(body))
     return Definitions(_follow(raw))
 
 

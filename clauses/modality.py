@@ -25,12 +25,15 @@ _PROHIBITION = re.compile(
     r"禁止|禁ず|禁じ|認めな|認められな|許さな|許されな|行わな(?:いものと|いこと)"
 )
 _EFFORT = re.compile(r"努め|努力")
+_DENIAL = re.compile(r"(?:義務|責任|責め)を負わな|(?:義務|必要)は(?:な|負わな)|を要しな|を要せず")
 _PERMISSION = re.compile(
     r"ことができ(?!な|ず|ませ)|こともでき|ことを妨げ|妨げな|妨げられな|差し支えな|得るものと"
 )
 _OBLIGATION = re.compile(
     r"なければならな|なければならず|なければなりません|ねばならな|ものとす|ものとし|ものと定め|"
-    r"こととす|こととし|義務を負|責任を負|べき|しなければ|ることとなる|こと$"
+    r"こととす|こととし|義務を負|責任を負|べき|しなければ|ることとなる|こと$|"
+    # …ことを要する / 甲の承諾を要する: a requirement (要しない is none)
+    r"を要す|を要し(?!な)"
 )
 # Inflections that carry the predicate on to the next one (…し、又は…しなければならない).
 _CONDITION = re.compile(
@@ -51,6 +54,8 @@ _PURPOSE_NOUNS = {"よう", "ため", "旨"}
 
 def classify_tail(tail: str) -> str | None:
     """The modality a predicate's inflection expresses, or None if it only continues."""
+    if _DENIAL.search(tail):
+        return NONE  # …に従う義務を負わない / 消去することを要しない: no duty at all
     if _PROHIBITION.search(tail):
         return PROHIBITION
     if _EFFORT.search(tail):
@@ -71,7 +76,7 @@ def is_negated(tail: str) -> bool:
 IMPOSE = re.compile(
     r"てはならな|てはならず|ではならな|なければならな|なければならず|なければなりません|ものとす|"
     r"ものとし|禁止|禁ず|禁じ|ことができな|ことはできな|ことができず|ないこと|こと。?$|義務を負|"
-    r"責任を負|認めな|認められな|べき|[るうすいつくぐぬむぶ]。$|ない。$|"
+    r"責任を負|認めな|認められな|べき|を要す|[るうすいつくぐぬむぶ]。$|ない。$|"
     # the registers of terms of service and of polite letters (…してはなりません, …いたします)
     r"なりません|ません。?$|ます。?$|ものとします|ください"
 )
@@ -84,18 +89,32 @@ _LEGAL = re.compile(
 )
 
 _EXCEPTION_MARK = re.compile(r"を除[きいく]|を除いて|以外は")
-_PROVISO_LIFTS = re.compile(r"限りでない|限りではない|できる|差し支えない|妨げない")
-_APPROVAL_WORDS = r"(?:承諾|承認|許可|許諾|同意|認め|指示|指定|求め|請求|了承)"
+_PROVISO_LIFTS = re.compile(
+    r"限りでない|限りではない|限りでは?ありません|できる|できます|差し支えない|妨げない|"
+    # ただし、…場合を除きます: an exception written as a proviso
+    r"を除[きく]"
+)
+_APPROVAL_WORDS = r"(?:承諾|承認|許可|許諾|同意|認め|指示|指定|設定|求め|請求|了承)"
+_WITHOUT_APPROVAL = re.compile(
+    r"[^、。]{0,20}?(?:承諾|承認|許可|許諾|同意)(?:"
+    r"(?:を得る(?:こと)?なく|を得ずに|を得ないで|なしに|なく)(?=[^。]*(?:ことができ|できます))"
+    r"|を要しない|を要せず|は不要)"
+)
 
 
 def approved_by_principal(
     text: str, principal_rx: re.Pattern[str], contractor_rx: re.Pattern[str]
 ) -> bool:
     """Whether ``text`` makes something depend on the municipality's approval/instruction."""
+    # …の承諾を得ることなく…できる / 承諾を要しない: an approval dispensed with.
+    text = _WITHOUT_APPROVAL.sub("", text)
     if re.search(rf"(?:{principal_rx.pattern})[^、。]{{0,20}}?{_APPROVAL_WORDS}", text):
         return True
     # "書面による事前の承諾を得た場合" without naming anyone: the other party's approval.
-    m = re.search(r"(?:承諾|承認|許可|許諾|同意)を(?:得|受け)", text)
+    m = re.search(
+        r"(?:承諾|承認|許可|許諾|同意)を(?:得|受け)|の(?:指示|承諾|承認)(?:に(?:よる|基づ|従)|がある)",
+        text,
+    )
     if m:
         before = text[max(0, m.start() - 12) : m.start()]
         return not contractor_rx.search(before)

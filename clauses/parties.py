@@ -69,7 +69,10 @@ class PartyResolver:
         return found[-1]
 
 
-_ALIAS = re.compile(r"[（(]以下[、,]?\s*[「『](?P<term>[^」』]{1,20})[」』]という")
+_ALIAS = re.compile(
+    r"[（(]以下[、,]?\s*[「『](?P<term>[^」』]{1,20})[」』]"
+    r"(?:(?:又は|若しくは|或いは|あるいは|、)[「『](?P<term2>[^」』]{1,20})[」』])?と(?:いう|いい|称)"
+)
 
 
 _TERMS_OF_SERVICE = re.compile(r"利用規約|本規約|約款|本サービス|サービス仕様")
@@ -80,17 +83,29 @@ def _self_and_customer(norm: list[str], catalog: Catalog) -> dict[str, str]:
 
     In a provider's terms of service (or any text that addresses a customer, お客様) the
     writer, 当社, is the contractor and the customer is the municipality; in a company's own
-    outsourcing contract or rule, 当社 is the one that entrusts (the principal)."""
+    outsourcing contract or rule, 当社 is the one that entrusts (the principal), and so it is
+    in its privacy policy, which describes its own handling and binds no contractor."""
     head = "".join(norm[:200])
     present = [t for t in catalog.self_terms if t in head]
     if not present:
         return {}
+    policy = catalog.patterns.get("own_policy")
+    if policy is not None and policy.search("".join(norm[:3])):
+        return dict.fromkeys(present, PRINCIPAL)
     customers = [t for t in catalog.customer_terms if t in head]
     if _TERMS_OF_SERVICE.search(head):
         customers += [t for t in catalog.service_user_terms if t in head]
     if customers or _TERMS_OF_SERVICE.search(head):
         return {**dict.fromkeys(present, CONTRACTOR), **dict.fromkeys(customers, PRINCIPAL)}
     return dict.fromkeys(present, PRINCIPAL)
+
+
+def _share_roles(roles: dict[str, str], pairs: list[tuple[str, str]]) -> None:
+    """Give both names of a party (「B社」又は「処理者」) the role one of them has."""
+    for a, b in pairs:
+        role = next((roles[t] for t in (a, b) if roles.get(t) in (PRINCIPAL, CONTRACTOR)), None)
+        if role is not None:
+            roles[a] = roles[b] = role
 
 
 def learn_parties(doc: Document, norm: list[str], catalog: Catalog) -> dict[str, str]:
@@ -104,6 +119,8 @@ def learn_parties(doc: Document, norm: list[str], catalog: Catalog) -> dict[str,
         roles[t] = BOTH
     for t in catalog.staff_terms:
         roles[t] = STAFF
+    for t in catalog.third_party_terms:
+        roles[t] = OTHER
     roles.update(_self_and_customer(norm, catalog))
     municipal = re.compile(
         r"(?:市|町|村|県|都|府|区)(?:長)?$|(?:市|町|村|県)(?:長|役所|教育委員会)|委員会$|広域連合|一部事務組合"
@@ -113,10 +130,13 @@ def learn_parties(doc: Document, norm: list[str], catalog: Catalog) -> dict[str,
         if len(aliases) < 2 and not (aliases and i < 40):
             continue
         found: list[tuple[str, str]] = []  # (alias, entity)
+        # 「B社」又は「処理者」: two names of one party, which share its role.
+        pairs = [(m.group("term"), m.group("term2")) for m in aliases if m.group("term2")]
         for m in aliases:
             pre = text[: m.start()]
             entity = re.split(r"[、。と]|及び|並びに|は|が", pre)[-1]
             found.append((m.group("term"), entity))
+        _share_roles(roles, pairs)
         for term, entity in found:
             party_like = term in ("甲", "乙", "丙") or re.search(
                 r"者$|社$|側$|市$|町$|村$|県$", term
@@ -140,7 +160,10 @@ def learn_parties(doc: Document, norm: list[str], catalog: Catalog) -> dict[str,
         if len(found) >= 2 and not any(roles.get(t) == PRINCIPAL for t in terms):
             first, second = terms[0], terms[1]
             if first not in ("甲", "乙") and second not in ("甲", "乙"):
+                if roles.get(first) == CONTRACTOR and second not in roles:
+                    roles[second] = PRINCIPAL
                 roles.setdefault(first, PRINCIPAL)
                 roles.setdefault(second, CONTRACTOR)
+        _share_roles(roles, pairs)
     # 開示者/受領者 and similar mutual roles stay "both".
     return roles

@@ -35,6 +35,8 @@ _ARTICLE = re.compile(
     rf"^(第(?P<num>{_NUM})条(?:の(?:{_NUM}))?)(?=$|{_SPACE}|[（(]|[^のにでがをはへとも、。])"
     rf"{_SPACE}*(?:[（(](?P<head>[^）)。]{{1,40}})[）)])?{_SPACE}*"
 )
+# An article numbered without 条 (第４　乙は、… / 第１　目的): the number and a space.
+_BARE_ARTICLE = re.compile(rf"^(第(?P<num>[0-9０-９]+|[一二三四五六七八九十]+)){_SPACE}+(?=\S)")
 _CHAPTER = re.compile(rf"^第(?:{_NUM})[編章節款](?:{_SPACE}|$)")
 _SECTION = re.compile(
     rf"^(?P<label>(?:別記|別紙|別添|別表|付属書|附属書|付録)(?:{_SPACE}*(?:{_NUM}|[A-ZＡ-Ｚ]))?)"
@@ -125,12 +127,21 @@ class _Scanner:
         out: list[_Line] = []
         page_ends = {p.end for p in self.pages}
         pos = 0
-        for raw in self.text.split("\n"):
+        raws = self.text.split("\n")
+        running = running_headers(raws)
+        for raw in raws:
             line_start, line_end = pos, pos + len(raw)
             pos = line_end + 1
             m = _BULLET.match(raw)
             lead = m.end() if m else 0
             body = raw[lead:].rstrip(" \t\u3000")
+            bare = raw.strip(" \t\u3000")
+            if bare and (PAGE_NUMBER.match(bare) or bare in running):
+                # A page number or running header that a PDF's text left inside the page
+                # flow (…講じなければならな / - 6 - / 契約約款 / い。): a page break.
+                if out:
+                    out[-1].page_end = True
+                continue
             if not body:
                 if line_end in page_ends and out:
                     out[-1].page_end = True
@@ -148,6 +159,7 @@ class _Scanner:
     def is_structural(self, body: str) -> bool:
         return bool(
             _ARTICLE.match(body)
+            or _BARE_ARTICLE.match(body)
             or _CHAPTER.match(body)
             or self.section_match(body)
             or _HEADING.match(body)
@@ -214,6 +226,9 @@ class _Scanner:
             return False
         if _HEADING.match(prev.body) or _CHAPTER.match(prev.body) or self.section_match(prev.body):
             return False
+        bare = _BARE_ARTICLE.match(prev.body)
+        if bare and len(prev.body) - bare.end() <= 30 and "。" not in prev.body:
+            return False  # 第１　目的: an article's heading line
         if _depth(prev.body) > 0:
             return True
         # A page break inside a sentence, or a hard wrap of a long line.
@@ -241,26 +256,21 @@ class _Scanner:
             return
         m = _ARTICLE.match(body)
         if m and self._article_ok(body, m):
-            self._close_article(start)
-            head = m.group("head") or self.pending_heading
-            self.pending_heading = ""
-            st.articles.append(
-                Article(
-                    len(st.articles),
-                    m.group(1),
-                    kanji_to_int(m.group("num")),
-                    head or "",
-                    start,
-                    len(self.text),
-                    self.page_at(start),
-                    self.section,
-                )
-            )
-            self.article = len(st.articles) - 1
-            self._open_paragraph("", 1, start)
+            self._open_article(m, start, m.group("head") or "")
             rest = start + m.end()
             if rest < line.end or len(segments) > 1:
                 self._body(rest, segments)
+            return
+        bare = _BARE_ARTICLE.match(body)
+        if bare:
+            self._open_article(bare, start, "")
+            rest = body[bare.end() :]
+            if len(segments) == 1 and "。" not in rest and len(rest) <= 30:
+                # 第１　目的: the words after the number are the article's heading.
+                a = st.articles[self.article]
+                st.articles[self.article] = _replace(a, heading=rest.strip())
+                return
+            self._body(start + bare.end(), segments)
             return
         self.pending_heading = ""
         item = self.item_match(body)
@@ -278,6 +288,27 @@ class _Scanner:
         if self._maybe_section_title(body, start, line.end, segments):
             return
         self._body(start, segments)
+
+    def _open_article(self, m: re.Match[str], start: int, head: str) -> None:
+        """Close the open article and open the one whose label ``m`` matched at ``start``."""
+        st = self.st
+        self._close_article(start)
+        head = head or self.pending_heading
+        self.pending_heading = ""
+        st.articles.append(
+            Article(
+                len(st.articles),
+                m.group(1),
+                kanji_to_int(m.group("num")),
+                head,
+                start,
+                len(self.text),
+                self.page_at(start),
+                self.section,
+            )
+        )
+        self.article = len(st.articles) - 1
+        self._open_paragraph("", 1, start)
 
     def _maybe_section_title(self, body: str, start: int, end: int, segments: list) -> bool:
         """A short unterminated line right after a 別記/別紙 mark is that section's title."""
@@ -542,6 +573,43 @@ class _Scanner:
         if sec.label:
             cite = f"{sec.label} {cite}" if cite else sec.label
         return cite
+
+
+PAGE_NUMBER = re.compile(
+    r"^(?:[-－―‐ー]\s*[0-9０-９]{1,3}\s*[-－―‐ー]|[0-9０-９]{1,3}\s*/\s*[0-9０-９]{1,3})$"
+)
+
+
+def running_headers(raws: list[str]) -> set[str]:
+    """Short lines repeated on three or more pages (a header or footer), not structure."""
+    counts: dict[str, int] = {}
+    for raw in raws:
+        body = raw.strip(" \t\u3000")
+        if 2 <= len(body) <= 40 and "。" not in body and "、" not in body:
+            counts[body] = counts.get(body, 0) + 1
+    return {
+        b
+        for b, n in counts.items()
+        if n >= 3
+        and not (_ARTICLE.match(b) or _HEADING.match(b) or _SECTION.match(b))
+        and not _PAREN_ITEM.match(b)
+    }
+
+
+_PAREN_ITEM = re.compile(r"^[（(][^）)]{1,4}[）)]")
+
+
+def without_page_furniture(text: str, running: set[str]) -> str:
+    """``text`` (one sentence, possibly spanning lines) without the page numbers and running
+    headers a page break left inside it."""
+    if "\n" not in text:
+        return text
+    kept = [
+        line
+        for line in text.split("\n")
+        if not (PAGE_NUMBER.match(line.strip(" \t\u3000")) or line.strip(" \t\u3000") in running)
+    ]
+    return "\n".join(kept)
 
 
 def _depth(s: str) -> int:

@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 
 from clauses import analysis as A
-from clauses.catalog import Clause
+from clauses.catalog import Clause, Facet
 from clauses.context import REMEDY_MATTER, STRONG, WEAK, Context, Finding, clause_text
 from clauses.facets.common import (
     context_text,
@@ -21,7 +21,34 @@ def candidate(ctx: Context, clause: Clause, i: int) -> bool:
     text = ctx.norm[i]
     if _FORMALITY.search(text):
         return False  # …の請求、通知及び解除は、書面により行わなければならない
-    return bool(re.search(r"解除|賠償|補償|損害を負担|違約金", text))
+    term, dmg = clause.facets
+    return bool(
+        term.rx("act").search(text) or dmg.rx("act").search(text) or dmg.rx("penalty").search(text)
+    )
+
+
+def _grounds(term: Facet, text: str, items_text: str) -> str:
+    """The grounds of a termination with those that are no breach of the contract taken out
+    (…私的独占の禁止…に違反したことにより…排除措置命令が確定したとき)."""
+    clauses = re.split(r"(?<=[、。])", text + "。" + items_text)
+    return "".join(c for c in clauses if not term.rx("not_ground").search(c))
+
+
+_LEAK = re.compile(r"漏えい|漏洩|流出|漏出|滅失|き損|毀損")
+_LEAK_DAMAGE = re.compile(
+    r"(?:漏えい|漏洩|流出|漏出)(?:等)?(?:に係る|による|により生じた|に起因する)損害"
+)
+_OTHER_GROUND = re.compile(r"解除|不正|目的外|目的以外")
+
+
+def _leak_only(term: Facet, text: str) -> bool:
+    """Whether the damages of ``text`` are owed for a leak only (当該漏えいに係る損害), not for
+    a breach of the contract or the law."""
+    if _LEAK_DAMAGE.search(text):
+        return True
+    return bool(
+        _LEAK.search(text) and not term.rx("breach").search(text) and not _OTHER_GROUND.search(text)
+    )
 
 
 _FORMALITY = re.compile(r"(?:書面|文書)(?:により|によって|で|をもって)行")
@@ -46,21 +73,36 @@ def rule(ctx: Context, clause: Clause, i: int) -> list[Finding]:
         # without a breach among its grounds it is not this matter at all.
         if ((rights and subj in (A.PRINCIPAL, A.BOTH, IMPERSONAL)) or accepts) and term.rx(
             "breach"
-        ).search(text + items_text):
+        ).search(_grounds(term, text, items_text)):
             out.append(Finding(term.id, STRONG, i))
+    other_remedy = dmg.rx("not_remedy").search(text + referred_text(ctx, i))
     for p, mod, role, subj in ctx.hits(i, dmg.rx("penalty")):
-        if role == A.MAIN and not p.negated and mod in A.IMPOSING and contractor_bound(subj):
+        if (
+            not other_remedy
+            and role == A.MAIN
+            and not p.negated
+            and mod in A.IMPOSING
+            and contractor_bound(subj)
+        ):
             out.append(Finding(dmg.id, WEAK, i, "違約金の定めのみで、損害賠償の定めがありません。"))
     for p, mod, role, subj in ctx.hits(i, dmg.rx("act"), matter=REMEDY_MATTER):
         if (
-            role != A.MAIN
+            other_remedy
+            or role != A.MAIN
             or p.negated
             or re.search(r"負わな|免れ|免除|請求しな|限りでない|上限|限度", p.tail)
         ):
             continue
         owes = mod in A.IMPOSING and subj in (*A.CONTRACTOR_SIDE, IMPERSONAL)
         may_claim = mod == A.PERMISSION and subj in (A.PRINCIPAL, A.BOTH, IMPERSONAL)
-        if owes or may_claim:
+        if (owes or may_claim) and _leak_only(term, text):
+            # …漏えいが生じ、…損害を与えたときは、当該漏えいに係る損害を賠償: liability for a
+            # leak only, not for breaching the contract or the law. Lent goods lost (貸与品が
+            # 滅失し…) are no information at all.
+            if ctx.about_information(i):
+                note = "損害賠償が漏えいによる損害に限られています。"
+                out.append(Finding(dmg.id, WEAK, i, note))
+        elif owes or may_claim:
             out.append(Finding(dmg.id, STRONG, i))
     if not ctx.document_has_pi() and ctx.document_about_other_matter():
         # Remedies for breaching a contract that holds no personal information (works,

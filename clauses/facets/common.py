@@ -26,7 +26,7 @@ def restriction_strength(ctx: Context, i: int, modality: str, weak_note: str) ->
 
 def approval_obligation(ctx: Context, i: int) -> bool:
     """A main obligation to obtain the municipality's approval in sentence ``i``."""
-    rx = re.compile(r"(?:承諾|承認|許可|許諾|同意)(?:を|の)?(?:得|受け|求め)")
+    rx = re.compile(r"(?:承諾|承認|許可|許諾|同意)(?:を|の)?(?:得|受け|求め|要す)")
     for _p, mod, _role, subj in ctx.main_with(i, rx):
         if mod in A.IMPOSING and contractor_bound(subj):
             return True

@@ -28,7 +28,10 @@ def rule(ctx: Context, clause: Clause, i: int) -> list[Finding]:
     report, response = clause.facets
     text = ctx.norm[i]
     out: list[Finding] = []
-    pi = ctx.pi_level(i) or re.search(r"漏|洩|滅失|毀損|き損", text)
+    # A leak of secrets in general (秘密情報の漏えい) is no personal-information incident.
+    pi = (
+        ctx.pi_level(i) or re.search(r"漏|洩|滅失|毀損|き損", text) or _named_before(ctx, clause, i)
+    ) and not ctx.generic_only(i)
     if not pi and not ctx.about_information(i):
         return []  # an accident on site (工事中の事故) shares the words only
     occurred = ctx.catalog.rx("occurrence").search(context_text(ctx, i))
@@ -58,6 +61,24 @@ def rule(ctx: Context, clause: Clause, i: int) -> list[Finding]:
         if mod != A.NONE and subj != A.UNKNOWN:
             out.append(Finding(report.id, WEAK, i, "事故発生時の報告義務が定められていません。"))
     return out
+
+
+def _named_before(ctx: Context, clause: Clause, i: int) -> bool:
+    """「事故が発生した場合は、…」 right after a provision that named the personal-information
+    incident (個人情報の漏えい…等の事故が発生し…): the same incident."""
+    if not re.search(r"事故|事案", ctx.norm[i]):
+        return False
+    event = clause.facets[0].rx("event")
+    s = ctx.doc.sentences[i]
+    for k in range(max(0, i - 3), i):
+        t = ctx.doc.sentences[k]
+        if (
+            t.section == s.section
+            and ctx.catalog.personal.search(ctx.norm[k])
+            and event.search(ctx.norm[k])
+        ):
+            return True
+    return False
 
 
 def bound(ctx: Context, clause: Clause, i: int) -> dict[str, int]:

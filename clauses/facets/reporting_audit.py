@@ -57,10 +57,24 @@ def rule(ctx: Context, clause: Clause, i: int) -> list[Finding]:
                     "遵守状況の報告が求めに応じた場合のみで、定期報告の定めがありません。",
                 )
             )
+    audit_named = aud.rx("act").search(text) and not ctx.catalog.rx("deliverable").search(text)
+    for pred in ctx.analyses[i].predicates if audit_named else ():
+        # 甲が…検査を行うときは、これを拒まないこと: the contractor accepts the inspection that
+        # the condition names.
+        mod, role, subj = ctx.effective(i, pred)
+        if (
+            role == A.MAIN
+            and contractor_bound(subj)
+            and mod == A.PROHIBITION
+            and re.match(r"拒ま|妨げ", pred.tail)
+        ):
+            out.append(Finding(aud.id, STRONG, i))
     for p, mod, role, subj in ctx.hits(i, aud.rx("act")):
-        if role != A.MAIN or p.negated:
-            continue
         words = clause_text(ctx.analyses[i], p)
+        # …検査を拒まない / 妨げない: the negation is the acceptance itself.
+        accepts = p.negated and re.search(r"拒|妨げ", p.tail[: p.size + 2])
+        if role != A.MAIN or (p.negated and not accepts):
+            continue
         if ctx.catalog.rx("deliverable").search(text):
             continue
         if (subj in (A.PRINCIPAL, A.BOTH) and mod in (A.PERMISSION, *A.IMPOSING)) or (

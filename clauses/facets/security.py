@@ -48,7 +48,9 @@ def rule(ctx: Context, clause: Clause, i: int) -> list[Finding]:
     an = ctx.analyses.get(i)
     if an is None:
         return []
-    pi = ctx.pi_level(i)
+    # A duty over secrets in general (秘密とされるもの) does not cover the personal information
+    # its section title names.
+    pi = 0 if ctx.generic_only(i) else ctx.pi_level(i)
     if not pi and not ctx.about_information(i):
         return []  # site safety (工事現場の安全管理) shares the words only
     mod, subj = sentence_modality(an)

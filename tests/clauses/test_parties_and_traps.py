@@ -263,3 +263,56 @@ def test_items_under_a_title_speak_for_themselves() -> None:
     report = check(text)
     for clause in ("confidentiality", "incident", "return_deletion"):
         assert report.status(clause) == "satisfied", clause
+
+
+@pytest.mark.parametrize(
+    "sentence",
+    [
+        "再委託は、事前に書面を提出させて甲が承認した場合に限ることとしております。",
+        "業務終了時に個人情報を消去させ、消去証明書を提出させることとしました。",
+        "再委託はどのような扱いになっていますか。",
+        "現時点で再委託の申請はありません。",
+        "契約解除や損害賠償の規定を置いております。",
+    ],
+)
+def test_minutes_and_reports_impose_nothing(sentence: str) -> None:
+    # Past tense, questions, "there is none" and the humble progressive of an explanation
+    # describe what stands; they impose nothing.
+    report = check(PREAMBLE + "議事概要\n" + sentence + "\n")
+    assert all(c.status != "satisfied" for c in report.clauses)
+
+
+_DPA = (
+    "個人データの処理に関する契約書\n"
+    "株式会社Ａ（以下「Ａ社」又は「管理者」という。）及び株式会社Ｂ（以下「Ｂ社」又は「処理者」"
+    "という。）は、Ｂ社がＡ社のために行う個人データの処理に関して、次のとおり契約を締結する。\n"
+)
+
+
+def test_two_names_of_one_party_share_its_role() -> None:
+    text = _DPA + (
+        "第1条 処理者は、管理者の事前の書面による承認を得ない限り、個人データの処理の全部又は"
+        "一部をサブ処理者に行わせてはならない。\n"
+        "第2条 Ｂ社は、個人データを秘密として保持し、本契約の目的以外に利用してはならない。\n"
+    )
+    report = check(text)
+    assert report.status("subcontracting") == "satisfied"
+    assert report.status("confidentiality") == "satisfied"
+
+
+def test_a_subcontractor_is_not_the_contractor() -> None:
+    # 再委託先 holds 委託先, サブ処理者 holds 処理者: neither is the party bound.
+    text = (
+        _DPA
+        + "第1条 サブ処理者は、個人データの漏えいの防止のために必要な措置を講じなければならない。\n"
+    )
+    assert check(text).status("security") != "satisfied"
+
+
+def test_a_denied_duty_imposes_nothing() -> None:
+    text = _DPA + (
+        "第1条 処理者は、個人データ侵害を認識したときは、直ちに管理者に通知しなければならない。\n"
+        "第2条 処理者は、前項の通知を行うほか、個人データ侵害に関して何らかの措置を講じ、又は"
+        "管理者の指示に従う義務を負わない。\n"
+    )
+    assert check(text).status("incident") == "weak"

@@ -438,3 +438,66 @@ def test_missing_result_says_what_was_looked_for() -> None:
     result = next(c for c in check(text).clauses if c.id == "copying")
     assert result.status == "missing"
     assert result.notes == ["「個人情報の複製等の制限」を定める規定が見当たりません。"]
+
+
+def test_act_as_topic_after_a_first_clause() -> None:
+    text = contract(
+        "委託業務の処理は乙自らが行うこととし、第三者への委託（乙の子会社への委託を含む。）は、"
+        "あらかじめ甲の書面による承諾を得た場合に限り、これを行うことができるものとする。"
+    )
+    assert check(text).status("subcontracting") == "satisfied"
+
+
+def test_revoking_a_designation_is_termination() -> None:
+    text = contract(
+        "甲は、乙がこの協定に違反したときは、その指定を取り消し、又は管理業務の停止を命ずる"
+        "ことができる。",
+        "乙は、この協定に違反して甲に損害を与えたときは、その損害を賠償しなければならない。",
+    )
+    assert check(text).status("breach_remedies") == "satisfied"
+
+
+def test_inspection_the_contractor_may_not_refuse() -> None:
+    text = contract(
+        "乙は、毎月、個人情報の取扱状況を甲に報告しなければならない。",
+        "甲が必要と認めるときは、職員を乙の事業所に立ち入らせ、個人情報の管理状況を検査させる"
+        "ことができる。",
+        "乙は、この検査を拒まないこと。",
+    )
+    assert check(text).status("reporting_audit") == "satisfied"
+
+
+def test_items_after_a_done_first_clause_and_an_inspection_not_refused() -> None:
+    text = PREAMBLE + (
+        "第1条 乙は、個人情報を取り扱う場合には、次に掲げる事項を守らなければならない。\n"
+        "（１）本業務の完了後、個人情報が記録された紙媒体は速やかに甲に返却し、電子データは甲の"
+        "指示する方法により消去した上、その結果を書面で甲に報告すること。\n"
+        "（２）毎月末日現在の個人情報の管理状況を、翌月１０日までに書面により甲に報告すること。\n"
+        "（３）甲が個人情報の管理状況を確認するため作業場所に立ち入って検査を行うときは、これを"
+        "拒まないこと。\n"
+    )
+    report = check(text)
+    assert report.status("return_deletion") == "satisfied"
+    assert report.status("reporting_audit") == "satisfied"
+
+
+@pytest.mark.parametrize(
+    "proviso",
+    [
+        "ただし、甲が管理画面において設定した頻度によるバックアップの取得は、この限りではありません。",
+        "ただし、相手方の指示による場合を除きます。",
+    ],
+)
+def test_a_proviso_on_the_principals_setting_or_instruction_keeps_the_ban(proviso: str) -> None:
+    text = PREAMBLE + f"第1条 乙は、甲の承諾なく、個人情報を複製しないこと。{proviso}\n"
+    assert check(text).status("copying") == "satisfied"
+
+
+def test_the_incident_named_by_the_previous_item() -> None:
+    text = PREAMBLE + (
+        "第1条 乙は、次に掲げる事項を遵守すること。\n"
+        "（１）個人情報の漏えい、紛失等の事故が発生し、又はそのおそれがあることを知った場合は、"
+        "直ちに甲に電話で第一報を行い、その後速やかに事故報告書を提出すること。\n"
+        "（２）事故が発生した場合は、甲の指示に従い、被害の拡大防止のための措置を講ずること。\n"
+    )
+    assert check(text).status("incident") == "satisfied"

@@ -74,6 +74,38 @@ def test_copying_of_paper_documents_only_is_weak() -> None:
     assert check(text).status("copying") == "satisfied"
 
 
+@pytest.mark.parametrize("paper", ["紙の帳票", "帳票（紙媒体）"])
+def test_copying_of_paper_forms_only_is_weak(paper: str) -> None:
+    text = contract(f"乙は、個人情報が記載された{paper}を甲の承諾なく複写しないこと。")
+    assert check(text).status("copying") == "weak"
+
+
+@pytest.mark.parametrize(
+    "meaning",
+    [
+        "氏名、生年月日その他の記述等により特定の個人を識別することができるもの",
+        "それにより個人が識別され、又は識別され得るもの",
+        "個人の識別が可能な情報",
+        "保育所等利用申込書その他の添付書類",
+    ],
+)
+def test_a_term_defined_as_identifying_a_person_carries_personal_information(
+    meaning: str,
+) -> None:
+    text = contract(
+        f"この契約において「教育情報」とは、児童生徒に関する情報であって、{meaning}をいう。",
+        "乙は、教育情報を他に漏らしてはならない。",
+        "乙は、教育情報を本業務以外の目的に利用してはならない。",
+    )
+    assert check(text).status("confidentiality") == "satisfied"
+    text = contract(
+        "この契約において「技術情報」とは、甲が開示する設計図面その他の技術上の情報をいう。",
+        "乙は、技術情報を他に漏らしてはならない。",
+        "乙は、技術情報を本業務以外の目的に利用してはならない。",
+    )
+    assert check(text).status("confidentiality") == "weak"
+
+
 @pytest.mark.parametrize(
     "act",
     [

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from contracts import PageText, build_document
-from contracts.structure import kanji_to_int
+from contracts.structure import kanji_to_int, running_headers, without_page_furniture
 
 CONTRACT = """業務委託契約書
 
@@ -132,3 +132,35 @@ def test_kanji_numbers() -> None:
     assert kanji_to_int("二十一") == 21
     assert kanji_to_int("１２") == 12
     assert kanji_to_int("百五") == 105
+
+
+def test_articles_numbered_without_jo_are_cited_as_written() -> None:
+    doc = _doc(
+        "別記\n\n個人情報取扱特記事項\n\n第１　基本的事項\n"
+        "乙は、個人情報を適正に取り扱わなければならない。\n"
+        "第４　乙は、個人情報を第三者に漏らしてはならない。\n"
+        "２　乙は、甲の承諾なく個人情報を複写してはならない。\n"
+    )
+    by_text = {s.text: s.citation for s in doc.sentences}
+    assert by_text["乙は、個人情報を適正に取り扱わなければならない。"] == "別記 第１"
+    assert by_text["乙は、個人情報を第三者に漏らしてはならない。"] == "別記 第４第１項"
+    assert by_text["乙は、甲の承諾なく個人情報を複写してはならない。"] == "別記 第４第２項"
+    assert [(a.label, a.number, a.heading) for a in doc.articles] == [
+        ("第１", 1, "基本的事項"),
+        ("第４", 4, ""),
+    ]
+
+
+def test_page_numbers_and_running_headers_inside_a_sentence_are_skipped() -> None:
+    header = "さくら野市業務委託契約約款"
+    text = (
+        f"{header}\n第１条　乙は、個人情報の漏えいの防止のために必要な措置を講じなければならな\n"
+        f"\n- 6 -\n{header}\nい。\n第２条　乙は、個人情報を複製してはならない。\n- 7 -\n{header}\n"
+    )
+    doc = _doc(text)
+    running = running_headers(doc.text.split("\n"))
+    sentences = [without_page_furniture(s.text, running).replace("\n", "") for s in doc.sentences]
+    assert sentences == [
+        "乙は、個人情報の漏えいの防止のために必要な措置を講じなければならない。",
+        "乙は、個人情報を複製してはならない。",
+    ]
