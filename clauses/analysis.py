@@ -11,7 +11,8 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
+from itertools import pairwise
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
@@ -240,6 +241,7 @@ def analyse(doc: Doc, parties: PartyResolver) -> SentenceAnalysis:
     # coordinated with what follows, even where the parser hung it on a relative clause.
     transitive = {t.i for t in preds if "を" in _clause_words(text, t.idx)}
     _coordinate(result, text, transitive)
+    _shared_noun(result, text, transitive)
     # Each token belongs to the nearest predicate above it in the tree.
     # A nominaliser the parser made the head of a stranded verb belongs to that verb.
     stand_in = {t.head.i: t.i for t in preds if _is_stranded_verb(t)}
@@ -263,6 +265,25 @@ _COORDINATOR = re.compile(r"^、?(?:又は|若しくは|及び|並びに|かつ|
 def _clause_words(text: str, start: int) -> str:
     """The words before the predicate at ``start`` back to the previous 、 or 。."""
     return text[max(text.rfind("、", 0, start), text.rfind("。", 0, start)) + 1 : start]
+
+
+def _shared_noun(result: SentenceAnalysis, text: str, transitive: set[int]) -> None:
+    """…甲から引き渡され、又は乙が作成した資料を…廃棄する: a continuative verb without an
+    object of its own, coordinated with a verb in the attributive past (…作成した資料), describes
+    the noun they share, even where the parser hung it on the sentence's predicate; it imposes
+    nothing (the return is not owed because the papers were handed over)."""
+    preds = sorted(result.predicates, key=lambda p: p.start)
+    for p, following in pairwise(preds):
+        after = text[p.start + len(p.tail) :]
+        if (
+            p.role == MAIN
+            and p.index not in transitive
+            and p.tail[p.size :] in ("され", "れ", "し", "られ")
+            and _COORDINATOR.match(after)
+            and following.role == RELATIVE
+            and _ATTRIBUTIVE_PAST.match(following.tail[following.size :])
+        ):
+            result.predicates[result.predicates.index(p)] = replace(p, modality=NONE, role=RELATIVE)
 
 
 def _coordinate(result: SentenceAnalysis, text: str, transitive: set[int]) -> None:

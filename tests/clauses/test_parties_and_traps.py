@@ -316,3 +316,13 @@ def test_a_denied_duty_imposes_nothing() -> None:
         "管理者の指示に従う義務を負わない。\n"
     )
     assert check(text).status("incident") == "weak"
+
+
+def test_a_privacy_policy_binds_no_contractor() -> None:
+    text = (
+        "プライバシーポリシー\n株式会社Ｐ（以下「当社」といいます。）は、お客様の個人情報を、"
+        "次の方針に基づき取り扱います。\n"
+        "1. 当社は、個人情報の漏えい、滅失又はき損の防止その他の安全管理のために必要な措置を"
+        "講じます。\n"
+    )
+    assert check(text).status("security") == "weak"

@@ -501,3 +501,73 @@ def test_the_incident_named_by_the_previous_item() -> None:
         "（２）事故が発生した場合は、甲の指示に従い、被害の拡大防止のための措置を講ずること。\n"
     )
     assert check(text).status("incident") == "satisfied"
+
+
+def test_damages_for_a_leak_only_are_weak() -> None:
+    text = contract(
+        "甲は、乙がこの契約に違反したときは、この契約を解除することができる。",
+        "乙は、その責めに帰すべき事由により個人情報の漏えいが生じ、これにより甲に損害を与えた"
+        "ときは、当該漏えいに係る損害を賠償しなければならない。",
+    )
+    result = next(c for c in check(text).clauses if c.id == "breach_remedies")
+    assert result.status == "weak"
+    assert any("漏えい" in n for n in result.notes)
+
+
+def test_termination_for_bid_rigging_and_nonconformity_damages_are_no_remedies() -> None:
+    text = contract(
+        "甲は、乙が私的独占の禁止及び公正取引の確保に関する法律第3条の規定に違反したことにより"
+        "公正取引委員会が行った排除措置命令が確定したときは、この契約を解除することができる。",
+        "甲は、成果物が契約の内容に適合しないときは、履行の追完に代え、損害賠償の請求をする"
+        "ことができる。",
+    )
+    assert check(text).status("breach_remedies") == "missing"
+
+
+def test_permission_without_the_principals_approval_is_weak() -> None:
+    text = contract(
+        "乙は、障害対策その他乙が必要と認める場合には、甲の承諾を得ることなく、個人情報を"
+        "複製することができる。"
+    )
+    assert check(text).status("copying") == "weak"
+
+
+@pytest.mark.parametrize(
+    "proviso",
+    [
+        "ただし、本業務の遂行上必要であると乙が自ら判断した場合を除きます。",
+        "ただし、乙が業務上必要と判断した場合は、この限りではありません。",
+    ],
+)
+def test_a_proviso_at_the_contractors_discretion_cancels_the_ban(proviso: str) -> None:
+    text = PREAMBLE + f"第1条 乙は、個人情報を複製しないこと。{proviso}\n"
+    assert check(text).status("copying") == "weak"
+
+
+def test_paper_forms_with_a_parenthetical_only() -> None:
+    text = contract("乙は、甲から引渡しを受けた個人情報の帳票（紙媒体）を複写しないこと。")
+    assert check(text).status("copying") == "weak"
+
+
+def test_measures_over_secrets_in_general_are_weak() -> None:
+    text = (
+        PREAMBLE + "個人情報取扱特記事項\n第1条 乙は、甲から提供を受けた情報のうち秘密とされる"
+        "ものについて、その漏えいを防止するために必要な措置を講じなければならない。\n"
+    )
+    assert check(text).status("security") == "weak"
+
+
+def test_a_leak_of_secrets_in_general_is_no_personal_information_incident() -> None:
+    text = contract(
+        "乙は、秘密情報の漏えいを知ったときは、直ちに甲に通知し、甲の指示に従い必要な措置を"
+        "講じなければならない。"
+    )
+    assert check(text).status("incident") == "weak"
+
+
+def test_coordinated_relative_clause_imposes_nothing() -> None:
+    text = contract(
+        "乙は、甲から引き渡され、又は乙自らが作成した個人情報が記録された資料等を、業務完了後、"
+        "乙の責任において廃棄するものとする。"
+    )
+    assert check(text).status("return_deletion") == "weak"
