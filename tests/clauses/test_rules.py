@@ -571,3 +571,64 @@ def test_coordinated_relative_clause_imposes_nothing() -> None:
         "乙の責任において廃棄するものとする。"
     )
     assert check(text).status("return_deletion") == "weak"
+
+
+def test_report_and_measures_split_over_paragraphs_of_one_article() -> None:
+    """第1項 the report, 第2項 a duty of the municipality, 第3項 the measures after 「第１項の
+    報告を行ったときは」: the incident of the first paragraph."""
+    first = (
+        "乙は、個人情報の漏えい等が発生し、又は発生したおそれがあることを知ったときは、直ちに"
+        "甲に報告しなければならない。\n２ 甲は、前項の事案について本人への通知を行うものとする。\n"
+    )
+    measures = (
+        "３ 乙は、第１項の報告を行ったときは、甲の指示に基づき、被害の拡大防止及び再発防止の"
+        "ために必要な措置を講じなければならない。"
+    )
+    assert check(contract(first + measures)).status("incident") == "satisfied"
+    # The same paragraph in another article refers to nothing: the measures are missing.
+    other = contract(
+        first.rstrip("\n"), "乙は、個人情報を適正に管理しなければならない。\n" + measures
+    )
+    assert check(other).status("incident") == "weak"
+
+
+@pytest.mark.parametrize(
+    ("sentence", "expected"),
+    [
+        ("甲は、乙に対し、個人情報の複写及び複製を禁止する。", "satisfied"),
+        (
+            "甲は、乙に対し、個人情報の複写及び複製を禁止する。ただし、甲が必要と認めて指示した"
+            "ときは、この限りでない。",
+            "satisfied",
+        ),
+        # No addressee, or the municipality's own staff: a duty of the municipality.
+        ("甲は、個人情報の複写及び複製を禁止する。", "weak"),
+        ("甲は、甲の職員に対し、個人情報の複写を禁止する。", "weak"),
+    ],
+)
+def test_a_ban_the_municipality_addresses_to_the_contractor_binds_it(
+    sentence: str, expected: str
+) -> None:
+    assert check(contract(sentence)).status("copying") == expected
+
+
+@pytest.mark.parametrize(
+    ("row", "expected"),
+    [
+        ("個人情報の複写又は複製は、甲の承認を要する。", "satisfied"),
+        ("個人情報が記録された帳票及び電磁的記録の複写又は複製は、甲の承認を要する。", "satisfied"),
+        # forms only, or an approval that is the contractor's own
+        ("個人情報が記録された帳票の複写は、甲の承認を要する。", "weak"),
+        ("個人情報の複写は、乙の責任者の承認を要する。", "weak"),
+    ],
+)
+def test_copying_that_requires_the_municipalitys_approval(row: str, expected: str) -> None:
+    assert check(contract(row)).status("copying") == expected
+
+
+def test_a_ban_only_after_the_municipalitys_objection_is_weak() -> None:
+    text = contract(
+        "乙は、本業務の一部を第三者に委託しようとするときは、あらかじめその者の名称を甲に通知"
+        "するものとし、甲が異議を述べたときは、当該第三者に委託してはならない。"
+    )
+    assert check(text).status("subcontracting") == "weak"
