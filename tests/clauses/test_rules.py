@@ -632,3 +632,19 @@ def test_a_ban_only_after_the_municipalitys_objection_is_weak() -> None:
         "するものとし、甲が異議を述べたときは、当該第三者に委託してはならない。"
     )
     assert check(text).status("subcontracting") == "weak"
+
+
+def test_a_chapter_heading_about_personal_information_scopes_the_duties_below_it() -> None:
+    """A 仕様書 chapter 「１０　個人情報の取扱い」 whose items erase 入力データ: the data under
+    that heading are personal information; under another heading they are not."""
+    spec = (
+        PREAMBLE
+        + "９　入力作業\n受託者は、申込書等の記載内容を入力し、入力データを作成すること。\n"
+        "{title}\n受託者は、次の事項を守ること。\n"
+        "ア　本業務の終了後、申込書等は甲に返還すること。\n"
+        "イ　受託者の入力端末に残存する入力データは、復元不可能な方法により消去すること。\n"
+    )
+    assert check(spec.format(title="１０　個人情報の取扱い")).status("return_deletion") == (
+        "satisfied"
+    )
+    assert check(spec.format(title="１０　作業の終了")).status("return_deletion") == "weak"

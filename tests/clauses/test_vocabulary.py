@@ -74,7 +74,7 @@ def test_copying_of_paper_documents_only_is_weak() -> None:
     assert check(text).status("copying") == "satisfied"
 
 
-@pytest.mark.parametrize("paper", ["紙の帳票", "帳票（紙媒体）"])
+@pytest.mark.parametrize("paper", ["紙の帳票", "帳票（紙媒体）", "紙媒体の帳票"])
 def test_copying_of_paper_forms_only_is_weak(paper: str) -> None:
     text = contract(f"乙は、個人情報が記載された{paper}を甲の承諾なく複写しないこと。")
     assert check(text).status("copying") == "weak"
