@@ -518,6 +518,10 @@ _JUDGES = re.compile(
 )
 
 
+# 県が指定する者 / 甲が定めた方法: a verb in its attributive form right before a noun.
+_RELATIVE_CLAUSE = re.compile(r"^[^、。]{0,12}?(?:する|した|している|定める|定めた)[\u4e00-\u9fff]")
+
+
 def _nearest_party(before: str, parties: PartyResolver, default: str) -> str:
     """The party last named as a topic (Xは) before a predicate, else as a subject (Xが)."""
     if parties.pattern is None:
@@ -537,6 +541,8 @@ def _nearest_party(before: str, parties: PartyResolver, default: str) -> str:
                 and not _JUDGES.match(rest)
             ):
                 continue  # the subject of a condition or an exception, not of the predicate
+            if particle == "が" and _RELATIVE_CLAUSE.match(rest):
+                continue  # 県が指定する次期受託者に: the subject of a relative clause
             party = parties.resolve(m.group(0)[:-1])
             if party not in (OTHER, UNKNOWN):
                 return party

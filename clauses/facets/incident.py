@@ -68,6 +68,14 @@ def rule(ctx: Context, clause: Clause, i: int) -> list[Finding]:
             out.append(Finding(response.id, STRONG if pi else WEAK, i))
         elif mod == A.EFFORT:
             out.append(Finding(response.id, WEAK, i))
+    if not out and pi:
+        # 村は、…事業者に対し、事故の有無…について報告させることができる: the municipality's
+        # right to ask is no duty to report an incident when it occurs.
+        for _p, mod, _role, subj in ctx.main_with(i, report.rx("report")):
+            if subj == A.PRINCIPAL and mod == A.PERMISSION:
+                note = "事故について委託者が報告を求める権限のみで、受託者の報告義務がありません。"
+                out.append(Finding(report.id, WEAK, i, note))
+                break
     if not out and ctx.catalog.rx("occurrence").search(text):
         mod, subj = sentence_modality(ctx.analyses[i])
         if mod != A.NONE and subj != A.UNKNOWN:

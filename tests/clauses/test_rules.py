@@ -648,3 +648,24 @@ def test_a_chapter_heading_about_personal_information_scopes_the_duties_below_it
         "satisfied"
     )
     assert check(spec.format(title="１０　作業の終了")).status("return_deletion") == "weak"
+
+
+def test_the_municipalitys_right_to_ask_about_incidents_is_weak() -> None:
+    text = contract(
+        "甲は、必要と認めるときは、乙に対し、個人情報に係る事故の有無及びその状況について報告"
+        "させることができる。"
+    )
+    assert check(text).status("incident") == "weak"
+    assert check(contract("乙は、本業務を誠実に行わなければならない。")).status("incident") == (
+        "missing"
+    )
+
+
+def test_the_subject_of_a_relative_clause_is_not_the_one_bound() -> None:
+    """…を甲又は甲が指定する次期受託者に引き継ぐこと: 甲が is the subject of 指定する only;
+    the row binds the contractor (handing over is return only: weak, not missing)."""
+    text = contract(
+        "乙は、次の事項を守らなければならない。\n一 業務完了後、個人情報が記録された資料及び"
+        "データを甲又は甲が指定する次期受託者に引き継ぐこと。"
+    )
+    assert check(text).status("return_deletion") == "weak"

@@ -168,3 +168,13 @@ def test_a_definition_list_with_quoted_terms_and_noun_phrases() -> None:
     assert check(text).status("confidentiality") == "satisfied"
     unquoted = text.replace("「本件顧客データ」", "本件顧客データ")
     assert check(unquoted).status("confidentiality") == "weak"
+
+
+def test_due_care_in_keeping_personal_information_is_weak_security() -> None:
+    """善良な管理者の注意をもって保管する: a general standard of care, no safety measures."""
+    text = contract(
+        "乙は、個人情報が記録された名簿を善良な管理者の注意をもって保管するものとする。"
+    )
+    assert check(text).status("security") == "weak"
+    text = contract("乙は、善良なる管理者の注意をもって本業務を遂行する。")
+    assert check(text).status("security") == "missing"
