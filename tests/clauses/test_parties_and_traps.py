@@ -337,3 +337,17 @@ def test_an_officer_of_the_municipality_reporting_up_binds_no_contractor() -> No
         "講ずるとともに、市長に報告しなければならない。"
     )
     assert check(text).status("incident") != "satisfied"
+
+
+def test_a_proposal_promises_without_imposing() -> None:
+    """ご提案書 兼 御見積書: 「再委託は行いません」 is a promise before any contract: weak."""
+    body = "本業務の再委託は行いません。\n"
+    proposal = "アンケート入力業務\nご提案書　兼　御見積書\n" + body
+    result = check(proposal)
+    assert result.status("subcontracting") == "weak"
+    sub = next(c for c in result.clauses if c.id == "subcontracting")
+    assert any("提案書" in n for n in sub.notes)
+    # The same words in a contract impose the ban.
+    assert check(contract("乙は、本業務の再委託は行いません。")).status("subcontracting") == (
+        "satisfied"
+    )
