@@ -30,7 +30,7 @@ from clauses.modality import (  # noqa: F401 (re-exported: the rules read them a
     classify_tail,
     is_negated,
 )
-from clauses.parties import (  # noqa: F401 (re-exported)
+from clauses.parties import (
     BOTH,
     CONTRACTOR,
     CONTRACTOR_SIDE,
@@ -223,6 +223,9 @@ def analyse(doc: Doc, parties: PartyResolver) -> SentenceAnalysis:
         subject = _subject(doc[governor], parties, UNKNOWN, topic)
         if subject == UNKNOWN:
             subject = _nearest_party(text[: doc[governor].idx], parties, topic)
+        if modality == PROHIBITION and subject == PRINCIPAL:
+            # 村は、事業者に対し、名簿等の複写を禁止する: the ban binds its addressee.
+            subject = _addressee(doc[governor], parties) or subject
         result.predicates.append(
             Predicate(
                 index=tok.i,
@@ -515,6 +518,10 @@ _JUDGES = re.compile(
 )
 
 
+# 県が指定する者 / 甲が定めた方法: a verb in its attributive form right before a noun.
+_RELATIVE_CLAUSE = re.compile(r"^[^、。]{0,12}?(?:する|した|している|定める|定めた)[\u4e00-\u9fff]")
+
+
 def _nearest_party(before: str, parties: PartyResolver, default: str) -> str:
     """The party last named as a topic (Xは) before a predicate, else as a subject (Xが)."""
     if parties.pattern is None:
@@ -534,10 +541,26 @@ def _nearest_party(before: str, parties: PartyResolver, default: str) -> str:
                 and not _JUDGES.match(rest)
             ):
                 continue  # the subject of a condition or an exception, not of the predicate
+            if particle == "が" and _RELATIVE_CLAUSE.match(rest):
+                continue  # 県が指定する次期受託者に: the subject of a relative clause
             party = parties.resolve(m.group(0)[:-1])
             if party not in (OTHER, UNKNOWN):
                 return party
     return default
+
+
+def _addressee(gov: Token, parties: PartyResolver) -> str | None:
+    """The party a prohibition is addressed to (Xに対し(て) among the words of ``gov``), when
+    that is the contractor's side: the municipality forbidding the contractor an act."""
+    for c in gov.subtree:
+        if c.i >= gov.i or (c.head.i != gov.i and dep(c) not in ("obl", "nmod", "iobj")):
+            continue
+        after = gov.doc.text[c.idx + len(c.orth_) : c.idx + len(c.orth_) + 5]
+        if re.match(r"に対し(?:て)?[、,]?", after):
+            party = parties.resolve(_phrase(c))
+            if party in CONTRACTOR_SIDE:
+                return party
+    return None
 
 
 def _topic(doc: Doc, parties: PartyResolver) -> str:

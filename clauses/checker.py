@@ -160,7 +160,8 @@ class Checker:
                     best[facet_ids[0]] = WEAK
                     note = f"{clause.title}に触れる記載はありますが、義務が定められていません。"
                     first[facet_ids[0]] = Finding(facet_ids[0], WEAK, mentioned, note)
-        if all(best[f] == STRONG for f in facet_ids):
+        proposal = _proposal(ctx)
+        if all(best[f] == STRONG for f in facet_ids) and not proposal:
             status = "satisfied"
         elif any(v >= WEAK for v in best.values()):
             status = "weak"
@@ -183,6 +184,8 @@ class Checker:
                     notes.append(note)
             elif status != "missing":
                 notes.append(f"「{clause.facet(fid).title}」に当たる規定が見当たりません。")
+        if proposal and status == "weak" and all(best[f] == STRONG for f in facet_ids):
+            notes.append("提案書・見積書の記載で、契約として義務を課すものではありません。")
         if status != "missing":
             notes.extend(n for n in rules_of(clause.rule or clause.id)[3](ctx) if n not in notes)
         else:
@@ -225,6 +228,19 @@ def _explain_scope(ctx: Context, clause: Clause, f: Finding) -> str:
         f"{clause.facet(f.facet).title}の定めはありますが、対象の「{term.term}」が"
         f"個人情報を含むと定義されていません（{where}の定義）。"
     )
+
+
+def _proposal(ctx: Context) -> bool:
+    """Whether the document's title (before any article) names a proposal or an estimate."""
+    rx = ctx.catalog.patterns.get("proposal_title")
+    if rx is None:
+        return False
+    for s in ctx.doc.sentences[:4]:
+        if s.article is not None:
+            break
+        if s.kind in ("fragment", "heading") and rx.search(re.sub(r"\s", "", ctx.norm[s.index])):
+            return True
+    return False
 
 
 def _mentioned(ctx: Context, clause: Clause) -> int | None:

@@ -21,7 +21,10 @@ from contracts.document import Document
 
 STRONG, WEAK = 2, 1
 
-_PERSON_WORDS = re.compile(r"(?:者|先|人|社|会社|機関|職員|員|法人|団体|組合|事務所)(?:等)?$")
+# 所属長 / 課長: an officer (長) is a person, not a thing as the topic.
+_PERSON_WORDS = re.compile(
+    r"(?:者|先|人|社|会社|機関|職員|員|法人|団体|組合|事務所|[^延成増助]長)(?:等)?$"
+)
 
 
 @dataclass(frozen=True)

@@ -36,7 +36,9 @@ _DEF_IN = re.compile(
 )
 # The lead of a list of definitions (次の各号に掲げる用語の意義は、当該各号に定めるところによる).
 _DEF_LEAD = re.compile(
-    r"用語の意義|用語の定義|次の各号に掲げる用語|(?:次|以下)の(?:とおり|ように)定義|定義は"
+    r"用語の意義|用語の定義|次の各号に掲げる用語|(?:次|以下)の(?:とおり|ように)定義|定義は|"
+    # 次の用語はそれぞれ次の意味を有する / 以下の用語の意味は
+    r"(?:次|以下)の用語|意味を有する"
 )
 # An item of a definition list: the term first, then a space, a colon or 「とは」.
 _DEF_ITEM = re.compile(
@@ -150,7 +152,10 @@ def learn_definitions(doc: Document, norm: list[str], catalog: Catalog) -> Defin
             add(m.group("term"), s.index, body, names_pi(body))
         elif s.lead is not None and _DEF_LEAD.search(norm[s.lead]):
             item = _DEF_ITEM.match(text)
-            if item and _ENDS_DEFINITION.search(text):
+            # 「X」　…をいう, or a quoted term followed by a noun phrase (「X」　甲が提供する
+            # 顧客リスト（氏名…を含む。）): under a definition lead, the quotes make it one.
+            quoted = text.startswith(("「", "『"))
+            if item and (_ENDS_DEFINITION.search(text) or quoted):
                 body = item.group("def")
                 add(item.group("term"), s.index, body, names_pi(body))
     return Definitions(_follow(raw))

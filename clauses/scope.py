@@ -98,4 +98,26 @@ class ScopeMixin:
             return 2
         if self.catalog.personal.search(normalize(self.doc.sections[s.section].title)):
             return 1
+        if s.article is None and self.heading_names_pi(i):
+            return 1
         return 0
+
+    def heading_names_pi(self, i: int) -> bool:
+        """Whether the nearest heading line above sentence ``i`` outside any article (a
+        chapter of a 仕様書: 「１０　個人情報の取扱い」) names personal information: the
+        duties below it, up to the next heading, are about it."""
+        cache = self.__dict__.setdefault("_heading_pi", {})
+        if i in cache:
+            return cache[i]
+        s = self.doc.sentences[i]
+        found = False
+        for k in range(i - 1, max(-1, i - 80), -1):
+            t = self.doc.sentences[k]
+            if t.section != s.section or t.article is not None:
+                break
+            text = self.norm[k]
+            if t.kind in ("heading", "fragment") and len(text) <= 30 and "。" not in text:
+                found = bool(self.catalog.personal.search(text))
+                break
+        cache[i] = found
+        return found

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 from clauses import analysis as A
 from clauses.catalog import Clause, Facet
 from clauses.context import STRONG, WEAK, Context, Finding
@@ -59,7 +61,21 @@ def rule(ctx: Context, clause: Clause, i: int) -> list[Finding]:
             out.append(Finding(facet.id, STRONG, i))
         elif role == A.MAIN and mod in (A.OBLIGATION, A.DECLARATIVE) and contractor_bound(subj):
             # 複製は、甲の指示がある場合に限り行うこと: allowed only on the municipality's word.
-            if pi and facet.rx("only_if").search(text) and ctx.approved_by_principal(text):
+            # 複写又は複製は、県の承認を要する: never without the municipality's approval.
+            requires = facet.rx("requires").search(text)
+            allowed_only = facet.rx("only_if").search(text) or requires
+            if pi and allowed_only and ctx.approved_by_principal(text):
+                # Approval required of the copying of forms (帳票の複写は、…承認を要する) with
+                # no word of electronic records: paper only (precision first).
+                forms_only = (
+                    requires
+                    and re.search(r"帳票", text)
+                    and not facet.rx("electronic").search(text)
+                )
+                if _paper_only(facet, text) or forms_only:
+                    note = "紙の書類の複写のみが制限され、電子データの複製が制限されていません。"
+                    out.append(Finding(facet.id, WEAK, i, note))
+                    continue
                 out.append(Finding(facet.id, STRONG, i))
             else:
                 out.append(Finding(facet.id, WEAK, i, ""))

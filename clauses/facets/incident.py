@@ -19,7 +19,7 @@ def candidate(ctx: Context, clause: Clause, i: int) -> bool:
     report, response = clause.facets
     text = ctx.norm[i]
     return bool(
-        report.rx("event").search(text)
+        (report.rx("event").search(text) or _earlier_paragraph(ctx, clause, i) is not None)
         and (report.rx("report").search(text) or response.rx("respond").search(text))
     )
 
@@ -29,12 +29,24 @@ def rule(ctx: Context, clause: Clause, i: int) -> list[Finding]:
     text = ctx.norm[i]
     out: list[Finding] = []
     # A leak of secrets in general (秘密情報の漏えい) is no personal-information incident.
-    pi = (
-        ctx.pi_level(i) or re.search(r"漏|洩|滅失|毀損|き損", text) or _named_before(ctx, clause, i)
-    ) and not ctx.generic_only(i)
-    if not pi and not ctx.about_information(i):
-        return []  # an accident on site (工事中の事故) shares the words only
-    occurred = ctx.catalog.rx("occurrence").search(context_text(ctx, i))
+    earlier = _earlier_paragraph(ctx, clause, i)
+    if earlier is not None and not report.rx("event").search(text):
+        # 第1項の報告を行ったときは、…措置を講じなければならない: the incident, its scope
+        # and its occurrence are those of the paragraph referred to.
+        pi = bool(ctx.pi_level(earlier) or re.search(r"漏|洩|滅失|毀損|き損", ctx.norm[earlier]))
+        pi = pi and not ctx.generic_only(earlier)
+        if not pi and not ctx.about_information(earlier):
+            return []
+        occurred = True
+    else:
+        pi = (
+            ctx.pi_level(i)
+            or re.search(r"漏|洩|滅失|毀損|き損", text)
+            or _named_before(ctx, clause, i)
+        ) and not ctx.generic_only(i)
+        if not pi and not ctx.about_information(i):
+            return []  # an accident on site (工事中の事故) shares the words only
+        occurred = bool(ctx.catalog.rx("occurrence").search(context_text(ctx, i)))
     for _p, mod, _role, subj in ctx.main_with(i, report.rx("report")):
         if not contractor_bound(subj) or not occurred:
             continue  # a notice given before any incident (運搬の方法を届け出る) is not one
@@ -56,11 +68,45 @@ def rule(ctx: Context, clause: Clause, i: int) -> list[Finding]:
             out.append(Finding(response.id, STRONG if pi else WEAK, i))
         elif mod == A.EFFORT:
             out.append(Finding(response.id, WEAK, i))
+    if not out and pi:
+        # 村は、…事業者に対し、事故の有無…について報告させることができる: the municipality's
+        # right to ask is no duty to report an incident when it occurs.
+        for _p, mod, _role, subj in ctx.main_with(i, report.rx("report")):
+            if subj == A.PRINCIPAL and mod == A.PERMISSION:
+                note = "事故について委託者が報告を求める権限のみで、受託者の報告義務がありません。"
+                out.append(Finding(report.id, WEAK, i, note))
+                break
     if not out and ctx.catalog.rx("occurrence").search(text):
         mod, subj = sentence_modality(ctx.analyses[i])
         if mod != A.NONE and subj != A.UNKNOWN:
             out.append(Finding(report.id, WEAK, i, "事故発生時の報告義務が定められていません。"))
     return out
+
+
+def _earlier_paragraph(ctx: Context, clause: Clause, i: int) -> int | None:
+    """An earlier paragraph of the same article that states the incident (its event and its
+    occurrence) when sentence ``i`` refers back to it (第1項の報告を行ったときは / 前項の通知
+    には / 当該事故): report and measures may be split over consecutive 項."""
+    report = clause.facets[0]
+    back = report.patterns.get("refers_back")
+    if back is None or not back.search(ctx.norm[i]):
+        return None
+    s = ctx.doc.sentences[i]
+    if s.article is None:
+        return None
+    occurrence = ctx.catalog.rx("occurrence")
+    for k in range(i - 1, max(-1, i - 12), -1):
+        t = ctx.doc.sentences[k]
+        if t.article != s.article:
+            break
+        if (
+            t.kind in ("body", "item")
+            and not back.search(ctx.norm[k])  # itself a reference (前項の事案が…): go on up
+            and report.rx("event").search(ctx.norm[k])
+            and occurrence.search(ctx.norm[k])
+        ):
+            return k
+    return None
 
 
 def _named_before(ctx: Context, clause: Clause, i: int) -> bool:
@@ -85,7 +131,9 @@ def bound(ctx: Context, clause: Clause, i: int) -> dict[str, int]:
     report, response = clause.facets
     text = context_text(ctx, i)
     modal = bool(IMPOSE.search(text))
-    occurred = bool(ctx.catalog.rx("occurrence").search(text))
+    occurred = bool(ctx.catalog.rx("occurrence").search(text)) or (
+        _earlier_paragraph(ctx, clause, i) is not None
+    )
     return {
         "report": level(True, modal and occurred and bool(report.rx("report").search(text))),
         "response": level(bool(response.rx("respond").search(text)), modal and occurred),

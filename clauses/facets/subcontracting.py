@@ -38,6 +38,11 @@ def rule(ctx: Context, clause: Clause, i: int) -> list[Finding]:
             )
             if facet.rx("whole_only").search(text) and not facet.rx("part").search(text):
                 strength, note = WEAK, "業務の全部（一括）の再委託のみが禁止されています。"
+            if facet.rx("objection").search(text):
+                strength, note = (
+                    WEAK,
+                    "再委託に対する異議申立てのみで、事前承認の定めがありません。",
+                )
             out.append(Finding(facet.id, strength, i, note))
         elif role == A.MAIN and mod == A.PERMISSION and subj not in (A.PRINCIPAL,):
             if ctx.approved_by_principal(text) and not re.search(r"承諾を要しない|承諾なく", text):

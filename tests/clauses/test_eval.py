@@ -132,12 +132,14 @@ DEV_TARGETS = {
 DEV_FLOORS: dict[str, dict[str, float]] = {
     "muni_a": {"recall_satisfied": 1.00, "false_satisfied": 0.00, "accuracy": 1.00},
     "muni_b": {"recall_satisfied": 1.00, "false_satisfied": 0.00, "accuracy": 1.00},
-    "muni_c": {"recall_satisfied": 0.97, "false_satisfied": 0.00, "accuracy": 0.96},
+    "muni_c": {"recall_satisfied": 1.00, "false_satisfied": 0.00, "accuracy": 0.98},
     "muni_d": {"recall_satisfied": 1.00, "false_satisfied": 0.00, "accuracy": 0.99},
     "muni_e": {"recall_satisfied": 1.00, "false_satisfied": 0.00, "accuracy": 0.96},
     "private": {"recall_satisfied": 1.00, "false_satisfied": 0.00, "accuracy": 1.00},
     "private_b": {"recall_satisfied": 1.00, "false_satisfied": 0.00, "accuracy": 0.97},
-    "private_c": {"recall_satisfied": 0.96, "false_satisfied": 0.00, "accuracy": 0.95},
+    "private_c": {"recall_satisfied": 1.00, "false_satisfied": 0.00, "accuracy": 0.98},
+    "muni_f": {"recall_satisfied": 1.00, "false_satisfied": 0.00, "accuracy": 0.98},
+    "private_d": {"recall_satisfied": 1.00, "false_satisfied": 0.00, "accuracy": 0.97},
 }
 
 

@@ -326,3 +326,28 @@ def test_a_privacy_policy_binds_no_contractor() -> None:
         "講じます。\n"
     )
     assert check(text).status("security") == "weak"
+
+
+def test_an_officer_of_the_municipality_reporting_up_binds_no_contractor() -> None:
+    """A rule for the municipality's own staff (職員は…所属長に報告 / 所属長は、前項の報告を
+    受けたときは…措置を講ずる): 所属長 is a person, not an impersonal topic."""
+    text = contract(
+        "職員は、個人情報の漏えいの事故が発生したことを知ったときは、直ちに所属長に報告しなければ"
+        "ならない。\n２ 所属長は、前項の報告を受けたときは、速やかに被害の拡大防止のための措置を"
+        "講ずるとともに、市長に報告しなければならない。"
+    )
+    assert check(text).status("incident") != "satisfied"
+
+
+def test_a_proposal_promises_without_imposing() -> None:
+    """ご提案書 兼 御見積書: 「再委託は行いません」 is a promise before any contract: weak."""
+    body = "本業務の再委託は行いません。\n"
+    proposal = "アンケート入力業務\nご提案書　兼　御見積書\n" + body
+    result = check(proposal)
+    assert result.status("subcontracting") == "weak"
+    sub = next(c for c in result.clauses if c.id == "subcontracting")
+    assert any("提案書" in n for n in sub.notes)
+    # The same words in a contract impose the ban.
+    assert check(contract("乙は、本業務の再委託は行いません。")).status("subcontracting") == (
+        "satisfied"
+    )

@@ -571,3 +571,101 @@ def test_coordinated_relative_clause_imposes_nothing() -> None:
         "乙の責任において廃棄するものとする。"
     )
     assert check(text).status("return_deletion") == "weak"
+
+
+def test_report_and_measures_split_over_paragraphs_of_one_article() -> None:
+    """第1項 the report, 第2項 a duty of the municipality, 第3項 the measures after 「第１項の
+    報告を行ったときは」: the incident of the first paragraph."""
+    first = (
+        "乙は、個人情報の漏えい等が発生し、又は発生したおそれがあることを知ったときは、直ちに"
+        "甲に報告しなければならない。\n２ 甲は、前項の事案について本人への通知を行うものとする。\n"
+    )
+    measures = (
+        "３ 乙は、第１項の報告を行ったときは、甲の指示に基づき、被害の拡大防止及び再発防止の"
+        "ために必要な措置を講じなければならない。"
+    )
+    assert check(contract(first + measures)).status("incident") == "satisfied"
+    # The same paragraph in another article refers to nothing: the measures are missing.
+    other = contract(
+        first.rstrip("\n"), "乙は、個人情報を適正に管理しなければならない。\n" + measures
+    )
+    assert check(other).status("incident") == "weak"
+
+
+@pytest.mark.parametrize(
+    ("sentence", "expected"),
+    [
+        ("甲は、乙に対し、個人情報の複写及び複製を禁止する。", "satisfied"),
+        (
+            "甲は、乙に対し、個人情報の複写及び複製を禁止する。ただし、甲が必要と認めて指示した"
+            "ときは、この限りでない。",
+            "satisfied",
+        ),
+        # No addressee, or the municipality's own staff: a duty of the municipality.
+        ("甲は、個人情報の複写及び複製を禁止する。", "weak"),
+        ("甲は、甲の職員に対し、個人情報の複写を禁止する。", "weak"),
+    ],
+)
+def test_a_ban_the_municipality_addresses_to_the_contractor_binds_it(
+    sentence: str, expected: str
+) -> None:
+    assert check(contract(sentence)).status("copying") == expected
+
+
+@pytest.mark.parametrize(
+    ("row", "expected"),
+    [
+        ("個人情報の複写又は複製は、甲の承認を要する。", "satisfied"),
+        ("個人情報が記録された帳票及び電磁的記録の複写又は複製は、甲の承認を要する。", "satisfied"),
+        # forms only, or an approval that is the contractor's own
+        ("個人情報が記録された帳票の複写は、甲の承認を要する。", "weak"),
+        ("個人情報の複写は、乙の責任者の承認を要する。", "weak"),
+    ],
+)
+def test_copying_that_requires_the_municipalitys_approval(row: str, expected: str) -> None:
+    assert check(contract(row)).status("copying") == expected
+
+
+def test_a_ban_only_after_the_municipalitys_objection_is_weak() -> None:
+    text = contract(
+        "乙は、本業務の一部を第三者に委託しようとするときは、あらかじめその者の名称を甲に通知"
+        "するものとし、甲が異議を述べたときは、当該第三者に委託してはならない。"
+    )
+    assert check(text).status("subcontracting") == "weak"
+
+
+def test_a_chapter_heading_about_personal_information_scopes_the_duties_below_it() -> None:
+    """A 仕様書 chapter 「１０　個人情報の取扱い」 whose items erase 入力データ: the data under
+    that heading are personal information; under another heading they are not."""
+    spec = (
+        PREAMBLE
+        + "９　入力作業\n受託者は、申込書等の記載内容を入力し、入力データを作成すること。\n"
+        "{title}\n受託者は、次の事項を守ること。\n"
+        "ア　本業務の終了後、申込書等は甲に返還すること。\n"
+        "イ　受託者の入力端末に残存する入力データは、復元不可能な方法により消去すること。\n"
+    )
+    assert check(spec.format(title="１０　個人情報の取扱い")).status("return_deletion") == (
+        "satisfied"
+    )
+    assert check(spec.format(title="１０　作業の終了")).status("return_deletion") == "weak"
+
+
+def test_the_municipalitys_right_to_ask_about_incidents_is_weak() -> None:
+    text = contract(
+        "甲は、必要と認めるときは、乙に対し、個人情報に係る事故の有無及びその状況について報告"
+        "させることができる。"
+    )
+    assert check(text).status("incident") == "weak"
+    assert check(contract("乙は、本業務を誠実に行わなければならない。")).status("incident") == (
+        "missing"
+    )
+
+
+def test_the_subject_of_a_relative_clause_is_not_the_one_bound() -> None:
+    """…を甲又は甲が指定する次期受託者に引き継ぐこと: 甲が is the subject of 指定する only;
+    the row binds the contractor (handing over is return only: weak, not missing)."""
+    text = contract(
+        "乙は、次の事項を守らなければならない。\n一 業務完了後、個人情報が記録された資料及び"
+        "データを甲又は甲が指定する次期受託者に引き継ぐこと。"
+    )
+    assert check(text).status("return_deletion") == "weak"

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import pytest
-from clause_samples import contract
+from clause_samples import PREAMBLE, contract
 
 from clauses import check
 
@@ -74,7 +74,7 @@ def test_copying_of_paper_documents_only_is_weak() -> None:
     assert check(text).status("copying") == "satisfied"
 
 
-@pytest.mark.parametrize("paper", ["紙の帳票", "帳票（紙媒体）"])
+@pytest.mark.parametrize("paper", ["紙の帳票", "帳票（紙媒体）", "紙媒体の帳票"])
 def test_copying_of_paper_forms_only_is_weak(paper: str) -> None:
     text = contract(f"乙は、個人情報が記載された{paper}を甲の承諾なく複写しないこと。")
     assert check(text).status("copying") == "weak"
@@ -87,6 +87,8 @@ def test_copying_of_paper_forms_only_is_weak(paper: str) -> None:
         "それにより個人が識別され、又は識別され得るもの",
         "個人の識別が可能な情報",
         "保育所等利用申込書その他の添付書類",
+        "利用者の氏名、住所、電話番号その他の利用者に関する事項",
+        "顧客の氏名及び電子メールアドレス",
     ],
 )
 def test_a_term_defined_as_identifying_a_person_carries_personal_information(
@@ -151,3 +153,28 @@ def test_audit_words(audit: str) -> None:
 def test_registers_of_a_prohibition(sentence: str) -> None:
     text = contract(sentence, "乙は、個人情報を本業務の目的以外に利用してはならない。")
     assert check(text).status("confidentiality") == "satisfied"
+
+
+def test_a_definition_list_with_quoted_terms_and_noun_phrases() -> None:
+    """「本契約において、次の用語はそれぞれ次の意味を有する。」 and items 「X」 <noun phrase>:
+    the quoted term is defined even though the item does not end in …をいう."""
+    text = (
+        PREAMBLE + "第1条 本契約において、次の用語はそれぞれ次の意味を有する。\n"
+        "（1）「本件顧客データ」　甲が乙に提供する顧客リスト（顧客の購入履歴その他の個人データを"
+        "含む。）\n"
+        "第2条 乙は、本件顧客データを本業務以外の目的で利用し、又は第三者に漏えいしないものと"
+        "する。\n"
+    )
+    assert check(text).status("confidentiality") == "satisfied"
+    unquoted = text.replace("「本件顧客データ」", "本件顧客データ")
+    assert check(unquoted).status("confidentiality") == "weak"
+
+
+def test_due_care_in_keeping_personal_information_is_weak_security() -> None:
+    """善良な管理者の注意をもって保管する: a general standard of care, no safety measures."""
+    text = contract(
+        "乙は、個人情報が記録された名簿を善良な管理者の注意をもって保管するものとする。"
+    )
+    assert check(text).status("security") == "weak"
+    text = contract("乙は、善良なる管理者の注意をもって本業務を遂行する。")
+    assert check(text).status("security") == "missing"

@@ -1,0 +1,250 @@
+"""Generate the muni_f corpus variants and labels from the marked-up sources.
+
+Run from anywhere: ``python tests/corpus/generators/muni_f.py``. The script works on
+``tests/corpus/dev/muni_f/`` only (this set has no blind part): it reads ``src/*.txt``
+(base documents) and ``src/traps/*.txt`` (standalone traps) and rewrites ``docs/``,
+``labels.csv``, ``notes.csv`` and the counts block of ``README.md``.
+
+Markup in a base document:
+- ``#% key: value`` header lines (dest, title, full labels, overrides, notes).
+- ``{{cN:full}}TEXT{{/cN}}`` text that carries matter N. Directly followed by
+  ``{{cN:weak}}ALT{{/cN}}`` it is replaced by ALT in the weakened variant; without a
+  following weak block it is kept unchanged in the weakened variant. A ``weak`` block not
+  preceded by a ``full`` block appears only in the weakened variant.
+  In the removed variant every block of matter N disappears.
+- ``{{#NAME:STYLE}}`` an item number, counted per NAME after removal (STYLE: a=1, f=１,
+  k=一, c=①, i=ア), so that removing an item does not leave a gap.
+Lines left empty by a removal are dropped. Standard library only; deterministic.
+"""
+
+from __future__ import annotations
+
+import csv
+import re
+import sys
+from pathlib import Path
+
+CORPUS = Path(__file__).resolve().parents[1]
+HERE = CORPUS / "dev" / "muni_f"
+CLAUSES = range(1, 9)
+BLOCK = re.compile(r"\{\{c([1-8]):(full|weak)\}\}(.*?)\{\{/c\1\}\}", re.S)
+NUM = re.compile(r"\{\{#([A-Za-z0-9_]+):([afkci])\}\}")
+GONE = "\x00"
+FW = "０１２３４５６７８９"
+KANJI = [
+    "",
+    "一",
+    "二",
+    "三",
+    "四",
+    "五",
+    "六",
+    "七",
+    "八",
+    "九",
+    "十",
+    "十一",
+    "十二",
+    "十三",
+    "十四",
+    "十五",
+    "十六",
+    "十七",
+    "十八",
+    "十九",
+    "二十",
+]
+CIRCLED = "⓪①②③④⑤⑥⑦⑧⑨⑩⑪⑫⑬⑭⑮⑯⑰⑱⑲⑳"
+IROHA = "アイウエオカキクケコサシスセソタチツテトナニヌネノ"
+
+
+def number(n: int, style: str) -> str:
+    """Render item number n in the given style."""
+    if style == "a":
+        return str(n)
+    if style == "f":
+        return "".join(FW[int(d)] for d in str(n))
+    if style == "k":
+        return KANJI[n]
+    if style == "c":
+        return CIRCLED[n]
+    return IROHA[n - 1]
+
+
+def parse(path: Path) -> tuple[dict[str, str], str]:
+    """Split a source file into its header dict and body text."""
+    head: dict[str, str] = {}
+    body: list[str] = []
+    for line in path.read_text(encoding="utf-8").splitlines(keepends=True):
+        if line.startswith("#%"):
+            key, _, value = line[2:].partition(":")
+            head[key.strip()] = value.strip()
+        else:
+            body.append(line)
+    return head, "".join(body).lstrip("\n")
+
+
+def render(body: str, clause: int | None, mode: str) -> str:
+    """Render the body: mode 'full', 'remove' or 'weak' applied to one clause."""
+    out: list[str] = []
+    pos = 0
+    blocks = list(BLOCK.finditer(body))
+    i = 0
+    while i < len(blocks):
+        m = blocks[i]
+        out.append(body[pos : m.start()])
+        n, kind, text = int(m.group(1)), m.group(2), m.group(3)
+        nxt = blocks[i + 1] if i + 1 < len(blocks) else None
+        paired = (
+            kind == "full"
+            and nxt is not None
+            and nxt.start() == m.end()
+            and int(nxt.group(1)) == n
+            and nxt.group(2) == "weak"
+        )
+        weak_text = nxt.group(3) if paired else None
+        if n != clause or mode == "full":
+            out.append(text if kind == "full" else GONE)
+        elif mode == "remove":
+            # Empty, not GONE: the newline after a removed block is the blank line that
+            # separated it from the next item, and it must survive.
+            out.append("" if kind == "full" else GONE)
+        elif kind == "full":
+            out.append(weak_text if paired else text)
+        else:
+            out.append(text)
+        pos = nxt.end() if paired else m.end()
+        i += 2 if paired else 1
+    out.append(body[pos:])
+    text = "".join(out)
+    lines = [
+        ln
+        for ln in text.splitlines(keepends=True)
+        if not (GONE in ln and ln.replace(GONE, "").strip() == "")
+    ]
+    text = "".join(lines).replace(GONE, "")
+    counters: dict[str, int] = {}
+
+    def repl(m: re.Match[str]) -> str:
+        counters[m.group(1)] = counters.get(m.group(1), 0) + 1
+        return number(counters[m.group(1)], m.group(2))
+
+    text = NUM.sub(repl, text)
+    if "{{" in text or "}}" in text:
+        raise SystemExit(f"unbalanced markup left in output (clause {clause}, {mode})")
+    # A removed block can take the blank line before a heading with it; put it back.
+    text = re.sub(r"([^\n])\n(（[^）\n]{1,30}）\n)", r"\1\n\n\2", text)
+    text = re.sub(r"\n{3,}", "\n\n", text)
+    return text.rstrip("\n") + "\n"
+
+
+def labels_from(spec: str) -> list[str]:
+    """Parse '1 1 w 0 ...' into eight labels."""
+    vals = spec.split()
+    if len(vals) != 8 or any(v not in {"1", "w", "0"} for v in vals):
+        raise SystemExit(f"bad label spec: {spec!r}")
+    return vals
+
+
+def overrides(spec: str) -> dict[int, str]:
+    """Parse 'c7=w c1=w' into {7: 'w', 1: 'w'}."""
+    out: dict[int, str] = {}
+    for part in spec.split():
+        k, _, v = part.partition("=")
+        out[int(k.lstrip("c"))] = v
+    return out
+
+
+def main() -> None:
+    """Write docs/, labels.csv, notes.csv and the README counts for this folder."""
+    docs = HERE / "docs"
+    docs.mkdir(exist_ok=True)
+    for old in docs.glob("*.txt"):
+        old.unlink()
+    label_rows: list[list[str]] = []
+    note_rows: list[list[str]] = []
+    for src in sorted((HERE / "src").glob("*.txt")):
+        head, body = parse(src)
+        name = src.stem
+        full = labels_from(head["full"])
+        rem = overrides(head.get("remove", ""))
+        wk = overrides(head.get("weak", ""))
+        variants = [("full", None, "full")]
+        variants += [(f"c{c}_removed", c, "remove") for c in CLAUSES]
+        variants += [(f"c{c}_weak", c, "weak") for c in CLAUSES]
+        seen: dict[str, str] = {}
+        for suffix, clause, mode in variants:
+            text = render(body, clause, mode)
+            fname = f"{name}__{suffix}.txt"
+            if text in seen:
+                raise SystemExit(f"{fname} is identical to {seen[text]}")
+            seen[text] = fname
+            (docs / fname).write_text(text, encoding="utf-8")
+            labels = list(full)
+            if clause is not None:
+                table = rem if mode == "remove" else wk
+                labels[clause - 1] = table.get(clause, "0" if mode == "remove" else "w")
+            label_rows.append([fname, *labels])
+            if clause is None:
+                for c in CLAUSES:
+                    note_rows.append([fname, f"c{c}", labels[c - 1], head[f"n.c{c}"]])
+            else:
+                key = f"n.c{clause}." + ("0" if mode == "remove" else "w")
+                note_rows.append([fname, f"c{clause}", labels[clause - 1], head[key]])
+    traps = HERE / "src" / "traps"
+    for src in sorted(traps.glob("*.txt")) if traps.is_dir() else []:
+        head, body = parse(src)
+        fname = f"{src.stem}.txt"
+        if "{{" in body:
+            raise SystemExit(f"markup in trap {src}")
+        (docs / fname).write_text(body.rstrip("\n") + "\n", encoding="utf-8")
+        labels = labels_from(head["full"])
+        label_rows.append([fname, *labels])
+        for c in CLAUSES:
+            note_rows.append([fname, f"c{c}", labels[c - 1], head[f"n.c{c}"]])
+    with (HERE / "labels.csv").open("w", encoding="utf-8", newline="") as f:
+        w = csv.writer(f, lineterminator="\n")
+        w.writerow(["file", *[f"c{c}" for c in CLAUSES]])
+        w.writerows(label_rows)
+    with (HERE / "notes.csv").open("w", encoding="utf-8", newline="") as f:
+        w = csv.writer(f, lineterminator="\n")
+        w.writerow(["file", "clause", "label", "note"])
+        w.writerows(note_rows)
+    counts = {c: {"1": 0, "w": 0, "0": 0} for c in CLAUSES}
+    for row in label_rows:
+        for c in CLAUSES:
+            counts[c][row[c]] += 1
+    names = [
+        "confidentiality",
+        "subcontracting",
+        "copying",
+        "security",
+        "incident",
+        "return_deletion",
+        "breach_remedies",
+        "reporting_audit",
+    ]
+    table = [f"Documents: {len(label_rows)}", "", "| clause | 1 | w | 0 |", "|---|---|---|---|"]
+    for c in CLAUSES:
+        table.append(
+            f"| c{c} {names[c - 1]} | {counts[c]['1']} | {counts[c]['w']} | {counts[c]['0']} |"
+        )
+    readme = HERE / "README.md"
+    if readme.exists():
+        text = readme.read_text(encoding="utf-8")
+        start, end = "<!-- counts -->", "<!-- /counts -->"
+        if start in text and end in text:
+            a, rest = text.split(start, 1)
+            _, b = rest.split(end, 1)
+            text = a + start + "\n" + "\n".join(table) + "\n" + end + b
+            readme.write_text(text, encoding="utf-8")
+    print("\n".join(table), file=sys.stdout)
+
+
+def run_all() -> None:
+    """Rewrite the dev folder of this set (muni_f has no blind part)."""
+    main()
+
+
+if __name__ == "__main__":
+    run_all()
