@@ -26,6 +26,9 @@ from pathlib import Path
 
 CORPUS = Path(__file__).resolve().parents[1]
 HERE = CORPUS / "blind" / "muni_b"  # set per folder by the loop at the end
+# Variant names (a set that reuses this script may name them NAME__rm_cN / NAME__wk_cN).
+REMOVED = "c{c}_removed"
+WEAKENED = "c{c}_weak"
 CLAUSES = range(1, 9)
 BLOCK = re.compile(r"\{\{c([1-8]):(full|weak)\}\}(.*?)\{\{/c\1\}\}", re.S)
 NUM = re.compile(r"\{\{#([A-Za-z0-9_]+):([afkci])\}\}")
@@ -170,8 +173,8 @@ def main() -> None:
         rem = overrides(head.get("remove", ""))
         wk = overrides(head.get("weak", ""))
         variants = [("full", None, "full")]
-        variants += [(f"c{c}_removed", c, "remove") for c in CLAUSES]
-        variants += [(f"c{c}_weak", c, "weak") for c in CLAUSES]
+        variants += [(REMOVED.format(c=c), c, "remove") for c in CLAUSES]
+        variants += [(WEAKENED.format(c=c), c, "weak") for c in CLAUSES]
         seen: dict[str, str] = {}
         for suffix, clause, mode in variants:
             text = render(body, clause, mode)
