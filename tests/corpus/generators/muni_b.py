@@ -13,7 +13,8 @@ Markup in a base document:
   preceded by a ``full`` block appears only in the weakened variant.
   In the removed variant every block of matter N disappears.
 - ``{{#NAME:STYLE}}`` an item number, counted per NAME after removal (STYLE: a=1, f=１,
-  k=一, c=①, i=ア), so that removing an item does not leave a gap.
+  k=一, c=①, i=ア), so that removing an item does not leave a gap. ``{{#NAME:STYLE:K}}``
+  adds K to the count (a list that continues after an unnumbered first 項, 第８条の２ …).
 Lines left empty by a removal are dropped. Standard library only; deterministic.
 """
 
@@ -31,7 +32,7 @@ REMOVED = "c{c}_removed"
 WEAKENED = "c{c}_weak"
 CLAUSES = range(1, 9)
 BLOCK = re.compile(r"\{\{c([1-8]):(full|weak)\}\}(.*?)\{\{/c\1\}\}", re.S)
-NUM = re.compile(r"\{\{#([A-Za-z0-9_]+):([afkci])\}\}")
+NUM = re.compile(r"\{\{#([A-Za-z0-9_]+):([afkci])(?::(\d+))?\}\}")
 GONE = "\x00"
 FW = "０１２３４５６７８９"
 KANJI = [
@@ -130,7 +131,7 @@ def render(body: str, clause: int | None, mode: str) -> str:
 
     def repl(m: re.Match[str]) -> str:
         counters[m.group(1)] = counters.get(m.group(1), 0) + 1
-        return number(counters[m.group(1)], m.group(2))
+        return number(counters[m.group(1)] + int(m.group(3) or 0), m.group(2))
 
     text = NUM.sub(repl, text)
     if "{{" in text or "}}" in text:
