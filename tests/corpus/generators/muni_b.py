@@ -14,7 +14,9 @@ Markup in a base document:
   In the removed variant every block of matter N disappears.
 - ``{{#NAME:STYLE}}`` an item number, counted per NAME after removal (STYLE: a=1, f=１,
   k=一, c=①, i=ア), so that removing an item does not leave a gap. ``{{#NAME:STYLE:K}}``
-  adds K to the count (a list that continues after an unnumbered first 項, 第８条の２ …).
+  adds K to the count (a list that continues after an unnumbered first 項, 第８条の２ …);
+  STYLE l=a, b, c; ``{{#NAME>PARENT:STYLE}}`` counts anew within each PARENT number (6.1, 6.2
+  under 第6条) and ``{{=PARENT}}`` writes PARENT's current number.
 Lines left empty by a removal are dropped. Standard library only; deterministic.
 """
 
@@ -32,7 +34,9 @@ REMOVED = "c{c}_removed"
 WEAKENED = "c{c}_weak"
 CLAUSES = range(1, 9)
 BLOCK = re.compile(r"\{\{c([1-8]):(full|weak)\}\}(.*?)\{\{/c\1\}\}", re.S)
-NUM = re.compile(r"\{\{#([A-Za-z0-9_]+):([afkci])(?::(\d+))?\}\}")
+NUM = re.compile(
+    r"\{\{#([A-Za-z0-9_]+)(?:>([A-Za-z0-9_]+))?:([afkcil])(?::(\d+))?\}\}|\{\{=([A-Za-z0-9_]+)\}\}"
+)
 GONE = "\x00"
 FW = "０１２３４５６７８９"
 KANJI = [
@@ -72,6 +76,8 @@ def number(n: int, style: str) -> str:
         return KANJI[n]
     if style == "c":
         return CIRCLED[n]
+    if style == "l":
+        return "abcdefghijklmnopqrstuvwxyz"[n - 1]
     return IROHA[n - 1]
 
 
@@ -130,8 +136,13 @@ def render(body: str, clause: int | None, mode: str) -> str:
     counters: dict[str, int] = {}
 
     def repl(m: re.Match[str]) -> str:
-        counters[m.group(1)] = counters.get(m.group(1), 0) + 1
-        return number(counters[m.group(1)] + int(m.group(3) or 0), m.group(2))
+        if m.group(5):
+            return str(counters.get(m.group(5), 0))
+        key = m.group(1)
+        if m.group(2):
+            key = f"{key}>{m.group(2)}={counters.get(m.group(2), 0)}"
+        counters[key] = counters.get(key, 0) + 1
+        return number(counters[key] + int(m.group(4) or 0), m.group(3))
 
     text = NUM.sub(repl, text)
     if "{{" in text or "}}" in text:
