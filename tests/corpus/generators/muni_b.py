@@ -18,6 +18,12 @@ Markup in a base document:
   STYLE l=a, b, c; ``{{#NAME>PARENT:STYLE}}`` counts anew within each PARENT number (6.1, 6.2
   under 第6条) and ``{{=PARENT}}`` writes PARENT's current number.
 Lines left empty by a removal are dropped. Standard library only; deterministic.
+
+PDF look: a header line ``#% pdf: width=40 lines=42 page=dash header=TEXT`` makes every
+variant of that document look like text extracted from a PDF: lines hard-broken every
+``width`` characters (in the middle of sentences), a page number alone on a line every
+``lines`` lines (``dash`` gives 「- 3 -」, ``fw`` gives 「３」) and the running header repeated
+at the top of each following page. Applied after the markup is rendered.
 """
 
 from __future__ import annotations
@@ -170,6 +176,38 @@ def overrides(spec: str) -> dict[int, str]:
     return out
 
 
+def pdf_look(text: str, spec: str) -> str:
+    """Hard-wrap lines and paginate with page numbers and a running header."""
+    opts = dict(part.split("=", 1) for part in spec.split(" ") if "=" in part)
+    width, per_page = int(opts.get("width", "40")), int(opts.get("lines", "42"))
+    style, header = opts.get("page", "dash"), opts.get("header", "").replace("_", "　")
+    wrapped: list[str] = []
+    for line in text.rstrip("\n").split("\n"):
+        if len(line) <= width:
+            wrapped.append(line)
+            continue
+        wrapped += [line[i : i + width] for i in range(0, len(line), width)]
+
+    def folio(n: int) -> str:
+        if style == "fw":
+            return "".join(FW[int(d)] for d in str(n))
+        return f"- {n} -"
+
+    out: list[str] = []
+    page, count = 1, 0
+    for line in wrapped:
+        out.append(line)
+        count += 1
+        if count >= per_page:
+            out += ["", folio(page)]
+            page += 1
+            if header:
+                out.append(header)
+            count = 0
+    out += ["", folio(page)]
+    return "\n".join(out) + "\n"
+
+
 def main() -> None:
     """Write docs/, labels.csv, notes.csv and the README counts for this folder."""
     docs = HERE / "docs"
@@ -190,6 +228,8 @@ def main() -> None:
         seen: dict[str, str] = {}
         for suffix, clause, mode in variants:
             text = render(body, clause, mode)
+            if "pdf" in head:
+                text = pdf_look(text, head["pdf"])
             fname = f"{name}__{suffix}.txt"
             if text in seen:
                 raise SystemExit(f"{fname} is identical to {seen[text]}")
@@ -212,7 +252,10 @@ def main() -> None:
         fname = f"{src.stem}.txt"
         if "{{" in body:
             raise SystemExit(f"markup in trap {src}")
-        (docs / fname).write_text(body.rstrip("\n") + "\n", encoding="utf-8")
+        text = body.rstrip("\n") + "\n"
+        if "pdf" in head:
+            text = pdf_look(text, head["pdf"])
+        (docs / fname).write_text(text, encoding="utf-8")
         labels = labels_from(head["full"])
         label_rows.append([fname, *labels])
         for c in CLAUSES:
