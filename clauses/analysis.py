@@ -72,9 +72,17 @@ _MODAL_NOUNS = {"もの", "こと"}
 _PURPOSE_NOUNS = {"よう", "ため", "旨"}
 
 
+# The comma of horizontal or PDF-typeset text (，, which NFKC makes ",") is the 読点 「、」
+# except between digits (1,000円).
+_COMMA = re.compile(r"(?<![0-9]),|,(?![0-9])")
+# A line break inside a sentence, with the blanks a PDF's layout leaves around it
+# (…漏らしてはな \n　らない): Japanese text runs on without a space.
+_BREAK = re.compile(r"[ \t]*\n[ \t]*")
+
+
 def normalize(text: str) -> str:
-    """NFKC-normalise and drop line breaks, for matching vocabulary."""
-    return unicodedata.normalize("NFKC", text).replace("\n", "")
+    """NFKC-normalise, read a comma as 「、」 and join the lines, for matching vocabulary."""
+    return _COMMA.sub("、", _BREAK.sub("", unicodedata.normalize("NFKC", text)))
 
 
 # A table row 「秘密の保持　　　　個人情報を…こと。」: the first cell names the matter, the
@@ -299,6 +307,8 @@ def _coordinate(result: SentenceAnalysis, text: str, transitive: set[int]) -> No
     preds = sorted(result.predicates, key=lambda p: p.start)
     for k in range(len(preds) - 2, -1, -1):
         p = preds[k]
+        if p.modality == EFFORT:
+            continue  # …報告するよう努めるとともに、…講ずる: the effort stays an effort
         if p.role == MAIN and p.modality != NONE and classify_tail(p.tail[p.size :]):
             # Its own inflection carries a modality; one borrowed from a nominaliser the
             # parser attached it to (…漏らし、又は…利用しないこと) does not count.
@@ -339,7 +349,18 @@ def _coordinate(result: SentenceAnalysis, text: str, transitive: set[int]) -> No
             # …から引き渡され、又は乙が作成した資料: coordinated within a relative clause
             # (the next verb modifies a noun); it describes the noun and imposes nothing.
             continue
-        nxt = next((q for q in preds[k + 1 :] if q.role == MAIN and q.modality != NONE), None)
+        # A verb in its attributive form (組合が行う実地検査を受け…) modifies a noun: the
+        # modality its tail shows is that of the predicate after the noun.
+        nxt = next(
+            (
+                q
+                for q in preds[k + 1 :]
+                if q.role == MAIN
+                and q.modality != NONE
+                and not _CONTENT_WORD.match(q.tail[q.size :])
+            ),
+            None,
+        )
         if nxt is None:
             continue
         coordinated = Predicate(

@@ -29,6 +29,9 @@ from contracts.structure import running_headers, without_page_furniture
 Progress = Callable[[str, int, int], None]
 
 
+_LIST_LEAD = re.compile(r"次に掲げる|次の各号|次の事項|以下の事項|次のとおり")
+
+
 # -- the check --------------------------------------------------------------------------------
 class Checker:
     """Runs the clause rules on a Document."""
@@ -80,6 +83,14 @@ class Checker:
             if s.kind not in ("body", "item"):
                 continue
             text = ctx.norm[s.index]
+            if (
+                s.lead is not None
+                and ctx.doc.sentences[s.lead].kind in ("fragment", "heading")
+                and _LIST_LEAD.search(text)
+            ):
+                # ４ 安全管理措置 / (1) 乙は、次に掲げる措置を講じなければならない。: the
+                # title names what the list's lead imposes.
+                text = ctx.norm[s.lead] + "  " + text
             if not clause.prefilter.search(text) or not filt(ctx, clause, s.index):
                 continue
             b = bound(ctx, clause, s.index)
@@ -161,7 +172,9 @@ class Checker:
                     note = f"{clause.title}に触れる記載はありますが、義務が定められていません。"
                     first[facet_ids[0]] = Finding(facet_ids[0], WEAK, mentioned, note)
         proposal = _proposal(ctx)
-        if all(best[f] == STRONG for f in facet_ids) and not proposal:
+        if _describing(ctx) is not None:
+            status = "missing"
+        elif all(best[f] == STRONG for f in facet_ids) and not proposal:
             status = "satisfied"
         elif any(v >= WEAK for v in best.values()):
             status = "weak"
@@ -186,7 +199,14 @@ class Checker:
                 notes.append(f"「{clause.facet(fid).title}」に当たる規定が見当たりません。")
         if proposal and status == "weak" and all(best[f] == STRONG for f in facet_ids):
             notes.append("提案書・見積書の記載で、契約として義務を課すものではありません。")
-        if status != "missing":
+        describing = _describing(ctx)
+        if describing is not None:
+            evidence_idx, definitions = [], set()
+            notes = [
+                f"「{describing}」は規定を説明・引用し、又は個人が誓約する文書で、"
+                "受託者に義務を課す契約ではありません。"
+            ]
+        elif status != "missing":
             notes.extend(n for n in rules_of(clause.rule or clause.id)[3](ctx) if n not in notes)
         else:
             # Say what was looked for, so that the officer knows what to search the text for.
@@ -241,6 +261,40 @@ def _proposal(ctx: Context) -> bool:
         if s.kind in ("fragment", "heading") and rx.search(re.sub(r"\s", "", ctx.norm[s.index])):
             return True
     return False
+
+
+def _describing(ctx: Context) -> str | None:
+    """The title (before any article) of a document that only describes or quotes the
+    matters (新旧対照表, 監査結果報告書, …について（通達）, 事務処理要領 …), if it is one."""
+    if "describing" in ctx.__dict__:
+        return ctx.__dict__["describing"]
+    found = None
+    pats = ctx.catalog.patterns
+    rx, contract = pats.get("describing_title"), pats.get("contract_title")
+    pledge, first_person = pats.get("pledge_title"), pats.get("first_person")
+    head = ctx.doc.sentences[:12]
+    for s in head:
+        if s.article is not None or rx is None:
+            break
+        # The title is a line of its own; the layout may have joined it to what follows.
+        title = re.sub(r"\s", "", normalize(s.text.strip().split("\n")[0]))
+        if len(title) > 60 or title.endswith("。"):
+            continue
+        if contract is not None and contract.search(title):
+            break  # a contract (or its 特記事項) titled first: whatever it attaches
+        if rx.search(title):
+            found = title
+            break
+        if (
+            pledge is not None
+            and first_person is not None
+            and pledge.search(title)
+            and any(first_person.search(ctx.norm[t.index].lstrip()) for t in head)
+        ):
+            found = title
+            break
+    ctx.__dict__["describing"] = found
+    return found
 
 
 def _mentioned(ctx: Context, clause: Clause) -> int | None:

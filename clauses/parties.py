@@ -164,6 +164,9 @@ def learn_parties(doc: Document, norm: list[str], catalog: Catalog) -> dict[str,
                     roles[second] = PRINCIPAL
                 roles.setdefault(first, PRINCIPAL)
                 roles.setdefault(second, CONTRACTOR)
+            elif second == "乙" and first != "甲" and roles.get(first) is None:
+                # 「組合」と「乙」とは: the party named before the contractor entrusts.
+                roles[first] = PRINCIPAL
         _share_roles(roles, pairs)
     # 開示者/受領者 and similar mutual roles stay "both".
     return roles

@@ -27,6 +27,8 @@ def rule(ctx: Context, clause: Clause, i: int) -> list[Finding]:
     text = ctx.norm[i]
     out: list[Finding] = []
     pi = ctx.pi_level(i)
+    if not pi and not ctx.about_information(i):
+        return []  # a key or a drawing copied is no information
     for _p, mod, role, subj in ctx.hits(i, facet.rx("act")):
         if role == A.MAIN and subj == A.PRINCIPAL and mod in (*A.IMPOSING, A.PERMISSION):
             out.append(Finding(facet.id, WEAK, i, PRINCIPAL_NOTE))

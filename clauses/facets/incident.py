@@ -5,8 +5,8 @@ from __future__ import annotations
 import re
 
 from clauses import analysis as A
-from clauses.catalog import Clause
-from clauses.context import STRONG, WEAK, Context, Finding, sentence_modality
+from clauses.catalog import Clause, Facet
+from clauses.context import STRONG, WEAK, Context, Finding, clause_text, sentence_modality
 from clauses.facets.common import (
     context_text,
     contractor_bound,
@@ -47,9 +47,17 @@ def rule(ctx: Context, clause: Clause, i: int) -> list[Finding]:
         if not pi and not ctx.about_information(i):
             return []  # an accident on site (工事中の事故) shares the words only
         occurred = bool(ctx.catalog.rx("occurrence").search(context_text(ctx, i)))
-    for _p, mod, _role, subj in ctx.main_with(i, report.rx("report")):
+    reporting = report.rx("report")
+    if "submit" in report.patterns and report.rx("report").search(text):
+        # 事故報告書を…提出すること: the report is the thing handed in.
+        reporting = re.compile(f"{reporting.pattern}|{report.rx('submit').pattern}")
+    for p, mod, _role, subj in ctx.main_with(i, reporting):
         if not contractor_bound(subj) or not occurred:
             continue  # a notice given before any incident (運搬の方法を届け出る) is not one
+        if _internal(ctx, report, clause_text(ctx.analyses[i], p)):
+            note = "報告先が受託者内部の者で、委託者への報告が定められていません。"
+            out.append(Finding(report.id, WEAK, i, note))
+            continue
         if mod in A.IMPOSING:
             out.append(
                 Finding(
@@ -89,15 +97,25 @@ def _earlier_paragraph(ctx: Context, clause: Clause, i: int) -> int | None:
     には / 当該事故): report and measures may be split over consecutive 項."""
     report = clause.facets[0]
     back = report.patterns.get("refers_back")
-    if back is None or not back.search(ctx.norm[i]):
+    m = back.search(ctx.norm[i]) if back is not None else None
+    if m is None:
         return None
     s = ctx.doc.sentences[i]
     if s.article is None:
         return None
+    article = _referred_article(ctx, s.article, m.group(0))
+    if article is None:
+        return None
     occurrence = ctx.catalog.rx("occurrence")
-    for k in range(i - 1, max(-1, i - 12), -1):
+    last = next(
+        (k for k in range(i - 1, max(-1, i - 60), -1) if ctx.doc.sentences[k].article == article),
+        None,
+    )
+    if last is None:
+        return None
+    for k in range(last, max(-1, last - 12), -1):
         t = ctx.doc.sentences[k]
-        if t.article != s.article:
+        if t.article != article:
             break
         if (
             t.kind in ("body", "item")
@@ -107,6 +125,49 @@ def _earlier_paragraph(ctx: Context, clause: Clause, i: int) -> int | None:
         ):
             return k
     return None
+
+
+_ADDRESSEE = re.compile(
+    r"([^、。]{1,30}?)(?:に対し(?:て)?|へ|に)(?:、|直ちに|速やかに|遅滞なく|口頭で|書面で|書面により)*"
+    r"(?:報告|通知|連絡|届け出|届出|第一報|一報|速報)"
+)
+
+
+def _internal(ctx: Context, report: Facet, words: str) -> bool:
+    """Whether the report in ``words`` goes to someone within the contractor (乙の個人情報
+    保護管理者に報告し / 業務責任者に報告し), not to the municipality."""
+    m = _ADDRESSEE.search(words)
+    if m is None:
+        return False
+    to = m.group(1)
+    internal = report.patterns.get("internal")
+    return not ctx.principal_rx.search(to) and bool(
+        ctx.contractor_rx.search(to) or (internal is not None and internal.search(to))
+    )
+
+
+def _referred_article(ctx: Context, article: int, ref: str) -> int | None:
+    """The index of the article a reference points to: this one for 前項/第N項, the
+    preceding one for 前条, the one numbered N in the same part for 第N条."""
+    if "項" in ref or not ref.endswith(("報告", "通知", "連絡", "事故", "事案", "事態")):
+        return article
+    here = ctx.doc.articles[article]
+    if ref.startswith("前条"):
+        prev = article - 1
+        if prev < 0 or ctx.doc.articles[prev].section != here.section:
+            return None
+        return prev
+    n = re.match(r"第([0-9]+)条", ref)
+    if n is None:
+        return article
+    return next(
+        (
+            a.index
+            for a in ctx.doc.articles
+            if a.section == here.section and a.number == int(n.group(1)) and a.index < article
+        ),
+        None,
+    )
 
 
 def _named_before(ctx: Context, clause: Clause, i: int) -> bool:

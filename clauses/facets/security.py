@@ -17,9 +17,39 @@ from clauses.facets.common import (
 from clauses.modality import IMPOSE
 
 
+def _titled(ctx: Context, i: int) -> str:
+    """Sentence ``i`` (laws taken out), and when it leads a list under a title (４ 安全管理措置
+    / (1) 受注者は、…次に掲げる措置を講じなければならない。) the title before it: the title
+    names the measures the list sets out."""
+    text = ctx.without_laws(i)
+    lead = ctx.doc.sentences[i].lead
+    if (
+        lead is not None
+        and ctx.doc.sentences[lead].kind in ("fragment", "heading")
+        and _LEAD.search(text)
+    ):
+        return ctx.norm[lead] + "  " + text
+    return text
+
+
+def _titled_pi(ctx: Context, i: int) -> int:
+    """The scope of a list lead under a title (…次に掲げる措置を講じなければならない): that of
+    the title's list, whose items name the data the measures protect."""
+    pi = ctx.pi_level(i)
+    lead = ctx.doc.sentences[i].lead
+    if (
+        not pi
+        and lead is not None
+        and ctx.doc.sentences[lead].kind in ("fragment", "heading")
+        and _LEAD.search(ctx.norm[i])
+    ):
+        return ctx.pi_level(lead)
+    return pi
+
+
 def candidate(ctx: Context, clause: Clause, i: int) -> bool:
     f = clause.facets[0]
-    text = ctx.without_laws(i)
+    text = _titled(ctx, i)
     if ctx.catalog.rx("occurrence").search(text) and re.search(r"報告|通知|連絡|場合|とき", text):
         return False  # measures taken after an incident belong to the incident clause
     if _DEFINES.search(text) or (_LEAD.search(text) and not _sec_specific(f, text)):
@@ -44,13 +74,13 @@ _LEAD = re.compile(r"次に掲げる|次の各号|次の事項|以下の事項|�
 
 def rule(ctx: Context, clause: Clause, i: int) -> list[Finding]:
     f = clause.facets[0]
-    text = ctx.without_laws(i)
+    text = _titled(ctx, i)
     an = ctx.analyses.get(i)
     if an is None:
         return []
     # A duty over secrets in general (秘密とされるもの) does not cover the personal information
     # its section title names.
-    pi = 0 if ctx.generic_only(i) else ctx.pi_level(i)
+    pi = 0 if ctx.generic_only(i) else _titled_pi(ctx, i)
     if not pi and not ctx.about_information(i):
         return []  # site safety (工事現場の安全管理) shares the words only
     mod, subj = sentence_modality(an)
@@ -85,16 +115,21 @@ def rule(ctx: Context, clause: Clause, i: int) -> list[Finding]:
                 "個人情報の適正な取扱い・管理の一般的な定めのみで、安全管理措置が明記されていません。",
             )
         ]
+    if f.rx("generic").search(text) and ctx.generic_only(i):
+        # 業務上知り得た秘密を記録した文書を善良な管理者の注意をもって管理する (rule 1).
+        return [
+            Finding(f.id, WEAK, i, "秘密一般の管理の定めのみで、個人情報が明記されていません。")
+        ]
     return []
 
 
 def bound(ctx: Context, clause: Clause, i: int) -> dict[str, int]:
     f = clause.facets[0]
-    text = ctx.without_laws(i)
+    text = _titled(ctx, i)
     specific = _sec_specific(f, text)
     strong = (
         specific
-        and ctx.pi_level(i) >= 1
+        and _titled_pi(ctx, i) >= 1
         and bool(IMPOSE.search(context_text(ctx, i)))
         and not re.search(r"努め|努力", text)
     )
