@@ -141,9 +141,8 @@ def _internal(ctx: Context, report: Facet, words: str) -> bool:
         return False
     to = m.group(1)
     internal = report.patterns.get("internal")
-    return not ctx.principal_rx.search(to) and bool(
-        ctx.contractor_rx.search(to) or (internal is not None and internal.search(to))
-    )
+    # An officer the text names (管理者, 責任者): the contractor's own unless the municipality's.
+    return internal is not None and bool(internal.search(to)) and not ctx.principal_rx.search(to)
 
 
 def _referred_article(ctx: Context, article: int, ref: str) -> int | None:

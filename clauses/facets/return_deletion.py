@@ -24,7 +24,9 @@ def rule(ctx: Context, clause: Clause, i: int) -> list[Finding]:
     if not pi and not ctx.about_information(i):
         return []  # deliverables handed over (成果物の引渡し) are not information returned
     ret = clause.facet("return")
-    if pi and ret.rx("receive").search(text):
+    # 発注者は、…資料の返還を求めることができる: the municipality's right, weak whatever the
+    # papers hold (rule 3).
+    if ret.rx("receive").search(text):
         for _p, mod, role, subj in ctx.hits(i, ret.rx("act")):
             if role == A.MAIN and subj == A.PRINCIPAL and mod in (*A.IMPOSING, A.PERMISSION):
                 out.append(Finding(ret.id, WEAK, i, "返還を委託者が受け、又は求める定めのみです。"))

@@ -193,3 +193,27 @@ def test_remedies_for_breach_left_to_agreement_are_weak() -> None:
 def test_data_at_the_end_left_to_agreement_is_weak_for_return() -> None:
     text = contract("契約終了時の個人データの取扱いについては、甲と乙が協議して定めるものとする。")
     assert status(text, "return_deletion") == "weak"
+
+
+def test_the_municipalitys_right_to_ask_for_papers_back_is_weak() -> None:
+    text = contract(
+        "甲は、本業務が完了したときは、乙に対し、甲が提供した資料の返還を求めることができる。"
+    )
+    assert status(text, "return_deletion") == "weak"
+
+
+def test_secrecy_named_only_in_a_staff_pledge_is_weak() -> None:
+    text = contract(
+        "乙は、従事者に、業務に関して知り得た個人情報を他に漏らさない旨の誓約書を提出させなければならない。"
+    )
+    assert status(text, "confidentiality") == "weak"
+
+
+def test_a_report_to_the_writing_company_is_no_internal_report() -> None:
+    text = (
+        "委託業務約款\n第1条 委託先は、個人情報の漏えいその他の事故が発生したときは、直ちに当社に"
+        "報告し、当社の指示に従い、必要な措置を講じなければならない。\n"
+    )
+    report = check(text)
+    inc = next(c for c in report.clauses if c.id == "incident")
+    assert not any("内部" in n for n in inc.notes)
