@@ -469,7 +469,9 @@ def _phrase(tok: Token) -> str:
     return span.text
 
 
-_PERSON = re.compile(r"(?:者|先|人|社|会社|機関|職員|員|法人|団体|組合|事務所)(?:等)?$")
+# A person or body named as the subject; 私 is the one who signs a pledge (誓約書), a person
+# bound on their own account, not a contractor.
+_PERSON = re.compile(r"(?:者|先|人|社|会社|機関|職員|員|法人|団体|組合|事務所)(?:等)?$|^私$")
 _SUBJECT_DEPS = ("nsubj", "nsubj:pass", "csubj")
 _TOPIC_DEPS = ("obl", "dislocated", "nmod")
 
@@ -591,6 +593,16 @@ def _topic(doc: Doc, parties: PartyResolver) -> str:
         doc.text,
     )
     if not m:
+        # 甲又は甲が指名する監査人(…)は、: someone a party appoints acts for that party.
+        bare = re.sub(r"\([^()]*\)", "", doc.text)
+        m = re.match(r"^([^、。]{1,30}?)は、", bare)
+        if m and _APPOINTED.search(m.group(1)):
+            return parties.resolve(m.group(1))
         return UNKNOWN
+    if re.search(r"(?:とき|場合|際|時)$", m.group(1)):
+        return UNKNOWN  # 乙から報告を受けたときは、: a condition, not the topic
     party = parties.resolve(m.group(1))
     return party if party != OTHER else OTHER
+
+
+_APPOINTED = re.compile(r"(?:が|の)(?:指名|指定|選任|委嘱)(?:する|した)[^、。]{0,8}(?:者|人|機関)$")

@@ -23,8 +23,11 @@ STRONG, WEAK = 2, 1
 
 # 所属長 / 課長: an officer (長) is a person, not a thing as the topic.
 _PERSON_WORDS = re.compile(
-    r"(?:者|先|人|社|会社|機関|職員|員|法人|団体|組合|事務所|[^延成増助]長)(?:等)?$"
+    r"(?:者|先|人|社|会社|機関|職員|員|法人|団体|組合|事務所|[^延成増助]長)(?:等)?$|^私$"
 )
+
+
+_FIRST_PERSON = re.compile(r"^(?:私|わたくし)(?:は|が)、")
 
 
 @dataclass(frozen=True)
@@ -108,8 +111,23 @@ class Context(ScopeMixin):
         if s.proviso_of is not None and s.proviso_of in self.analyses:
             return self.analyses[s.proviso_of].topic
         if self.impersonal_topic(i) or not re.match(r"^[^、。]{1,24}(?:は|が)、", self.norm[i]):
-            return IMPERSONAL
+            # A pledge signed by a person (私は、…誓約します): every duty without a subject of
+            # its own is the signer's, a person's, not a contractor's.
+            return A.OTHER if self.first_person() else IMPERSONAL
         return A.UNKNOWN
+
+    def first_person(self) -> bool:
+        """Whether the document speaks as one person (私は、… near its start): a pledge or a
+        consent, not a contract between the parties."""
+        cached = self.__dict__.get("_first_person")
+        if cached is None:
+            cached = any(
+                _FIRST_PERSON.match(self.norm[s.index])
+                for s in self.doc.sentences[:12]
+                if s.kind == "body"
+            )
+            self.__dict__["_first_person"] = cached
+        return cached
 
     def hits(
         self,
@@ -144,6 +162,10 @@ class Context(ScopeMixin):
                 # The act is the topic: 個人情報の複製は、…これを禁止する。 Also after a first
                 # clause: …自ら行うこととし、第三者への委託(…)は、…承諾を得た場合に限り、
                 # これを行うことができる。
+                if m.end() <= topic_end and matter.search(masked[m.end() : topic_end]):
+                    # …返却又は廃棄の時期及び方法は、…定める: the topic is a matter about the
+                    # act (its time, its method), which the sentence settles or defers.
+                    continue
                 p = max(later or mains, key=lambda q: q.start)
             else:
                 p = an.predicate_at(m.end())

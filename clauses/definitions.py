@@ -49,6 +49,12 @@ _DECLARED_PI = re.compile(r"として取り扱|とみな|に含まれ|に該当|
 _PARTY_LIKE = re.compile(
     r"^[甲乙丙丁]$|(?:者|社|人|先|会社|法人|団体|機関|職員|員|様|さま|連合|組合|市|町|村|県|区)$"
 )
+# A parenthetical that carves something out of a definition (（個人情報を除く。）).
+_EXCLUDED = re.compile(r"[(（][^()（）]*?(?:を|は)除(?:く|き)。?[)）]")
+# A further definition in the same sentence (…をいい、「資料等」とは、…をいう).
+_NEXT_DEFINITION = re.compile(r"、[「『](?P<term>[^「」『』、。]{1,20})[」』]とは、?")
+# The body of a definition that carves its term out of another (…とは、Xのうち…をいう).
+_PART_OF = re.compile(r"^(?P<whole>[「『]?[^、。「」『』()]{1,20}?[」』]?)のうち")
 _ENDS_DEFINITION = re.compile(r"(?:をいう|を指す|を含む|とする|をいい|のことをいう)。?$")
 
 
@@ -84,6 +90,23 @@ class Definitions:
         """The terms that apply in ``section``: the main body's, overridden by its own."""
         return {**self._by_section.get(0, {}), **self._by_section.get(section, {})}
 
+    def pi_term_in_text(self, text: str, section: int) -> DefinedTerm | None:
+        """The longest term in ``text`` (a heading of ``section``) defined to include personal
+        information."""
+        return self.term_in_text(text, section, personal=True)
+
+    def term_in_text(self, text: str, section: int, *, personal: bool) -> DefinedTerm | None:
+        """The longest term in ``text`` (read in ``section``) of the given kind."""
+        if (section, personal) not in self._rx:
+            chosen = [t for t in self.visible(section).values() if t.personal is personal]
+            chosen.sort(key=lambda t: len(t.term), reverse=True)
+            self._rx[(section, personal)] = (
+                re.compile("|".join(re.escape(t.term) for t in chosen)) if chosen else None
+            )
+        rx = self._rx[(section, personal)]
+        m = rx.search(text) if rx is not None and text else None
+        return self.visible(section)[m.group(0)] if m else None
+
     def pi_term_in(self, i: int) -> DefinedTerm | None:
         """The longest term in sentence ``i`` defined to include personal information."""
         return self.term_in(i, personal=True)
@@ -95,18 +118,8 @@ class Definitions:
         if key in self._cache:
             return self._cache[key]
         section = self._sections[i] if self._sections else 0
-        if (section, personal) not in self._rx:
-            chosen = [t for t in self.visible(section).values() if t.personal is personal]
-            chosen.sort(key=lambda t: len(t.term), reverse=True)
-            self._rx[(section, personal)] = (
-                re.compile("|".join(re.escape(t.term) for t in chosen)) if chosen else None
-            )
-        rx = self._rx[(section, personal)]
-        found = None
-        if rx is not None and self._norm:
-            m = rx.search(self._norm[i])
-            if m:
-                found = self.visible(section)[m.group(0)]
+        text = self._norm[i] if self._norm else ""
+        found = self.term_in_text(text, section, personal=personal)
         self._cache[key] = found
         return found
 
@@ -116,7 +129,9 @@ def learn_definitions(doc: Document, norm: list[str], catalog: Catalog) -> Defin
     described = catalog.patterns.get("personal_definition")
 
     def names_pi(body: str) -> bool:
-        # The word itself, or what it means: information that identifies a person.
+        # The word itself, or what it means: information that identifies a person. What the
+        # definition leaves out (…情報（個人情報を除く。）) is not in it.
+        body = _EXCLUDED.sub("", body)
         return bool(catalog.personal.search(body) or (described and described.search(body)))
 
     items_of: dict[int, list[int]] = {}
@@ -125,8 +140,15 @@ def learn_definitions(doc: Document, norm: list[str], catalog: Catalog) -> Defin
             items_of.setdefault(s.lead, []).append(s.index)
     raw: list[DefinedTerm] = []
 
+    # 「本件個人情報」とは、本件秘密情報のうち…個人情報をいう: the wider term holds the
+    # personal information its part is made of.
+    wider: list[tuple[str, int]] = []
+
     def add(term: str, i: int, body: str, personal: bool) -> None:
         term = term.strip("「」『』 ")
+        part_of = _PART_OF.match(body)
+        if part_of and catalog.personal.search(term + body[part_of.end() :]):
+            wider.append((part_of.group("whole").strip("「」『』"), doc.sentences[i].section))
         if not term or len(term) > 20 or catalog.personal.search(term):
             return  # a term that names personal information is caught by the vocabulary
         if not re.search(r"[\u3040-\u30ff\u4e00-\u9fff]", term) or _PARTY_LIKE.search(term):
@@ -149,7 +171,14 @@ def learn_definitions(doc: Document, norm: list[str], catalog: Catalog) -> Defin
         m = _DEFINITION.match(text) or _DEF_IN.search(text)
         if m:
             body = m.group("def") + "".join(norm[k] for k in items_of.get(s.index, []))
-            add(m.group("term"), s.index, body, names_pi(body))
+            # 「X」とは、…をいい、「Y」とは、…をいう: each term has its own body.
+            later = list(_NEXT_DEFINITION.finditer(body))
+            first = body[: later[0].start()] if later else body
+            add(m.group("term"), s.index, first, names_pi(first))
+            for k, n in enumerate(later):
+                end = later[k + 1].start() if k + 1 < len(later) else len(body)
+                own = body[n.end() : end]
+                add(n.group("term"), s.index, own, names_pi(own))
         elif s.lead is not None and _DEF_LEAD.search(norm[s.lead]):
             item = _DEF_ITEM.match(text)
             # 「X」　…をいう, or a quoted term followed by a noun phrase (「X」　甲が提供する
@@ -158,6 +187,10 @@ def learn_definitions(doc: Document, norm: list[str], catalog: Catalog) -> Defin
             if item and (_ENDS_DEFINITION.search(text) or quoted):
                 body = item.group("def")
                 add(item.group("term"), s.index, body, names_pi(body))
+    for whole, section in wider:
+        for k, t in enumerate(raw):
+            if t.term == whole and not t.personal and t.section in (0, section):
+                raw[k] = DefinedTerm(t.term, t.sentence, t.section, True, t.body)
     return Definitions(_follow(raw))
 
 

@@ -97,7 +97,9 @@ _PROVISO_LIFTS = re.compile(
 _APPROVAL_WORDS = r"(?:承諾|承認|許可|許諾|同意|認め|指示|指定|設定|求め|請求|了承)"
 _WITHOUT_APPROVAL = re.compile(
     r"[^、。]{0,20}?(?:承諾|承認|許可|許諾|同意)(?:"
-    r"(?:を得る(?:こと)?なく|を得ずに|を得ないで|なしに|なく)(?=[^。]*(?:ことができ|できます))"
+    r"(?:を(?:得る|要する)(?:こと)?なく|を得ずに|を得ないで|なしに|なく)"
+    # (the permission later in the sentence, past any parenthetical's own 。)
+    r"(?=(?:[^。]|。(?=[)）]))*(?:ことができ|できます))"
     r"|を要しない|を要せず|は不要)"
 )
 

@@ -75,6 +75,13 @@ _ALIAS = re.compile(
 )
 
 
+# The writer entrusts someone it names in the same breath (当社が…を委託する事業者（以下
+# 「委託先」という。）): a company's own terms for its contractors.
+_ENTRUSTS = re.compile(
+    r"(?P<self>当社|弊社)(?:[」』]という。?\))?(?:は|が)、?(?:[^。()]|\([^()]*\)){0,120}?"
+    r"を委託する[^。()]{0,10}\(以下[、]?[「『](?P<term>[^」』]{1,12})[」』]と(?:いう|いい)"
+)
+_PARTY_NAME = re.compile(r"者$|社$|側$|市$|町$|村$|県$")
 _TERMS_OF_SERVICE = re.compile(r"利用規約|本規約|約款|本サービス|サービス仕様")
 
 
@@ -89,6 +96,12 @@ def _self_and_customer(norm: list[str], catalog: Catalog) -> dict[str, str]:
     present = [t for t in catalog.self_terms if t in head]
     if not present:
         return {}
+    for text in norm[:40]:
+        m = _ENTRUSTS.search(text)
+        if m and m.group("self") in present:
+            # 当社が、…業務を委託する事業者（以下「委託先」という。）: the writer entrusts,
+            # even in a 約款 (the company's own standard terms for its contractors).
+            return {**dict.fromkeys(present, PRINCIPAL), m.group("term"): CONTRACTOR}
     policy = catalog.patterns.get("own_policy")
     if policy is not None and policy.search("".join(norm[:3])):
         return dict.fromkeys(present, PRINCIPAL)
@@ -106,6 +119,32 @@ def _share_roles(roles: dict[str, str], pairs: list[tuple[str, str]]) -> None:
         role = next((roles[t] for t in (a, b) if roles.get(t) in (PRINCIPAL, CONTRACTOR)), None)
         if role is not None:
             roles[a] = roles[b] = role
+
+
+# 「当社」とは甲を、「取引先」とは乙をいう: a rule's own names mapped onto the parties.
+_NAME_FOR = re.compile(
+    r"[「『](?P<term>[^」』]{1,12})[」』]とは、?(?P<party>[^、。「」『』]{1,12}?)を(?:、|いい|いう)"
+)
+# Who a name stands for when two aliases are paired by order (A社（以下「委託者」）とB社…): an
+# organisation or a party's word, not a thing the preamble defines (本件業務, 個別契約).
+_ORGANISATION = re.compile(
+    r"^(?:株式会社|有限会社|合同会社|合資会社|合名会社|一般社団法人|一般財団法人|公益社団法人|"
+    r"公益財団法人|社会福祉法人|特定非営利活動法人|医療法人|学校法人)|"
+    r"(?:会社|法人|組合|協会|機構|センター|事務所|委員会|役所|庁|局|公社|連合|[市町村県区都府])$"
+)
+
+
+def _mapped_names(norm: list[str], roles: dict[str, str]) -> dict[str, str]:
+    """Names that a sentence equates with a party (本規程において「当社」とは甲を…いう)."""
+    mapped: dict[str, str] = {}
+    for text in norm:
+        if "とは" not in text:
+            continue
+        for m in _NAME_FOR.finditer(text):
+            role = roles.get(m.group("party"))
+            if role in (PRINCIPAL, CONTRACTOR):
+                mapped[m.group("term")] = role
+    return mapped
 
 
 def learn_parties(doc: Document, norm: list[str], catalog: Catalog) -> dict[str, str]:
@@ -138,9 +177,7 @@ def learn_parties(doc: Document, norm: list[str], catalog: Catalog) -> dict[str,
             found.append((m.group("term"), entity))
         _share_roles(roles, pairs)
         for term, entity in found:
-            party_like = term in ("甲", "乙", "丙") or re.search(
-                r"者$|社$|側$|市$|町$|村$|県$", term
-            )
+            party_like = term in ("甲", "乙", "丙") or _PARTY_NAME.search(term)
             if party_like and municipal.search(entity):
                 roles[term] = PRINCIPAL
         # Direction of the entrustment: 甲は乙に…委託 / 甲が乙に委託する / 乙は甲から受託.
@@ -158,8 +195,12 @@ def learn_parties(doc: Document, norm: list[str], catalog: Catalog) -> dict[str,
                 ):
                     roles[a], roles[b] = PRINCIPAL, CONTRACTOR
         if len(found) >= 2 and not any(roles.get(t) == PRINCIPAL for t in terms):
-            first, second = terms[0], terms[1]
-            if first not in ("甲", "乙") and second not in ("甲", "乙"):
+            (first, first_entity), (second, second_entity) = found[0], found[1]
+            named = all(
+                _ORGANISATION.search(entity) or _PARTY_NAME.search(term)
+                for term, entity in ((first, first_entity), (second, second_entity))
+            )
+            if named and first not in ("甲", "乙") and second not in ("甲", "乙"):
                 if roles.get(first) == CONTRACTOR and second not in roles:
                     roles[second] = PRINCIPAL
                 roles.setdefault(first, PRINCIPAL)
@@ -168,5 +209,6 @@ def learn_parties(doc: Document, norm: list[str], catalog: Catalog) -> dict[str,
                 # 「組合」と「乙」とは: the party named before the contractor entrusts.
                 roles[first] = PRINCIPAL
         _share_roles(roles, pairs)
-    # 開示者/受領者 and similar mutual roles stay "both".
+    roles.update(_mapped_names(norm, roles))
+    # 開示者 entrusts (the principal), 受領者 handles (the contractor): see the catalog.
     return roles

@@ -92,10 +92,14 @@ class ScopeMixin:
             related.append(s.proviso_of)
         if any(self.explicit_pi(k) for k in related):
             return 3
-        if s.article is not None and self.catalog.personal.search(
-            normalize(self.doc.articles[s.article].heading)
-        ):
-            return 2
+        if s.article is not None:
+            # The heading names personal information or a term defined to include it
+            # (（資料等の返還等） where 資料等 are the media holding it).
+            heading = normalize(self.doc.articles[s.article].heading)
+            if self.catalog.personal.search(heading) or self.definitions.pi_term_in_text(
+                heading, s.section
+            ):
+                return 2
         if self.catalog.personal.search(normalize(self.doc.sections[s.section].title)):
             return 1
         if s.article is None and self.heading_names_pi(i):

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import bisect
 import re
+import unicodedata
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 
@@ -587,13 +588,36 @@ def running_headers(raws: list[str]) -> set[str]:
         body = raw.strip(" \t\u3000")
         if 2 <= len(body) <= 40 and "。" not in body and "、" not in body:
             counts[body] = counts.get(body, 0) + 1
-    return {
+    found = {
         b
         for b, n in counts.items()
         if n >= 3
         and not (_ARTICLE.match(b) or _HEADING.match(b) or _SECTION.match(b))
         and not _PAREN_ITEM.match(b)
     }
+    return found | _folios(raws, counts)
+
+
+def _folios(raws: list[str], counts: dict[str, int]) -> set[str]:
+    """Bare page numbers (「１」, 「２」 … on lines of their own, numbered 1, 2, 3 in order) and
+    the header line that follows each of them on the next page, when it repeats."""
+    numbered = [
+        (k, body)
+        for k, raw in enumerate(raws)
+        if (body := raw.strip(" \t\u3000")) and _BARE_NUMBER.match(body)
+    ]
+    values = [int(unicodedata.normalize("NFKC", b)) for _, b in numbered]
+    if len(values) < 2 or values != list(range(1, len(values) + 1)):
+        return set()
+    out = {b for _, b in numbered}
+    for k, _ in numbered:
+        nxt = next((r.strip(" \t\u3000") for r in raws[k + 1 : k + 3] if r.strip()), "")
+        if counts.get(nxt, 0) >= 2 and not (_ARTICLE.match(nxt) or _HEADING.match(nxt)):
+            out.add(nxt)
+    return out
+
+
+_BARE_NUMBER = re.compile(r"^[0-9０-９]{1,3}$")
 
 
 _PAREN_ITEM = re.compile(r"^[（(][^）)]{1,4}[）)]")

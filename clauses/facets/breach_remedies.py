@@ -27,11 +27,35 @@ def candidate(ctx: Context, clause: Clause, i: int) -> bool:
     )
 
 
-def _grounds(term: Facet, text: str, items_text: str) -> str:
+def _grounds(term: Facet, text: str, items_text: str, referred: str = "") -> str:
     """The grounds of a termination with those that are no breach of the contract taken out
-    (…私的独占の禁止…に違反したことにより…排除措置命令が確定したとき)."""
+    (…私的独占の禁止…に違反したことにより…排除措置命令が確定したとき); a breach of the
+    paragraph before (相手方が前項に違反したとき) is one of what that paragraph is about (the
+    反社会的勢力 representation)."""
     clauses = re.split(r"(?<=[、。])", text + "。" + items_text)
-    return "".join(c for c in clauses if not term.rx("not_ground").search(c))
+    other = bool(referred) and bool(term.rx("not_ground").search(referred))
+    return "".join(
+        c
+        for c in clauses
+        if not term.rx("not_ground").search(c) and not (other and _BREACH_OF_PREVIOUS.search(c))
+    )
+
+
+_BREACH_OF_PREVIOUS = re.compile(
+    r"前(?:項|条|各項|段)(?:の[^、。]{0,12})?に(?:違反|反)|これに(?:違反|反)"
+)
+
+
+def _previous_text(ctx: Context, i: int) -> str:
+    """What a breach of 前項 / これ refers to: the paragraph before, or for これ the sentence
+    before in the same paragraph (…表明し、保証します。相手方がこれに違反したときは)."""
+    text = referred_text(ctx, i, _BREACH_OF_PREVIOUS)
+    s = ctx.doc.sentences[i]
+    if re.search(r"これに(?:違反|反)", ctx.norm[i]) and i > 0:
+        before = ctx.doc.sentences[i - 1]
+        if before.article == s.article and before.paragraph == s.paragraph:
+            text += ctx.norm[i - 1]
+    return text
 
 
 _LEAK = re.compile(r"漏えい|漏洩|流出|漏出|滅失|き損|毀損")
@@ -59,6 +83,7 @@ def rule(ctx: Context, clause: Clause, i: int) -> list[Finding]:
     text = ctx.norm[i]
     out: list[Finding] = []
     items_text = "".join(ctx.norm[k] for k in ctx.items.get(i, [])) + referred_text(ctx, i)
+    previous = _previous_text(ctx, i)
     hits = ctx.hits(i, term.rx("act"), matter=REMEDY_MATTER, not_after=term.rx("not_right"))
     for p, mod, role, subj in hits:
         if role != A.MAIN or p.negated:
@@ -73,10 +98,11 @@ def rule(ctx: Context, clause: Clause, i: int) -> list[Finding]:
         # without a breach among its grounds it is not this matter at all.
         if ((rights and subj in (A.PRINCIPAL, A.BOTH, IMPERSONAL)) or accepts) and term.rx(
             "breach"
-        ).search(_grounds(term, text, items_text)):
+        ).search(_grounds(term, text, items_text, previous)):
             out.append(Finding(term.id, STRONG, i))
     other_remedy = dmg.rx("not_remedy").search(text + referred_text(ctx, i))
-    for p, mod, role, subj in ctx.hits(i, dmg.rx("penalty")):
+    # 違約金として…の100分の10に相当する額を支払わなければならない: the amount comes between.
+    for p, mod, role, subj in ctx.hits(i, dmg.rx("penalty"), max_gap=48):
         if (
             not other_remedy
             and role == A.MAIN
@@ -91,6 +117,8 @@ def rule(ctx: Context, clause: Clause, i: int) -> list[Finding]:
             or role != A.MAIN
             or p.negated
             or re.search(r"負わな|免れ|免除|請求しな|限りでない|上限|限度", p.tail)
+            # …損害の賠償を請求することができない: a claim waived, no liability
+            or (mod == A.PROHIBITION and subj != A.CONTRACTOR)
         ):
             continue
         owes = mod in A.IMPOSING and subj in (*A.CONTRACTOR_SIDE, IMPERSONAL)

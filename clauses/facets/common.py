@@ -53,9 +53,13 @@ def context_text(ctx: Context, i: int) -> str:
     return lead + ctx.norm[i]
 
 
-def referred_text(ctx: Context, i: int) -> str:
-    """The text of the paragraph a sentence refers to with 前項の場合 (…において)."""
-    if not re.search(r"前(?:項|条|各項)(?:の場合|に規定する場合|に定める場合)", ctx.norm[i]):
+_REFERS_TO_CASE = re.compile(r"前(?:項|条|各項)(?:の場合|に規定する場合|に定める場合)")
+
+
+def referred_text(ctx: Context, i: int, refers: re.Pattern[str] = _REFERS_TO_CASE) -> str:
+    """The text of the paragraph a sentence refers to with 前項の場合 (…において), or with
+    another reference ``refers`` finds."""
+    if not refers.search(ctx.norm[i]):
         return ""
     s = ctx.doc.sentences[i]
     prev = [

@@ -7,7 +7,7 @@ import re
 
 from clauses import analysis as A
 from clauses.catalog import Clause
-from clauses.context import STRONG, WEAK, Context, Finding
+from clauses.context import WEAK, Context, Finding
 from clauses.facets.common import (
     PRINCIPAL_NOTE,
     context_text,
@@ -52,11 +52,14 @@ def rule(ctx: Context, clause: Clause, i: int) -> list[Finding]:
             continue
         mod, role, subj = ctx.effective(i, p)
         if role == A.MAIN and mod in A.IMPOSING and contractor_bound(subj):
-            out.append(
-                Finding(
-                    secrecy.id, STRONG if explicit else WEAK, i, "" if explicit else generic_note
-                )
+            # …秘密として保持し、…開示してはならない。ただし、受領者が必要と判断した第三者
+            # には開示することができる: the contractor's own exception cancels the secret too.
+            strength, note = restriction_strength(
+                ctx, i, mod, "秘密保持義務に受託者の判断による例外があります。"
             )
+            if not explicit:
+                strength, note = WEAK, generic_note
+            out.append(Finding(secrecy.id, strength, i, note))
         elif role == A.MAIN and mod == A.EFFORT and contractor_bound(subj):
             out.append(Finding(secrecy.id, WEAK, i, "秘密保持が努力義務にとどまっています。"))
     if purpose.rx("context").search(text):

@@ -46,7 +46,7 @@ def rule(ctx: Context, clause: Clause, i: int) -> list[Finding]:
         ) and not ctx.generic_only(i)
         if not pi and not ctx.about_information(i):
             return []  # an accident on site (工事中の事故) shares the words only
-        occurred = bool(ctx.catalog.rx("occurrence").search(context_text(ctx, i)))
+        occurred = _occurred(ctx, clause, context_text(ctx, i))
     reporting = report.rx("report")
     if "submit" in report.patterns and report.rx("report").search(text):
         # 事故報告書を…提出すること: the report is the thing handed in.
@@ -89,6 +89,35 @@ def rule(ctx: Context, clause: Clause, i: int) -> list[Finding]:
         if mod != A.NONE and subj != A.UNKNOWN:
             out.append(Finding(report.id, WEAK, i, "事故発生時の報告義務が定められていません。"))
     return out
+
+
+_INCIDENT_ALIAS = re.compile(r"以下[、]?[「『](?P<term>[^」』]{1,20})[」』]と(?:いう|いい|総称)")
+
+
+def _occurred(ctx: Context, clause: Clause, text: str) -> bool:
+    """Whether ``text`` speaks of an incident that has happened: in words (…が発生したときは)
+    or through a term the contract defines as one (…漏えい…が発生し、又は発生したおそれが
+    ある事態（以下「個人データ侵害」という。） → 個人データ侵害の影響を軽減する措置)."""
+    if ctx.catalog.rx("occurrence").search(text):
+        return True
+    terms = ctx.__dict__.get("_incident_terms")
+    if terms is None:
+        event, occurrence = clause.facets[0].rx("event"), ctx.catalog.rx("occurrence")
+        found = {
+            m.group("term")
+            for t in ctx.norm
+            if event.search(t) and occurrence.search(t)
+            for m in _INCIDENT_ALIAS.finditer(t)
+            if event.search(m.group("term")) or re.search(r"事態|侵害", m.group("term"))
+        }
+        found |= {
+            t.term
+            for t in ctx.definitions.terms
+            if event.search(t.term) and event.search(t.body) and occurrence.search(t.body)
+        }
+        terms = re.compile("|".join(map(re.escape, sorted(found, key=len, reverse=True))) or "(?!)")
+        ctx.__dict__["_incident_terms"] = terms
+    return bool(terms.search(text))
 
 
 def _earlier_paragraph(ctx: Context, clause: Clause, i: int) -> int | None:
@@ -191,9 +220,7 @@ def bound(ctx: Context, clause: Clause, i: int) -> dict[str, int]:
     report, response = clause.facets
     text = context_text(ctx, i)
     modal = bool(IMPOSE.search(text))
-    occurred = bool(ctx.catalog.rx("occurrence").search(text)) or (
-        _earlier_paragraph(ctx, clause, i) is not None
-    )
+    occurred = _occurred(ctx, clause, text) or (_earlier_paragraph(ctx, clause, i) is not None)
     return {
         "report": level(True, modal and occurred and bool(report.rx("report").search(text))),
         "response": level(bool(response.rx("respond").search(text)), modal and occurred),

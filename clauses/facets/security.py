@@ -57,6 +57,7 @@ def candidate(ctx: Context, clause: Clause, i: int) -> bool:
     return bool(
         _sec_specific(f, text)
         or f.rx("generic").search(text)
+        or f.rx("partial").search(text)
         or (f.rx("harms").search(text) and f.rx("prevent").search(text))
     )
 
@@ -98,6 +99,12 @@ def rule(ctx: Context, clause: Clause, i: int) -> list[Finding]:
     if s.lead is not None and mains_modality(ctx, i):
         mod = mains_modality(ctx, i)
     prevent = bool(f.rx("harms").search(text) and f.rx("prevent").search(text))
+    if mod != A.EFFORT and not specific:
+        # …防止に努めるものとし、その概要を…掲載します: the effort is the measure, the
+        # duty that ends the sentence is another one.
+        efforts = [ctx.effective(i, p) for p in an.main_predicates()]
+        if any(m == A.EFFORT and contractor_bound(sj) for m, _, sj in efforts):
+            mod = A.EFFORT
     if mod == A.EFFORT and (specific or prevent or f.rx("generic").search(text)) and pi:
         return [Finding(f.id, WEAK, i, "安全管理措置が努力義務にとどまっています。")]
     if mod not in A.IMPOSING:
@@ -120,6 +127,13 @@ def rule(ctx: Context, clause: Clause, i: int) -> list[Finding]:
         return [
             Finding(f.id, WEAK, i, "秘密一般の管理の定めのみで、個人情報が明記されていません。")
         ]
+    partial = f.rx("partial").search(ctx.masked[i])
+    end = text.find("、", partial.end()) if partial else -1
+    if partial and ctx.catalog.information.search(text[: end if end != -1 else len(text)]):
+        # What is locked away is information (資料を…施錠できる書庫に保管): a check of the
+        # cabinet named inside a report's contents is no measure, lent keys are no information.
+        note = "個別の措置（施錠保管等）の定めのみで、安全管理措置全体の義務が定められていません。"
+        return [Finding(f.id, WEAK, i, note)]
     return []
 
 

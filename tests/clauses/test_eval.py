@@ -143,6 +143,8 @@ DEV_FLOORS: dict[str, dict[str, float]] = {
     "muni_g": {"recall_satisfied": 1.00, "false_satisfied": 0.00, "accuracy": 0.99},
     "muni_h": {"recall_satisfied": 1.00, "false_satisfied": 0.00, "accuracy": 0.99},
     "genres_a": {"recall_satisfied": 1.00, "false_satisfied": 0.00, "accuracy": 0.99},
+    "private_e": {"recall_satisfied": 1.00, "false_satisfied": 0.00, "accuracy": 0.97},
+    "private_f": {"recall_satisfied": 1.00, "false_satisfied": 0.00, "accuracy": 0.98},
 }
 
 
