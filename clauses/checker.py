@@ -172,9 +172,10 @@ class Checker:
                     note = f"{clause.title}に触れる記載はありますが、義務が定められていません。"
                     first[facet_ids[0]] = Finding(facet_ids[0], WEAK, mentioned, note)
         proposal = _proposal(ctx)
+        pledge = _pledge(ctx)
         if _describing(ctx) is not None:
             status = "missing"
-        elif all(best[f] == STRONG for f in facet_ids) and not proposal:
+        elif all(best[f] == STRONG for f in facet_ids) and not proposal and pledge is None:
             status = "satisfied"
         elif any(v >= WEAK for v in best.values()):
             status = "weak"
@@ -199,12 +200,16 @@ class Checker:
                 notes.append(f"「{clause.facet(fid).title}」に当たる規定が見当たりません。")
         if proposal and status == "weak" and all(best[f] == STRONG for f in facet_ids):
             notes.append("提案書・見積書の記載で、契約として義務を課すものではありません。")
+        if pledge is not None and status == "weak":
+            notes.insert(
+                0,
+                f"「{pledge}」は個人が差し入れる誓約で、受託者に義務を課す契約ではありません。",
+            )
         describing = _describing(ctx)
         if describing is not None:
             evidence_idx, definitions = [], set()
             notes = [
-                f"「{describing}」は規定を説明・引用し、又は個人が誓約する文書で、"
-                "受託者に義務を課す契約ではありません。"
+                f"「{describing}」は規定を説明・引用する文書で、受託者に義務を課す契約ではありません。"
             ]
         elif status != "missing":
             notes.extend(n for n in rules_of(clause.rule or clause.id)[3](ctx) if n not in notes)
@@ -271,7 +276,6 @@ def _describing(ctx: Context) -> str | None:
     found = None
     pats = ctx.catalog.patterns
     rx, contract = pats.get("describing_title"), pats.get("contract_title")
-    pledge, first_person = pats.get("pledge_title"), pats.get("first_person")
     head = ctx.doc.sentences[:12]
     for s in head:
         if s.article is not None or rx is None:
@@ -285,15 +289,29 @@ def _describing(ctx: Context) -> str | None:
         if rx.search(title):
             found = title
             break
-        if (
-            pledge is not None
-            and first_person is not None
-            and pledge.search(title)
-            and any(first_person.search(ctx.norm[t.index].lstrip()) for t in head)
-        ):
-            found = title
-            break
     ctx.__dict__["describing"] = found
+    return found
+
+
+def _pledge(ctx: Context) -> str | None:
+    """The title of a pledge one person signs (誓約書 written 私は、…): it mentions the
+    matters it covers, but binds that person, not the contractor (at most weak)."""
+    if "pledge" in ctx.__dict__:
+        return ctx.__dict__["pledge"]
+    found = None
+    pats = ctx.catalog.patterns
+    pledge, first_person = pats.get("pledge_title"), pats.get("first_person")
+    head = ctx.doc.sentences[:12]
+    if pledge is not None and first_person is not None:
+        for s in head:
+            if s.article is not None:
+                break
+            title = re.sub(r"\s", "", normalize(s.text.strip().split("\n")[0]))
+            if len(title) <= 60 and pledge.search(title):
+                if any(first_person.search(ctx.norm[t.index].lstrip()) for t in head):
+                    found = title
+                break
+    ctx.__dict__["pledge"] = found
     return found
 
 

@@ -111,9 +111,10 @@ class Context(ScopeMixin):
         if s.proviso_of is not None and s.proviso_of in self.analyses:
             return self.analyses[s.proviso_of].topic
         if self.impersonal_topic(i) or not re.match(r"^[^、。]{1,24}(?:は|が)、", self.norm[i]):
-            # A pledge signed by a person (私は、…誓約します): every duty without a subject of
-            # its own is the signer's, a person's, not a contractor's.
-            return A.OTHER if self.first_person() else IMPERSONAL
+            # In a pledge signed by a person (私は、…誓約します) the duties without a subject
+            # are the signer's: read as imposed, then capped at weak by the checker (a
+            # person's pledge mentions the matters; it binds no contractor).
+            return IMPERSONAL
         return A.UNKNOWN
 
     def first_person(self) -> bool:
