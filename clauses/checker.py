@@ -172,7 +172,8 @@ class Checker:
                     note = f"{clause.title}に触れる記載はありますが、義務が定められていません。"
                     first[facet_ids[0]] = Finding(facet_ids[0], WEAK, mentioned, note)
         proposal = _proposal(ctx)
-        pledge = _pledge(ctx)
+        # A document that speaks as one person (a pledge, a consent): at most weak.
+        pledge = (_pledge(ctx) or "") if ctx.first_person() else None
         if _describing(ctx) is not None:
             status = "missing"
         elif all(best[f] == STRONG for f in facet_ids) and not proposal and pledge is None:
@@ -201,10 +202,9 @@ class Checker:
         if proposal and status == "weak" and all(best[f] == STRONG for f in facet_ids):
             notes.append("提案書・見積書の記載で、契約として義務を課すものではありません。")
         if pledge is not None and status == "weak":
-            notes.insert(
-                0,
-                f"「{pledge}」は個人が差し入れる誓約で、受託者に義務を課す契約ではありません。",
-            )
+            what = f"「{pledge}」は" if pledge else ""
+            note = "個人が差し入れる誓約で、受託者に義務を課す契約ではありません。"
+            notes.insert(0, what + note)
         describing = _describing(ctx)
         if describing is not None:
             evidence_idx, definitions = [], set()

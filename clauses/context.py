@@ -95,6 +95,10 @@ class Context(ScopeMixin):
                 subject = lead_subj
         if subject == A.UNKNOWN or (subject == A.OTHER and self.impersonal_topic(i)):
             subject = self.inherited_subject(i)
+        elif subject == A.OTHER and self.first_person() and _FIRST_PERSON.match(self.norm[i]):
+            # 私は、…漏えいいたしません in a pledge: the signer's duty, read as imposed and
+            # capped at weak by the checker (it binds a person, not the contractor).
+            subject = IMPERSONAL
         return modality, role, subject
 
     def impersonal_topic(self, i: int) -> bool:

@@ -145,7 +145,9 @@ def test_a_pledge_of_one_person_binds_no_contractor() -> None:
         "１ 業務に関して知り得た個人情報を他に漏らしません。\n"
         "２ 業務に関して知り得た個人情報を業務の目的以外に利用しません。\n"
     )
-    assert status(text, "confidentiality") == "missing"
+    # It mentions the matter (weak, CLAUSES.md) but binds a person, never the contractor.
+    assert status(text, "confidentiality") == "weak"
+    assert status(text, "subcontracting") == "missing"
 
 
 def test_answers_to_bidders_satisfy_nothing() -> None:

@@ -81,7 +81,9 @@ def test_a_pledge_signed_by_a_person_binds_no_contractor() -> None:
         "第1条 在職中及び退職後において、顧客の個人情報を第三者に開示し、又は漏えいいたしません。\n"
         "第2条 顧客の個人情報を貴社の業務以外の目的に使用いたしません。\n"
     )
-    assert check(text).status("confidentiality") == "missing"
+    result = next(c for c in check(text).clauses if c.id == "confidentiality")
+    assert result.status == "weak"
+    assert "個人が差し入れる誓約" in result.notes[0]
 
 
 # -- definitions through other terms ----------------------------------------------------------
