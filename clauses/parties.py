@@ -177,7 +177,10 @@ def learn_parties(doc: Document, norm: list[str], catalog: Catalog) -> dict[str,
             found.append((m.group("term"), entity))
         _share_roles(roles, pairs)
         for term, entity in found:
-            party_like = term in ("甲", "乙", "丙") or _PARTY_NAME.search(term)
+            # 甲, 発注者, 本市 … or a body's own short name (教育委員会, 組合, 広域連合).
+            party_like = (
+                term in ("甲", "乙", "丙") or _PARTY_NAME.search(term) or _ORGANISATION.search(term)
+            )
             if party_like and municipal.search(entity):
                 roles[term] = PRINCIPAL
         # Direction of the entrustment: 甲は乙に…委託 / 甲が乙に委託する / 乙は甲から受託.

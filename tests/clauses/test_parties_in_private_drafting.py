@@ -236,3 +236,16 @@ def test_making_copies_at_the_providers_judgement_is_weak() -> None:
         "中間ファイルを含む。）を作成することができる。\n"
     )
     assert check(text).status("copying") == "weak"
+
+
+def test_a_body_named_by_its_own_short_name_is_the_principal() -> None:
+    """あさぎり市教育委員会（以下「教育委員会」という。）が発注する…: the board, not a thing."""
+    text = (
+        "仕様書\n本仕様書は、あさぎり市教育委員会（以下「教育委員会」という。）が発注する"
+        "「校務支援システム運用保守業務委託」（以下「本業務」という。）について、"
+        "受注者が履行すべき事項を定めるものである。\n"
+        "（１）受注者は、個人情報を適正に取り扱わなければならない。\n"
+        "（２）受注者がこの章に定める事項に違反したときは、教育委員会は、契約を解除し、"
+        "及び受注者に対して損害の賠償を請求することができる。\n"
+    )
+    assert check(text).status("breach_remedies") == "satisfied"
