@@ -1,0 +1,52 @@
+"""Drafting of periodic reports and audits met in sector outsourcing (education, hospitals,
+water, elections)."""
+
+from __future__ import annotations
+
+import pytest
+from clause_samples import PREAMBLE, contract
+
+from clauses import check
+
+pytestmark = pytest.mark.usefixtures("nlp")
+
+
+def status(text: str, clause: str) -> str:
+    return check(text).status(clause)
+
+
+def test_an_inspection_named_in_a_condition_and_accepted_by_an_anaphor() -> None:
+    text = PREAMBLE + (
+        "第1条 乙は、個人情報の取扱いについて、次に掲げる事項を遵守すること。\n"
+        "（１）毎月、個人情報の取扱状況を書面により甲に報告すること。\n"
+        "（２）甲が、必要があると認めて乙の事務所に立ち入り、個人情報の管理状況を調査する場合は、"
+        "これに応じること。\n"
+    )
+    assert status(text, "reporting_audit") == "satisfied"
+
+
+def test_an_inspection_condition_with_a_duty_of_the_municipality_is_no_audit() -> None:
+    text = contract(
+        "乙は、毎月、個人情報の取扱状況を書面により甲に報告しなければならない。",
+        "甲は、乙の事務所に立ち入って調査したときは、その結果を乙に通知するものとする。",
+    )
+    assert status(text, "reporting_audit") == "weak"
+
+
+def test_weekly_copies_of_a_handling_record_are_a_periodic_report() -> None:
+    text = contract(
+        "乙は、作業日ごとに個人情報の使用及び保管の状況を記録した管理簿を作成し、毎週その写しを"
+        "甲に提出しなければならない。",
+        "甲は、必要があると認めるときは、乙の作業場所に立ち入り、個人情報の管理状況を検査する"
+        "ことができる。",
+    )
+    assert status(text, "reporting_audit") == "satisfied"
+
+
+def test_a_monthly_invoice_submitted_is_no_compliance_report() -> None:
+    text = contract(
+        "乙は、毎月、業務の実績を記載した請求書を甲に提出しなければならない。",
+        "甲は、必要があると認めるときは、乙の作業場所に立ち入り、個人情報の管理状況を検査する"
+        "ことができる。",
+    )
+    assert status(text, "reporting_audit") == "weak"
