@@ -50,3 +50,19 @@ def test_a_monthly_invoice_submitted_is_no_compliance_report() -> None:
         "ことができる。",
     )
     assert status(text, "reporting_audit") == "weak"
+
+
+DUTY = "乙は、甲の承諾を得ないで、本業務を第三者に再委託してはならない。"
+
+
+@pytest.mark.parametrize(
+    "title",
+    ["委託契約の留意事項について（ガイドラインの要点整理）", "令和7年度職員研修（委託先の監督）"],
+)
+def test_staff_guidance_and_training_material_impose_nothing(title: str) -> None:
+    assert status(f"{title}\n\n{contract(DUTY)}", "subcontracting") == "missing"
+
+
+@pytest.mark.parametrize("title", ["令和7年度職員研修業務委託契約", "職員研修業務委託仕様書"])
+def test_a_contract_for_staff_training_is_checked(title: str) -> None:
+    assert status(f"{title}\n\n{contract(DUTY)}", "subcontracting") == "satisfied"
