@@ -66,3 +66,15 @@ def test_staff_guidance_and_training_material_impose_nothing(title: str) -> None
 @pytest.mark.parametrize("title", ["令和7年度職員研修業務委託契約", "職員研修業務委託仕様書"])
 def test_a_contract_for_staff_training_is_checked(title: str) -> None:
     assert status(f"{title}\n\n{contract(DUTY)}", "subcontracting") == "satisfied"
+
+
+def test_copying_restricted_only_onto_a_carrier_is_weak() -> None:
+    text = contract("乙は、甲の承認を得ないで、個人情報を外部の記録媒体に複写してはならない。")
+    assert status(text, "copying") == "weak"
+
+
+def test_copying_and_duplication_restricted_is_satisfied() -> None:
+    text = contract(
+        "乙は、甲の承認を得ないで、個人情報を記録した媒体を複写し、又は複製してはならない。"
+    )
+    assert status(text, "copying") == "satisfied"
