@@ -48,6 +48,10 @@ def rule(ctx: Context, clause: Clause, i: int) -> list[Finding]:
                 note = "紙の書類の複写のみが制限され、電子データの複製が制限されていません。"
                 out.append(Finding(facet.id, WEAK, i, note))
                 continue
+            if _media_only(facet, text):
+                note = "記録媒体への複写のみが制限され、それ以外の複製が制限されていません。"
+                out.append(Finding(facet.id, WEAK, i, note))
+                continue
             strength, note = restriction_strength(
                 ctx, i, mod, "複製の制限に受託者の判断による例外があります。"
             )
@@ -82,6 +86,12 @@ def rule(ctx: Context, clause: Clause, i: int) -> list[Finding]:
             else:
                 out.append(Finding(facet.id, WEAK, i, ""))
     return out
+
+
+def _media_only(facet: Facet, text: str) -> bool:
+    """Whether every copying act in ``text`` is onto a carrier (媒体に複写), nothing else."""
+    acts = list(facet.rx("act").finditer(text))
+    return bool(acts) and all(facet.rx("media_only").search(text[: m.start()]) for m in acts)
 
 
 def _paper_only(facet: Facet, text: str) -> bool:

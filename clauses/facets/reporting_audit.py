@@ -14,6 +14,12 @@ from clauses.facets.common import (
 )
 from clauses.modality import IMPOSE, PERMIT
 
+# An audit named in a condition and accepted by an anaphor: …調査する場合は、これに応じること.
+_ACCEPTS_NAMED_AUDIT = re.compile(
+    r"(?:監査|検査|調査|立入|立ち入)[^。]{0,12}(?:場合|とき)(?:に)?は、(?:これ|当該[^、。]{0,6})に(?:応じ|協力)"
+    r"|(?:監査|検査|調査|立入|立ち入)[^。]{0,12}(?:場合|とき)(?:に)?は、(?:これ|当該[^、。]{0,6})を受け"
+)
+
 
 def candidate(ctx: Context, clause: Clause, i: int) -> bool:
     rep, aud = clause.facets
@@ -68,6 +74,17 @@ def rule(ctx: Context, clause: Clause, i: int) -> list[Finding]:
             and mod == A.PROHIBITION
             and re.match(r"拒ま|妨げ", pred.tail)
         ):
+            out.append(Finding(aud.id, STRONG, i))
+        elif (
+            role == A.MAIN
+            and mod in A.IMPOSING
+            and subj in (A.PRINCIPAL, A.CONTRACTOR, A.BOTH)
+            and re.match(r"応じ|受け|協力", pred.tail)
+            and _ACCEPTS_NAMED_AUDIT.search(text)
+        ):
+            # 市が…実地に調査する場合は、これに応じること: the municipality named in the condition
+            # is the one who inspects; the party told to accept it is the contractor (the parse
+            # lends the condition's subject to the main predicate).
             out.append(Finding(aud.id, STRONG, i))
     for p, mod, role, subj in ctx.hits(i, aud.rx("act")):
         words = clause_text(ctx.analyses[i], p)

@@ -142,6 +142,8 @@ DEV_FLOORS: dict[str, dict[str, float]] = {
     "private_d": {"recall_satisfied": 1.00, "false_satisfied": 0.00, "accuracy": 0.97},
     "muni_g": {"recall_satisfied": 1.00, "false_satisfied": 0.00, "accuracy": 0.99},
     "muni_h": {"recall_satisfied": 1.00, "false_satisfied": 0.00, "accuracy": 0.99},
+    "muni_i": {"recall_satisfied": 1.00, "false_satisfied": 0.00, "accuracy": 0.98},
+    "muni_j": {"recall_satisfied": 1.00, "false_satisfied": 0.00, "accuracy": 0.98},
     "genres_a": {"recall_satisfied": 1.00, "false_satisfied": 0.00, "accuracy": 0.99},
     "private_e": {"recall_satisfied": 1.00, "false_satisfied": 0.00, "accuracy": 0.97},
     "private_f": {"recall_satisfied": 1.00, "false_satisfied": 0.00, "accuracy": 0.98},
