@@ -268,51 +268,45 @@ def _proposal(ctx: Context) -> bool:
     return False
 
 
-def _describing(ctx: Context) -> str | None:
-    """The title (before any article) of a document that only describes or quotes the
-    matters (新旧対照表, 監査結果報告書, …について（通達）, 事務処理要領 …), if it is one."""
-    if "describing" in ctx.__dict__:
-        return ctx.__dict__["describing"]
-    found = None
-    pats = ctx.catalog.patterns
-    rx, contract = pats.get("describing_title"), pats.get("contract_title")
-    head = ctx.doc.sentences[:12]
-    for s in head:
-        if s.article is not None or rx is None:
-            break
-        # The title is a line of its own; the layout may have joined it to what follows.
-        title = re.sub(r"\s", "", normalize(s.text.strip().split("\n")[0]))
-        if len(title) > 60 or title.endswith("。"):
-            continue
-        if contract is not None and contract.search(title):
-            break  # a contract (or its 特記事項) titled first: whatever it attaches
-        if rx.search(title):
-            found = title
-            break
-    ctx.__dict__["describing"] = found
-    return found
-
-
-def _pledge(ctx: Context) -> str | None:
-    """The title of a pledge one person signs (誓約書 written 私は、…): it mentions the
-    matters it covers, but binds that person, not the contractor (at most weak)."""
-    if "pledge" in ctx.__dict__:
-        return ctx.__dict__["pledge"]
-    found = None
-    pats = ctx.catalog.patterns
-    pledge, first_person = pats.get("pledge_title"), pats.get("first_person")
-    head = ctx.doc.sentences[:12]
-    if pledge is not None and first_person is not None:
-        for s in head:
+def _titles(ctx: Context) -> list[str]:
+    """The lines that may be the document's title: before any article, among its first
+    sentences, short and not a sentence (the layout may have joined a title to what follows)."""
+    if "titles" not in ctx.__dict__:
+        titles = []
+        for s in ctx.doc.sentences[:12]:
             if s.article is not None:
                 break
             title = re.sub(r"\s", "", normalize(s.text.strip().split("\n")[0]))
-            if len(title) <= 60 and pledge.search(title):
-                if any(first_person.search(ctx.norm[t.index].lstrip()) for t in head):
-                    found = title
-                break
-    ctx.__dict__["pledge"] = found
-    return found
+            if len(title) <= 60 and not title.endswith("。"):
+                titles.append(title)
+        ctx.__dict__["titles"] = titles
+    return ctx.__dict__["titles"]
+
+
+def _describing(ctx: Context) -> str | None:
+    """The title of a document that only describes or quotes the matters (新旧対照表,
+    監査結果報告書, …について（通達）, 事務処理要領 …), if it is one."""
+    rx, contract = (
+        ctx.catalog.patterns.get("describing_title"),
+        ctx.catalog.patterns.get("contract_title"),
+    )
+    if rx is None:
+        return None
+    for title in _titles(ctx):
+        if contract is not None and contract.search(title):
+            return None  # a contract (or its 特記事項) titled first: whatever it attaches
+        if rx.search(title):
+            return title
+    return None
+
+
+def _pledge(ctx: Context) -> str | None:
+    """The title of a pledge (誓約書, 念書) in a document that speaks as one person (私は、…):
+    it mentions the matters it covers but binds that person, not the contractor."""
+    rx = ctx.catalog.patterns.get("pledge_title")
+    if rx is None or not ctx.first_person():
+        return None
+    return next((title for title in _titles(ctx) if rx.search(title)), None)
 
 
 def _mentioned(ctx: Context, clause: Clause) -> int | None:

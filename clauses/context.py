@@ -27,7 +27,7 @@ _PERSON_WORDS = re.compile(
 )
 
 
-_FIRST_PERSON = re.compile(r"^(?:私|わたくし)(?:は|が)、")
+_FIRST_PERSON = re.compile(r"^(?:私|わたくし|わたし)(?:は|が|儀)、")
 
 
 @dataclass(frozen=True)
