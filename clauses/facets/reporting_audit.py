@@ -41,9 +41,13 @@ def rule(ctx: Context, clause: Clause, i: int) -> list[Finding]:
         ctx.norm[ctx.doc.sentences[i].lead] if ctx.doc.sentences[i].lead is not None else ""
     )
     incident = bool(ctx.catalog.rx("occurrence").search(text))
-    for _p, mod, _role, subj in ctx.main_with(i, rep.rx("report")):
+    for p, mod, _role, subj in ctx.main_with(i, rep.rx("report")):
         if not contractor_bound(subj) or incident:
             continue
+        if "not_report" in rep.patterns and rep.rx("not_report").search(
+            clause_text(ctx.analyses[i], p)
+        ):
+            continue  # 廃棄証明書を提出する: a certificate, not a report on compliance
         if mod == A.EFFORT and rep.rx("topic").search(context):
             note = "遵守状況の報告が努力義務にとどまっています。"
             out.append(Finding(rep.id, WEAK, i, note))

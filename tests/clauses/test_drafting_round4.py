@@ -78,3 +78,12 @@ def test_copying_and_duplication_restricted_is_satisfied() -> None:
         "乙は、甲の承認を得ないで、個人情報を記録した媒体を複写し、又は複製してはならない。"
     )
     assert status(text, "copying") == "satisfied"
+
+
+def test_a_certificate_of_erasure_handed_in_on_instruction_is_no_compliance_report() -> None:
+    text = contract(
+        "乙は、契約が終了したときは、甲の指示に従い、個人情報を復元不可能な方法で廃棄し、"
+        "廃棄した日時及び方法を記載した証明書を甲に提出しなければならない。"
+    )
+    assert status(text, "reporting_audit") == "missing"
+    assert status(text, "return_deletion") != "missing"
