@@ -301,10 +301,10 @@ def _describing(ctx: Context) -> str | None:
 
 
 def _pledge(ctx: Context) -> str | None:
-    """The title of a pledge (誓約書, 念書) in a document that speaks as one person (私は、…):
-    it mentions the matters it covers but binds that person, not the contractor."""
+    """The title of a pledge (誓約書, 念書); asked only of a document that speaks as one person
+    (私は、…): it mentions the matters it covers but binds that person, not the contractor."""
     rx = ctx.catalog.patterns.get("pledge_title")
-    if rx is None or not ctx.first_person():
+    if rx is None:
         return None
     return next((title for title in _titles(ctx) if rx.search(title)), None)
 

@@ -12,3 +12,10 @@ def contract(*articles: str) -> str:
     """A small contract text: preamble plus numbered articles."""
     body = "\n".join(f"第{n}条 {a}" for n, a in enumerate(articles, 1))
     return PREAMBLE + body + "\n"
+
+
+def status(text: str, clause: str) -> str:
+    """The status the checker gives ``clause`` in ``text``."""
+    from clauses import check
+
+    return check(text).status(clause)

@@ -4,7 +4,7 @@ impose nothing (describing, quoting, pledging)."""
 from __future__ import annotations
 
 import pytest
-from clause_samples import PREAMBLE, contract
+from clause_samples import PREAMBLE, contract, status
 
 from clauses import check
 from clauses.analysis import normalize
@@ -12,10 +12,6 @@ from clauses.analysis import normalize
 pytestmark = pytest.mark.usefixtures("nlp")
 
 LEAK = "乙は、個人情報の漏えい、滅失その他の事故が発生したときは、"
-
-
-def status(text: str, clause: str) -> str:
-    return check(text).status(clause)
 
 
 # -- incident ---------------------------------------------------------------------------------

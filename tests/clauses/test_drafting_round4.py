@@ -4,15 +4,9 @@ water, elections)."""
 from __future__ import annotations
 
 import pytest
-from clause_samples import PREAMBLE, contract
-
-from clauses import check
+from clause_samples import PREAMBLE, contract, status
 
 pytestmark = pytest.mark.usefixtures("nlp")
-
-
-def status(text: str, clause: str) -> str:
-    return check(text).status(clause)
 
 
 def test_an_inspection_named_in_a_condition_and_accepted_by_an_anaphor() -> None:

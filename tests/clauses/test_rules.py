@@ -3,15 +3,11 @@
 from __future__ import annotations
 
 import pytest
-from clause_samples import PREAMBLE, contract
+from clause_samples import PREAMBLE, contract, status
 
 from clauses import check
 
 pytestmark = pytest.mark.usefixtures("nlp")
-
-
-def status(text: str, clause: str) -> str:
-    return check(text).status(clause)
 
 
 # -- subcontracting ---------------------------------------------------------------------------
