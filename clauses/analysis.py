@@ -174,6 +174,15 @@ def _is_predicate(tok: Token) -> bool:
         and any(dep(c) == "aux" and c.lemma_ == "する" and c.i == tok.i + 1 for c in tok.children)
     ):
         return True  # a サ変 noun the parser left a noun (スキャンして): with する it is a verb
+    if (
+        tok.pos_ == "NOUN"
+        and "サ変" in tok.tag_
+        and tok.i + 3 < len(tok.doc)
+        and tok.doc[tok.i + 1].orth_ == "の"
+        and tok.doc[tok.i + 2].orth_ in ("上", "うえ")
+        and tok.doc[tok.i + 3].orth_ == "、"
+    ):
+        return True  # 甲に報告の上、…従うこと: the act done first (報告した上で), a predicate
     if tok.pos_ in ("VERB", "ADJ"):
         if tok.tag_.startswith("名詞"):
             # サ変 nouns used as verbs have する/できる attached; a mis-tagged noun has not.
@@ -190,6 +199,26 @@ def _is_predicate(tok: Token) -> bool:
             )
         return True
     return False
+
+
+def _nominal_head(doc: Doc) -> Token | None:
+    """The head noun of an item written as a noun phrase (…の禁止 / …措置の実施), if it is an
+    act (a サ変 noun): a thing named (秘密情報) imposes nothing."""
+    roots = [t for t in doc if t.head.i == t.i]
+    if len(roots) != 1:
+        return None
+    root = roots[0]
+    if root.pos_ in ("NOUN", "VERB") and "サ変" in root.tag_:
+        return root
+    return None
+
+
+def _nominal_modality(tok: Token) -> str:
+    if tok.lemma_ in ("禁止", "禁ずる"):
+        return PROHIBITION
+    if tok.lemma_ in ("制限", "限定", "配慮", "留意", "検討", "推進"):
+        return NONE  # …の制限: which restriction the item does not say
+    return OBLIGATION
 
 
 def _is_stranded_verb(tok: Token) -> bool:
@@ -215,12 +244,20 @@ def _tail(text: str, start: int) -> str:
     return text[start : min(end, start + 40)]
 
 
-def analyse(doc: Doc, parties: PartyResolver) -> SentenceAnalysis:
-    """Analyse one parsed sentence."""
+def analyse(doc: Doc, parties: PartyResolver, *, nominal: bool = False) -> SentenceAnalysis:
+    """Analyse one parsed sentence.
+
+    ``nominal``: the sentence is an item of a list whose lead imposes the items as duties
+    (乙は、次に掲げる事項を遵守しなければならない。 (1) 目的外利用の禁止): an item written as
+    a noun phrase with no predicate of its own imposes its head noun (禁止 forbids the act,
+    実施 / 報告 obliges it; a mere 制限 names a restriction without saying which)."""
     text = doc.text
     result = SentenceAnalysis(text=text)
     result.token_starts = [t.idx for t in doc]
     preds = [t for t in doc if _is_predicate(t)]
+    head = _nominal_head(doc) if nominal else None
+    if head is not None and head not in preds:
+        preds = sorted([*preds, head], key=lambda t: t.i)
     pred_index = {t.i: k for k, t in enumerate(preds)}
     tails = {t.i: _tail(text, t.idx) for t in preds}
     topic = _topic(doc, parties)
@@ -228,6 +265,8 @@ def analyse(doc: Doc, parties: PartyResolver) -> SentenceAnalysis:
 
     for tok in preds:
         modality, role, governor = _resolve(tok, tails, text)
+        if head is not None and tok.i == head.i:
+            modality, role, governor = _nominal_modality(tok), MAIN, tok.i
         subject = _subject(doc[governor], parties, UNKNOWN, topic)
         if subject == UNKNOWN:
             subject = _nearest_party(text[: doc[governor].idx], parties, topic)
@@ -251,7 +290,10 @@ def analyse(doc: Doc, parties: PartyResolver) -> SentenceAnalysis:
     # Continuative verbs with an object of their own (…特定個人情報等を…消去し、): a clause
     # coordinated with what follows, even where the parser hung it on a relative clause.
     transitive = {t.i for t in preds if "を" in _clause_words(text, t.idx)}
-    _coordinate(result, text, transitive)
+    # A continuative verb before 、 hung on a word before it (直ちに甲に連絡し、… with 連絡
+    # attached to the topic 乙): Japanese heads follow their dependents, so the parser erred.
+    backward = {t.i for t in preds if t.head.i < t.i}
+    _coordinate(result, text, transitive | backward, backward)
     _shared_noun(result, text, transitive)
     # Each token belongs to the nearest predicate above it in the tree.
     # A nominaliser the parser made the head of a stranded verb belongs to that verb.
@@ -297,7 +339,12 @@ def _shared_noun(result: SentenceAnalysis, text: str, transitive: set[int]) -> N
             result.predicates[result.predicates.index(p)] = replace(p, modality=NONE, role=RELATIVE)
 
 
-def _coordinate(result: SentenceAnalysis, text: str, transitive: set[int]) -> None:
+def _coordinate(
+    result: SentenceAnalysis,
+    text: str,
+    transitive: set[int],
+    backward: frozenset[int] | set[int] = frozenset(),
+) -> None:
     """A continuative predicate followed by 又は/若しくは… shares the next predicate's modality,
     whatever attachment the parser chose (…を第三者に委託し、又は…行わせてはならない).
 
@@ -318,7 +365,7 @@ def _coordinate(result: SentenceAnalysis, text: str, transitive: set[int]) -> No
         negative_continuative = p.tail.endswith("ず") and after.startswith("、")
         clause_before_relative = (
             p.role == RELATIVE
-            and p.index in transitive
+            and (p.index in transitive or p.index in backward)
             and after.startswith("、")
             and p.tail.endswith(("し", "て"))
         )

@@ -17,19 +17,16 @@ from collections.abc import Callable, Iterable
 from clauses import analysis as A
 from clauses.analysis import PartyResolver, normalize
 from clauses.catalog import DEFAULT_CATALOG, Catalog, Clause, load_catalog, load_named_catalog
-from clauses.context import STRONG, WEAK, Context, Finding, mask_parens
+from clauses.context import STRONG, WEAK, Context, Finding, mask_parens, sentence_modality
 from clauses.definitions import learn_definitions
 from clauses.facets import rules_of
 from clauses.modality import IMPOSE
-from clauses.parties import learn_parties
+from clauses.parties import IMPERSONAL, learn_parties
 from clauses.report import ClauseResult, Evidence, Report
 from contracts.document import Document
 from contracts.structure import running_headers, without_page_furniture
 
 Progress = Callable[[str, int, int], None]
-
-
-_LIST_LEAD = re.compile(r"次に掲げる|次の各号|次の事項|以下の事項|次のとおり")
 
 
 # -- the check --------------------------------------------------------------------------------
@@ -82,15 +79,15 @@ class Checker:
         for s in ctx.doc.sentences:
             if s.kind not in ("body", "item"):
                 continue
+            # An item is read with its lead, a sentence with its article's heading: the
+            # lead or the heading may name what the sentence is about (４ 安全管理措置 /
+            # (1) 乙は、次に掲げる措置を講じなければならない。; （事故発生時の対応） 乙は、
+            # 直ちに甲に報告し…). The rule's own filter decides whether it counts.
             text = ctx.norm[s.index]
-            if (
-                s.lead is not None
-                and ctx.doc.sentences[s.lead].kind in ("fragment", "heading")
-                and _LIST_LEAD.search(text)
-            ):
-                # ４ 安全管理措置 / (1) 乙は、次に掲げる措置を講じなければならない。: the
-                # title names what the list's lead imposes.
+            if s.lead is not None:
                 text = ctx.norm[s.lead] + "  " + text
+            if s.article is not None:
+                text = ctx.doc.articles[s.article].heading + "  " + text
             if not clause.prefilter.search(text) or not filt(ctx, clause, s.index):
                 continue
             b = bound(ctx, clause, s.index)
@@ -134,7 +131,7 @@ class Checker:
                     todo.append(k)
         todo.sort()
         for i, parsed in zip(todo, nlp_parse(ctx.norm[i] for i in todo), strict=True):
-            ctx.analyses[i] = A.analyse(parsed, ctx.parties)
+            ctx.analyses[i] = A.analyse(parsed, ctx.parties, nominal=_imposed_item(ctx, i))
 
     def _clause(self, ctx: Context, clause: Clause, *, exhaustive: bool = False) -> ClauseResult:
         rule = rules_of(clause.rule or clause.id)[1]
@@ -371,3 +368,22 @@ def check_document(
         ocr_pages={p.number: p.confidence or 0.0 for p in doc.pages if p.ocr},
         low_confidence_pages=[p.number for p in doc.pages if p.low_confidence],
     )
+
+
+# A lead that imposes its items as duties to comply with (次に掲げる事項を遵守しなければなら
+# ない / 次の事項を守ること), not one that lists what a document states (…を明記する).
+_COMPLY = re.compile(
+    r"(?:事項|次|以下|各号)[^。]{0,24}?(?:遵守|守ら|守り|守る|従わ|従い|従う|履行|徹底)"
+)
+
+
+def _imposed_item(ctx: Context, i: int) -> bool:
+    """Whether sentence ``i`` is an item under a lead that imposes its items as duties on
+    the contractor's side (read from the lead's parse, which is made first)."""
+    s = ctx.doc.sentences[i]
+    if s.kind != "item" or s.lead is None or s.lead not in ctx.analyses:
+        return False
+    if not _COMPLY.search(ctx.norm[s.lead]):
+        return False
+    mod, subj = sentence_modality(ctx.analyses[s.lead])
+    return mod in A.IMPOSING and subj in (*A.CONTRACTOR_SIDE, IMPERSONAL, A.UNKNOWN)

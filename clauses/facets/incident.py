@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 
 from clauses import analysis as A
+from clauses.analysis import normalize
 from clauses.catalog import Clause, Facet
 from clauses.context import STRONG, WEAK, Context, Finding, clause_text, sentence_modality
 from clauses.facets.common import (
@@ -19,9 +20,38 @@ def candidate(ctx: Context, clause: Clause, i: int) -> bool:
     report, response = clause.facets
     text = ctx.norm[i]
     return bool(
-        (report.rx("event").search(text) or _earlier_paragraph(ctx, clause, i) is not None)
+        (
+            report.rx("event").search(text)
+            or _scene(ctx, clause, i)
+            or _earlier_paragraph(ctx, clause, i) is not None
+        )
         and (report.rx("report").search(text) or response.rx("respond").search(text))
     )
+
+
+# A heading or a title-like list lead that names the incident's occasion (事故発生時の対応 /
+# 事故時の報告 / 漏えい等の報告), not its prevention (漏えいの防止).
+_SCENE_TITLE = re.compile(r"(?:発生|時|際|場合|報告|対応|対処)(?!.*防止)")
+
+
+def _scene(ctx: Context, clause: Clause, i: int) -> str:
+    """The words that set the incident's scene for sentence ``i`` when it names none itself:
+    its list lead (…事故が発生したときは、次に掲げる措置を講じなければならない。(1) 直ちに
+    甲に報告すること) or its article heading (（事故発生時の対応） 乙は、直ちに甲に報告し…)."""
+    event = clause.facets[0].rx("event")
+    s = ctx.doc.sentences[i]
+    if s.lead is not None:
+        lead = ctx.norm[s.lead]
+        if event.search(lead) and (
+            ctx.catalog.rx("occurrence").search(lead)
+            or ("。" not in lead and _SCENE_TITLE.search(lead))
+        ):
+            return lead
+    if s.article is not None:
+        heading = normalize(ctx.doc.articles[s.article].heading)
+        if event.search(heading) and _SCENE_TITLE.search(heading):
+            return heading
+    return ""
 
 
 def rule(ctx: Context, clause: Clause, i: int) -> list[Finding]:
@@ -46,7 +76,10 @@ def rule(ctx: Context, clause: Clause, i: int) -> list[Finding]:
         ) and not ctx.generic_only(i)
         if not pi and not ctx.about_information(i):
             return []  # an accident on site (工事中の事故) shares the words only
-        occurred = _occurred(ctx, clause, context_text(ctx, i))
+        scene = "" if report.rx("event").search(text) else _scene(ctx, clause, i)
+        occurred = _occurred(ctx, clause, scene + context_text(ctx, i)) or (
+            bool(scene) and "。" not in scene
+        )
     reporting = report.rx("report")
     if "submit" in report.patterns and report.rx("report").search(text):
         # 事故報告書を…提出すること: the report is the thing handed in.
@@ -218,9 +251,13 @@ def _named_before(ctx: Context, clause: Clause, i: int) -> bool:
 
 def bound(ctx: Context, clause: Clause, i: int) -> dict[str, int]:
     report, response = clause.facets
-    text = context_text(ctx, i)
+    text = _scene(ctx, clause, i) + context_text(ctx, i)
     modal = bool(IMPOSE.search(text))
-    occurred = _occurred(ctx, clause, text) or (_earlier_paragraph(ctx, clause, i) is not None)
+    occurred = (
+        _occurred(ctx, clause, text)
+        or _scene(ctx, clause, i) != ""
+        or (_earlier_paragraph(ctx, clause, i) is not None)
+    )
     return {
         "report": level(True, modal and occurred and bool(report.rx("report").search(text))),
         "response": level(bool(response.rx("respond").search(text)), modal and occurred),
