@@ -187,11 +187,39 @@ def learn_definitions(doc: Document, norm: list[str], catalog: Catalog) -> Defin
             if item and (_ENDS_DEFINITION.search(text) or quoted):
                 body = item.group("def")
                 add(item.group("term"), s.index, body, names_pi(body))
+    raw = _deemed(raw, doc, norm, catalog)
     for whole, section in wider:
         for k, t in enumerate(raw):
             if t.term == whole and not t.personal and t.section in (0, section):
                 raw[k] = DefinedTerm(t.term, t.sentence, t.section, True, t.body)
     return Definitions(_follow(raw))
+
+
+def _deemed(
+    terms: list[DefinedTerm], doc: Document, norm: list[str], catalog: Catalog
+) -> list[DefinedTerm]:
+    """Terms that another sentence brings personal information into: 「個人情報は、前項の
+    秘密情報とみなす」, 「個人情報も秘密情報として取り扱う」, 「秘密情報には、個人情報を含む
+    ものとする」. The term then carries it wherever its definition applies."""
+    personal = catalog.personal.pattern
+    out = list(terms)
+    for k, t in enumerate(out):
+        if t.personal:
+            continue
+        term = re.escape(t.term)
+        rx = re.compile(
+            rf"(?:{personal})[^。]{{0,30}}?(?:は|も|については|についても)、?[^。]{{0,24}}?"
+            rf"[「『]?{term}[」』]?(?:と(?:みな|し)|に(?:含まれ(?!な)|含め|該当(?!し))|として(?:取り?扱|管理))"
+            rf"|[「『]?{term}[」』]?(?:に|には|は)、?[^。]{{0,30}}?(?:{personal})(?:を|も)含(?!まな|まれな|めな)"
+        )
+        for s in doc.sentences:
+            if s.section not in (0, t.section) and t.section != 0:
+                continue
+            text = norm[s.index]
+            if t.term in text and rx.search(text) and not _EXCLUDED.search(text):
+                out[k] = DefinedTerm(t.term, s.index, t.section, True, t.body)
+                break
+    return out
 
 
 def _phrase_start(text: str, end: int) -> int:

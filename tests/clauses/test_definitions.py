@@ -149,3 +149,36 @@ def test_party_aliases_are_not_defined_terms() -> None:
     result = next(c for c in check(text).clauses if c.id == "confidentiality")
     assert result.status == "weak"
     assert any("対象の「秘密情報」が個人情報を含むと定義されていません" in n for n in result.notes)
+
+
+DEEMED = (
+    "株式会社エー（以下「甲」という。）と株式会社ビー（以下「乙」という。）は、次のとおり契約を締結する。\n"
+    "第1条 本契約において「秘密情報」とは、本業務に関して甲が乙に開示した技術上又は営業上の情報をいう。\n"
+    "2 {deeming}\n"
+    "第2条 乙は、秘密情報を第三者に開示し、又は漏えいしてはならない。\n"
+    "2 乙は、秘密情報を本業務の目的以外に利用してはならない。\n"
+)
+
+
+@pytest.mark.parametrize(
+    "deeming",
+    [
+        "甲が乙に提供する個人情報は、前項の秘密情報とみなす。",
+        "甲が乙に提供する個人情報についても、秘密情報として取り扱うものとする。",
+        "秘密情報には、甲の顧客の個人情報を含むものとする。",
+    ],
+)
+def test_a_sentence_that_brings_personal_information_into_a_term(deeming: str) -> None:
+    from clause_samples import status
+
+    assert status(DEEMED.format(deeming=deeming), "confidentiality") == "satisfied"
+
+
+@pytest.mark.parametrize(
+    "deeming",
+    ["個人情報は、秘密情報に含まれないものとする。", "秘密情報には、個人情報を含まない。"],
+)
+def test_a_sentence_that_keeps_personal_information_out_of_a_term(deeming: str) -> None:
+    from clause_samples import status
+
+    assert status(DEEMED.format(deeming=deeming), "confidentiality") == "weak"

@@ -9,8 +9,7 @@ or a list lead, the report made by telephone or 報告の上, the response as �
 from __future__ import annotations
 
 import pytest
-
-from tests.clauses.clause_samples import PREAMBLE, contract, status
+from clause_samples import PREAMBLE, contract, status
 
 PI = "乙は、この契約による業務を処理するため個人情報を取り扱う。"
 

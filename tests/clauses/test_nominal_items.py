@@ -8,7 +8,7 @@ names a restriction without saying which (…の制限).
 
 from __future__ import annotations
 
-from tests.clauses.clause_samples import PREAMBLE, status
+from clause_samples import PREAMBLE, status
 
 ITEMS = (
     "(1) 個人情報の漏えいの禁止\n"
