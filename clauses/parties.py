@@ -127,10 +127,14 @@ _NAME_FOR = re.compile(
 )
 # Who a name stands for when two aliases are paired by order (A社（以下「委託者」）とB社…): an
 # organisation or a party's word, not a thing the preamble defines (本件業務, 個別契約).
+# A short name a party gives itself (本学, 本機構, 当法人, 病院): not a thing or a document.
+_PARTY_TERM = re.compile(r"^(?:本|当)[^\s、。]{1,4}$|(?:大学|学園|機構|法人|病院|センター|会|社)$")
 _ORGANISATION = re.compile(
     r"^(?:株式会社|有限会社|合同会社|合資会社|合名会社|一般社団法人|一般財団法人|公益社団法人|"
-    r"公益財団法人|社会福祉法人|特定非営利活動法人|医療法人|学校法人)|"
-    r"(?:会社|法人|組合|協会|機構|センター|事務所|委員会|役所|庁|局|公社|連合|[市町村県区都府])$"
+    r"公益財団法人|社会福祉法人|特定非営利活動法人|医療法人|学校法人|国立大学法人|公立大学法人|"
+    r"独立行政法人|地方独立行政法人|国立研究開発法人)|"
+    r"(?:会社|法人|組合|協会|機構|センター|事務所|委員会|役所|庁|局|公社|連合|大学|学園|病院|"
+    r"研究所|[市町村県区都府])$"
 )
 
 
@@ -211,6 +215,17 @@ def learn_parties(doc: Document, norm: list[str], catalog: Catalog) -> dict[str,
             elif second == "乙" and first != "甲" and roles.get(first) is None:
                 # 「組合」と「乙」とは: the party named before the contractor entrusts.
                 roles[first] = PRINCIPAL
+            elif (
+                len(found) == 2
+                and {roles.get(first), roles.get(second)} == {CONTRACTOR, None}
+                and bool(
+                    (roles.get(first) is None and _PARTY_TERM.search(first))
+                    or (roles.get(second) is None and _PARTY_TERM.search(second))
+                )
+            ):
+                # 「本学」と「受託者」: the other party of a known contractor entrusts.
+                unknown = first if roles.get(first) is None else second
+                roles[unknown] = PRINCIPAL
         _share_roles(roles, pairs)
     roles.update(_mapped_names(norm, roles))
     # 開示者 entrusts (the principal), 受領者 handles (the contractor): see the catalog.
