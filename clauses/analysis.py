@@ -113,6 +113,7 @@ class Predicate:
     subject: str
     governor: int  # token index of the predicate whose modality applies
     size: int = 0  # length of the predicate's own word (the tail's first characters)
+    nominal: bool = False  # the head noun of an item imposed by its lead (…の禁止)
 
 
 @dataclass
@@ -285,6 +286,7 @@ def analyse(doc: Doc, parties: PartyResolver, *, nominal: bool = False) -> Sente
                 subject=subject,
                 governor=governor,
                 size=len(tok.orth_),
+                nominal=head is not None and tok.i == head.i,
             )
         )
     # Continuative verbs with an object of their own (…特定個人情報等を…消去し、): a clause

@@ -179,7 +179,11 @@ class Context(ScopeMixin):
                 # The act must be the predicate or its close complement (再委託を行っては…),
                 # not a noun naming a matter (…返還又は消去の義務その他の事項を定め…).
                 gap = an.text[m.end() : p.start] if p.start >= m.end() else ""
-                listed = _LIST_GAP.match(_PAREN.sub("", gap))
+                listed = _LIST_GAP.match(_PAREN.sub("", gap)) or (
+                    # …の返還又は甲の指示による廃棄若しくは消去: acts coordinated under the
+                    # head noun of an imposed item
+                    p.nominal and _COORDINATED.match(gap)
+                )
                 if not listed and (len(gap) > max_gap or matter.search(gap)):
                     continue
             if p.index in seen:
@@ -216,6 +220,7 @@ _LIST_GAP = re.compile(
     r"(?:その他(?:これら|これ)?(?:に類する)?|等の)[^、。]{0,10}?(?:行為|こと|処理|取扱い)(?:を|は)$"
 )
 _PAREN = re.compile(r"\([^()]*\)")
+_COORDINATED = re.compile(r"^(?:又は|及び|並びに|若しくは|、|・)")
 # A matched act followed by the topic marker (its parenthetical masked): …への委託(…)は、
 _ACT_TOPIC = re.compile(r"^(?:等)?(?:\(・*\))?(?:は|については|に関しては)、")
 

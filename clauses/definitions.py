@@ -200,7 +200,8 @@ def _deemed(
 ) -> list[DefinedTerm]:
     """Terms that another sentence brings personal information into: 「個人情報は、前項の
     秘密情報とみなす」, 「個人情報も秘密情報として取り扱う」, 「秘密情報には、個人情報を含む
-    ものとする」. The term then carries it wherever its definition applies."""
+    ものとする」, or names as one kind of it: 「課税資料その他の個人情報」 (Aその他のB: A is
+    a B). The term then carries it wherever its definition applies."""
     personal = catalog.personal.pattern
     out = list(terms)
     for k, t in enumerate(out):
@@ -211,12 +212,18 @@ def _deemed(
             rf"(?:{personal})[^。]{{0,30}}?(?:は|も|については|についても)、?[^。]{{0,24}}?"
             rf"[「『]?{term}[」』]?(?:と(?:みな|し)|に(?:含まれ(?!な)|含め|該当(?!し))|として(?:取り?扱|管理))"
             rf"|[「『]?{term}[」』]?(?:に|には|は)、?[^。]{{0,30}}?(?:{personal})(?:を|も)含(?!まな|まれな|めな)"
+            # 課税資料その他の個人情報: the term named as one kind of personal information
+            rf"|{term}[」』]?(?:等)?(?:その他の?|などの)(?:{personal})"
         )
         for s in doc.sentences:
             if s.section not in (0, t.section) and t.section != 0:
                 continue
             text = norm[s.index]
-            if t.term in text and rx.search(text) and not _EXCLUDED.search(text):
+            if t.term not in text or _EXCLUDED.search(text):
+                continue
+            # An inserted definition (個人情報（…法第2条第1項に定める個人情報をいう。）は) is
+            # read past.
+            if rx.search(re.sub(r"\([^()]*\)", "", text)):
                 out[k] = DefinedTerm(t.term, s.index, t.section, True, t.body)
                 break
     return out

@@ -85,7 +85,12 @@ PERMIT = re.compile(r"ことができ|こともでき|妨げな|妨げられな|
 # Kinds of exception
 APPROVAL, LEGAL, DISCRETION = "approval", "legal", "discretion"
 _LEGAL = re.compile(
-    r"法令|法律|条例|裁判所|令状|捜査|官公署|行政機関|人の生命|身体又は財産|本人の同意"
+    r"法令|法律|条例|裁判所|令状|捜査|官公署|行政機関|人の生命|身体又は財産|本人の同意|"
+    # Objective carve-outs of what counts as a secret (公知の情報, 既に保有していた情報,
+    # ただし、次の各号のいずれかに該当する情報は、この限りでない): they narrow the
+    # information, they leave nothing to the contractor's judgement.
+    r"公知|公然と知られ|既に(?:自己が|自ら)?(?:保有|所有|知)|正当な権限を有する第三者|"
+    r"独自に開発|(?:次の各号|以下)の(?:いずれか|各号)に該当する(?:情報|もの)"
 )
 
 _EXCEPTION_MARK = re.compile(r"を除[きいく]|を除いて|以外は")

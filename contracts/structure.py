@@ -210,6 +210,7 @@ class _Scanner:
             self.handle(line, body, segments)
             i = j + 1
         self._close_all(len(self.text))
+        self._title_items()
         self._finish_citations()
         return Document(
             text=self.text,
@@ -513,6 +514,40 @@ class _Scanner:
             )
         )
         return idx
+
+    def _title_items(self) -> None:
+        """An item that is a short title (（８）管理状況の報告及び調査) followed by its own text
+        (sentences outside the list, or items under it) instead of the next item of its list
+        is a heading: it continues no sentence before it, and the items under it are led by
+        it, not by the sentence before the title."""
+        sents, items = self.st.sentences, self.st.items
+        for k, s in enumerate(sents[:-1]):
+            if s.kind != "item" or s.item is None or s.lead is None:
+                continue
+            if "。" in s.text or len(s.text.strip()) > 30:
+                continue
+            nxt = sents[k + 1]
+            under = nxt.item is not None and items[nxt.item].parent == s.item
+            if nxt.item is not None and not under:
+                continue  # the next item of the same list: a list of short items
+            old_lead = s.lead
+            sents[k] = _replace(s, lead=None)
+            for j in range(k + 1, len(sents)):
+                t = sents[j]
+                if t.item is None or not self._descends(t.item, s.item):
+                    break
+                if t.lead == old_lead:
+                    sents[j] = _replace(t, lead=k)
+
+    def _descends(self, item: int, ancestor: int) -> bool:
+        cur: int | None = item
+        for _ in range(12):
+            if cur is None:
+                return False
+            if cur == ancestor:
+                return True
+            cur = self.st.items[cur].parent
+        return False
 
     def _finish_citations(self) -> None:
         """Drop the implicit 第1項 from articles that have a single paragraph."""
