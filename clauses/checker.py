@@ -169,6 +169,10 @@ class Checker:
                     note = f"{clause.title}に触れる記載はありますが、義務が定められていません。"
                     first[facet_ids[0]] = Finding(facet_ids[0], WEAK, mentioned, note)
         proposal = _proposal(ctx)
+        # A company's own privacy policy: it declares how the writer handles data, as a
+        # promise to the public, and binds no contractor by contract: at most weak.
+        policy = _own_policy(ctx)
+        proposal = proposal or policy is not None
         # A document that speaks as one person (a pledge, a consent): at most weak.
         pledge = (_pledge(ctx) or "") if ctx.first_person() else None
         if _describing(ctx) is not None:
@@ -197,7 +201,12 @@ class Checker:
             elif status != "missing":
                 notes.append(f"「{clause.facet(fid).title}」に当たる規定が見当たりません。")
         if proposal and status == "weak" and all(best[f] == STRONG for f in facet_ids):
-            notes.append("提案書・見積書の記載で、契約として義務を課すものではありません。")
+            if policy is not None:
+                notes.append(
+                    f"「{policy}」は事業者自身の方針の表明で、契約として義務を課すものではありません。"
+                )
+            else:
+                notes.append("提案書・見積書の記載で、契約として義務を課すものではありません。")
         if pledge is not None and status == "weak":
             what = f"「{pledge}」は" if pledge else ""
             note = "個人が差し入れる誓約で、受託者に義務を課す契約ではありません。"
@@ -263,6 +272,23 @@ def _proposal(ctx: Context) -> bool:
         if s.kind in ("fragment", "heading") and rx.search(re.sub(r"\s", "", ctx.norm[s.index])):
             return True
     return False
+
+
+def _own_policy(ctx: Context) -> str | None:
+    """The title of a company's own privacy policy (プライバシーポリシー, 個人情報保護方針),
+    unless a contract's title comes first."""
+    rx, contract = (
+        ctx.catalog.patterns.get("own_policy"),
+        ctx.catalog.patterns.get("contract_title"),
+    )
+    if rx is None:
+        return None
+    for title in _titles(ctx):
+        if contract is not None and contract.search(title):
+            return None
+        if rx.fullmatch(title) or (rx.match(title) and len(title) <= 20):
+            return title
+    return None
 
 
 def _titles(ctx: Context) -> list[str]:

@@ -1,0 +1,95 @@
+"""Drafting mechanisms of the fifth round (issue #12): written here in the manner of the
+texts, each a general rule of Japanese contract drafting rather than a document's wording."""
+
+from __future__ import annotations
+
+from clause_samples import PREAMBLE, contract, status
+
+from contracts.document import build_document
+from contracts.pages import PageText
+
+NDA = (
+    "株式会社エー（以下「甲」という。）と株式会社ビー（以下「乙」という。）は、"
+    "次のとおり契約を締結する。\n"
+    "第1条 甲及び乙は、相手方から開示を受けた一切の情報（以下「秘密情報」という。）を秘密として保持し、"
+    "第三者に開示し、又は漏えいしてはならない。ただし、{proviso}\n"
+    "2 甲及び乙は、秘密情報を本契約の目的以外に使用してはならない。\n"
+    "3 甲が乙に提供する個人情報（個人情報の保護に関する法律に定める個人情報をいう。以下同じ。）は、"
+    "前項の規定にかかわらず、秘密情報とみなす。\n"
+)
+
+
+def test_standard_carve_outs_of_what_is_secret_leave_no_discretion() -> None:
+    proviso = "次の各号のいずれかに該当する情報は、この限りでない。\n(1) 公知の情報\n(2) 既に保有していた情報"
+    assert status(NDA.format(proviso=proviso), "confidentiality") == "satisfied"
+
+
+def test_a_carve_out_at_the_contractors_judgement_still_weakens() -> None:
+    proviso = "乙が必要と認める場合は、この限りでない。"
+    assert status(NDA.format(proviso=proviso), "confidentiality") == "weak"
+
+
+def test_a_term_named_as_one_kind_of_personal_information_carries_it() -> None:
+    text = contract(
+        "甲は、課税資料（以下「課税資料」という。）の入力業務を乙に委託する。",
+        "乙は、甲の承諾なしに、課税資料その他の個人情報を複写してはならない。",
+        "乙は、業務が完了したときは、課税資料を甲に返還し、"
+        "乙が作成した電磁的記録は甲の指示に従い消去しなければならない。",
+    )
+    assert status(text, "return_deletion") == "satisfied"
+
+
+def test_a_body_named_beside_a_known_contractor_entrusts() -> None:
+    text = (
+        "国立大学法人北東大学（以下「本学」という。）と株式会社サンプル（以下「受託者」という。）は、"
+        "次のとおり定める。\n"
+        "第1条 受託者は、毎事業年度、個人情報の取扱状況を本学に書面で報告しなければならない。\n"
+        "2 本学は、必要があると認めるときは、受託者の事業所に立ち入り、"
+        "個人情報の取扱状況を検査することができる。\n"
+    )
+    assert status(text, "reporting_audit") == "satisfied"
+
+
+def test_purpose_written_as_only_for() -> None:
+    text = contract(
+        "乙は、この契約による業務に関して知り得た個人情報を他に漏らしてはならない。",
+        "乙は、個人情報を本業務の遂行のためにのみ利用するものとする。",
+    )
+    assert status(text, "confidentiality") == "satisfied"
+
+
+def test_a_privacy_policy_declares_and_binds_no_contractor() -> None:
+    text = (
+        "プライバシーポリシー\n"
+        "株式会社シー（以下「当社」といいます。）は、お客様の個人情報を次の方針に従って取り扱います。\n"
+        "第1条 当社は、個人情報の漏えい等の事故が発生したときは、直ちに委託元に報告し、"
+        "その指示に従って対応します。\n"
+    )
+    assert status(text, "incident") == "weak"
+
+
+SPEC = (
+    "業務仕様書\n"
+    "７ 個人情報の取扱い\n"
+    "（１）返還及び廃棄\n"
+    "　受託者は、業務の完了後、個人情報を記録した媒体を市に返還し、"
+    "作業の過程で生じた複製物は消去すること。\n"
+    "（２）管理状況の報告及び調査\n"
+    "　ア　受託者は、毎月１０日までに、個人情報の管理状況を月次報告書により市に提出すること。\n"
+    "　イ　市は、必要があると認めるときは、受託者の作業場所に立ち入り、個人情報の管理状況を"
+    "調査することができる。\n"
+)
+
+
+def test_a_titled_item_followed_by_its_own_text_is_a_heading() -> None:
+    doc = build_document([PageText(number=1, text=SPEC)])
+    title = next(s for s in doc.sentences if s.text.startswith("管理状況の報告"))
+    below = [s for s in doc.sentences if s.index > title.index]
+    assert title.lead is None
+    assert all(s.lead == title.index for s in below)
+
+
+def test_duties_under_a_titled_item_are_read_on_their_own() -> None:
+    assert status(
+        PREAMBLE.replace("甲", "市").replace("乙", "受託者") + SPEC, "reporting_audit"
+    ) == ("satisfied")
