@@ -488,6 +488,14 @@ def _resolve(tok: Token, tails: dict[int, str], text: str) -> tuple[str, str, in
                 if cur is head:
                     return NONE, role, tok.i
                 continue
+            if (
+                lemma in ("責め", "責任", "義務")
+                and head.head.i != head.i
+                and head.head.lemma_ == "負う"
+            ):
+                # …損害を賠償する責めを負う: the act owed takes the modality of 負う.
+                cur = head.head
+                continue
             if lemma in _COND_NOUNS:
                 after = text[head.idx : head.idx + 12]
                 return NONE, (EXCEPTION if _EXCEPTION.search(after) else CONDITION), cur.i

@@ -95,3 +95,12 @@ def test_duties_under_a_titled_item_are_read_on_their_own() -> None:
     assert status(
         PREAMBLE.replace("甲", "市").replace("乙", "受託者") + SPEC, "reporting_audit"
     ) == ("satisfied")
+
+
+def test_damages_owed_as_a_liability_borne() -> None:
+    text = contract(
+        "乙は、この契約による業務を処理するため個人情報を取り扱う。",
+        "乙は、この特記事項に違反し、甲に損害を与えたときは、その損害を賠償する責めを負う。",
+        "甲は、乙がこの特記事項に違反したときは、この契約を解約することができる。",
+    )
+    assert status(text, "breach_remedies") == "satisfied"
