@@ -6,7 +6,7 @@ import re
 
 from clauses import analysis as A
 from clauses.catalog import Clause, Facet
-from clauses.context import STRONG, WEAK, Context, Finding, sentence_modality
+from clauses.context import STRONG, WEAK, Context, Finding, clause_text, sentence_modality
 from clauses.facets.common import (
     PRINCIPAL_NOTE,
     context_text,
@@ -111,6 +111,10 @@ def rule(ctx: Context, clause: Clause, i: int) -> list[Finding]:
         return []
     if specific and pi >= 1:
         return [Finding(f.id, STRONG, i)]
+    if prevent and pi >= 2 and _prevent_duty(ctx, f, i):
+        # …を厳重に管理し、漏えい、滅失等を防止しなければならない / 漏えい防止に万全を期す:
+        # a duty to prevent the harms is the duty to take what measures that needs.
+        return [Finding(f.id, STRONG, i)]
     if specific and pi == 0:
         return [Finding(f.id, WEAK, i, "安全管理措置の対象に個人情報が明記されていません。")]
     if (specific or f.rx("generic").search(text)) and pi:
@@ -137,10 +141,33 @@ def rule(ctx: Context, clause: Clause, i: int) -> list[Finding]:
     return []
 
 
+_PREVENT_PURPOSE = re.compile(r"(?:防止|防ぐ)(?:する)?(?:ため|ために|よう)")
+_MANAGE = re.compile(r"管理|万全")
+
+
+def _prevent_duty(ctx: Context, f: Facet, i: int) -> bool:
+    """Whether sentence ``i`` obliges the contractor to prevent the harms (its main predicate
+    is 防止する / 防ぐ / 万全を期す), or to manage the information so as to prevent them (…を
+    防止するため、善良な管理者の注意をもって管理しなければならない)."""
+    an = ctx.analyses[i]
+    for p in an.main_predicates():
+        mod, _role, subj = ctx.effective(i, p)
+        if mod not in A.IMPOSING or not contractor_bound(subj):
+            continue
+        words = clause_text(an, p)
+        if f.rx("prevent").search(words) or "万全" in words:
+            return True
+        if _MANAGE.search(words) and _PREVENT_PURPOSE.search(an.text[: p.start]):
+            return True
+    return False
+
+
 def bound(ctx: Context, clause: Clause, i: int) -> dict[str, int]:
     f = clause.facets[0]
     text = _titled(ctx, i)
-    specific = _sec_specific(f, text)
+    specific = _sec_specific(f, text) or bool(
+        f.rx("harms").search(text) and f.rx("prevent").search(text)
+    )
     strong = (
         specific
         and _titled_pi(ctx, i) >= 1

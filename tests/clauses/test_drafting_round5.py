@@ -104,3 +104,23 @@ def test_damages_owed_as_a_liability_borne() -> None:
         "甲は、乙がこの特記事項に違反したときは、この契約を解約することができる。",
     )
     assert status(text, "breach_remedies") == "satisfied"
+
+
+def test_a_duty_to_prevent_the_harms_is_a_duty_of_safe_management() -> None:
+    for duty in (
+        "乙は、個人情報を厳重に管理し、漏えい、滅失等を防止しなければならない。",
+        "乙は、個人情報の漏えい、滅失、毀損を防止するため、善良な管理者の注意をもって"
+        "個人情報を管理しなければならない。",
+        "乙は、甲が別に定める情報セキュリティポリシーを遵守し、個人情報の安全を確保しなければならない。",
+    ):
+        text = contract("乙は、この契約による業務を処理するため個人情報を取り扱う。", duty)
+        assert status(text, "security") == "satisfied", duty
+
+
+def test_one_measure_taken_to_prevent_a_harm_is_part_of_the_matter() -> None:
+    text = contract(
+        "乙は、この契約による業務を処理するため個人情報を取り扱う。",
+        "乙は、個人情報の漏えいを防止するため、個人情報を記録した媒体を施錠できる保管庫に"
+        "保管しなければならない。",
+    )
+    assert status(text, "security") == "weak"
