@@ -34,12 +34,27 @@ def candidate(ctx: Context, clause: Clause, i: int) -> bool:
 _SCENE_TITLE = re.compile(r"(?:発生|時|際|場合|報告|対応|対処)(?!.*防止)")
 
 
+_CONTINUES = re.compile(r"^(?:また|この場合(?:において|には)?|その際|当該場合において|なお)、")
+
+
 def _scene(ctx: Context, clause: Clause, i: int) -> str:
     """The words that set the incident's scene for sentence ``i`` when it names none itself:
     its list lead (…事故が発生したときは、次に掲げる措置を講じなければならない。(1) 直ちに
     甲に報告すること) or its article heading (（事故発生時の対応） 乙は、直ちに甲に報告し…)."""
     event = clause.facets[0].rx("event")
     s = ctx.doc.sentences[i]
+    if i > 0 and _CONTINUES.match(ctx.norm[i]):
+        # …事故が発生したときは、直ちに甲に報告しなければならない。この場合において、乙は、
+        # 甲の指示に従い…: the next sentence of the paragraph is in the same scene.
+        prev = ctx.doc.sentences[i - 1]
+        text = ctx.norm[i - 1]
+        if (
+            prev.paragraph == s.paragraph
+            and prev.article == s.article
+            and event.search(text)
+            and ctx.catalog.rx("occurrence").search(text)
+        ):
+            return text
     if s.lead is not None:
         lead = ctx.norm[s.lead]
         if event.search(lead) and (
@@ -69,14 +84,15 @@ def rule(ctx: Context, clause: Clause, i: int) -> list[Finding]:
             return []
         occurred = True
     else:
+        scene = "" if report.rx("event").search(text) else _scene(ctx, clause, i)
         pi = (
             ctx.pi_level(i)
-            or re.search(r"漏|洩|滅失|毀損|き損", text)
+            or re.search(r"漏(?!水|電)|洩|滅失|毀損|き損", text + scene)
+            or ctx.catalog.personal.search(scene)
             or _named_before(ctx, clause, i)
         ) and not ctx.generic_only(i)
         if not pi and not ctx.about_information(i):
             return []  # an accident on site (工事中の事故) shares the words only
-        scene = "" if report.rx("event").search(text) else _scene(ctx, clause, i)
         occurred = _occurred(ctx, clause, scene + context_text(ctx, i)) or (
             bool(scene) and "。" not in scene
         )
