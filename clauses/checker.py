@@ -283,27 +283,12 @@ def _own_policy(ctx: Context) -> str | None:
     )
     if rx is None:
         return None
-    for title in _titles(ctx):
+    for title in ctx.titles():
         if contract is not None and contract.search(title):
             return None
         if rx.fullmatch(title) or (rx.match(title) and len(title) <= 20):
             return title
     return None
-
-
-def _titles(ctx: Context) -> list[str]:
-    """The lines that may be the document's title: before any article, among its first
-    sentences, short and not a sentence (the layout may have joined a title to what follows)."""
-    if "titles" not in ctx.__dict__:
-        titles = []
-        for s in ctx.doc.sentences[:12]:
-            if s.article is not None:
-                break
-            title = re.sub(r"\s", "", normalize(s.text.strip().split("\n")[0]))
-            if len(title) <= 60 and not title.endswith("。"):
-                titles.append(title)
-        ctx.__dict__["titles"] = titles
-    return ctx.__dict__["titles"]
 
 
 def _describing(ctx: Context) -> str | None:
@@ -315,7 +300,7 @@ def _describing(ctx: Context) -> str | None:
     )
     if rx is None:
         return None
-    for title in _titles(ctx):
+    for title in ctx.titles():
         if contract is not None and contract.search(title):
             return None  # a contract (or its 特記事項) titled first: whatever it attaches
         if rx.search(title):
@@ -329,7 +314,7 @@ def _pledge(ctx: Context) -> str | None:
     rx = ctx.catalog.patterns.get("pledge_title")
     if rx is None:
         return None
-    return next((title for title in _titles(ctx) if rx.search(title)), None)
+    return next((title for title in ctx.titles() if rx.search(title)), None)
 
 
 def _mentioned(ctx: Context, clause: Clause) -> int | None:

@@ -7,6 +7,7 @@ when its list lead, article heading or section title does.
 
 from __future__ import annotations
 
+import re
 from typing import TYPE_CHECKING
 
 from clauses.analysis import normalize
@@ -104,7 +105,34 @@ class ScopeMixin:
             return 1
         if s.article is None and self.heading_names_pi(i):
             return 1
+        if s.section == 0 and self.titled_pi_contract():
+            # 個人情報取扱特記事項 / 個人情報の取扱いに関する覚書: the whole text is about it.
+            return 1
         return 0
+
+    def titles(self) -> list[str]:
+        """The lines that may be the document's title: before any article, among its first
+        sentences, short and not a sentence (the layout may have joined a title to what
+        follows)."""
+        cached = self.__dict__.get("_titles")
+        if cached is None:
+            cached = []
+            for s in self.doc.sentences[:12]:
+                if s.article is not None:
+                    break
+                title = re.sub(r"\s", "", normalize(s.text.strip().split("\n")[0]))
+                if len(title) <= 60 and not title.endswith("。"):
+                    cached.append(title)
+            self.__dict__["_titles"] = cached
+        return cached
+
+    def titled_pi_contract(self) -> bool:
+        """Whether the document is titled as a contract about personal information (個人情報
+        取扱特記事項, 個人情報の取扱いに関する覚書), not a policy or a form about it."""
+        contract = self.catalog.patterns.get("contract_title")
+        return contract is not None and any(
+            self.catalog.personal.search(t) and contract.search(t) for t in self.titles()
+        )
 
     def heading_names_pi(self, i: int) -> bool:
         """Whether the nearest heading line above sentence ``i`` outside any article (a

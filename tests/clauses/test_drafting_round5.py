@@ -124,3 +124,20 @@ def test_one_measure_taken_to_prevent_a_harm_is_part_of_the_matter() -> None:
         "保管しなければならない。",
     )
     assert status(text, "security") == "weak"
+
+
+TITLED = (
+    "個人情報取扱特記事項\n"
+    "第1条 乙は、個人情報の保護の重要性を認識し、この契約による業務を実施するに当たっては、"
+    "個人情報を適正に取り扱わなければならない。\n"
+    "第2条 乙は、甲の承諾なしに、甲から引き渡された資料等を複写し、又は複製してはならない。\n"
+)
+
+
+def test_a_contract_titled_for_personal_information_scopes_its_carriers() -> None:
+    assert status(TITLED, "copying") == "satisfied"
+
+
+def test_a_carrier_in_a_contract_titled_otherwise_is_not_personal_information() -> None:
+    text = TITLED.replace("個人情報取扱特記事項", "物品保守業務委託契約書")
+    assert status(text, "copying") == "weak"
