@@ -69,6 +69,8 @@ _EXISTENCE = {"ある", "いる", "おる", "無い", "ない", "ござる", "�
 _BAN_NOUN = re.compile(r"禁止(?:と|事項と)$")
 _COND_NOUNS = {"場合", "とき", "時", "際", "限り", "後", "前", "上", "うち", "間", "まで"}
 _MODAL_NOUNS = {"もの", "こと"}
+# Verbs whose negation keeps a right (…の請求を妨げない, …しても差し支えない).
+_KEEPS = {"妨げる", "差し支える", "差支える"}
 _PURPOSE_NOUNS = {"よう", "ため", "旨"}
 
 
@@ -282,7 +284,7 @@ def analyse(doc: Doc, parties: PartyResolver, *, nominal: bool = False) -> Sente
                 tail=tails[tok.i],
                 modality=modality,
                 role=role,
-                negated=is_negated(tails[tok.i][len(tok.orth_) :]),
+                negated=is_negated(tails[tok.i][len(tok.orth_) :]) and tok.lemma_ not in _KEEPS,
                 subject=subject,
                 governor=governor,
                 size=len(tok.orth_),
@@ -437,6 +439,9 @@ def _resolve(tok: Token, tails: dict[int, str], text: str) -> tuple[str, str, in
         body = tail[len(cur.orth_) :]
         if cur.lemma_ in ("努める", "努力"):
             return EFFORT, role, cur.i  # 努めなければならない is still an effort duty
+        if cur.lemma_ in _KEEPS and is_negated(body):
+            # …損害賠償の請求を妨げない / …しても差し支えない: a right kept, not a ban.
+            return PERMISSION, role, cur.i
         if _NARRATED.search(body) and text[cur.idx + len(tail) : cur.idx + len(tail) + 1] in (
             "。",
             "",

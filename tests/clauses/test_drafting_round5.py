@@ -141,3 +141,17 @@ def test_a_contract_titled_for_personal_information_scopes_its_carriers() -> Non
 def test_a_carrier_in_a_contract_titled_otherwise_is_not_personal_information() -> None:
     text = TITLED.replace("個人情報取扱特記事項", "物品保守業務委託契約書")
     assert status(text, "copying") == "weak"
+
+
+def test_a_right_kept_by_a_negated_verb_is_a_permission() -> None:
+    text = contract(
+        "乙は、この契約による業務を処理するため個人情報を取り扱う。",
+        "甲は、乙がこの契約に違反したときは、この契約を解除することができる。"
+        "\n２ 前項の規定による解除は、甲の乙に対する損害賠償の請求を妨げない。",
+    )
+    assert status(text, "breach_remedies") == "satisfied"
+    free = contract(
+        "乙は、この契約による業務を処理するため個人情報を取り扱う。",
+        "乙は、本業務の一部を第三者に再委託しても差し支えない。",
+    )
+    assert status(free, "subcontracting") == "weak"
