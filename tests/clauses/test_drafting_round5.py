@@ -155,3 +155,22 @@ def test_a_right_kept_by_a_negated_verb_is_a_permission() -> None:
         "乙は、本業務の一部を第三者に再委託しても差し支えない。",
     )
     assert status(free, "subcontracting") == "weak"
+
+
+def test_the_potential_form_without_koto_grants_a_right() -> None:
+    from clauses.modality import PERMISSION, classify_tail
+
+    assert classify_tail("できるものとする") == PERMISSION
+    text = contract(
+        "乙は、この契約による業務を処理するため個人情報を取り扱う。",
+        "乙がこの特記事項に違反した場合、甲は契約を解除し、損害賠償を請求できるものとする。",
+    )
+    assert status(text, "breach_remedies") == "satisfied"
+
+
+def test_personal_data_under_its_other_names() -> None:
+    text = contract(
+        "乙は、甲から預託されたパーソナルデータを第三者に開示し、又は漏えいしてはならない。",
+        "乙は、パーソナルデータを本契約の目的以外に利用してはならない。",
+    )
+    assert status(text, "confidentiality") == "satisfied"
