@@ -519,11 +519,14 @@ class _Scanner:
         """An item that is a short title (（８）管理状況の報告及び調査) followed by its own text
         (sentences outside the list, or items under it) instead of the next item of its list
         is a heading: it continues no sentence before it, and the items under it are led by
-        it, not by the sentence before the title."""
+        it, not by the sentence before the title. (A title above the list, 「４　安全管理措置」,
+        keeps leading it.)"""
         sents, items = self.st.sentences, self.st.items
         for k, s in enumerate(sents[:-1]):
             if s.kind != "item" or s.item is None or s.lead is None:
                 continue
+            if sents[s.lead].kind != "body":
+                continue  # under a chapter's title (４ 安全管理措置): that title still leads
             if "。" in s.text or len(s.text.strip()) > 30:
                 continue
             nxt = sents[k + 1]

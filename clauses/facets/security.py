@@ -155,9 +155,13 @@ def _prevent_duty(ctx: Context, f: Facet, i: int) -> bool:
         if mod not in A.IMPOSING or not contractor_bound(subj):
             continue
         words = clause_text(an, p)
-        if f.rx("prevent").search(words) or "万全" in words:
+        if (
+            "防止" in p.lemma
+            or p.lemma in ("防ぐ", "防止")
+            or ("万全" in words and p.lemma == "期す")
+        ):
             return True
-        if _MANAGE.search(words) and _PREVENT_PURPOSE.search(an.text[: p.start]):
+        if _MANAGE.search(p.lemma) and _PREVENT_PURPOSE.search(an.text[: p.start]):
             return True
     return False
 
