@@ -1,0 +1,73 @@
+"""Drafting of translated data processing addenda (管理者／処理者), industry 覚書, providers'
+約款 and English-style outsourcing contracts."""
+
+from __future__ import annotations
+
+import pytest
+from clause_samples import contract, status
+
+pytestmark = pytest.mark.usefixtures("nlp")
+
+DPA_PREAMBLE = (
+    "本覚書（以下「本覚書」という。）は、Acme Widgets AB（以下「管理者」という。）と、"
+    "株式会社サンプル物流（以下「処理者」という。）との間で締結される。\n"
+)
+
+
+def test_the_processors_counterpart_in_a_dpa_is_the_principal() -> None:
+    # The document's own name is defined before the parties: it is no party.
+    text = DPA_PREAMBLE + (
+        "1. 複製\n1.1 処理者は、管理者の書面による指示がある場合を除き、個人データを複製しない。\n"
+    )
+    assert status(text, "copying") == "satisfied"
+
+
+def test_processing_only_for_the_purpose_is_purpose_limitation() -> None:
+    text = DPA_PREAMBLE + (
+        "1. 処理者の義務\n"
+        "1.1 処理者は、本件業務の目的のためにのみ個人データを処理し、自己の目的のために"
+        "処理しない。\n"
+        "1.2 処理者は、個人データを秘密として保持し、第三者に開示しない。\n"
+    )
+    assert status(text, "confidentiality") == "satisfied"
+
+
+def test_measures_against_loss_and_unauthorised_access_are_security_measures() -> None:
+    text = DPA_PREAMBLE + (
+        "1. セキュリティ\n"
+        "1.1 処理者は、個人データを偶発的な喪失、改変又は無権限のアクセスから保護するため、"
+        "適切な技術的及び組織的措置を実施する。\n"
+    )
+    assert status(text, "security") == "satisfied"
+
+
+def test_a_quarterly_report_that_includes_whether_incidents_occurred_is_periodic() -> None:
+    text = contract(
+        "乙は、四半期ごとに、個人情報の取扱状況（事故の発生の有無を含む。）を記載した報告書を"
+        "甲に提出する。",
+        "甲は、乙の事業所において、個人情報の取扱状況について監査を行うことができる。",
+    )
+    assert status(text, "reporting_audit") == "satisfied"
+
+
+def test_a_return_whose_light_verb_follows_a_parenthetical_is_imposed() -> None:
+    text = contract(
+        "乙は、契約が終了したときは、甲の選択に従い、個人データを甲に返還（所定の形式による"
+        "書出し）し、又は復元できない方法により消去し、甲の求めに応じて証明書を発行する。"
+    )
+    assert status(text, "return_deletion") == "satisfied"
+
+
+@pytest.mark.parametrize(
+    "title",
+    ["ニュースレター 個人情報保護 2025年5月号", "社内説明資料", "外部委託管理規程"],
+)
+def test_a_newsletter_an_explanatory_paper_or_an_internal_rule_imposes_nothing(
+    title: str,
+) -> None:
+    text = (
+        title
+        + "\n\n"
+        + contract("乙は、甲の承諾を得た場合を除き、個人情報の処理を再委託してはならない。")
+    )
+    assert status(text, "subcontracting") == "missing"
