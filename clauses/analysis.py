@@ -395,6 +395,10 @@ def _resolve(tok: Token, tails: dict[int, str], text: str) -> tuple[str, str, in
             # …こととしました。 / …定めた。 / …なっていますか。: what was done, or a question,
             # at the end of a sentence: a report or a minute, not a duty.
             return NONE, role, cur.i
+        if _survives(cur, text):
+            # …秘密保持…に関する規定は、なお有効に存続する: a survival clause keeps provisions
+            # in force; it imposes none of the matters it names.
+            return NONE, role, cur.i
         if cur.lemma_ in _STATING_VERBS or _REPORTED.search(body):
             # …事項を契約書に明記する / …こととされている: what a text must state, or what
             # is said to apply, describes a document; it imposes none of its matters.
@@ -455,6 +459,20 @@ def _resolve(tok: Token, tails: dict[int, str], text: str) -> tuple[str, str, in
             return NONE, RELATIVE, cur.i
         cur = head
     return NONE, role, cur.i
+
+
+# 効力を有する / 効力を失わない after 規定…は、なお: what survives the contract's end.
+_IN_FORCE = re.compile(r"(?:なお|引き続き)?(?:その)?効力を$")
+
+
+def _survives(tok: Token, text: str) -> bool:
+    """Whether ``tok`` is the predicate of a survival clause (…の規定は、…なお有効に存続する /
+    なお効力を有する)."""
+    if tok.lemma_ == "存続":
+        return True
+    return tok.lemma_ in ("有する", "失う") and bool(
+        _IN_FORCE.search(text[: tok.idx]) and re.search(r"規定|条項|定め", text[: tok.idx])
+    )
 
 
 def _phrase(tok: Token) -> str:
