@@ -187,11 +187,31 @@ def learn_definitions(doc: Document, norm: list[str], catalog: Catalog) -> Defin
             if item and (_ENDS_DEFINITION.search(text) or quoted):
                 body = item.group("def")
                 add(item.group("term"), s.index, body, names_pi(body))
+    # 「委託情報」とは、…をいう。委託情報には、個人情報を含むものとする: a sentence of its own
+    # that puts personal information into a term already defined.
+    defined = {t.term for t in raw}
+    for s in doc.sentences:
+        m = _INCLUDES.match(norm[s.index])
+        if (
+            m
+            and m.group("term") in defined
+            and catalog.personal.search(m.group("what"))
+            and not _NOT_INCLUDED.match(norm[s.index][m.end() :])
+        ):
+            wider.append((m.group("term"), s.section))
     for whole, section in wider:
         for k, t in enumerate(raw):
             if t.term == whole and not t.personal and t.section in (0, section):
                 raw[k] = DefinedTerm(t.term, t.sentence, t.section, True, t.body)
     return Definitions(_follow(raw))
+
+
+# 「X」には、…を含む(ものとする) / Xは、…を含む: what a defined term includes.
+_INCLUDES = re.compile(
+    r"^(?:なお、)?[「『]?(?P<term>[^「」『』、。()]{1,20}?)[」』]?(?:には|は)、?"
+    r"(?P<what>[^。]{1,40}?)(?:を|が)含(?:む|み|まれ|める)"
+)
+_NOT_INCLUDED = re.compile(r"^(?:ま)?(?:ない|ず|ません)")
 
 
 def _phrase_start(text: str, end: int) -> int:
