@@ -71,3 +71,34 @@ def test_a_newsletter_an_explanatory_paper_or_an_internal_rule_imposes_nothing(
         + contract("乙は、甲の承諾を得た場合を除き、個人情報の処理を再委託してはならない。")
     )
     assert status(text, "subcontracting") == "missing"
+
+
+def test_a_survival_clause_imposes_none_of_the_matters_it_names() -> None:
+    text = contract(
+        "乙は、個人情報を契約の目的以外に利用してはならない。",
+        "本契約が終了した後も、秘密保持、個人情報の取扱い及び損害賠償に関する規定は、"
+        "なお有効に存続する。",
+    )
+    assert status(text, "confidentiality") == "weak"
+
+
+def test_a_sentence_that_puts_personal_information_into_a_defined_term() -> None:
+    text = contract(
+        "この契約において「貸与資料」とは、甲が乙に貸与する一切の資料をいう。"
+        "貸与資料には、個人情報を含むものとする。",
+        "乙は、貸与資料を秘密として保持し、第三者に開示してはならない。",
+        "乙は、貸与資料を契約の目的以外に利用してはならない。",
+    )
+    assert status(text, "confidentiality") == "satisfied"
+    excluded = text.replace(
+        "貸与資料には、個人情報を含むものとする。", "貸与資料には、個人情報を含まない。"
+    )
+    assert status(excluded, "confidentiality") == "weak"
+
+
+def test_secrecy_laid_on_staff_is_no_secrecy_of_the_contractor() -> None:
+    text = contract(
+        "乙は、業務に従事する従業者に対し、個人情報に関する秘密保持義務を課すものとする。",
+        "乙は、個人情報を契約の目的以外に利用してはならない。",
+    )
+    assert status(text, "confidentiality") == "weak"
