@@ -395,6 +395,10 @@ def _resolve(tok: Token, tails: dict[int, str], text: str) -> tuple[str, str, in
             # …こととしました。 / …定めた。 / …なっていますか。: what was done, or a question,
             # at the end of a sentence: a report or a minute, not a duty.
             return NONE, role, cur.i
+        if _defines(cur, text):
+            # 「処理」とは、…消去又は破壊その他の一切の作業をいい: a definition says what a
+            # word means; it imposes none of the acts it lists.
+            return NONE, role, cur.i
         if _survives(cur, text):
             # …秘密保持…に関する規定は、なお有効に存続する: a survival clause keeps provisions
             # in force; it imposes none of the matters it names.
@@ -463,6 +467,14 @@ def _resolve(tok: Token, tails: dict[int, str], text: str) -> tuple[str, str, in
 
 # 効力を有する / 効力を失わない after 規定…は、なお: what survives the contract's end.
 _IN_FORCE = re.compile(r"(?:なお|引き続き)?(?:その)?効力を$")
+
+
+def _defines(tok: Token, text: str) -> bool:
+    """Whether ``tok`` is the predicate of a definition (「X」とは、…をいう / …意味を有する)."""
+    before = text[: tok.idx]
+    if tok.lemma_ in ("いう", "言う") and before.endswith("を"):
+        return "とは" in before
+    return tok.lemma_ == "有する" and before.endswith("意味を")
 
 
 def _survives(tok: Token, text: str) -> bool:

@@ -55,6 +55,8 @@ _EXCLUDED = re.compile(r"[(（][^()（）]*?(?:を|は)除(?:く|き)。?[)）]"
 _NEXT_DEFINITION = re.compile(r"、[「『](?P<term>[^「」『』、。]{1,20})[」』]とは、?")
 # The body of a definition that carves its term out of another (…とは、Xのうち…をいう).
 _PART_OF = re.compile(r"^(?P<whole>[「『]?[^、。「」『』()]{1,20}?[」』]?)のうち")
+# The body of a definition whose head noun is an act (…その他の一切の作業をいう).
+_ACT_DEFINED = re.compile(r"(?:作業|行為|操作|活動)(?:をいい|をいう|を指す|のことをいう)")
 _ENDS_DEFINITION = re.compile(r"(?:をいう|を指す|を含む|とする|をいい|のことをいう)。?$")
 
 
@@ -153,6 +155,10 @@ def learn_definitions(doc: Document, norm: list[str], catalog: Catalog) -> Defin
             return  # a term that names personal information is caught by the vocabulary
         if not re.search(r"[\u3040-\u30ff\u4e00-\u9fff]", term) or _PARTY_LIKE.search(term):
             return  # a party's name (甲, 受領者, 当社), not a thing that holds information
+        if _ACT_DEFINED.search(_EXCLUDED.sub("", body)):
+            # 「処理」とは、個人データに対して行われる…一切の作業をいう: an act done to the
+            # information, not a thing that holds it (処理者, 処理の期間 do not name it).
+            personal = False
         raw.append(DefinedTerm(term, i, doc.sentences[i].section, personal, body))
 
     for s in doc.sentences:
