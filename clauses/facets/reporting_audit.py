@@ -36,6 +36,19 @@ def _incident_report(ctx: Context, i: int) -> bool:
     )
 
 
+_RESULT = re.compile(r"^(?:その|これらの|当該)(?:結果|旨)")
+
+
+def _result_of_return(ctx: Context, i: int, words: str, start: int) -> bool:
+    """Whether the report in ``words`` is of a return or erasure the sentence imposed before it
+    (…返還し、又は消去し、その結果を書面により報告する): it belongs to return/deletion."""
+    if not _RESULT.match(words):
+        return False
+    before = ctx.norm[i][:start]
+    rd = ctx.catalog.clause("return_deletion")
+    return any(f.rx("act").search(before) for f in rd.facets)
+
+
 def candidate(ctx: Context, clause: Clause, i: int) -> bool:
     rep, aud = clause.facets
     text = ctx.norm[i]
@@ -63,6 +76,8 @@ def rule(ctx: Context, clause: Clause, i: int) -> list[Finding]:
             clause_text(ctx.analyses[i], p)
         ):
             continue  # 廃棄証明書を提出する: a certificate, not a report on compliance
+        if _result_of_return(ctx, i, clause_text(ctx.analyses[i], p), p.start):
+            continue  # …返還し、又は消去し、その結果を報告する: a report on the return
         if mod == A.EFFORT and rep.rx("topic").search(context):
             note = "遵守状況の報告が努力義務にとどまっています。"
             out.append(Finding(rep.id, WEAK, i, note))
