@@ -102,3 +102,42 @@ def test_secrecy_laid_on_staff_is_no_secrecy_of_the_contractor() -> None:
         "乙は、個人情報を契約の目的以外に利用してはならない。",
     )
     assert status(text, "confidentiality") == "weak"
+
+
+def test_a_definition_of_an_act_imposes_none_of_the_acts_it_lists() -> None:
+    text = DPA_PREAMBLE + (
+        "1. 定義\n"
+        "1.1 「処理」とは、個人データに対して行われる収集、記録、保存、消去又は破壊その他の一切の"
+        "作業をいい、「処理する」はこれに対応する意味を有する。\n"
+        "1.2 処理者は、個人データを秘密として保持し、第三者に開示しない。\n"
+    )
+    assert status(text, "return_deletion") == "missing"
+
+
+def test_the_report_of_a_return_or_erasure_is_no_compliance_report() -> None:
+    text = contract(
+        "乙は、業務が終了したときは、個人情報を甲に返還し、又は甲の指示に従い消去し、"
+        "その結果を書面により甲に報告しなければならない。"
+    )
+    assert status(text, "reporting_audit") == "missing"
+
+
+def test_compliance_with_the_personal_information_protection_act_is_no_security_measure() -> None:
+    text = contract(
+        "乙は、個人情報の取扱いに当たり、個人情報保護法及び個人情報保護委員会が定める"
+        "ガイドラインを遵守する。"
+    )
+    assert status(text, "security") == "missing"
+
+
+def test_termination_for_breaching_an_anti_social_forces_representation_is_no_remedy() -> None:
+    text = contract(
+        "甲及び乙は、自らが反社会的勢力に該当しないことを表明し、将来にわたっても該当しない"
+        "ことを確約する。",
+        "甲及び乙は、相手方が前条の表明又は確約に違反したときは、直ちにこの契約を解除する"
+        "ことができる。",
+    )
+    text = text.replace("前条の", "前項の").replace(
+        "\n第2条 甲及び乙は、相手方が", "\n２ 甲及び乙は、相手方が"
+    )
+    assert status(text, "breach_remedies") == "missing"
