@@ -166,6 +166,8 @@ def _is_predicate(tok: Token) -> bool:
         return False
     if _is_stranded_verb(tok):
         return True
+    if _is_inflected_compound(tok):
+        return True
     if dep(tok) in ("fixed", "aux", "compound", "case", "mark", "cc", "punct"):
         return False
     if (
@@ -190,6 +192,18 @@ def _is_predicate(tok: Token) -> bool:
             )
         return True
     return False
+
+
+def _is_inflected_compound(tok: Token) -> bool:
+    """A verb with its own negation the parser made a compound of a noun before
+    …ものとする (…複写を行わないものとする with 行わ hung on 資料): the parser's error; a verb
+    that inflects is no part of a compound noun."""
+    return (
+        dep(tok) == "compound"
+        and tok.pos_ == "VERB"
+        and tok.tag_.startswith("動詞")
+        and any(dep(c) == "aux" and c.lemma_ in ("ない", "ず", "ぬ") for c in tok.children)
+    )
 
 
 def _is_stranded_verb(tok: Token) -> bool:
