@@ -47,7 +47,7 @@ _DEF_ITEM = re.compile(
 # What an alias is declared to be, after its parenthetical (…は、全て個人情報として取り扱う).
 _DECLARED_PI = re.compile(r"として取り扱|とみな|に含まれ|に該当|として扱")
 _PARTY_LIKE = re.compile(
-    r"^[甲乙丙丁]$|(?:者|社|人|先|会社|法人|団体|機関|職員|員|様|さま|連合|組合|市|町|村|県|区)$"
+    r"^[甲乙丙丁]$|(?:者|社|人|先|元|会社|法人|団体|機関|職員|員|様|さま|連合|組合|市|町|村|県|区)$"
 )
 # A parenthetical that carves something out of a definition (（個人情報を除く。）).
 _EXCLUDED = re.compile(r"[(（][^()（）]*?(?:を|は)除(?:く|き)。?[)）]")
