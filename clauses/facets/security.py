@@ -56,9 +56,20 @@ def candidate(ctx: Context, clause: Clause, i: int) -> bool:
         return False  # a definition, or a list lead whose items carry the measures
     return bool(
         _sec_specific(f, text)
+        or _on_principal(ctx, f, text)
         or f.rx("generic").search(text)
         or f.rx("partial").search(text)
         or (f.rx("harms").search(text) and f.rx("prevent").search(text))
+    )
+
+
+def _on_principal(ctx: Context, f: Facet, text: str) -> bool:
+    """Measures left to the municipality's own responsibility (…その他の安全管理措置は、お客様の
+    責任において行う): named, but not the contractor's duty."""
+    return bool(
+        f.rx("measures").search(text)
+        and f.rx("harms").search(text)
+        and re.search(rf"(?:{ctx.principal_rx.pattern})の(?:責任|負担)(?:において|で)", text)
     )
 
 
@@ -85,6 +96,8 @@ def rule(ctx: Context, clause: Clause, i: int) -> list[Finding]:
     if not pi and not ctx.about_information(i):
         return []  # site safety (工事現場の安全管理) shares the words only
     mod, subj = sentence_modality(an)
+    if _on_principal(ctx, f, text) and mod in A.IMPOSING:
+        return [Finding(f.id, WEAK, i, PRINCIPAL_NOTE)] if pi else []
     specific = _sec_specific(f, text)
     if subj == A.PRINCIPAL and mod in A.IMPOSING and (specific or f.rx("generic").search(text)):
         return [Finding(f.id, WEAK, i, PRINCIPAL_NOTE)] if pi else []
