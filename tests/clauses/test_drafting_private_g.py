@@ -141,3 +141,50 @@ def test_termination_for_breaching_an_anti_social_forces_representation_is_no_re
         "\n第2条 甲及び乙は、相手方が", "\n２ 甲及び乙は、相手方が"
     )
     assert status(text, "breach_remedies") == "missing"
+
+
+def test_a_negated_verb_the_parser_hung_on_a_noun_still_forbids() -> None:
+    text = (
+        "株式会社サンプル通販（以下「委託元」という。）と株式会社サンプル受付（以下「委託先」"
+        "という。）とは、次のとおり覚書を締結する。\n"
+        "第1条 委託先は、委託元から預託を受けた紙媒体の資料について、複写機による複写を"
+        "行わないものとする。\n"
+    )
+    assert status(text, "copying") == "weak"
+
+
+def test_copies_only_recorded_when_made_are_left_to_the_contractor() -> None:
+    text = contract(
+        "乙は、個人情報の複製物を作成した場合には、その作成日及び保管場所を記録し、"
+        "甲の求めに応じてこれを提示する。"
+    )
+    assert status(text, "copying") == "weak"
+
+
+def test_measures_left_to_the_customers_responsibility_are_weak() -> None:
+    text = (
+        "クラウドサービス利用約款\n第1条 本約款は、当社が提供する本サービスの利用条件を定めます。"
+        "「お客様データ」とは、お客様が登録したデータをいい、個人情報を含みます。\n"
+        "第2条 お客様データの暗号化その他の漏えい防止のための安全管理措置は、お客様の責任において"
+        "行うものとします。\n"
+    )
+    assert status(text, "security") == "weak"
+
+
+def test_a_download_by_the_customer_at_the_end_is_no_duty_to_return() -> None:
+    text = (
+        "クラウドサービス利用約款\n第1条 本約款は、当社が提供する本サービスの利用条件を定めます。\n"
+        "第2条 お客様は、利用契約の終了後30日間に限り、個人情報を含むお客様データを"
+        "ダウンロードすることができます。\n"
+    )
+    assert status(text, "return_deletion") == "weak"
+
+
+def test_a_third_party_audit_report_on_request_is_no_audit_right() -> None:
+    text = DPA_PREAMBLE + (
+        "1. 監査\n"
+        "1.1 処理者は、管理者の要請があった場合、独立した第三者監査人が作成した直近の監査報告書の"
+        "写しを管理者に提供する。管理者は、当該報告書の提供をもって、監査に関する処理者の義務が"
+        "履行されたものとすることに同意する。\n"
+    )
+    assert status(text, "reporting_audit") == "weak"
