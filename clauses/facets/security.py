@@ -52,7 +52,17 @@ def candidate(ctx: Context, clause: Clause, i: int) -> bool:
     text = _titled(ctx, i)
     if ctx.catalog.rx("occurrence").search(text) and re.search(r"報告|通知|連絡|場合|とき", text):
         return False  # measures taken after an incident belong to the incident clause
-    if _DEFINES.search(text) or (_LEAD.search(text) and not _sec_specific(f, text)):
+    lead = _LEAD.search(text)
+    if (
+        _DEFINES.search(text)
+        or (
+            lead
+            and not _sec_specific(f, text)
+            # …安全に管理するよう努めるものとし、次の各号に掲げる事項を遵守しなければならない:
+            # the lead's own duty before its list is read.
+            and not f.rx("generic").search(text[: lead.start()])
+        )
+    ):
         return False  # a definition, or a list lead whose items carry the measures
     return bool(
         _sec_specific(f, text)

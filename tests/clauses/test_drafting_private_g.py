@@ -4,7 +4,7 @@
 from __future__ import annotations
 
 import pytest
-from clause_samples import contract, status
+from clause_samples import PREAMBLE, contract, status
 
 pytestmark = pytest.mark.usefixtures("nlp")
 
@@ -188,3 +188,27 @@ def test_a_third_party_audit_report_on_request_is_no_audit_right() -> None:
         "履行されたものとすることに同意する。\n"
     )
     assert status(text, "reporting_audit") == "weak"
+
+
+def test_an_effort_at_security_measures_is_weak() -> None:
+    text = contract(
+        "乙は、個人情報の管理について、合理的な水準のセキュリティ対策を講じるよう努める。"
+    )
+    assert status(text, "security") == "weak"
+
+
+def test_an_effort_at_safe_keeping_in_a_list_lead_is_weak() -> None:
+    text = PREAMBLE + (
+        "第1条 乙は、個人情報を安全に管理するよう努めるものとし、次の各号に掲げる事項を遵守"
+        "しなければならない。\n"
+        "（１）業務に従事する者に契約の内容を周知すること。\n"
+    )
+    assert status(text, "security") == "weak"
+
+
+def test_the_supervision_of_staff_is_part_of_the_measures() -> None:
+    text = contract(
+        "乙は、業務に従事する者に対し、個人情報の取扱いについて必要な教育を行い、従事者に対する"
+        "必要かつ適切な監督を行う。"
+    )
+    assert status(text, "security") == "weak"
