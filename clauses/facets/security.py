@@ -60,7 +60,7 @@ def candidate(ctx: Context, clause: Clause, i: int) -> bool:
             and not _sec_specific(f, text)
             # …安全に管理するよう努めるものとし、次の各号に掲げる事項を遵守しなければならない:
             # the lead's own duty before its list is read.
-            and not f.rx("generic").search(text[: lead.start()])
+            and not _lead_own_duty(f, text[: lead.start()])
         )
     ):
         return False  # a definition, or a list lead whose items carry the measures
@@ -71,6 +71,12 @@ def candidate(ctx: Context, clause: Clause, i: int) -> bool:
         or f.rx("partial").search(text)
         or (f.rx("harms").search(text) and f.rx("prevent").search(text))
     )
+
+
+def _lead_own_duty(f: Facet, pre: str) -> bool:
+    """Whether the words of a list lead before its list (…安全に管理するよう努めるものとし、)
+    govern the information themselves: a verb of handling, not a topic (保護に関し)."""
+    return any(re.match(r"(?:し|する|させ)", pre[m.end() :]) for m in f.rx("generic").finditer(pre))
 
 
 def _on_principal(ctx: Context, f: Facet, text: str) -> bool:
