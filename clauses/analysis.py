@@ -169,6 +169,8 @@ def _is_predicate(tok: Token) -> bool:
         return False
     if _is_stranded_verb(tok):
         return True
+    if _is_inflected_compound(tok):
+        return True
     if dep(tok) in ("fixed", "aux", "compound", "case", "mark", "cc", "punct"):
         return False
     if (
@@ -222,6 +224,18 @@ def _nominal_modality(tok: Token) -> str:
     if tok.lemma_ in ("制限", "限定", "配慮", "留意", "検討", "推進"):
         return NONE  # …の制限: which restriction the item does not say
     return OBLIGATION
+
+
+def _is_inflected_compound(tok: Token) -> bool:
+    """A verb with its own negation the parser made a compound of a noun before
+    …ものとする (…複写を行わないものとする with 行わ hung on 資料): the parser's error; a verb
+    that inflects is no part of a compound noun."""
+    return (
+        dep(tok) == "compound"
+        and tok.pos_ == "VERB"
+        and tok.tag_.startswith("動詞")
+        and any(dep(c) == "aux" and c.lemma_ in ("ない", "ず", "ぬ") for c in tok.children)
+    )
 
 
 def _is_stranded_verb(tok: Token) -> bool:
@@ -449,6 +463,14 @@ def _resolve(tok: Token, tails: dict[int, str], text: str) -> tuple[str, str, in
             # …こととしました。 / …定めた。 / …なっていますか。: what was done, or a question,
             # at the end of a sentence: a report or a minute, not a duty.
             return NONE, role, cur.i
+        if _defines(cur, text):
+            # 「処理」とは、…消去又は破壊その他の一切の作業をいい: a definition says what a
+            # word means; it imposes none of the acts it lists.
+            return NONE, role, cur.i
+        if _survives(cur, text):
+            # …秘密保持…に関する規定は、なお有効に存続する: a survival clause keeps provisions
+            # in force; it imposes none of the matters it names.
+            return NONE, role, cur.i
         if cur.lemma_ in _STATING_VERBS or _REPORTED.search(body):
             # …事項を契約書に明記する / …こととされている: what a text must state, or what
             # is said to apply, describes a document; it imposes none of its matters.
@@ -517,6 +539,28 @@ def _resolve(tok: Token, tails: dict[int, str], text: str) -> tuple[str, str, in
             return NONE, RELATIVE, cur.i
         cur = head
     return NONE, role, cur.i
+
+
+# 効力を有する / 効力を失わない after 規定…は、なお: what survives the contract's end.
+_IN_FORCE = re.compile(r"(?:なお|引き続き)?(?:その)?効力を$")
+
+
+def _defines(tok: Token, text: str) -> bool:
+    """Whether ``tok`` is the predicate of a definition (「X」とは、…をいう / …意味を有する)."""
+    before = text[: tok.idx]
+    if tok.lemma_ in ("いう", "言う") and before.endswith("を"):
+        return "とは" in before
+    return tok.lemma_ == "有する" and before.endswith("意味を")
+
+
+def _survives(tok: Token, text: str) -> bool:
+    """Whether ``tok`` is the predicate of a survival clause (…の規定は、…なお有効に存続する /
+    なお効力を有する)."""
+    if tok.lemma_ == "存続":
+        return True
+    return tok.lemma_ in ("有する", "失う") and bool(
+        _IN_FORCE.search(text[: tok.idx]) and re.search(r"規定|条項|定め", text[: tok.idx])
+    )
 
 
 def _phrase(tok: Token) -> str:

@@ -172,6 +172,15 @@ class Context(ScopeMixin):
                     # act (its time, its method), which the sentence settles or defers.
                     continue
                 p = max(later or mains, key=lambda q: q.start)
+            elif light := _PAREN_LIGHT_VERB.match(masked[m.end() :]):
+                # 返還（…によるエクスポート）し、又は…消去し: the light verb of the act comes
+                # after a parenthetical, which the parse does not bridge; coordinated, the act
+                # shares the modality of the next main predicate.
+                after = m.end() + light.end()
+                nxt = [q for q in mains if q.start >= after]
+                if not nxt:
+                    continue
+                p = min(nxt, key=lambda q: q.start)
             else:
                 p = an.predicate_at(m.end())
                 if p is None:
@@ -221,6 +230,8 @@ _LIST_GAP = re.compile(
 )
 _PAREN = re.compile(r"\([^()]*\)")
 _COORDINATED = re.compile(r"^(?:又は|及び|並びに|若しくは|、|・)")
+# A verbal noun, a parenthetical, its light verb and a coordinator: 返還(・・・)し、又は
+_PAREN_LIGHT_VERB = re.compile(r"^\(・*\)(?:し|して)、(?=又は|若しくは|及び|並びに|かつ)")
 # A matched act followed by the topic marker (its parenthetical masked): …への委託(…)は、
 _ACT_TOPIC = re.compile(r"^(?:等)?(?:\(・*\))?(?:は|については|に関しては)、")
 

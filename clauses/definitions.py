@@ -47,7 +47,7 @@ _DEF_ITEM = re.compile(
 # What an alias is declared to be, after its parenthetical (…は、全て個人情報として取り扱う).
 _DECLARED_PI = re.compile(r"として取り扱|とみな|に含まれ|に該当|として扱")
 _PARTY_LIKE = re.compile(
-    r"^[甲乙丙丁]$|(?:者|社|人|先|会社|法人|団体|機関|職員|員|様|さま|連合|組合|市|町|村|県|区)$"
+    r"^[甲乙丙丁]$|(?:者|社|人|先|元|会社|法人|団体|機関|職員|員|様|さま|連合|組合|市|町|村|県|区)$"
 )
 # A parenthetical that carves something out of a definition (（個人情報を除く。）).
 _EXCLUDED = re.compile(r"[(（][^()（）]*?(?:を|は)除(?:く|き)。?[)）]")
@@ -55,6 +55,8 @@ _EXCLUDED = re.compile(r"[(（][^()（）]*?(?:を|は)除(?:く|き)。?[)）]"
 _NEXT_DEFINITION = re.compile(r"、[「『](?P<term>[^「」『』、。]{1,20})[」』]とは、?")
 # The body of a definition that carves its term out of another (…とは、Xのうち…をいう).
 _PART_OF = re.compile(r"^(?P<whole>[「『]?[^、。「」『』()]{1,20}?[」』]?)のうち")
+# The body of a definition whose head noun is an act (…その他の一切の作業をいう).
+_ACT_DEFINED = re.compile(r"(?:作業|行為|操作|活動)(?:をいい|をいう|を指す|のことをいう)")
 _ENDS_DEFINITION = re.compile(r"(?:をいう|を指す|を含む|とする|をいい|のことをいう)。?$")
 
 
@@ -153,6 +155,10 @@ def learn_definitions(doc: Document, norm: list[str], catalog: Catalog) -> Defin
             return  # a term that names personal information is caught by the vocabulary
         if not re.search(r"[\u3040-\u30ff\u4e00-\u9fff]", term) or _PARTY_LIKE.search(term):
             return  # a party's name (甲, 受領者, 当社), not a thing that holds information
+        if _ACT_DEFINED.search(_EXCLUDED.sub("", body)):
+            # 「処理」とは、個人データに対して行われる…一切の作業をいう: an act done to the
+            # information, not a thing that holds it (処理者, 処理の期間 do not name it).
+            personal = False
         raw.append(DefinedTerm(term, i, doc.sentences[i].section, personal, body))
 
     for s in doc.sentences:
@@ -187,6 +193,18 @@ def learn_definitions(doc: Document, norm: list[str], catalog: Catalog) -> Defin
             if item and (_ENDS_DEFINITION.search(text) or quoted):
                 body = item.group("def")
                 add(item.group("term"), s.index, body, names_pi(body))
+    # 「委託情報」とは、…をいう。委託情報には、個人情報を含むものとする: a sentence of its own
+    # that puts personal information into a term already defined.
+    defined = {t.term for t in raw}
+    for s in doc.sentences:
+        m = _INCLUDES.match(norm[s.index])
+        if (
+            m
+            and m.group("term") in defined
+            and catalog.personal.search(m.group("what"))
+            and not _NOT_INCLUDED.match(norm[s.index][m.end() :])
+        ):
+            wider.append((m.group("term"), s.section))
     raw = _deemed(raw, doc, norm, catalog)
     for whole, section in wider:
         for k, t in enumerate(raw):
@@ -227,6 +245,14 @@ def _deemed(
                 out[k] = DefinedTerm(t.term, s.index, t.section, True, t.body)
                 break
     return out
+
+
+# 「X」には、…を含む(ものとする) / Xは、…を含む: what a defined term includes.
+_INCLUDES = re.compile(
+    r"^(?:なお、)?[「『]?(?P<term>[^「」『』、。()]{1,20}?)[」』]?(?:には|は)、?"
+    r"(?P<what>[^。]{1,40}?)(?:を|が)含(?:む|み|まれ|める)"
+)
+_NOT_INCLUDED = re.compile(r"^(?:ま)?(?:ない|ず|ません)")
 
 
 def _phrase_start(text: str, end: int) -> int:

@@ -201,6 +201,16 @@ def learn_parties(doc: Document, norm: list[str], catalog: Catalog) -> dict[str,
                     text,
                 ):
                     roles[a], roles[b] = PRINCIPAL, CONTRACTOR
+        # The two parties are the first two aliases that name a party or an organisation:
+        # 本補遺（以下「本補遺」という。）は、X（以下「管理者」という。）と…: the document's
+        # own name defined first is no party.
+        named_aliases = [
+            (term, entity)
+            for term, entity in found
+            if _PARTY_NAME.search(term) or _ORGANISATION.search(entity) or term in ("甲", "乙")
+        ]
+        if len(named_aliases) >= 2 and len(found) > 2:
+            found = named_aliases
         if len(found) >= 2 and not any(roles.get(t) == PRINCIPAL for t in terms):
             (first, first_entity), (second, second_entity) = found[0], found[1]
             named = all(

@@ -646,8 +646,17 @@ def _folios(raws: list[str], counts: dict[str, int]) -> set[str]:
     ]
     values = [int(unicodedata.normalize("NFKC", b)) for _, b in numbered]
     if len(values) < 2 or values != list(range(1, len(values) + 1)):
-        return set()
+        numbered = []
     out = {b for _, b in numbered}
+    # Page numbers written as folios (- 2 -, 2/5) are furniture on their own; the header line
+    # right after two or more of them (a 約款's title on each page) is furniture too.
+    folios = [
+        (k, body)
+        for k, raw in enumerate(raws)
+        if (body := raw.strip(" \t\u3000")) and PAGE_NUMBER.match(body)
+    ]
+    if len(folios) >= 2:
+        numbered = numbered + folios
     for k, _ in numbered:
         nxt = next((r.strip(" \t\u3000") for r in raws[k + 1 : k + 3] if r.strip()), "")
         if counts.get(nxt, 0) >= 2 and not (_ARTICLE.match(nxt) or _HEADING.match(nxt)):

@@ -17,6 +17,12 @@ from clauses.facets.common import (
 )
 from clauses.modality import IMPOSE
 
+# A duty of secrecy laid on others (従業者に秘密保持義務を課す / 守秘義務を負わせる), or their
+# pledge (秘密保持の誓約書を提出させる).
+_LAID_ON_OTHERS = re.compile(
+    r"^(?:に関する)?(?:義務|誓約)(?:を|について)?(?:課|負わせ|誓約させ|徴|提出させ)|^(?:に関する)?誓約書"
+)
+
 
 def candidate(ctx: Context, clause: Clause, i: int) -> bool:
     text = ctx.norm[i]
@@ -51,6 +57,15 @@ def rule(ctx: Context, clause: Clause, i: int) -> list[Finding]:
         if p is None:
             continue
         mod, role, subj = ctx.effective(i, p)
+        if _LAID_ON_OTHERS.match(text[m.end() :]):
+            # 当社は、従業員に対し、…秘密保持義務を課します: the contractor makes its staff
+            # keep the secret; it does not itself promise to keep it.
+            if role == A.MAIN and mod in A.IMPOSING and contractor_bound(subj):
+                note = (
+                    "従業者等に秘密保持義務を課す定めのみで、受託者自身の秘密保持義務がありません。"
+                )
+                out.append(Finding(secrecy.id, WEAK, i, note))
+            continue
         if role == A.MAIN and mod in A.IMPOSING and contractor_bound(subj):
             # …秘密として保持し、…開示してはならない。ただし、受領者が必要と判断した第三者
             # には開示することができる: the contractor's own exception cancels the secret too.

@@ -65,6 +65,11 @@ def rule(ctx: Context, clause: Clause, i: int) -> list[Finding]:
                 out.append(Finding(facet.id, WEAK, i, "複製が受託者の判断で認められています。"))
         elif role == A.CONDITION and approval_obligation(ctx, i) and pi:
             out.append(Finding(facet.id, STRONG, i))
+        elif role == A.CONDITION and pi and contractor_bound(subj):
+            # 複製物を作成した場合には、その作成日…を記録する: copying is presumed and left to
+            # the contractor; only what follows it is governed.
+            note = "複製した場合の取扱いのみで、複製そのものは制限されていません。"
+            out.append(Finding(facet.id, WEAK, i, note))
         elif role == A.MAIN and mod in (A.OBLIGATION, A.DECLARATIVE) and contractor_bound(subj):
             # 複製は、甲の指示がある場合に限り行うこと: allowed only on the municipality's word.
             # 複写又は複製は、県の承認を要する: never without the municipality's approval.

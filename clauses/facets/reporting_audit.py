@@ -21,6 +21,34 @@ _ACCEPTS_NAMED_AUDIT = re.compile(
 )
 
 
+# 発生の有無 / 発生件数: whether (how often) incidents occurred, a topic of a periodic report.
+_OCCURRENCE_AS_TOPIC = re.compile(r"^(?:の)?(?:有無|件数|状況)")
+
+
+def _incident_report(ctx: Context, i: int) -> bool:
+    """Whether sentence ``i`` reports an incident that occurs (…が発生したときは、報告する):
+    an occurrence named only inside a parenthetical (取扱状況（事故の発生の有無を含む。）)
+    or as a topic of the report (事故の発生の有無) makes no report an incident report."""
+    text = ctx.masked[i] if ctx.masked else ctx.norm[i]
+    return any(
+        not _OCCURRENCE_AS_TOPIC.match(text[m.end() :])
+        for m in ctx.catalog.rx("occurrence").finditer(text)
+    )
+
+
+_RESULT = re.compile(r"^(?:その|これらの|当該)(?:結果|旨)")
+
+
+def _result_of_return(ctx: Context, i: int, words: str, start: int) -> bool:
+    """Whether the report in ``words`` is of a return or erasure the sentence imposed before it
+    (…返還し、又は消去し、その結果を書面により報告する): it belongs to return/deletion."""
+    if not _RESULT.match(words):
+        return False
+    before = ctx.norm[i][:start]
+    rd = ctx.catalog.clause("return_deletion")
+    return any(f.rx("act").search(before) for f in rd.facets)
+
+
 def candidate(ctx: Context, clause: Clause, i: int) -> bool:
     rep, aud = clause.facets
     text = ctx.norm[i]
@@ -40,7 +68,7 @@ def rule(ctx: Context, clause: Clause, i: int) -> list[Finding]:
     context = text + (
         ctx.norm[ctx.doc.sentences[i].lead] if ctx.doc.sentences[i].lead is not None else ""
     )
-    incident = bool(ctx.catalog.rx("occurrence").search(text))
+    incident = _incident_report(ctx, i)
     for p, mod, _role, subj in ctx.main_with(i, rep.rx("report")):
         if not contractor_bound(subj) or incident:
             continue
@@ -48,6 +76,8 @@ def rule(ctx: Context, clause: Clause, i: int) -> list[Finding]:
             clause_text(ctx.analyses[i], p)
         ):
             continue  # 廃棄証明書を提出する: a certificate, not a report on compliance
+        if _result_of_return(ctx, i, clause_text(ctx.analyses[i], p), p.start):
+            continue  # …返還し、又は消去し、その結果を報告する: a report on the return
         if mod == A.EFFORT and rep.rx("topic").search(context):
             note = "遵守状況の報告が努力義務にとどまっています。"
             out.append(Finding(rep.id, WEAK, i, note))
@@ -114,7 +144,7 @@ def bound(ctx: Context, clause: Clause, i: int) -> dict[str, int]:
     has_report = bool(rep.rx("report").search(text))
     periodic, topic = bool(rep.rx("periodic").search(text)), bool(rep.rx("topic").search(text))
     audit = bool(aud.rx("act").search(text)) and not ctx.catalog.rx("deliverable").search(text)
-    has_report = has_report and not ctx.catalog.rx("occurrence").search(text)
+    has_report = has_report and not _incident_report(ctx, i)
     return {
         "periodic_report": level(has_report and (periodic or topic), modal and periodic and topic),
         "audit": level(

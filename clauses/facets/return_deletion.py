@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 from clauses import analysis as A
 from clauses.catalog import Clause
 from clauses.context import STRONG, WEAK, Context, Finding
@@ -11,6 +13,8 @@ from clauses.facets.common import (
     level,
 )
 from clauses.modality import IMPOSE
+
+_AT_THE_END = re.compile(r"終了|満了|解約|解除")
 
 
 def candidate(ctx: Context, clause: Clause, i: int) -> bool:
@@ -30,6 +34,13 @@ def rule(ctx: Context, clause: Clause, i: int) -> list[Finding]:
         for _p, mod, role, subj in ctx.hits(i, ret.rx("act")):
             if role == A.MAIN and subj == A.PRINCIPAL and mod in (*A.IMPOSING, A.PERMISSION):
                 out.append(Finding(ret.id, WEAK, i, "返還を委託者が受け、又は求める定めのみです。"))
+    if "retrieve" in ret.patterns and pi and _AT_THE_END.search(text):
+        for _p, mod, role, subj in ctx.hits(i, ret.rx("retrieve")):
+            if role == A.MAIN and subj == A.PRINCIPAL and mod in (*A.IMPOSING, A.PERMISSION):
+                note = (
+                    "委託者が自らデータを取り出す定めのみで、受託者の返還・消去の義務がありません。"
+                )
+                out.append(Finding(ret.id, WEAK, i, note))
     if ctx.pi_level(i) >= 2:
         for _p, mod, role, subj in ctx.hits(i, ret.rx("handover")):
             if role == A.MAIN and contractor_bound(subj) and mod in (*A.IMPOSING, A.EFFORT):
@@ -57,6 +68,8 @@ def bound(ctx: Context, clause: Clause, i: int) -> dict[str, int]:
     strong = ctx.pi_level(i) >= 1 and bool(IMPOSE.search(text))
     ret = clause.facet("return")
     handed = bool(ret.rx("handover").search(text))
+    if "retrieve" in ret.patterns:
+        handed = handed or bool(ret.rx("retrieve").search(text))
     return {
         f.id: level(bool(f.rx("act").search(text)) or (f is ret and handed), strong)
         for f in clause.facets

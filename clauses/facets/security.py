@@ -52,13 +52,40 @@ def candidate(ctx: Context, clause: Clause, i: int) -> bool:
     text = _titled(ctx, i)
     if ctx.catalog.rx("occurrence").search(text) and re.search(r"報告|通知|連絡|場合|とき", text):
         return False  # measures taken after an incident belong to the incident clause
-    if _DEFINES.search(text) or (_LEAD.search(text) and not _sec_specific(f, text)):
+    lead = _LEAD.search(text)
+    if (
+        _DEFINES.search(text)
+        or (
+            lead
+            and not _sec_specific(f, text)
+            # …安全に管理するよう努めるものとし、次の各号に掲げる事項を遵守しなければならない:
+            # the lead's own duty before its list is read.
+            and not _lead_own_duty(f, text[: lead.start()])
+        )
+    ):
         return False  # a definition, or a list lead whose items carry the measures
     return bool(
         _sec_specific(f, text)
+        or _on_principal(ctx, f, text)
         or f.rx("generic").search(text)
         or f.rx("partial").search(text)
         or (f.rx("harms").search(text) and f.rx("prevent").search(text))
+    )
+
+
+def _lead_own_duty(f: Facet, pre: str) -> bool:
+    """Whether the words of a list lead before its list (…安全に管理するよう努めるものとし、)
+    govern the information themselves: a verb of handling, not a topic (保護に関し)."""
+    return any(re.match(r"(?:し|する|させ)", pre[m.end() :]) for m in f.rx("generic").finditer(pre))
+
+
+def _on_principal(ctx: Context, f: Facet, text: str) -> bool:
+    """Measures left to the municipality's own responsibility (…その他の安全管理措置は、お客様の
+    責任において行う): named, but not the contractor's duty."""
+    return bool(
+        f.rx("measures").search(text)
+        and f.rx("harms").search(text)
+        and re.search(rf"(?:{ctx.principal_rx.pattern})の(?:責任|負担)(?:において|で)", text)
     )
 
 
@@ -85,6 +112,8 @@ def rule(ctx: Context, clause: Clause, i: int) -> list[Finding]:
     if not pi and not ctx.about_information(i):
         return []  # site safety (工事現場の安全管理) shares the words only
     mod, subj = sentence_modality(an)
+    if _on_principal(ctx, f, text) and mod in A.IMPOSING:
+        return [Finding(f.id, WEAK, i, PRINCIPAL_NOTE)] if pi else []
     specific = _sec_specific(f, text)
     if subj == A.PRINCIPAL and mod in A.IMPOSING and (specific or f.rx("generic").search(text)):
         return [Finding(f.id, WEAK, i, PRINCIPAL_NOTE)] if pi else []

@@ -17,3 +17,16 @@ def test_bare_page_numbers_and_the_header_after_them_are_page_breaks() -> None:
     first = next(s for s in doc.sentences if s.citation == "第1条")
     assert first.kind == "body"
     assert "なければならない。" in first.text
+
+
+def test_a_header_after_dashed_folios_on_two_pages_is_a_page_break() -> None:
+    header = "サンプル印刷 発送サービス約款"
+    text = (
+        "発送サービス約款\n第1条 当社は、宛名データを本サービス以外の目的に利用しません。\n"
+        f"第2条 お客様は、当社が本約款に違反したときは、\n\n- 1 -\n{header}\n"
+        "個別契約を解除することができます。\n"
+        f"第3条 当社は、業務を行います。\n\n- 2 -\n{header}\n第4条 当社は、報告します。\n"
+    )
+    doc = build_document([PageText(number=1, text=text)])
+    second = next(s for s in doc.sentences if s.citation == "第2条")
+    assert "解除することができます。" in second.text
