@@ -47,6 +47,11 @@ _HEADING = re.compile(r"^[（(](?P<head>[^）)。]{2,40})[）)]$")
 _PARAGRAPH = re.compile(
     rf"^(?P<label>[0-9０-９]{{1,3}})(?:{_SPACE}+|(?=[^0-9０-９.．,，、年月日条項号時分%％]))"
 )
+# A paragraph numbered in the decimal style of translated agreements (7.3　処理者は、…): it
+# starts a new sentence even after an unterminated item line.
+_DECIMAL_PARAGRAPH = re.compile(
+    rf"^[0-9０-９]{{1,2}}[.．][0-9０-９]{{1,2}}(?:[.．][0-9０-９]{{1,2}})?{_SPACE}+\S"
+)
 _ITEM_PATTERNS: tuple[tuple[str, re.Pattern[str]], ...] = (
     ("paren_num", re.compile(r"^(?P<label>[（(](?P<n>[0-9０-９]{1,3})[）)])")),
     ("paren_kanji", re.compile(r"^(?P<label>[（(](?P<n>[一二三四五六七八九十]{1,3})[）)])")),
@@ -166,6 +171,7 @@ class _Scanner:
             or _HEADING.match(body)
             or self.item_match(body)
             or self._para_ok(body)
+            or bool(_DECIMAL_PARAGRAPH.match(body))
         )
 
     def _para_ok(self, body: str) -> bool:

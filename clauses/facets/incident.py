@@ -140,6 +140,7 @@ def rule(ctx: Context, clause: Clause, i: int) -> list[Finding]:
     return out
 
 
+_DEFINES = re.compile(r"[「『](?P<term>[^」』]{1,20})[」』]とは、(?P<body>[^。]*)")
 _INCIDENT_ALIAS = re.compile(r"以下[、]?[「『](?P<term>[^」』]{1,20})[」』]と(?:いう|いい|総称)")
 
 
@@ -159,10 +160,20 @@ def _occurred(ctx: Context, clause: Clause, text: str) -> bool:
             for m in _INCIDENT_ALIAS.finditer(t)
             if event.search(m.group("term")) or re.search(r"事態|侵害", m.group("term"))
         }
+        # 「個人データ侵害」とは、…セキュリティの侵害をいう: a term that names a breach is an
+        # incident wherever it is used, with or without an occurrence word in its definition.
+        defined = [(t.term, t.body) for t in ctx.definitions.terms]
+        # (a term naming personal information, 個人データ侵害, is no defined term of the
+        # resolver's: it is read from the definition sentence itself)
+        defined += [
+            (m.group("term"), m.group("body")) for t in ctx.norm if (m := _DEFINES.search(t))
+        ]
         found |= {
-            t.term
-            for t in ctx.definitions.terms
-            if event.search(t.term) and event.search(t.body) and occurrence.search(t.body)
+            term
+            for term, body in defined
+            if event.search(term)
+            and event.search(body)
+            and (occurrence.search(body) or re.search(r"侵害|インシデント|事故|事案", term))
         }
         terms = re.compile("|".join(map(re.escape, sorted(found, key=len, reverse=True))) or "(?!)")
         ctx.__dict__["_incident_terms"] = terms

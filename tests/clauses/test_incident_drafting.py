@@ -68,3 +68,30 @@ def test_incident_named_by_heading_or_lead(text: str) -> None:
 @pytest.mark.parametrize("sentence", TRAPS)
 def test_physical_events_are_no_incident(sentence: str) -> None:
     assert status(contract(sentence), "incident") == "missing"
+
+
+DPA = (
+    "データ処理補遺\n"
+    "株式会社エー（以下「管理者」という。）と株式会社ビー（以下「処理者」という。）は、"
+    "次のとおり合意する。\n"
+    "1.1　「個人データ侵害」とは、処理者が処理する個人データの偶発的又は違法な破壊、喪失、改変、"
+    "無権限の開示又は無権限のアクセスをもたらすセキュリティの侵害をいう。\n"
+    "7.1　処理者は、個人データ侵害を認識した場合、遅滞なく管理者に通知する。"
+    "通知には次の事項を含める。\n"
+    "(a)　個人データ侵害の内容\n"
+    "(b)　処理者が講じた措置又は講じる予定の措置\n"
+    "7.2　処理者は、管理者の指示に従い、個人データ侵害の影響を軽減するために"
+    "必要な措置を直ちに講じる。\n"
+)
+
+
+def test_a_defined_breach_is_an_incident_wherever_it_is_named() -> None:
+    assert status(DPA, "incident") == "satisfied"
+
+
+def test_a_decimal_paragraph_after_an_item_starts_a_new_sentence() -> None:
+    from contracts.document import build_document
+    from contracts.pages import PageText
+
+    doc = build_document([PageText(number=1, text=DPA)])
+    assert any(s.text.startswith("7.2\u3000処理者は") for s in doc.sentences)
