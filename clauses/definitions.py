@@ -176,7 +176,7 @@ def learn_definitions(doc: Document, norm: list[str], catalog: Catalog) -> Defin
             add(m.group("term"), s.index, pre, names_pi(pre) or declared)
         m = _DEFINITION.match(text) or _DEF_IN.search(text)
         if m:
-            body = m.group("def") + "".join(norm[k] for k in items_of.get(s.index, []))
+            body = m.group("def") + "、".join(["", *(norm[k] for k in items_of.get(s.index, []))])
             # 「X」とは、…をいい、「Y」とは、…をいう: each term has its own body.
             later = list(_NEXT_DEFINITION.finditer(body))
             first = body[: later[0].start()] if later else body

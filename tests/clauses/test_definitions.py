@@ -183,3 +183,17 @@ def test_a_sentence_that_keeps_personal_information_out_of_a_term(deeming: str) 
     from clause_samples import status
 
     assert status(DEEMED.format(deeming=deeming), "confidentiality") == "weak"
+
+
+def test_a_definition_whose_items_list_personal_attributes() -> None:
+    from clause_samples import status
+
+    text = (
+        "株式会社エー（以下「甲」という。）と株式会社ビー（以下「乙」という。）は、"
+        "次のとおり契約を締結する。\n"
+        "第1条 本契約において「対象情報」とは、甲が乙に提供する次に掲げる情報をいう。\n"
+        "(1) 氏名\n(2) 住所\n(3) 電話番号\n"
+        "第2条 乙は、対象情報を第三者に開示し、又は漏えいしてはならない。\n"
+        "2 乙は、対象情報を本契約の目的以外に利用してはならない。\n"
+    )
+    assert status(text, "confidentiality") == "satisfied"
