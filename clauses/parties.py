@@ -103,7 +103,10 @@ def _self_and_customer(norm: list[str], catalog: Catalog) -> dict[str, str]:
             # even in a 約款 (the company's own standard terms for its contractors).
             return {**dict.fromkeys(present, PRINCIPAL), m.group("term"): CONTRACTOR}
     policy = catalog.patterns.get("own_policy")
-    if policy is not None and policy.search("".join(norm[:3])):
+    titles = [t for t in norm[:3] if "。" not in t and len(t) <= 40]
+    if policy is not None and any(policy.search(t) for t in titles):
+        # the policy's title, not a sentence (…個人情報の取扱いについて、次の事項を遵守する
+        # ことを誓約します is a contractor's pledge)
         return dict.fromkeys(present, PRINCIPAL)
     customers = [t for t in catalog.customer_terms if t in head]
     if _TERMS_OF_SERVICE.search(head):

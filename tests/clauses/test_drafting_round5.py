@@ -174,3 +174,14 @@ def test_personal_data_under_its_other_names() -> None:
         "乙は、パーソナルデータを本契約の目的以外に利用してはならない。",
     )
     assert status(text, "confidentiality") == "satisfied"
+
+
+def test_a_companys_pledge_to_its_client_binds_the_company() -> None:
+    text = (
+        "個人情報の取扱いに関する誓約書\n株式会社エー　御中\n"
+        "当社は、貴社から委託を受けた業務の遂行に当たり、貴社から預託された個人情報の取扱いに"
+        "ついて、次の事項を遵守することを誓約します。\n"
+        "第1条 当社は、本業務に関して知り得た個人情報を第三者に開示し、又は漏えいしません。\n"
+        "第2条 当社は、個人情報を本業務の目的以外に利用しません。\n"
+    )
+    assert status(text, "confidentiality") == "satisfied"
