@@ -10,6 +10,8 @@ from __future__ import annotations
 
 from clause_samples import PREAMBLE, status
 
+from clauses.catalog import load_catalog
+
 ITEMS = (
     "(1) 個人情報の漏えいの禁止\n"
     "(2) 個人情報の目的外利用の禁止\n"
@@ -19,14 +21,7 @@ ITEMS = (
     "(6) 個人情報の漏えい等の事故が発生した場合の甲への報告及び甲の指示に従った対応\n"
     "(7) 業務終了時の個人情報の返還及び消去\n"
 )
-IMPOSED = (
-    "confidentiality",
-    "subcontracting",
-    "copying",
-    "security",
-    "incident",
-    "return_deletion",
-)
+IMPOSED = load_catalog().ids[:6]  # the six matters the items above name, in catalog order
 
 
 def _doc(lead: str, items: str = ITEMS) -> str:
