@@ -126,8 +126,13 @@ def approved_by_principal(
     )
     if m:
         before = text[max(0, m.start() - 12) : m.start()]
-        return not contractor_rx.search(before)
+        return not contractor_rx.search(before) and not _INTERNAL_APPROVER.search(before)
     return False
+
+
+# An officer within the contractor who approves (作業責任者の許可, 所属長の承認): no approval of
+# the municipality, which would have been named by the pattern before.
+_INTERNAL_APPROVER = re.compile(r"責任者|管理者|上司|上長|所属長|部門長|社内|自社")
 
 
 def classify_exception(

@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 
 from clauses import analysis as A
-from clauses.context import STRONG, WEAK, Context
+from clauses.context import STRONG, WEAK, Context, clause_text
 from clauses.modality import DISCRETION
 from clauses.parties import IMPERSONAL
 
@@ -27,8 +27,17 @@ def restriction_strength(ctx: Context, i: int, modality: str, weak_note: str) ->
 def approval_obligation(ctx: Context, i: int) -> bool:
     """A main obligation to obtain the municipality's approval in sentence ``i``."""
     rx = re.compile(r"(?:承諾|承認|許可|許諾|同意)(?:を|の)?(?:得|受け|求め|要す)")
-    for _p, mod, _role, subj in ctx.main_with(i, rx):
-        if mod in A.IMPOSING and contractor_bound(subj):
+    for p, mod, _role, subj in ctx.main_with(i, rx):
+        words = clause_text(ctx.analyses[i], p)
+        if (
+            mod in A.IMPOSING
+            and contractor_bound(subj)
+            # whose approval: the municipality's, or no one named (作業責任者の許可 is none)
+            and (
+                ctx.approved_by_principal(words)
+                or not re.search(r"の(?:承諾|承認|許可|許諾|同意)", words)
+            )
+        ):
             return True
     return False
 

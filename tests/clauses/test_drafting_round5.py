@@ -185,3 +185,11 @@ def test_a_companys_pledge_to_its_client_binds_the_company() -> None:
         "第2条 当社は、個人情報を本業務の目的以外に利用しません。\n"
     )
     assert status(text, "confidentiality") == "satisfied"
+
+
+def test_an_approval_within_the_contractor_is_no_approval() -> None:
+    text = contract(
+        "乙は、この契約による業務を処理するため個人情報を取り扱う。",
+        "乙は、個人情報を複製するときは、その都度、作業責任者の許可を得なければならない。",
+    )
+    assert status(text, "copying") == "weak"
