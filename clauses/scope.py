@@ -105,8 +105,10 @@ class ScopeMixin:
             return 1
         if s.article is None and self.heading_names_pi(i):
             return 1
-        if s.section == 0 and self.titled_pi_contract():
-            # 個人情報取扱特記事項 / 個人情報の取扱いに関する覚書: the whole text is about it.
+        if s.section == 0 and self.titled_pi_contract() and self.about_information(i):
+            # 個人情報取扱特記事項 / 個人情報の取扱いに関する覚書: the information the text
+            # speaks of (資料等, データ) is that personal information; lent goods and the work
+            # itself (貸与品, 善良な管理者の注意をもって本件業務を行う) are not.
             return 1
         return 0
 

@@ -77,7 +77,9 @@ def rule(ctx: Context, clause: Clause, i: int) -> list[Finding]:
             out.append(Finding(secrecy.id, strength, i, note))
         elif role == A.MAIN and mod == A.EFFORT and contractor_bound(subj):
             out.append(Finding(secrecy.id, WEAK, i, "秘密保持が努力義務にとどまっています。"))
-    if purpose.rx("context").search(text):
+    # Lent goods used only for the work (貸与品を本件業務以外に使用してはならず) are no
+    # information kept to its purpose.
+    if purpose.rx("context").search(text) and (explicit or ctx.about_information(i)):
         for _p, mod, role, subj in ctx.hits(i, purpose.rx("use")):
             if role == A.MAIN and subj == A.PRINCIPAL and mod == A.PROHIBITION:
                 out.append(Finding(purpose.id, WEAK, i, PRINCIPAL_NOTE))

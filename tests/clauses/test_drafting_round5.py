@@ -193,3 +193,24 @@ def test_an_approval_within_the_contractor_is_no_approval() -> None:
         "乙は、個人情報を複製するときは、その都度、作業責任者の許可を得なければならない。",
     )
     assert status(text, "copying") == "weak"
+
+
+def test_lent_goods_and_the_work_are_no_information_of_a_titled_contract() -> None:
+    text = (
+        "個人情報の取扱いを伴う業務委託契約書\n"
+        "株式会社エー（以下「当社」という。）と株式会社ビー（以下「委託先」という。）は、"
+        "次のとおり契約を締結する。\n"
+        "第1条 委託先は、善良な管理者の注意をもって本件業務を行わなければならない。\n"
+        "第2条 委託先は、貸与品を本件業務以外に使用してはならず、"
+        "本件業務の完了後は速やかに当社に返却する。\n"
+    )
+    for clause in ("confidentiality", "security", "return_deletion"):
+        assert status(text, clause) == "missing", clause
+
+
+def test_paper_named_as_the_topic_of_a_copying_ban_is_paper_only() -> None:
+    text = contract(
+        "乙は、この契約による業務を処理するため個人情報を取り扱う。",
+        "乙は、甲から預託を受けた紙媒体の個人情報について、複写機による複写を行わないものとする。",
+    )
+    assert status(text, "copying") == "weak"
