@@ -30,6 +30,10 @@ _ALIAS = re.compile(
     r"(?:[（(]|。|、)\s*(?:以下|以下この[^、。「」]{1,12}において)[、,]?\s*"
     r"[「『](?P<term>[^」』]{1,20})[」』](?:又は[「『][^」』]{1,20}[」』])?(?:という|と総称)"
 )
+# （…を含む。以下同じ。）: an inline definition of the word before it.
+_SAME_BELOW = re.compile(
+    r"\((?P<inside>[^()]{1,60}?を含む。?)以下(?:この[^、。()]{1,12}において)?同じ。?\)"
+)
 _DEFINITION = re.compile(r"^[「『]?(?P<term>[^「」『』、。]{1,20}?)[」』]?とは、(?P<def>.*)$")
 _DEF_IN = re.compile(
     r"(?:において|では|に関し)[、]?[「『]?(?P<term>[^「」『』、。]{1,20}?)[」』]?とは、(?P<def>.*)$"
@@ -163,6 +167,12 @@ def learn_definitions(doc: Document, norm: list[str], catalog: Catalog) -> Defin
 
     for s in doc.sentences:
         text = norm[s.index]
+        for m in _SAME_BELOW.finditer(text):
+            # 知り得た秘密（個人情報を含む。以下同じ。）: the word before the parenthetical means,
+            # from here on, what the parenthetical says it includes.
+            word = re.search(r"[\u4e00-\u9fff\u30a1-\u30fa]{2,12}$", text[: m.start()])
+            if word and names_pi(m.group("inside")):
+                add(word.group(0), s.index, m.group("inside"), True)
         for m in _ALIAS.finditer(text):
             # What the alias names: the words before its parenthetical (and inside it).
             start = _phrase_start(text, m.start())

@@ -197,3 +197,18 @@ def test_a_definition_whose_items_list_personal_attributes() -> None:
         "2 乙は、対象情報を本契約の目的以外に利用してはならない。\n"
     )
     assert status(text, "confidentiality") == "satisfied"
+
+
+def test_an_inline_definition_that_holds_from_here_on() -> None:
+    from clause_samples import status
+
+    text = contract(
+        "乙は、この契約の履行に関して知り得た秘密（個人情報を含む。以下同じ。）を他に漏らしてはならない。",
+        "乙は、秘密を目的外に利用してはならない。",
+    )
+    assert status(text, "confidentiality") == "satisfied"
+    plain = contract(
+        "乙は、この契約の履行に関して知り得た秘密（電磁的記録を含む。以下同じ。）を他に漏らしてはならない。",
+        "乙は、秘密を目的外に利用してはならない。",
+    )
+    assert status(plain, "confidentiality") == "weak"
