@@ -55,6 +55,10 @@ _EXCEPTION = re.compile(r"を除[きいく]|を除いて|以外は|を除外")
 _QUOTED = re.compile(
     r"(?:ない|ならず|できる|ものとする|こと|べき)(?:旨|との|とする旨|と(?:いう|定め|規定|記載|明記|され))"
 )
+# 委託契約には、…を定める必要がある: what a text is to lay down, not a duty laid down.
+_IN_A_TEXT = re.compile(
+    r"(?:契約|契約書|特記事項|約款|仕様書|規程|要綱|協定)(?:に|には|において|の中で)、"
+)
 _STATING_VERBS = {"明記", "記載", "規定", "掲げる", "列挙", "盛り込む", "明示"}
 _REPORTED = re.compile(
     r"とされて(?:いる|います|おり)|とされる|"
@@ -66,7 +70,7 @@ _REPORTED = re.compile(
 _NARRATED = re.compile(r"(?:まし|でし|[しっいえけせてれ])た$|か$|ですか|ますか")
 # 申請はありません: there is none, which is no promise not to act.
 _EXISTENCE = {"ある", "いる", "おる", "無い", "ない", "ござる", "いただく", "頂く"}
-_BAN_NOUN = re.compile(r"禁止(?:と|事項と)$")
+_BAN_NOUN = re.compile(r"(?:禁止|不可)(?:と|事項と)$")  # 再委託は禁止とする / 不可とする
 _COND_NOUNS = {"場合", "とき", "時", "際", "限り", "後", "前", "上", "うち", "間", "まで"}
 _MODAL_NOUNS = {"もの", "こと"}
 # Verbs whose negation keeps a right (…の請求を妨げない, …しても差し支えない).
@@ -157,6 +161,10 @@ def _compound_lemma(tok: Token) -> str:
     return prefix + tok.lemma_
 
 
+# The humble and polite forms of する (…いたします / …致しません).
+_HUMBLE_SURU = {"いたす", "致す"}
+
+
 def _is_predicate(tok: Token) -> bool:
     if (
         tok.lemma_ == "する"
@@ -167,6 +175,14 @@ def _is_predicate(tok: Token) -> bool:
         # the する of …ものとする / …こととする is the modal, and that of …できないとされる
         # a quotation: neither is a predicate of its own
         return False
+    if (
+        tok.lemma_ == "ある"
+        and tok.i >= 3
+        and tok.doc[tok.i - 1].orth_ == "が"
+        and tok.doc[tok.i - 2].orth_ == "必要"
+        and tok.doc[tok.i - 3].pos_ in ("VERB", "AUX")
+    ):
+        return False  # the ある of …講じる必要がある is the modal of the verb before it
     if _is_stranded_verb(tok):
         return True
     if _is_inflected_compound(tok):
@@ -179,6 +195,14 @@ def _is_predicate(tok: Token) -> bool:
         and any(dep(c) == "aux" and c.lemma_ == "する" and c.i == tok.i + 1 for c in tok.children)
     ):
         return True  # a サ変 noun the parser left a noun (スキャンして): with する it is a verb
+    if (
+        tok.pos_ in ("NOUN", "VERB", "ADV")
+        and "サ変" in tok.tag_
+        and tok.i + 1 < len(tok.doc)
+        and tok.doc[tok.i + 1].lemma_ in _HUMBLE_SURU
+    ):
+        return True  # 複製いたしません / 報告致します: the humble する, which the parser may
+        # make the head with the noun hung on it
     if (
         tok.pos_ == "NOUN"
         and "サ変" in tok.tag_
@@ -206,16 +230,37 @@ def _is_predicate(tok: Token) -> bool:
     return False
 
 
+# A parenthetical that closes a text: （…）or (…) at its very end, nested ones included.
+_CLOSING_PAREN = re.compile(r"[(（](?:[^()（）]|[(（][^()（）]*[)）])*[)）]。?$")
+
+
 def _nominal_head(doc: Doc) -> Token | None:
     """The head noun of an item written as a noun phrase (…の禁止 / …措置の実施), if it is an
     act (a サ変 noun): a thing named (秘密情報) imposes nothing."""
     roots = [t for t in doc if t.head.i == t.i]
-    if len(roots) != 1:
+    words = [t for t in doc if t.pos_ not in ("PUNCT", "SYM")]
+    if not roots or not words:
         return None
-    root = roots[0]
-    if root.pos_ in ("NOUN", "VERB") and "サ変" in root.tag_:
+    if len(roots) > 1 and roots[-1].i != words[-1].i:
+        return None
+    # Japanese heads come last: with the parse split in two (…者が本件… taken for a verb),
+    # the last root is the item's head.
+    root = roots[-1]
+    closing = _CLOSING_PAREN.search(doc.text)
+    if closing is not None and root.idx >= closing.start():
+        # …再委託の禁止（…第三者に行わせる場合を含みます。）: the parenthetical that closes
+        # the item is a note on it; the item's head is the word before it.
+        before = [t for t in doc if t.idx + len(t.orth_) <= closing.start()]
+        if not before:
+            return None
+        root = before[-1]
+    if root.pos_ in ("NOUN", "VERB") and ("サ変" in root.tag_ or _VERBAL_NOUN.match(root.orth_)):
         return root
     return None
+
+
+# A noun made of a verb's continuative form (受入れ, 引渡し, 取扱い, 申出): an act as well.
+_VERBAL_NOUN = re.compile(r"^[\u4e00-\u9fff]+[れしいりきちけえせめびみぎ]$")
 
 
 def _nominal_modality(tok: Token) -> str:
@@ -286,7 +331,12 @@ def analyse(doc: Doc, parties: PartyResolver, *, nominal: bool = False) -> Sente
             modality, role, governor = _nominal_modality(tok), MAIN, tok.i
         subject = _subject(doc[governor], parties, UNKNOWN, topic)
         if subject == UNKNOWN:
-            subject = _nearest_party(text[: doc[governor].idx], parties, topic)
+            subject = _nearest_party(
+                text[: doc[governor].idx],
+                parties,
+                topic,
+                judge_acts=doc[governor].lemma_ not in _ACCEPTING,
+            )
         if modality == PROHIBITION and subject == PRINCIPAL:
             # 村は、事業者に対し、名簿等の複写を禁止する: the ban binds its addressee.
             subject = _addressee(doc[governor], parties) or subject
@@ -357,6 +407,10 @@ def _shared_noun(result: SentenceAnalysis, text: str, transitive: set[int]) -> N
             result.predicates[result.predicates.index(p)] = replace(p, modality=NONE, role=RELATIVE)
 
 
+# …遅滞なく甲に通知し、: an act addressed to a party, told in the continuative.
+_ADDRESSED = re.compile(r"^(?:通知|通報|報告|連絡|届け出|届出|提出|申請|相談)し$")
+
+
 def _coordinate(
     result: SentenceAnalysis,
     text: str,
@@ -383,7 +437,7 @@ def _coordinate(
         negative_continuative = p.tail.endswith("ず") and after.startswith("、")
         clause_before_relative = (
             p.role == RELATIVE
-            and (p.index in transitive or p.index in backward)
+            and (p.index in transitive or p.index in backward or _ADDRESSED.search(p.tail))
             and after.startswith("、")
             and p.tail.endswith(("し", "て"))
         )
@@ -428,12 +482,17 @@ def _coordinate(
         )
         if nxt is None:
             continue
+        modality = nxt.modality
+        if negative_continuative and modality == DECLARATIVE:
+            # …第三者に開示せず、…目的の範囲内でのみ利用する: not doing the first act is a
+            # promise not to act, a prohibition.
+            modality = PROHIBITION
         coordinated = Predicate(
             index=p.index,
             start=p.start,
             lemma=p.lemma,
             tail=p.tail,
-            modality=nxt.modality,
+            modality=modality,
             role=MAIN,
             negated=p.negated,
             subject=nxt.subject,
@@ -471,13 +530,22 @@ def _resolve(tok: Token, tails: dict[int, str], text: str) -> tuple[str, str, in
             # …秘密保持…に関する規定は、なお有効に存続する: a survival clause keeps provisions
             # in force; it imposes none of the matters it names.
             return NONE, role, cur.i
-        if cur.lemma_ in _STATING_VERBS or _REPORTED.search(body):
+        if (
+            cur.lemma_ in _STATING_VERBS
+            or _REPORTED.search(body)
+            or (cur.lemma_ == "定める" and _IN_A_TEXT.search(text[: cur.idx]))
+        ):
             # …事項を契約書に明記する / …こととされている: what a text must state, or what
             # is said to apply, describes a document; it imposes none of its matters.
             return NONE, role, cur.i
         if cur.lemma_ in ("禁止", "禁ずる", "禁じる") and not is_negated(body):
             return PROHIBITION, role, cur.i
-        if cur.lemma_ in ("する", "なる") and _BAN_NOUN.search(text[: cur.idx]):
+        if (
+            cur.lemma_ in ("する", "なる")
+            and _BAN_NOUN.search(text[: cur.idx])
+            # 禁止とする考えです / 禁止とする方針: a ban that modifies a noun is described
+            and not _CONTENT_WORD.match(body)
+        ):
             # 再委託は、原則として禁止とする。 / …は禁止となる。
             return PROHIBITION, role, cur.i
         if _EXCEPTION.search(body):
@@ -509,7 +577,9 @@ def _resolve(tok: Token, tails: dict[int, str], text: str) -> tuple[str, str, in
             return (DECLARATIVE if final else NONE), role, cur.i
         if head.pos_ in ("NOUN", "PRON", "PROPN", "NUM") and not _is_predicate(head):
             lemma = head.lemma_
-            if lemma == "上" and text[head.idx + 1 : head.idx + 2] in ("、", "で"):
+            if lemma in ("上", "ほか", "外") and text[
+                head.idx + len(head.orth_) : head.idx + len(head.orth_) + 1
+            ] in ("、", "で", "に"):
                 # …消去した上、その結果を報告すること: done first, then the next duty.
                 cur = head.head if head.head.i != head.i else head
                 if cur is head:
@@ -563,6 +633,9 @@ def _survives(tok: Token, text: str) -> bool:
     )
 
 
+_NOMINAL = ("NOUN", "PROPN", "PRON")
+
+
 def _phrase(tok: Token) -> str:
     left = tok
     for c in tok.lefts:
@@ -571,8 +644,13 @@ def _phrase(tok: Token) -> str:
             or c.pos_ == "CCONJ"
         ):
             left = c if c.i < left.i else left
-    span = tok.doc[min(left.i, tok.i) : tok.i + 1]
-    return span.text
+    start = min(left.i, tok.i)
+    if start > 0 and tok.doc[start].pos_ == "CCONJ" and tok.doc[start - 1].pos_ in _NOMINAL:
+        # ユーザ及びベンダは with ユーザ hung elsewhere: the coordination is one phrase.
+        start -= 1
+        while start > 0 and dep(tok.doc[start - 1]) == "compound":
+            start -= 1
+    return tok.doc[start : tok.i + 1].text
 
 
 # A person or body named as the subject; 私 is the one who signs a pledge (誓約書), a person
@@ -651,8 +729,16 @@ _JUDGES = re.compile(
 _RELATIVE_CLAUSE = re.compile(r"^[^、。]{0,12}?(?:する|した|している|定める|定めた)[\u4e00-\u9fff]")
 
 
-def _nearest_party(before: str, parties: PartyResolver, default: str) -> str:
-    """The party last named as a topic (Xは) before a predicate, else as a subject (Xが)."""
+# Verbs of undergoing what the other party does (調査を受け入れる / 求めに応じる): whoever judges
+# the need (甲が必要と認めるときは) is not who accepts.
+_ACCEPTING = {"受ける", "受け入れる", "応じる", "従う", "協力", "受忍"}
+
+
+def _nearest_party(
+    before: str, parties: PartyResolver, default: str, *, judge_acts: bool = True
+) -> str:
+    """The party last named as a topic (Xは) before a predicate, else as a subject (Xが).
+    ``judge_acts``: a party that judges the need (Xが必要と認めるときは) acts itself."""
     if parties.pattern is None:
         return default
     for particle in ("は", "が"):
@@ -667,7 +753,7 @@ def _nearest_party(before: str, parties: PartyResolver, default: str) -> str:
             if (
                 particle == "が"
                 and re.search(r"場合|とき|除|限り|ところ|際", rest)
-                and not _JUDGES.match(rest)
+                and not (judge_acts and _JUDGES.match(rest))
             ):
                 continue  # the subject of a condition or an exception, not of the predicate
             if particle == "が" and _RELATIVE_CLAUSE.match(rest):

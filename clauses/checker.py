@@ -249,6 +249,12 @@ class Checker:
 def _explain_scope(ctx: Context, clause: Clause, f: Finding) -> str:
     """The note of a weak finding; when personal information was not named but the duty is
     written over a defined term, say which term and that its definition lacks it."""
+    if not f.note:
+        # A weak finding with no reason of its own: say what was found and what it lacks.
+        return (
+            f"「{clause.facet(f.facet).title}」に触れる定めはありますが、個人情報の取扱いについて"
+            "受託者に義務付ける（又は委託者に権限を与える）規定として確認できません。"
+        )
     if "個人情報が明記されていません" not in f.note:
         return f.note
     term = ctx.definitions.term_in(f.sentence, personal=False)
@@ -283,6 +289,11 @@ def _own_policy(ctx: Context) -> str | None:
     )
     if rx is None:
         return None
+    letter = ctx.catalog.patterns.get("letter_title")
+    if letter is not None and not any(contract and contract.search(t) for t in ctx.titles()):
+        found = next((t for t in ctx.titles() if letter.search(t)), None)
+        if found is not None:
+            return found
     for title in ctx.titles():
         if contract is not None and contract.search(title):
             return None
@@ -300,6 +311,11 @@ def _describing(ctx: Context) -> str | None:
     )
     if rx is None:
         return None
+    letter = ctx.catalog.patterns.get("letter_title")
+    if letter is not None and not any(contract and contract.search(t) for t in ctx.titles()):
+        found = next((t for t in ctx.titles() if letter.search(t)), None)
+        if found is not None:
+            return found
     for title in ctx.titles():
         if contract is not None and contract.search(title):
             return None  # a contract (or its 特記事項) titled first: whatever it attaches

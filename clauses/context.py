@@ -181,6 +181,16 @@ class Context(ScopeMixin):
                 if not nxt:
                     continue
                 p = min(nxt, key=lambda q: q.start)
+            elif defined := _PAREN_OBJECT.match(masked[m.end() :]):
+                # 複製等（複写、…をいう。）を甲の承諾なく行ってはならない: the act defined in
+                # parentheses is the object of the verb after them, which the parse may not see.
+                after = m.end() + defined.end()
+                nxt = [q for q in mains if q.start >= after]
+                if not nxt:
+                    continue
+                p = min(nxt, key=lambda q: q.start)
+                if p.start - after > max_gap:
+                    continue
             else:
                 p = an.predicate_at(m.end())
                 if p is None:
@@ -193,7 +203,10 @@ class Context(ScopeMixin):
                     # head noun of an imposed item
                     p.nominal and _COORDINATED.match(gap)
                 )
-                if not listed and (len(gap) > max_gap or matter.search(gap)):
+                # A definition in parentheses after the act (複製等（複写、…をいう。）を…行って
+                # はならない) does not stand between the act and its verb.
+                bare = _PAREN.sub("", gap)
+                if not listed and (len(bare) > max_gap or matter.search(bare)):
                     continue
             if p.index in seen:
                 continue
@@ -229,6 +242,7 @@ _LIST_GAP = re.compile(
     r"(?:その他(?:これら|これ)?(?:に類する)?|等の)[^、。]{0,10}?(?:行為|こと|処理|取扱い)(?:を|は)$"
 )
 _PAREN = re.compile(r"\([^()]*\)")
+_PAREN_OBJECT = re.compile(r"^等?\(・*\)(?:を|について)")
 _COORDINATED = re.compile(r"^(?:又は|及び|並びに|若しくは|、|・)")
 # A verbal noun, a parenthetical, its light verb and a coordinator: 返還(・・・)し、又は
 _PAREN_LIGHT_VERB = re.compile(r"^\(・*\)(?:し|して)、(?=又は|若しくは|及び|並びに|かつ)")

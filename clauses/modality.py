@@ -35,7 +35,9 @@ _OBLIGATION = re.compile(
     r"なければならな|なければならず|なければなりません|ねばならな|ものとす|ものとし|ものと定め|"
     r"こととす|こととし|義務を負|責任を負|べき|しなければ|ることとなる|こと$|"
     # …ことを要する / 甲の承諾を要する: a requirement (要しない is none)
-    r"を要す|を要し(?!な)"
+    r"を要す|を要し(?!な)|"
+    # …措置を講じる必要がある (the register of specifications); 必要があるときは is a condition
+    r"必要があ(?:る|ります)$"
 )
 # Inflections that carry the predicate on to the next one (…し、又は…しなければならない).
 _CONDITION = re.compile(
@@ -80,7 +82,7 @@ IMPOSE = re.compile(
     r"ものとし|禁止|禁ず|禁じ|ことができな|ことはできな|ことができず|ないこと|こと。?$|義務を負|"
     r"責任を負|認めな|認められな|べき|を要す|[るうすいつくぐぬむぶ]。$|ない。$|"
     # the registers of terms of service and of polite letters (…してはなりません, …いたします)
-    r"なりません|ません。?$|ます。?$|ものとします|ください"
+    r"なりません|ません。?$|ます。?$|ものとします|ください|必要があ(?:る|ります)。?$"
 )
 PERMIT = re.compile(r"ことができ|こともでき|妨げな|妨げられな|差し支えな")
 
@@ -92,7 +94,9 @@ _LEGAL = re.compile(
     # ただし、次の各号のいずれかに該当する情報は、この限りでない): they narrow the
     # information, they leave nothing to the contractor's judgement.
     r"公知|公然と知られ|既に(?:自己が|自ら)?(?:保有|所有|知)|正当な権限を有する第三者|"
-    r"独自に開発|(?:次の各号|以下)の(?:いずれか|各号)に該当する(?:情報|もの)"
+    r"独自に開発|(?:次の各号|以下)の(?:いずれか|各号)に該当する(?:情報|もの)|"
+    # 本契約に定める場合を除き / 本DPAに従う場合を除き: what the contract itself allows
+    r"(?:本|この)(?:契約|DPA|覚書|約款|特記事項|規約|協定)(?:書)?(?:に(?:定め|基づ|従|規定|おいて認め)|の定め)"
 )
 
 _EXCEPTION_MARK = re.compile(r"を除[きいく]|を除いて|以外は")
@@ -121,7 +125,7 @@ def approved_by_principal(
         return True
     # "書面による事前の承諾を得た場合" without naming anyone: the other party's approval.
     m = re.search(
-        r"(?:承諾|承認|許可|許諾|同意)を(?:得|受け)|の(?:指示|承諾|承認)(?:に(?:よる|基づ|従)|がある)",
+        r"(?:承諾|承認|許可|許諾|同意)を(?:得|受け)|(?:の|^|、)(?:指示|承諾|承認)(?:に(?:よる|基づ|従)|がある)",
         text,
     )
     if m:

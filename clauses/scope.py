@@ -18,6 +18,13 @@ if TYPE_CHECKING:
     from contracts.document import Document
 
 
+# A sentence that goes on from the one before: a connective, or a demonstrative standing for
+# what was just named (これを / これらの / 当該…).
+_CONTINUES = re.compile(
+    r"^(?:(?:また|さらに|更に|加えて|同様に|併せて|あわせて)、|(?:これ|これら|それ|それら)(?:を|の|に|は、)|当該)"
+)
+
+
 class ScopeMixin:
     """Scope questions about sentence ``i`` of a checked document (mixed into Context)."""
 
@@ -91,6 +98,8 @@ class ScopeMixin:
             related.append(s.lead)
         if s.proviso_of is not None:
             related.append(s.proviso_of)
+        if self.continues_previous(i):
+            related.append(i - 1)
         if any(self.explicit_pi(k) for k in related):
             return 3
         if s.article is not None:
@@ -111,6 +120,24 @@ class ScopeMixin:
             # itself (貸与品, 善良な管理者の注意をもって本件業務を行う) are not.
             return 1
         return 0
+
+    def continues_previous(self, i: int) -> bool:
+        """Whether sentence ``i`` goes on from the sentence before it in the same paragraph or
+        item (また、…目的以外に利用しない。 / これを複製しない。): its elided object or its
+        demonstrative is what that sentence spoke of."""
+        if i == 0:
+            return False
+        s, t = self.doc.sentences[i], self.doc.sentences[i - 1]
+        if (s.section, s.article, s.paragraph, s.item) != (
+            t.section,
+            t.article,
+            t.paragraph,
+            t.item,
+        ):
+            return False
+        if t.kind not in ("body", "item") or s.proviso_of is not None:
+            return False
+        return bool(_CONTINUES.match(self.norm[i]))
 
     def titles(self) -> list[str]:
         """The lines that may be the document's title: before any article, among its first

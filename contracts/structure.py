@@ -62,6 +62,11 @@ _ITEM_PATTERNS: tuple[tuple[str, re.Pattern[str]], ...] = (
     ("kana", re.compile(rf"^(?P<label>(?P<n>[ア-ン]))(?:{_SPACE}+)")),
     ("num_dot", re.compile(r"^(?P<label>(?P<n>[0-9０-９]{1,2})[.．)）])(?![0-9０-９])")),
 )
+# The mark between a sentence and the list it announces (記), and the announcing words.
+_LIST_MARK = re.compile(r"^(?:記|以下|下記)[\s\u3000]*$")
+_ANNOUNCES = re.compile(
+    r"(?:次|以下|下記)(?:の|に掲げる)(?:各号|事項|とおり|措置|条件|内容)|次のとおり"
+)
 _OPEN = "（(「『【［〔"
 _CLOSE = "）)」』】］〕"
 _TERMINAL = "。．"
@@ -395,7 +400,11 @@ class _Scanner:
     def _open_item(self, kind: str, m: re.Match[str], start: int) -> None:
         st = self.st
         if self.paragraph is None:
+            # A list outside any article (誓約書: …次の事項を遵守することを誓約します。 記 1. …):
+            # the sentence announcing it still leads it.
+            before = self._announcing(self.para_last)
             self._open_paragraph("", 1, start)
+            self.para_last = before
         kinds = [k for k, _ in self.item_stack]
         level = kinds.index(kind) if kind in kinds else len(kinds)
         self._close_item_levels(start, level)
@@ -415,8 +424,27 @@ class _Scanner:
         )
         self.item_stack.append((kind, len(st.items) - 1))
         if level == 0:
-            self.lead = self.para_last
+            self.lead = self._past_marks(self.para_last)
         self.last_body = None
+
+    def _past_marks(self, k: int | None) -> int | None:
+        """Sentence ``k``, or the one before it when ``k`` is only the mark 記 (or 以下・下記)
+        that stands between a sentence and the list it announces."""
+        sents = self.st.sentences
+        if k is not None and k > 0 and _LIST_MARK.match(sents[k].text.strip()):
+            return k - 1
+        return k
+
+    def _announcing(self, k: int | None) -> int | None:
+        """Sentence ``k`` (past a 記 mark) when it announces a list (次の事項 / 以下の事項 /
+        下記の事項): outside an article, only such a sentence leads the items after it."""
+        k = self._past_marks(k)
+        if k is None:
+            return None
+        t = self.st.sentences[k]
+        if t.kind == "body" and t.section == self.section and _ANNOUNCES.search(t.text):
+            return k
+        return None
 
     # -- sentences ----------------------------------------------------------------------------
     def _body(self, start: int, segments: list[tuple[int, int]], in_item: bool = False) -> None:
@@ -536,6 +564,8 @@ class _Scanner:
             if "。" in s.text or len(s.text.strip()) > 30:
                 continue
             nxt = sents[k + 1]
+            if (nxt.section, nxt.article) != (s.section, s.article) or nxt.kind == "heading":
+                continue  # the last item of an article's list, before the next article
             under = nxt.item is not None and items[nxt.item].parent == s.item
             if nxt.item is not None and not under:
                 continue  # the next item of the same list: a list of short items

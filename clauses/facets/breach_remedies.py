@@ -8,12 +8,12 @@ from clauses import analysis as A
 from clauses.catalog import Clause, Facet
 from clauses.context import REMEDY_MATTER, STRONG, WEAK, Context, Finding, clause_text
 from clauses.facets.common import (
-    context_text,
     contractor_bound,
+    imposes,
     level,
     referred_text,
 )
-from clauses.modality import IMPOSE, PERMIT
+from clauses.modality import PERMIT
 from clauses.parties import IMPERSONAL
 
 
@@ -86,6 +86,17 @@ def rule(ctx: Context, clause: Clause, i: int) -> list[Finding]:
     previous = _previous_text(ctx, i)
     hits = ctx.hits(i, term.rx("act"), matter=REMEDY_MATTER, not_after=term.rx("not_right"))
     for p, mod, role, subj in hits:
+        # …契約を解除されても（貴社が解除しても）異議を申し立てません: the contractor accepts
+        # the termination in advance, which grants it.
+        conceded = role == A.CONDITION and bool(
+            re.match(r"[^、。]{0,4}(?:ても|でも)", p.tail[p.size :])
+            and term.rx("accept").search(p.tail)
+        )
+        if conceded:
+            grounds = _grounds(term, text, items_text, previous)
+            if term.rx("breach").search(grounds) or term.rx("fault_leak").search(grounds):
+                out.append(Finding(term.id, STRONG, i))
+            continue
         if role != A.MAIN or p.negated:
             continue
         rights = mod in (A.PERMISSION, *A.IMPOSING)
@@ -96,9 +107,10 @@ def rule(ctx: Context, clause: Clause, i: int) -> list[Finding]:
         )
         # Termination for insolvency, 暴力団 or convenience is no remedy for a breach:
         # without a breach among its grounds it is not this matter at all.
-        if ((rights and subj in (A.PRINCIPAL, A.BOTH, IMPERSONAL)) or accepts) and term.rx(
-            "breach"
-        ).search(_grounds(term, text, items_text, previous)):
+        grounds = _grounds(term, text, items_text, previous)
+        if ((rights and subj in (A.PRINCIPAL, A.BOTH, IMPERSONAL)) or accepts) and (
+            term.rx("breach").search(grounds) or term.rx("fault_leak").search(grounds)
+        ):
             out.append(Finding(term.id, STRONG, i))
     other_remedy = dmg.rx("not_remedy").search(text + referred_text(ctx, i))
     # 違約金として…の100分の10に相当する額を支払わなければならない: the amount comes between.
@@ -146,11 +158,14 @@ def bound(ctx: Context, clause: Clause, i: int) -> dict[str, int]:
     term, dmg = clause.facets
     text = ctx.norm[i]
     items = "".join(ctx.norm[k] for k in ctx.items.get(i, [])) + referred_text(ctx, i)
-    modal = bool(IMPOSE.search(context_text(ctx, i)) or PERMIT.search(text))
+    modal = imposes(ctx, i) or bool(PERMIT.search(text))
     return {
         "termination": level(
             bool(term.rx("act").search(text)),
-            modal and bool(term.rx("breach").search(text + items)),
+            modal
+            and bool(
+                term.rx("breach").search(text + items) or term.rx("fault_leak").search(text + items)
+            ),
         ),
         "damages": level(
             bool(dmg.rx("act").search(text) or dmg.rx("penalty").search(text)),

@@ -6,7 +6,7 @@ import re
 
 from clauses import analysis as A
 from clauses.context import STRONG, WEAK, Context, clause_text
-from clauses.modality import DISCRETION
+from clauses.modality import DISCRETION, IMPOSE
 from clauses.parties import IMPERSONAL
 
 PRINCIPAL_NOTE = "委託者の義務としてのみ定められ、受託者に課されていません。"
@@ -60,6 +60,21 @@ def context_text(ctx: Context, i: int) -> str:
     s = ctx.doc.sentences[i]
     lead = ctx.norm[s.lead] if s.lead is not None else ""
     return lead + ctx.norm[i]
+
+
+def imposes(ctx: Context, i: int, text: str | None = None) -> bool:
+    """Whether sentence ``i`` (read as ``text``, by default with its list lead) has words that
+    impose: its own ending, or for an item written as a noun phrase (…の甲への書面による報告)
+    the ending of the lead that imposes its items."""
+    if IMPOSE.search(text if text is not None else context_text(ctx, i)):
+        return True
+    s = ctx.doc.sentences[i]
+    return (
+        s.kind == "item"
+        and s.lead is not None
+        and not ctx.norm[i].rstrip().endswith("。")
+        and bool(IMPOSE.search(ctx.norm[s.lead]))
+    )
 
 
 _REFERS_TO_CASE = re.compile(r"前(?:項|条|各項)(?:の場合|に規定する場合|に定める場合)")

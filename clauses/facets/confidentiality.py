@@ -10,12 +10,11 @@ from clauses.catalog import Clause
 from clauses.context import WEAK, Context, Finding
 from clauses.facets.common import (
     PRINCIPAL_NOTE,
-    context_text,
     contractor_bound,
+    imposes,
     level,
     restriction_strength,
 )
-from clauses.modality import IMPOSE
 
 # A duty of secrecy laid on others (従業者に秘密保持義務を課す / 守秘義務を負わせる), or their
 # pledge (秘密保持の誓約書を提出させる).
@@ -117,7 +116,7 @@ def rule(ctx: Context, clause: Clause, i: int) -> list[Finding]:
 def bound(ctx: Context, clause: Clause, i: int) -> dict[str, int]:
     secrecy, purpose = clause.facets
     text = ctx.norm[i]
-    modal = bool(IMPOSE.search(context_text(ctx, i)))
+    modal = imposes(ctx, i)
     explicit = ctx.pi_level(i) >= 2 and not ctx.generic_only(i)
     return {
         "secrecy": level(

@@ -12,10 +12,10 @@ from clauses.facets.common import (
     approval_obligation,
     context_text,
     contractor_bound,
+    imposes,
     level,
     restriction_strength,
 )
-from clauses.modality import IMPOSE
 
 
 def candidate(ctx: Context, clause: Clause, i: int) -> bool:
@@ -111,7 +111,9 @@ def _paper_only(facet: Facet, text: str) -> bool:
 
 def bound(ctx: Context, clause: Clause, i: int) -> dict[str, int]:
     text = context_text(ctx, i)
-    strong = bool(ctx.pi_level(i) >= 1 and (IMPOSE.search(text) or ctx.approved_by_principal(text)))
+    strong = bool(
+        ctx.pi_level(i) >= 1 and (imposes(ctx, i, text) or ctx.approved_by_principal(text))
+    )
     return {"restriction": level(True, strong)}
 
 

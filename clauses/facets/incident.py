@@ -11,9 +11,9 @@ from clauses.context import STRONG, WEAK, Context, Finding, clause_text, sentenc
 from clauses.facets.common import (
     context_text,
     contractor_bound,
+    imposes,
     level,
 )
-from clauses.modality import IMPOSE
 
 
 def candidate(ctx: Context, clause: Clause, i: int) -> bool:
@@ -279,7 +279,7 @@ def _named_before(ctx: Context, clause: Clause, i: int) -> bool:
 def bound(ctx: Context, clause: Clause, i: int) -> dict[str, int]:
     report, response = clause.facets
     text = _scene(ctx, clause, i) + context_text(ctx, i)
-    modal = bool(IMPOSE.search(text))
+    modal = imposes(ctx, i, text)
     occurred = (
         _occurred(ctx, clause, text)
         or _scene(ctx, clause, i) != ""

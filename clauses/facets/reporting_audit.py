@@ -10,9 +10,10 @@ from clauses.context import STRONG, WEAK, Context, Finding, clause_text
 from clauses.facets.common import (
     context_text,
     contractor_bound,
+    imposes,
     level,
 )
-from clauses.modality import IMPOSE, PERMIT
+from clauses.modality import PERMIT
 
 # An audit named in a condition and accepted by an anaphor: …調査する場合は、これに応じること.
 _ACCEPTS_NAMED_AUDIT = re.compile(
@@ -49,6 +50,17 @@ def _result_of_return(ctx: Context, i: int, words: str, start: int) -> bool:
     return any(f.rx("act").search(before) for f in rd.facets)
 
 
+def _compliance_items(ctx: Context, i: int) -> str:
+    """The items listed under sentence ``i`` that are about compliance (個人情報の管理状況,
+    特記事項の遵守状況): the contents of a report they make a compliance report; the
+    state of the work (管理業務の実施状況, 利用状況) does not."""
+    return "".join(
+        ctx.norm[k]
+        for k in ctx.items.get(i, [])
+        if ctx.explicit_pi(k) or re.search(r"遵守|特記事項", ctx.norm[k])
+    )
+
+
 def candidate(ctx: Context, clause: Clause, i: int) -> bool:
     rep, aud = clause.facets
     text = ctx.norm[i]
@@ -65,8 +77,12 @@ def rule(ctx: Context, clause: Clause, i: int) -> list[Finding]:
     rep, aud = clause.facets
     text = ctx.norm[i]
     out: list[Finding] = []
-    context = text + (
-        ctx.norm[ctx.doc.sentences[i].lead] if ctx.doc.sentences[i].lead is not None else ""
+    # A report's contents may be listed under it (次に掲げる事項を記載した月次報告書 … (3) 個人
+    # 情報の管理状況): its items say what it reports.
+    context = (
+        text
+        + (ctx.norm[ctx.doc.sentences[i].lead] if ctx.doc.sentences[i].lead is not None else "")
+        + _compliance_items(ctx, i)
     )
     incident = _incident_report(ctx, i)
     for p, mod, _role, subj in ctx.main_with(i, rep.rx("report")):
@@ -131,16 +147,28 @@ def rule(ctx: Context, clause: Clause, i: int) -> list[Finding]:
         if (subj in (A.PRINCIPAL, A.BOTH) and mod in (A.PERMISSION, *A.IMPOSING)) or (
             contractor_bound(subj)
             and mod in A.IMPOSING
-            and re.search(r"受け|応じ|協力|拒|妨げ", words + p.tail)
+            and re.search(r"受け|受入|応じ|協力|拒|妨げ", words + p.tail)
         ):
             out.append(Finding(aud.id, STRONG, i))
     return out
 
 
+# An audit of the accounts (会計監査 / 経理の監査) is no audit of how information is handled.
+_ACCOUNTS_AUDIT = re.compile(r"(?:会計|経理|決算|財務|収支)(?:の|に関する|について)?(?:監査|検査)")
+
+
+def _bare_audit(ctx: Context, text: str) -> bool:
+    """An audit (監査, not 検査, which is as often the acceptance of the work) with no object
+    named (甲による監査を受け入れる), in a contract about personal information: the audit of
+    the contractor's compliance."""
+    return "監査" in text and not _ACCOUNTS_AUDIT.search(text) and ctx.document_has_pi()
+
+
 def bound(ctx: Context, clause: Clause, i: int) -> dict[str, int]:
     rep, aud = clause.facets
     text = context_text(ctx, i)
-    modal = bool(IMPOSE.search(text))
+    modal = imposes(ctx, i, text)
+    text += _compliance_items(ctx, i)
     has_report = bool(rep.rx("report").search(text))
     periodic, topic = bool(rep.rx("periodic").search(text)), bool(rep.rx("topic").search(text))
     audit = bool(aud.rx("act").search(text)) and not ctx.catalog.rx("deliverable").search(text)
@@ -150,7 +178,11 @@ def bound(ctx: Context, clause: Clause, i: int) -> dict[str, int]:
         "audit": level(
             audit,
             audit
-            and bool(ctx.catalog.rx("audit_topic").search(text) or ctx.pi_level(i))
+            and bool(
+                ctx.catalog.rx("audit_topic").search(text)
+                or ctx.pi_level(i)
+                or _bare_audit(ctx, text)
+            )
             and bool(modal or PERMIT.search(text)),
         ),
     }

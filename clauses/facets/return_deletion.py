@@ -10,9 +10,9 @@ from clauses.context import STRONG, WEAK, Context, Finding
 from clauses.facets.common import (
     context_text,
     contractor_bound,
+    imposes,
     level,
 )
-from clauses.modality import IMPOSE
 
 _AT_THE_END = re.compile(r"終了|満了|解約|解除")
 
@@ -65,7 +65,7 @@ def rule(ctx: Context, clause: Clause, i: int) -> list[Finding]:
 
 def bound(ctx: Context, clause: Clause, i: int) -> dict[str, int]:
     text = context_text(ctx, i)
-    strong = ctx.pi_level(i) >= 1 and bool(IMPOSE.search(text))
+    strong = ctx.pi_level(i) >= 1 and imposes(ctx, i, text)
     ret = clause.facet("return")
     handed = bool(ret.rx("handover").search(text))
     if "retrieve" in ret.patterns:

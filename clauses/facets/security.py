@@ -9,12 +9,11 @@ from clauses.catalog import Clause, Facet
 from clauses.context import STRONG, WEAK, Context, Finding, clause_text, sentence_modality
 from clauses.facets.common import (
     PRINCIPAL_NOTE,
-    context_text,
     contractor_bound,
+    imposes,
     level,
     mains_modality,
 )
-from clauses.modality import IMPOSE
 
 
 def _titled(ctx: Context, i: int) -> str:
@@ -170,7 +169,9 @@ def rule(ctx: Context, clause: Clause, i: int) -> list[Finding]:
     return []
 
 
-_PREVENT_PURPOSE = re.compile(r"(?:防止|防ぐ)(?:する)?(?:ため|ために|よう)")
+_PREVENT_PURPOSE = re.compile(
+    r"(?:防止|防ぐ)(?:する)?(?:ため|ために|よう)|(?:こと|事)の?(?:ない|無い)よう|(?:され|し)ないよう"
+)
 _MANAGE = re.compile(r"管理|万全")
 
 
@@ -204,7 +205,7 @@ def bound(ctx: Context, clause: Clause, i: int) -> dict[str, int]:
     strong = (
         specific
         and _titled_pi(ctx, i) >= 1
-        and bool(IMPOSE.search(context_text(ctx, i)))
+        and imposes(ctx, i)
         and not re.search(r"努め|努力", text)
     )
     return {"measures": level(True, strong)}

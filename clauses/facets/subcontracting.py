@@ -11,10 +11,10 @@ from clauses.facets.common import (
     approval_obligation,
     context_text,
     contractor_bound,
+    imposes,
     level,
     restriction_strength,
 )
-from clauses.modality import IMPOSE
 
 
 def candidate(ctx: Context, clause: Clause, i: int) -> bool:
@@ -24,6 +24,33 @@ def candidate(ctx: Context, clause: Clause, i: int) -> bool:
         or f.rx("act").search(ctx.masked[i])
         or f.rx("flowdown").search(ctx.norm[i])
     )
+
+
+_EXEMPT_NOTE = "再委託の事前承認に受託者側の事情による例外（関係会社等）があります。"
+_FREED_NOTE = "一部の再委託が委託者の承諾なしに認められています。"
+# Approval dispensed with for some subcontracting, in the sentence or the one after it
+# (…に再委託することがあります。この場合、お客様の承諾を要しないものとします).
+_DISPENSED = re.compile(
+    r"(?:承諾|承認|同意|許諾)(?:を要しない|を要せず|は不要|を得ることなく[^。]{0,30}?(?:ことができ|できます))"
+)
+
+
+def _dispensation(ctx: Context) -> int | None:
+    """A sentence that frees some subcontracting from the principal's approval, if any."""
+    cache = ctx.__dict__.setdefault("_subcontract_dispensed", {})
+    if "i" in cache:
+        return cache["i"]
+    act = ctx.catalog.clause("subcontracting").facets[0].rx("act")
+    found = None
+    for k, text in enumerate(ctx.norm):
+        if not _DISPENSED.search(text):
+            continue
+        before = ctx.norm[k - 1] if k > 0 and text.startswith("この場合") else ""
+        if act.search(text) or (before and act.search(before)):
+            found = k
+            break
+    cache["i"] = found
+    return found
 
 
 def rule(ctx: Context, clause: Clause, i: int) -> list[Finding]:
@@ -52,7 +79,8 @@ def rule(ctx: Context, clause: Clause, i: int) -> list[Finding]:
                     Finding(facet.id, WEAK, i, "再委託が委託者の承諾なしに認められています。")
                 )
         elif role in (A.CONDITION, A.MAIN) and approval_obligation(ctx, i):
-            out.append(Finding(facet.id, STRONG, i))
+            # …承認を得なければならない。ただし、乙の関係会社に委託する場合は、この限りでない
+            out.append(Finding(facet.id, *restriction_strength(ctx, i, mod, _EXEMPT_NOTE)))
         elif (
             role in (A.CONDITION, A.MAIN, A.EXCEPTION)
             and contractor_bound(subj)
@@ -68,7 +96,15 @@ def rule(ctx: Context, clause: Clause, i: int) -> list[Finding]:
                 note = ""
             out.append(Finding(facet.id, WEAK, i, note))
     if not hits and approval_obligation(ctx, i):
-        out.append(Finding(facet.id, STRONG, i))
+        out.append(Finding(facet.id, *restriction_strength(ctx, i, A.OBLIGATION, _EXEMPT_NOTE)))
+    dispensed = _dispensation(ctx)
+    if dispensed is not None and dispensed != i:
+        # 当社は、…を子会社に再委託することがあります。この場合、お客様の承諾を要しない:
+        # a part of the subcontracting is freed from the approval the rest needs.
+        out = [
+            Finding(f.facet, WEAK, f.sentence, _FREED_NOTE) if f.strength == STRONG else f
+            for f in out
+        ]
     if not out and facet.rx("flowdown").search(text):
         mod, subj = sentence_modality(ctx.analyses[i])
         mains = [ctx.effective(i, p) for p in ctx.analyses[i].main_predicates()]
@@ -83,12 +119,12 @@ def rule(ctx: Context, clause: Clause, i: int) -> list[Finding]:
 def bound(ctx: Context, clause: Clause, i: int) -> dict[str, int]:
     text = context_text(ctx, i)
     return {
-        "restriction": level(True, bool(IMPOSE.search(text) or ctx.approved_by_principal(text)))
+        "restriction": level(True, bool(imposes(ctx, i, text) or ctx.approved_by_principal(text)))
     }
 
 
 def advice(ctx: Context) -> list[str]:
     # Decided on the text alone so that the note never depends on which sentences were parsed.
-    if not any("子会社" in t for t in ctx.norm):
+    if not any(re.search(r"子会社|関連会社|グループ会社|関係会社", t) for t in ctx.norm):
         return ["子会社への委託も再委託に含む旨の記載がありません。"]
     return []

@@ -15,7 +15,7 @@ _INCIDENT = (
 
 
 @pytest.mark.parametrize(
-    "report", ["報告し", "通知し", "連絡し", "届け出て", "第一報を入れ", "電話で連絡し"]
+    "report", ["報告し", "通知し", "通報し", "連絡し", "届け出て", "第一報を入れ", "電話で連絡し"]
 )
 def test_incident_report_words(report: str) -> None:
     text = contract(_INCIDENT.format(event="漏えい", report=report))
@@ -116,6 +116,7 @@ def test_a_term_defined_as_identifying_a_person_carries_personal_information(
         "業務を下請負に付してはならない",
         "個人情報を第三者に取り扱わせてはならない",
         "サブプロセッサを利用してはならない",
+        "他の処理者を関与させてはならない",
     ],
 )
 def test_subcontracting_words(act: str) -> None:
