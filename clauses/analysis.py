@@ -407,6 +407,10 @@ def _shared_noun(result: SentenceAnalysis, text: str, transitive: set[int]) -> N
             result.predicates[result.predicates.index(p)] = replace(p, modality=NONE, role=RELATIVE)
 
 
+# 、…の複製、改変が必要なときは: a condition with its own subject (が) after a clause boundary.
+_OWN_CONDITION = re.compile(
+    r"^、(?!又は|若しくは|及び|並びに)[^。]{0,40}?が[^、。]{0,16}?(?:とき|場合)(?:に)?は"
+)
 # …遅滞なく甲に通知し、: an act addressed to a party, told in the continuative.
 _ADDRESSED = re.compile(r"^(?:通知|通報|報告|連絡|届け出|届出|提出|申請|相談)し$")
 
@@ -441,6 +445,11 @@ def _coordinate(
             and after.startswith("、")
             and p.tail.endswith(("し", "て"))
         )
+        # …目的の範囲内でのみ使用し、…改変が必要なときは、…承諾を受けるものとする: a clause
+        # before a condition with a subject of its own is no part of that condition.
+        clause_before_condition = (
+            p.role == CONDITION and p.tail.endswith("し") and bool(_OWN_CONDITION.match(after))
+        )
         # …返還するとともに、…消去しなければならない: "together with" joins two duties.
         together = p.tail.endswith("とともに") and after.startswith("、")
         if (
@@ -450,6 +459,7 @@ def _coordinate(
                 _COORDINATOR.match(after)
                 or negative_continuative
                 or clause_before_relative
+                or clause_before_condition
                 or together
             )
             # Only the predicate whose own inflection ends at the 、 is coordinated; a verb
@@ -645,6 +655,11 @@ def _phrase(tok: Token) -> str:
         ):
             left = c if c.i < left.i else left
     start = min(left.i, tok.i)
+    # データ提供者又は…: the compounds of the leftmost word belong to it.
+    while (
+        start > 0 and dep(tok.doc[start - 1]) == "compound" and tok.doc[start - 1].head.i == left.i
+    ):
+        start -= 1
     if start > 0 and tok.doc[start].pos_ == "CCONJ" and tok.doc[start - 1].pos_ in _NOMINAL:
         # ユーザ及びベンダは with ユーザ hung elsewhere: the coordination is one phrase.
         start -= 1
@@ -743,9 +758,13 @@ def _nearest_party(
         return default
     for particle in ("は", "が"):
         # 県の職員が / 乙の従業者は: a person of a party acts for it.
+        # 甲又は乙は: a coordination of parties is one subject.
+        names = parties.pattern.pattern
         found = list(
             re.finditer(
-                rf"(?:{parties.pattern.pattern})(?:の(?:{_AGENT_WORDS}))?{particle}", before
+                rf"(?:(?:{names})(?:又は|及び|並びに|若しくは))?(?:{names})"
+                rf"(?:の(?:{_AGENT_WORDS}))?{particle}",
+                before,
             )
         )
         for m in reversed(found):
@@ -781,7 +800,8 @@ def _addressee(gov: Token, parties: PartyResolver) -> str | None:
 def _topic(doc: Doc, parties: PartyResolver) -> str:
     """The party named as the sentence's topic (Xは、 near the start), if any."""
     m = re.match(
-        r"^(?:[^、。]{0,30}?(?:において|については|に関し)、)?([^、。はが]{1,24})(?:は|が)、",
+        r"^(?:[^、。]{0,30}?(?:において|については|に関し)、)?"
+        r"((?:[^、。はが]|又は|及び|並びに|若しくは){1,24})(?:は|が)、",
         doc.text,
     )
     if not m:

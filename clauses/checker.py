@@ -60,7 +60,12 @@ class Checker:
             principal_rx=alt(A.PRINCIPAL),
             contractor_rx=alt(A.CONTRACTOR),
             norm=norm,
-            definitions=learn_definitions(doc, norm, self.catalog),
+            definitions=learn_definitions(
+                doc,
+                norm,
+                self.catalog,
+                {t for t, r in roles.items() if r in (A.PRINCIPAL, A.CONTRACTOR, A.BOTH)},
+            ),
         )
         ctx.definitions.bind([s.section for s in doc.sentences], norm)
         ctx.masked = [mask_parens(t) for t in norm]

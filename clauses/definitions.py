@@ -20,6 +20,7 @@ to the whole document, one inside a 別記/別紙 only to that attachment.
 from __future__ import annotations
 
 import re
+from collections.abc import Collection
 from dataclasses import dataclass
 
 from clauses.catalog import Catalog
@@ -52,6 +53,8 @@ _DEF_ITEM = re.compile(
 _DECLARED_PI = re.compile(r"として取り扱|とみな|に含まれ|に該当|として扱")
 _PARTY_LIKE = re.compile(
     r"^[甲乙丙丁]$|(?:者|社|人|先|元|会社|法人|団体|機関|職員|員|様|さま|連合|組合|市|町|村|県|区)$"
+    # the document itself (本契約, 本覚書, 本規約): it holds provisions, not the information
+    r"|^(?:本|この)(?:契約|覚書|規約|約款|特記事項|協定|合意|仕様書|DPA|取引)(?:書)?$"
 )
 # A parenthetical that carves something out of a definition (（個人情報を除く。）).
 _EXCLUDED = re.compile(r"[(（][^()（）]*?(?:を|は)除(?:く|き)。?[)）]")
@@ -130,8 +133,13 @@ class Definitions:
         return found
 
 
-def learn_definitions(doc: Document, norm: list[str], catalog: Catalog) -> Definitions:
-    """Read every definition of the document and resolve which terms carry personal info."""
+def learn_definitions(
+    doc: Document, norm: list[str], catalog: Catalog, parties: Collection[str] = ()
+) -> Definitions:
+    """Read every definition of the document and resolve which terms carry personal info.
+
+    ``parties``: the names of the parties (ユーザ, ベンダ, 管理者 …), which are no things that
+    hold information whatever the sentences say of them (ユーザは、個人情報を含む資料等を…)."""
     described = catalog.patterns.get("personal_definition")
 
     def names_pi(body: str) -> bool:
@@ -157,7 +165,11 @@ def learn_definitions(doc: Document, norm: list[str], catalog: Catalog) -> Defin
             wider.append((part_of.group("whole").strip("「」『』"), doc.sentences[i].section))
         if not term or len(term) > 20 or catalog.personal.search(term):
             return  # a term that names personal information is caught by the vocabulary
-        if not re.search(r"[\u3040-\u30ff\u4e00-\u9fff]", term) or _PARTY_LIKE.search(term):
+        if (
+            not re.search(r"[\u3040-\u30ff\u4e00-\u9fff]", term)
+            or _PARTY_LIKE.search(term)
+            or term in parties
+        ):
             return  # a party's name (甲, 受領者, 当社), not a thing that holds information
         if _ACT_DEFINED.search(_EXCLUDED.sub("", body)):
             # 「処理」とは、個人データに対して行われる…一切の作業をいう: an act done to the
@@ -200,7 +212,10 @@ def learn_definitions(doc: Document, norm: list[str], catalog: Catalog) -> Defin
             # 「X」　…をいう, or a quoted term followed by a noun phrase (「X」　甲が提供する
             # 顧客リスト（氏名…を含む。）): under a definition lead, the quotes make it one.
             quoted = text.startswith(("「", "『"))
-            if item and (_ENDS_DEFINITION.search(text) or quoted):
+            # （２）患者情報　…個人情報に該当するもの: under such a lead, a term set off by a
+            # space from a noun phrase is defined by it, whatever the ending.
+            spaced = bool(re.match(r"^[^\s「」『』、。]{1,20}[\s\u3000]+\S", text))
+            if item and (_ENDS_DEFINITION.search(text) or quoted or spaced):
                 body = item.group("def")
                 add(item.group("term"), s.index, body, names_pi(body))
     # 「委託情報」とは、…をいう。委託情報には、個人情報を含むものとする: a sentence of its own
@@ -239,7 +254,7 @@ def _deemed(
         rx = re.compile(
             rf"(?:{personal})[^。]{{0,30}}?(?:は|も|については|についても)、?[^。]{{0,24}}?"
             rf"[「『]?{term}[」』]?(?:と(?:みな|し)|に(?:含まれ(?!な)|含め|該当(?!し))|として(?:取り?扱|管理))"
-            rf"|[「『]?{term}[」』]?(?:に|には|は)、?[^。]{{0,30}}?(?:{personal})(?:を|も)含(?!まな|まれな|めな)"
+            rf"|[「『]?{term}[」』]?(?:に|には|は)、?[^。、]{{0,30}}?(?:{personal})(?:を|も|が)含(?!まな|まれな|めな)"
             # 課税資料その他の個人情報: the term named as one kind of personal information
             rf"|{term}[」』]?(?:等)?(?:その他の?|などの)(?:{personal})"
         )

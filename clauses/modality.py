@@ -145,6 +145,10 @@ def classify_exception(
     """approval (keeps the restriction), legal (keeps it) or discretion (cancels it)."""
     if approved_by_principal(text, principal_rx, contractor_rx):
         return APPROVAL
+    # 法令に基づく場合その他当社が必要と判断した場合: a legal ground joined to the contractor's
+    # own judgement leaves it to the contractor.
+    if re.search(rf"(?:{contractor_rx.pattern})(?:が|の)[^、。]{{0,12}}?(?:判断|認め|裁量)", text):
+        return DISCRETION
     if _LEGAL.search(text):
         return LEGAL
     return DISCRETION

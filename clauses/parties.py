@@ -81,6 +81,7 @@ _ENTRUSTS = re.compile(
     r"(?P<self>当社|弊社)(?:[」』]という。?\))?(?:は|が)、?(?:[^。()]|\([^()]*\)){0,120}?"
     r"を委託する[^。()]{0,10}\(以下[、]?[「『](?P<term>[^」』]{1,12})[」』]と(?:いう|いい)"
 )
+_SUBCONTRACTOR_TERM = re.compile(r"サブプロセッサ|再委託先|再受託者|サブ処理者|再処理者|協力会社")
 _PARTY_NAME = re.compile(r"者$|社$|側$|市$|町$|村$|県$")
 _TERMS_OF_SERVICE = re.compile(r"利用規約|本規約|約款|本サービス|サービス仕様")
 
@@ -98,7 +99,9 @@ def _self_and_customer(norm: list[str], catalog: Catalog) -> dict[str, str]:
         return {}
     for text in norm[:40]:
         m = _ENTRUSTS.search(text)
-        if m and m.group("self") in present:
+        if m and m.group("self") in present and not _SUBCONTRACTOR_TERM.search(m.group("term")):
+            # (a provider naming who it entrusts part of its service to — サブプロセッサ,
+            # 再委託先 — is a contractor that subcontracts: see below)
             # 当社が、…業務を委託する事業者（以下「委託先」という。）: the writer entrusts,
             # even in a 約款 (the company's own standard terms for its contractors).
             return {**dict.fromkeys(present, PRINCIPAL), m.group("term"): CONTRACTOR}

@@ -25,6 +25,13 @@ _CONTINUES = re.compile(
 )
 
 
+# 開示者は、…個人情報を含む情報を開示しないものとし: what the principal keeps back.
+_WITHHELD = re.compile(
+    r"^(?P<who>[^、。]{1,12})は、[^。]*?(?:個人情報|個人データ)[^。]{0,12}?"
+    r"(?:開示|提供|預託|貸与|引き渡|引渡)(?:し|さ)?な(?:い|く)"
+)
+
+
 class ScopeMixin:
     """Scope questions about sentence ``i`` of a checked document (mixed into Context)."""
 
@@ -74,11 +81,22 @@ class ScopeMixin:
         """Whether the document speaks of personal information anywhere (text or headings)."""
         cached = getattr(self, "_has_pi", None)
         if cached is None:
-            cached = any(self.explicit_pi(k) for k in range(len(self.norm))) or any(
-                self.catalog.personal.search(normalize(a.heading)) for a in self.doc.articles
-            )
+            cached = any(
+                self.explicit_pi(k) and not self.denies_pi(k) for k in range(len(self.norm))
+            ) or any(self.catalog.personal.search(normalize(a.heading)) for a in self.doc.articles)
             self._has_pi = cached
         return cached
+
+    def denies_pi(self, k: int) -> bool:
+        """Whether sentence ``k`` names personal information only to say there is none (…個人
+        情報は記録されていない) or that the principal will not hand any over (開示者は、個人情報
+        を含む情報を開示しない)."""
+        text = self.norm[k]
+        deny = self.catalog.patterns.get("no_personal")
+        if deny is not None and deny.search(text):
+            return True
+        m = _WITHHELD.search(text)
+        return bool(m and self.parties.resolve(m.group("who")) == "principal")
 
     def document_about_other_matter(self) -> bool:
         """Whether the document shows a subject other than personal information (works,

@@ -64,6 +64,12 @@ def rule(ctx: Context, clause: Clause, i: int) -> list[Finding]:
             else:
                 out.append(Finding(facet.id, WEAK, i, "複製が受託者の判断で認められています。"))
         elif role == A.CONDITION and approval_obligation(ctx, i) and pi:
+            if facet.rx("partial").search(text):
+                # 目的の範囲を超える複製が必要なときは、…承諾を受ける: copying within the
+                # purpose is left free.
+                note = "業務の目的・範囲を超える複製のみが制限されています。"
+                out.append(Finding(facet.id, WEAK, i, note))
+                continue
             out.append(Finding(facet.id, STRONG, i))
         elif role == A.CONDITION and pi and contractor_bound(subj):
             # 複製物を作成した場合には、その作成日…を記録する: copying is presumed and left to
@@ -104,7 +110,11 @@ def _paper_only(facet: Facet, text: str) -> bool:
     acts = list(facet.rx("act").finditer(text))
     return (
         bool(acts)
-        and all(facet.rx("paper_object").search(text[: m.start()]) for m in acts)
+        and all(
+            facet.rx("paper_object").search(text[: m.start()])
+            or (m.group(0) == "複写" and facet.rx("forms_object").search(text[: m.start()]))
+            for m in acts
+        )
         and not facet.rx("electronic").search(text)
     )
 

@@ -88,6 +88,21 @@ def _on_principal(ctx: Context, f: Facet, text: str) -> bool:
     )
 
 
+def _taken_in_relative(ctx: Context, f: Facet, i: int) -> bool:
+    """Whether every taking of measures in sentence ``i`` sits in a relative clause (…安全管理
+    措置を講じることについて合意した個人情報（以下「個人情報」という。）を…漏洩してはならない):
+    it describes the information, it imposes no measures."""
+    an = ctx.analyses.get(i)
+    matches = list(f.rx("take").finditer(ctx.norm[i]))
+    if an is None or not matches:
+        return False
+    for m in matches:
+        p = an.predicate_at(m.end())
+        if p is None or ctx.effective(i, p)[1] != A.RELATIVE:
+            return False
+    return True
+
+
 def _sec_specific(f: Facet, text: str) -> bool:
     """Measures against leaks etc. that the sentence has someone take (講ずる, 実施する …)."""
     return bool(
@@ -113,7 +128,7 @@ def rule(ctx: Context, clause: Clause, i: int) -> list[Finding]:
     mod, subj = sentence_modality(an)
     if _on_principal(ctx, f, text) and mod in A.IMPOSING:
         return [Finding(f.id, WEAK, i, PRINCIPAL_NOTE)] if pi else []
-    specific = _sec_specific(f, text)
+    specific = _sec_specific(f, text) and not _taken_in_relative(ctx, f, i)
     if subj == A.PRINCIPAL and mod in A.IMPOSING and (specific or f.rx("generic").search(text)):
         return [Finding(f.id, WEAK, i, PRINCIPAL_NOTE)] if pi else []
     if not contractor_bound(subj):

@@ -384,3 +384,168 @@ def test_damages_for_a_leak_only_stay_weak() -> None:
         "甲は、乙がこの契約に違反したときは、契約を解除することができる。",
     )
     assert status(text, "breach_remedies") == "weak"
+
+
+def test_a_definition_item_set_off_by_a_space_whatever_its_ending() -> None:
+    text = contract(
+        "本契約において、次の各号に掲げる用語の意義は、当該各号に定めるところによる。\n"
+        "(1) 本システム　甲の施設に導入された電子カルテシステム\n"
+        "(2) 患者情報　本システムに記録された患者の氏名、生年月日その他の患者に関する情報"
+        "であって、個人情報に該当するもの",
+        "乙は、患者情報を第三者に漏らしてはならず、保守業務以外の目的に利用してはならない。",
+    )
+    assert status(text, "confidentiality") == "satisfied"
+
+
+def test_a_provider_naming_its_subprocessors_stays_the_contractor() -> None:
+    text = (
+        "「ツナグ」サービス利用規約\n"
+        "第1条 本規約は、株式会社ツナグ（以下「当社」といいます。）が提供する本サービスの"
+        "利用条件を定めるものです。\n"
+        "第2条 本規約において「利用者データ」とは、契約者が本サービスに登録する従業員の氏名、"
+        "住所その他の個人情報を含むデータをいいます。\n"
+        "第3条 当社は、利用者データを第三者に開示し、又は漏えいしません。\n"
+        "第4条 当社は、本サービスの提供のために利用者データの取扱いを委託する第三者"
+        "（以下「サブプロセッサ」といいます。）を当社ウェブサイトに掲載します。\n"
+    )
+    result = next(c for c in __import__("clauses").check(text).clauses if c.id == "confidentiality")
+    assert "委託者の義務としてのみ" not in " ".join(result.notes)
+
+
+def test_a_legal_ground_joined_to_the_contractors_judgement_is_discretion() -> None:
+    text = contract(
+        "乙は、個人情報を第三者に開示しない。ただし、法令に基づく場合その他乙が必要と判断した"
+        "場合は、この限りでない。",
+        "乙は、個人情報を本業務の目的以外に利用しない。",
+    )
+    assert status(text, "confidentiality") == "weak"
+
+
+def test_a_commentary_quoting_model_clauses_imposes_nothing() -> None:
+    text = (
+        "ソフトウェア開発委託モデル契約　逐条解説（抄）\n"
+        "【条項例】\n（再委託）\n"
+        "第○条　ベンダは、本件業務の全部又は一部を第三者に委託しようとするときは、"
+        "あらかじめユーザの書面による承諾を得なければならない。\n"
+    )
+    assert status(text, "subcontracting") == "missing"
+
+
+def test_a_contract_that_says_it_holds_no_personal_information() -> None:
+    text = (
+        "株式会社アーク（以下「開示者」という。）と株式会社ブリッジ（以下「受領者」という。）は、"
+        "次のとおり契約を締結する。\n"
+        "第1条 本契約において「秘密情報」とは、ソースコードその他の技術上の情報をいう。\n"
+        "2 開示者は、本契約に基づき、個人情報を含む情報を開示しないものとする。\n"
+        "第2条 受領者は、秘密情報を第三者に開示してはならない。\n"
+        "第3条 開示者は、受領者が本契約に違反したときは、本契約を解除することができる。\n"
+        "第4条 受領者は、本契約に違反して開示者に損害を与えたときは、その損害を賠償しなければ"
+        "ならない。\n"
+    )
+    assert status(text, "breach_remedies") == "weak"
+    assert status(text, "confidentiality") == "weak"
+
+
+def test_secrets_said_to_include_personal_information_carry_it() -> None:
+    text = contract(
+        "本契約において「秘密情報」とは、甲が乙に開示した一切の情報をいう。秘密情報には、"
+        "甲が開示する個人情報（氏名、住所その他の個人情報をいう。以下同じ。）が含まれるもの"
+        "とする。",
+        "乙は、甲の承諾を得ないで、秘密情報を複製してはならない。",
+    )
+    assert status(text, "copying") == "satisfied"
+
+
+def test_a_party_is_no_term_that_holds_personal_information() -> None:
+    text = (
+        "株式会社北星（以下「ユーザ」という。）と株式会社アーク（以下「ベンダ」という。）は、"
+        "次のとおり契約を締結する。\n"
+        "第1条 ユーザ及びベンダは、相手方から開示を受けた技術上の情報を第三者に開示してはならず、"
+        "本契約の目的以外に使用してはならない。\n"
+        "第2条 ユーザは、個人情報を含む資料等をベンダに提供する場合には、その旨を明示する。\n"
+    )
+    assert status(text, "confidentiality") == "weak"
+
+
+def test_a_security_whitepaper_imposes_nothing() -> None:
+    text = (
+        "クラウド型勤怠管理サービス\nセキュリティホワイトペーパー\n株式会社クロノス\n"
+        "本サービスのお客様データには、個人情報が含まれます。\n"
+        "個人情報の漏えい等のインシデントが発生した場合、当社は、お客様に速やかに通知し、"
+        "必要な措置を講じます。\n"
+    )
+    assert status(text, "incident") != "satisfied"
+
+
+def test_either_party_named_in_a_coordination_holds_the_right() -> None:
+    text = (
+        "株式会社エー（以下「データ提供者」という。）と株式会社ビー（以下「データ受領者」"
+        "という。）は、次のとおり契約を締結する。\n"
+        "第1条 データ受領者は、提供データに含まれる個人情報を第三者に漏えいしてはならない。\n"
+        "第2条 データ提供者又はデータ受領者は、相手方が本契約に違反したときは、"
+        "何らの催告を要せず、直ちに本契約を解除することができる。\n"
+        "第3条 データ受領者は、本契約に違反してデータ提供者に損害を与えたときは、"
+        "その損害を賠償しなければならない。\n"
+    )
+    assert status(text, "breach_remedies") == "satisfied"
+
+
+def test_the_implementing_body_is_the_principal() -> None:
+    text = (
+        "個人情報取扱特記事項\n"
+        "第１　受託者は、実施機関の指示又は承諾があるときを除き、保有個人情報を委託業務の"
+        "目的以外の目的に利用してはならない。\n"
+        "第２　受託者は、保有個人情報を他に漏らしてはならない。\n"
+    )
+    assert status(text, "confidentiality") == "satisfied"
+
+
+@pytest.mark.parametrize(
+    "what",
+    [
+        "個人情報が記載された課税資料その他の帳票",
+        "書面により開示された秘密情報（個人情報を含む。）",
+    ],
+)
+def test_copying_of_forms_or_papers_only_is_weak(what: str) -> None:
+    text = contract(f"乙は、甲の承諾があるときを除き、{what}を複写してはならない。")
+    assert status(text, "copying") == "weak"
+
+
+def test_forms_reproduced_may_be_records_of_any_kind() -> None:
+    text = contract(
+        "乙は、次に掲げる事項を遵守しなければならない。\n"
+        "（1）甲の指示又は承諾があるときを除き、個人情報が記載された帳票等を複写し、又は複製"
+        "しないこと。"
+    )
+    assert status(text, "copying") == "satisfied"
+
+
+IPA_STYLE = contract(
+    "乙は、本件業務遂行に際して甲から取扱いを委託された個人データ及び甲乙間で個人データと同等の"
+    "安全管理措置を講じることについて個別契約で合意した個人情報（以下あわせて「個人情報」という。）"
+    "を第三者に漏洩してはならない。\n"
+    "２　乙は、個人情報の管理に必要な措置を講ずるものとする。\n"
+    "３　乙は、個人情報について、本契約の目的の範囲内でのみ使用し、本契約の目的の範囲を超える"
+    "複製、改変が必要なときは、事前に甲から書面による承諾を受けるものとする。"
+)
+
+
+def test_a_clause_before_a_condition_with_its_own_subject_is_a_duty() -> None:
+    assert status(IPA_STYLE, "confidentiality") == "satisfied"
+
+
+def test_approval_only_for_copying_beyond_the_purpose_is_weak() -> None:
+    assert status(IPA_STYLE, "copying") == "weak"
+
+
+def test_measures_the_management_needs_are_the_measures() -> None:
+    assert status(IPA_STYLE, "security") == "satisfied"
+
+
+def test_measures_named_in_a_definition_impose_nothing() -> None:
+    text = contract(
+        "乙は、甲乙間で安全管理措置を講じることについて合意した個人情報（以下「対象情報」という。）"
+        "を第三者に漏洩してはならない。"
+    )
+    assert status(text, "security") != "satisfied"

@@ -155,6 +155,9 @@ DEV_FLOORS: dict[str, dict[str, float]] = {
     # 2.1 %: a roster (名簿) copied read as paper only by the writer, a right to demand
     # reports read as no audit (both kept as the writer labelled them).
     "private_j": {"recall_satisfied": 1.00, "false_satisfied": 0.03, "accuracy": 0.98},
+    "muni_m": {"recall_satisfied": 1.00, "false_satisfied": 0.00, "accuracy": 0.99},
+    "private_k": {"recall_satisfied": 1.00, "false_satisfied": 0.00, "accuracy": 0.99},
+    "private_l": {"recall_satisfied": 1.00, "false_satisfied": 0.00, "accuracy": 0.98},
 }
 
 
