@@ -197,9 +197,9 @@ def _is_predicate(tok: Token) -> bool:
         return True  # a サ変 noun the parser left a noun (スキャンして): with する it is a verb
     if (
         tok.pos_ in ("NOUN", "VERB", "ADV")
-        and "サ変" in tok.tag_
         and tok.i + 1 < len(tok.doc)
         and tok.doc[tok.i + 1].lemma_ in _HUMBLE_SURU
+        and tok.lemma_ not in _MODAL_NOUNS
     ):
         return True  # 複製いたしません / 報告致します: the humble する, which the parser may
         # make the head with the noun hung on it

@@ -41,7 +41,7 @@ _DEF_IN = re.compile(
 )
 # The lead of a list of definitions (次の各号に掲げる用語の意義は、当該各号に定めるところによる).
 _DEF_LEAD = re.compile(
-    r"用語の意義|用語の定義|次の各号に掲げる用語|(?:次|以下)の(?:とおり|ように)定義|定義は|"
+    r"用語の(?:意義|定義|意味)|次の各号に掲げる用語|(?:次|以下)の(?:とおり|ように)定義|定義は|"
     # 次の用語はそれぞれ次の意味を有する / 以下の用語の意味は
     r"(?:次|以下)の用語|意味を有する"
 )
@@ -231,6 +231,18 @@ def learn_definitions(
         ):
             wider.append((m.group("term"), s.section))
     raw = _deemed(raw, doc, norm, catalog)
+    # 「個人情報」とは、預かり文書に記載され、又は記録された情報…をいう: the thing the
+    # personal information is written in holds it.
+    for s in doc.sentences:
+        m = _PI_DEFINED_IN.search(norm[s.index])
+        if m is None or not catalog.personal.search(m.group("term")):
+            continue
+        for k, t in enumerate(raw):
+            if not t.personal and re.search(
+                rf"{re.escape(t.term)}[」』]?(?:等)?(?:に|へ)(?:記載|記録|保存|含まれ|収録)",
+                m.group("body"),
+            ):
+                raw[k] = DefinedTerm(t.term, s.index, t.section, True, t.body)
     for whole, section in wider:
         for k, t in enumerate(raw):
             if t.term == whole and not t.personal and t.section in (0, section):
@@ -277,6 +289,8 @@ _INCLUDES = re.compile(
     r"^(?:なお、)?[「『]?(?P<term>[^「」『』、。()]{1,20}?)[」』]?(?:には|は)、?"
     r"(?P<what>[^。]{1,40}?)(?:を|が)含(?:む|み|まれ|める)"
 )
+# A definition of personal information itself (「個人情報」とは、…をいう).
+_PI_DEFINED_IN = re.compile(r"[「『](?P<term>[^」』]{2,12})[」』]とは、(?P<body>[^。]+)")
 _NOT_INCLUDED = re.compile(r"^(?:ま)?(?:ない|ず|ません)")
 
 

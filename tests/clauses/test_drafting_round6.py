@@ -549,3 +549,43 @@ def test_measures_named_in_a_definition_impose_nothing() -> None:
         "を第三者に漏洩してはならない。"
     )
     assert status(text, "security") != "satisfied"
+
+
+def test_model_clauses_framed_as_examples_impose_nothing() -> None:
+    text = (
+        "第5章　個人情報を含むデータを提供する場合の条項\n"
+        "5.1　本章では、契約書に置くことが考えられる条項を解説とともに示す。\n"
+        "【条項例1】\n"
+        "第○条　乙は、甲の事前の書面による承諾を得ることなく、本件業務を第三者に再委託して"
+        "はならない。\n"
+    )
+    assert status(text, "subcontracting") == "missing"
+
+
+def test_a_definition_lead_that_gives_the_meaning_of_terms() -> None:
+    text = contract(
+        "本規約において使用する用語の意味は、次の各号のとおりとします。\n"
+        "(1) 入力データ　利用者が入力するデータをいい、利用者の顧客の氏名、電話番号その他の"
+        "個人情報を含む場合があります。",
+        "乙は、利用者の事前の書面による承諾を得た場合を除き、入力データを複製しないものと"
+        "します。",
+    )
+    assert status(text, "copying") == "satisfied"
+
+
+def test_what_personal_information_is_written_in_holds_it() -> None:
+    text = contract(
+        "この約款において「預かり文書」とは、甲が乙に保管を委託する書類をいう。\n"
+        "2 この約款において「個人情報」とは、預かり文書に記載された情報であって、個人情報の"
+        "保護に関する法律に規定する個人情報に該当するものをいう。",
+        "乙は、甲の指示がある場合を除き、預かり文書を複写し、撮影し、又は電子化いたしません。",
+    )
+    assert status(text, "copying") == "satisfied"
+
+
+def test_a_survey_form_is_no_inspection() -> None:
+    text = contract(
+        "乙は、認定調査票その他の個人情報を電子化する業務を行う。",
+        "乙は、毎月、個人情報の管理状況を甲に報告すること。",
+    )
+    assert status(text, "reporting_audit") == "weak"
