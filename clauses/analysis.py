@@ -286,12 +286,18 @@ def _is_inflected_compound(tok: Token) -> bool:
 def _is_stranded_verb(tok: Token) -> bool:
     """する attached as an auxiliary to the nominaliser after it (…の請求をすることができる
     parsed with こと as the root): the parser's error; the verb is the predicate."""
-    return (
+    if not (
         dep(tok) == "aux"
         and tok.lemma_ in ("する", "行う")
         and tok.head.i > tok.i
         and tok.head.lemma_ in _MODAL_NOUNS
-        and not any(_is_predicate(c) for c in tok.head.children if c.i < tok.i and dep(c) != "aux")
+    ):
+        return False
+    # Only the words since the last 、 count: 契約を解除し、及び損害賠償の請求をすることが
+    # できる has a verb of its own before the comma, and the stranded する after it.
+    start = max((t.i for t in tok.doc[: tok.i] if t.orth_ == "、"), default=-1)
+    return not any(
+        _is_predicate(c) for c in tok.head.children if start < c.i < tok.i and dep(c) != "aux"
     )
 
 

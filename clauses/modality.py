@@ -28,6 +28,8 @@ _EFFORT = re.compile(r"努め|努力")
 _DENIAL = re.compile(r"(?:義務|責任|責め)を負わな|(?:義務|必要)は(?:な|負わな)|を要しな|を要せず")
 _PERMISSION = re.compile(
     r"ことができ(?!な|ず|ませ)|こともでき|ことを妨げ|妨げな|妨げられな|差し支えな|得るものと|"
+    # …を監査する権利を有する / 解除する権限を有する: a right held
+    r"(?:権利|権限)を有(?!しな)|"
     # …を請求できるものとする / 解除できる: the potential form without こと is a right too
     r"^(?:[^、。]{0,2})?でき(?:る|ます)(?:ものと|。|$)"
 )
@@ -84,7 +86,7 @@ IMPOSE = re.compile(
     # the registers of terms of service and of polite letters (…してはなりません, …いたします)
     r"なりません|ません。?$|ます。?$|ものとします|ください|必要があ(?:る|ります)。?$"
 )
-PERMIT = re.compile(r"ことができ|こともでき|妨げな|妨げられな|差し支えな")
+PERMIT = re.compile(r"ことができ|こともでき|妨げな|妨げられな|差し支えな|(?:権利|権限)を有(?!しな)")
 
 # Kinds of exception
 APPROVAL, LEGAL, DISCRETION = "approval", "legal", "discretion"

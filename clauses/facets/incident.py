@@ -69,6 +69,11 @@ def _scene(ctx: Context, clause: Clause, i: int) -> str:
     return ""
 
 
+_BREACH_EVENT = re.compile(
+    r"(?:この|本)(?:契約|特記事項|覚書|約款|協定)(?:書)?[^。]{0,8}?に(?:違反|反)する事態"
+)
+
+
 def rule(ctx: Context, clause: Clause, i: int) -> list[Finding]:
     report, response = clause.facets
     text = ctx.norm[i]
@@ -90,6 +95,9 @@ def rule(ctx: Context, clause: Clause, i: int) -> list[Finding]:
             or re.search(r"漏(?!水|電)|洩|滅失|毀損|き損", text + scene)
             or ctx.catalog.personal.search(scene)
             or _named_before(ctx, clause, i)
+            # この特記事項に違反する事態が生じ…: a breach of a contract about personal
+            # information is an incident of its information.
+            or (_BREACH_EVENT.search(text) and ctx.document_has_pi())
         ) and not ctx.generic_only(i)
         if not pi and not ctx.about_information(i):
             return []  # an accident on site (工事中の事故) shares the words only

@@ -588,3 +588,49 @@ def test_a_survey_form_is_no_inspection() -> None:
         "乙は、毎月、個人情報の管理状況を甲に報告すること。",
     )
     assert status(text, "reporting_audit") == "weak"
+
+
+def test_a_right_held_is_a_right_granted() -> None:
+    text = contract(
+        "受託者は、四半期に一度、個人情報の取扱状況を甲に報告する。",
+        "甲は、合理的な事前通知の上、乙の施設において個人情報の取扱状況を監査する権利を有する。",
+    )
+    assert status(text, "reporting_audit") == "satisfied"
+
+
+def test_a_claim_made_with_a_stranded_suru_after_a_comma() -> None:
+    text = contract(
+        "乙は、個人情報を他に漏らしてはならない。",
+        "甲は、乙がこの契約に違反した場合には、契約を解除し、及び損害賠償の請求をすることが"
+        "できる。",
+    )
+    assert status(text, "breach_remedies") == "satisfied"
+
+
+def test_acting_against_the_provisions_is_a_breach() -> None:
+    text = contract(
+        "乙は、個人情報を他に漏らしてはならない。",
+        "甲は、乙が本特記事項の内容に反していると認めたときは、契約の解除及び損害賠償の請求を"
+        "することができる。",
+    )
+    assert status(text, "breach_remedies") == "satisfied"
+
+
+def test_a_breach_of_a_personal_information_contract_is_an_incident() -> None:
+    text = (
+        "個人情報取扱特記事項\n"
+        "第1条 乙は、この特記事項に違反する事態が生じ、又は生ずるおそれがあることを知ったときは、"
+        "直ちに甲に報告し、甲の指示に従うものとする。\n"
+        "第2条 乙は、個人情報を他に漏らしてはならない。\n"
+    )
+    assert status(text, "incident") == "satisfied"
+
+
+def test_a_breach_of_a_contract_without_personal_information_is_no_incident() -> None:
+    text = (
+        "業務委託契約書\n"
+        "第1条 乙は、この契約に違反する事態が生じたときは、直ちに甲に報告し、甲の指示に従うもの"
+        "とする。\n"
+        "第2条 乙は、業務上知り得た秘密を他に漏らしてはならない。\n"
+    )
+    assert status(text, "incident") != "satisfied"
