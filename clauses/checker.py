@@ -294,17 +294,6 @@ def _own_policy(ctx: Context) -> str | None:
     )
     if rx is None:
         return None
-    mark = ctx.catalog.patterns.get("model_clause_mark")
-    if mark is not None:
-        for s in ctx.doc.sentences:
-            if s.kind in ("heading", "fragment") and mark.match(ctx.norm[s.index].strip()):
-                titles = ctx.titles()
-                return titles[0] if titles else ctx.norm[s.index].strip()
-    letter = ctx.catalog.patterns.get("letter_title")
-    if letter is not None and not any(contract and contract.search(t) for t in ctx.titles()):
-        found = next((t for t in ctx.titles() if letter.search(t)), None)
-        if found is not None:
-            return found
     for title in ctx.titles():
         if contract is not None and contract.search(title):
             return None

@@ -158,7 +158,9 @@ def test_registers_of_a_prohibition(sentence: str) -> None:
 
 def test_a_definition_list_with_quoted_terms_and_noun_phrases() -> None:
     """「本契約において、次の用語はそれぞれ次の意味を有する。」 and items 「X」 <noun phrase>:
-    the quoted term is defined even though the item does not end in …をいう."""
+    the quoted term is defined even though the item does not end in …をいう; so is a term set
+    off by a space under that lead (（２）患者情報　…に該当するもの), but not a list item under a
+    lead that defines nothing."""
     text = (
         PREAMBLE + "第1条 本契約において、次の用語はそれぞれ次の意味を有する。\n"
         "（1）「本件顧客データ」　甲が乙に提供する顧客リスト（顧客の購入履歴その他の個人データを"
@@ -168,7 +170,11 @@ def test_a_definition_list_with_quoted_terms_and_noun_phrases() -> None:
     )
     assert check(text).status("confidentiality") == "satisfied"
     unquoted = text.replace("「本件顧客データ」", "本件顧客データ")
-    assert check(unquoted).status("confidentiality") == "weak"
+    assert check(unquoted).status("confidentiality") == "satisfied"
+    no_lead = unquoted.replace(
+        "本契約において、次の用語はそれぞれ次の意味を有する。", "甲は、次のものを乙に提供する。"
+    )
+    assert check(no_lead).status("confidentiality") == "weak"
 
 
 def test_due_care_in_keeping_personal_information_is_weak_security() -> None:
