@@ -386,7 +386,9 @@ def analyse(doc: Doc, parties: PartyResolver, *, nominal: bool = False) -> Sente
 
 _CONTENT_WORD = re.compile(r"[\u4e00-\u9fff\u30a1-\u30fa]")
 _ATTRIBUTIVE_PAST = re.compile(r"^[しっいえれさけせめ]?た(?=[\u4e00-\u9fff\u30a1-\u30fa])")
-_COORDINATOR = re.compile(r"^、?(?:又は|若しくは|及び|並びに|かつ|又)")
+# The words that join two nouns or clauses (甲又は乙 / …し、及び…).
+_AND_OR = "又は|若しくは|及び|並びに"
+_COORDINATOR = re.compile(rf"^、?(?:{_AND_OR}|かつ|又)")
 
 
 def _clause_words(text: str, start: int) -> str:
@@ -415,7 +417,7 @@ def _shared_noun(result: SentenceAnalysis, text: str, transitive: set[int]) -> N
 
 # 、…の複製、改変が必要なときは: a condition with its own subject (が) after a clause boundary.
 _OWN_CONDITION = re.compile(
-    r"^、(?!又は|若しくは|及び|並びに)[^。]{0,40}?が[^、。]{0,16}?(?:とき|場合)(?:に)?は"
+    rf"^、(?!{_AND_OR})[^。]{{0,40}}?が[^、。]{{0,16}}?(?:とき|場合)(?:に)?は"
 )
 # …遅滞なく甲に通知し、: an act addressed to a party, told in the continuative.
 _ADDRESSED = re.compile(r"^(?:通知|通報|報告|連絡|届け出|届出|提出|申請|相談)し$")
@@ -768,7 +770,7 @@ def _nearest_party(
         names = parties.pattern.pattern
         found = list(
             re.finditer(
-                rf"(?:(?:{names})(?:又は|及び|並びに|若しくは))?(?:{names})"
+                rf"(?:(?:{names})(?:{_AND_OR}))?(?:{names})"
                 rf"(?:の(?:{_AGENT_WORDS}))?{particle}",
                 before,
             )
@@ -807,7 +809,7 @@ def _topic(doc: Doc, parties: PartyResolver) -> str:
     """The party named as the sentence's topic (Xは、 near the start), if any."""
     m = re.match(
         r"^(?:[^、。]{0,30}?(?:において|については|に関し)、)?"
-        r"((?:[^、。はが]|又は|及び|並びに|若しくは){1,24})(?:は|が)、",
+        rf"((?:[^、。はが]|{_AND_OR}){{1,24}})(?:は|が)、",
         doc.text,
     )
     if not m:

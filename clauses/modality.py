@@ -52,7 +52,6 @@ _FIXED_MODALS = re.compile(
     r"なければならな[いく]?|なければならず|てはならな[いく]?|てはならず|ではならな[いく]?|"
     r"ことができな[いく]?|ことはできな[いく]?|ことができず|ねばならな[いく]?"
 )
-_BAN_NOUN = re.compile(r"禁止(?:と|事項と)$")
 _COND_NOUNS = {"場合", "とき", "時", "際", "限り", "後", "前", "上", "うち", "間", "まで"}
 _MODAL_NOUNS = {"もの", "こと"}
 _PURPOSE_NOUNS = {"よう", "ため", "旨"}
@@ -115,6 +114,11 @@ _WITHOUT_APPROVAL = re.compile(
     r"(?=(?:[^。]|。(?=[)）]))*(?:ことができ|できます))"
     r"|を要しない|を要せず|は不要)"
 )
+
+
+def dispenses_approval(text: str) -> bool:
+    """Whether ``text`` dispenses with an approval (承諾を要しない / 承諾を得ることなく…できる)."""
+    return bool(_WITHOUT_APPROVAL.search(text))
 
 
 def approved_by_principal(

@@ -11,6 +11,7 @@ import re
 from typing import TYPE_CHECKING
 
 from clauses.analysis import normalize
+from clauses.parties import PRINCIPAL
 
 if TYPE_CHECKING:
     from clauses.catalog import Catalog
@@ -96,7 +97,7 @@ class ScopeMixin:
         if deny is not None and deny.search(text):
             return True
         m = _WITHHELD.search(text)
-        return bool(m and self.parties.resolve(m.group("who")) == "principal")
+        return bool(m and self.parties.resolve(m.group("who")) == PRINCIPAL)
 
     def document_about_other_matter(self) -> bool:
         """Whether the document shows a subject other than personal information (works,

@@ -15,6 +15,7 @@ from clauses.facets.common import (
     level,
     restriction_strength,
 )
+from clauses.modality import dispenses_approval
 
 
 def candidate(ctx: Context, clause: Clause, i: int) -> bool:
@@ -28,22 +29,19 @@ def candidate(ctx: Context, clause: Clause, i: int) -> bool:
 
 _EXEMPT_NOTE = "再委託の事前承認に受託者側の事情による例外（関係会社等）があります。"
 _FREED_NOTE = "一部の再委託が委託者の承諾なしに認められています。"
-# Approval dispensed with for some subcontracting, in the sentence or the one after it
-# (…に再委託することがあります。この場合、お客様の承諾を要しないものとします).
-_DISPENSED = re.compile(
-    r"(?:承諾|承認|同意|許諾)(?:を要しない|を要せず|は不要|を得ることなく[^。]{0,30}?(?:ことができ|できます))"
-)
 
 
 def _dispensation(ctx: Context) -> int | None:
-    """A sentence that frees some subcontracting from the principal's approval, if any."""
+    """A sentence that frees some subcontracting from the principal's approval, if any, in the
+    sentence itself or after the one naming it (…に再委託することがあります。この場合、お客様の
+    承諾を要しないものとします)."""
     cache = ctx.__dict__.setdefault("_subcontract_dispensed", {})
     if "i" in cache:
         return cache["i"]
     act = ctx.catalog.clause("subcontracting").facets[0].rx("act")
     found = None
     for k, text in enumerate(ctx.norm):
-        if not _DISPENSED.search(text):
+        if not dispenses_approval(text):
             continue
         before = ctx.norm[k - 1] if k > 0 and text.startswith("この場合") else ""
         if act.search(text) or (before and act.search(before)):
