@@ -76,6 +76,8 @@ _MODAL_NOUNS = {"もの", "こと"}
 # Verbs whose negation keeps a right (…の請求を妨げない, …しても差し支えない).
 _KEEPS = {"妨げる", "差し支える", "差支える"}
 _PURPOSE_NOUNS = {"よう", "ため", "旨"}
+# Verbs that make an effort of their object (合理的な努力を払う / 最善の努力をする).
+_EFFORT_VERBS = {"払う", "尽くす", "する", "傾ける"}
 
 
 # The comma of horizontal or PDF-typeset text (，, which NFKC makes ",") is the 読点 「、」
@@ -416,11 +418,15 @@ def _shared_noun(result: SentenceAnalysis, text: str, transitive: set[int]) -> N
 
 
 # 、…の複製、改変が必要なときは: a condition with its own subject (が) after a clause boundary.
+# So is one with an object of its own (…消去若しくは廃棄し、消去又は廃棄を行ったときは).
 _OWN_CONDITION = re.compile(
-    rf"^、(?!{_AND_OR})[^。]{{0,40}}?が[^、。]{{0,16}}?(?:とき|場合)(?:に)?は"
+    rf"^、(?!{_AND_OR})[^。]{{0,40}}?(?:が|を)[^、。]{{0,16}}?(?:とき|場合)(?:に)?は"
 )
-# …遅滞なく甲に通知し、: an act addressed to a party, told in the continuative.
-_ADDRESSED = re.compile(r"^(?:通知|通報|報告|連絡|届け出|届出|提出|申請|相談)し$")
+# …遅滞なく甲に通知し、 / …資料等は、業務完了後直ちに甲に返還し、: an act addressed to a
+# party, told in the continuative.
+_ADDRESSED = re.compile(
+    r"^(?:通知|通報|報告|連絡|届け出|届出|提出|申請|相談|返還|返却|引き?渡|送付|交付|納入)し$"
+)
 
 
 def _coordinate(
@@ -478,6 +484,18 @@ def _coordinate(
             continue
         following = preds[k + 1]
         if (
+            _COORDINATOR.match(after)
+            and following.role == CONDITION
+            and re.search(r"(?:とき|場合|際|時)(?:に)?(?:は|も)?$|ば$", following.tail)
+            and "が" not in text[p.start + len(p.tail) : following.start]
+        ):
+            # …を複製し、又は改変するときは、…承諾を受ける: coordinated with a condition, the
+            # verb is part of it.
+            cond = replace(p, modality=NONE, role=CONDITION)
+            result.predicates[result.predicates.index(p)] = cond
+            preds[k] = cond
+            continue
+        if (
             p.role == RELATIVE
             and _COORDINATOR.match(after)
             and following.role == RELATIVE
@@ -528,17 +546,20 @@ def _resolve(tok: Token, tails: dict[int, str], text: str) -> tuple[str, str, in
     for _ in range(30):
         tail = tails.get(cur.i) or _tail(text, cur.idx)
         body = tail[len(cur.orth_) :]
-        if cur.lemma_ in ("努める", "努力"):
-            return EFFORT, role, cur.i  # 努めなければならない is still an effort duty
+        if cur.lemma_ in ("努める", "努力") or (
+            cur.lemma_ in _EFFORT_VERBS and re.search(r"努力(?:を|を最大限)$", text[: cur.idx])
+        ):
+            # 努めなければならない is still an effort duty; so is 合理的な努力を払う.
+            return EFFORT, role, cur.i
         if cur.lemma_ in _KEEPS and is_negated(body):
             # …損害賠償の請求を妨げない / …しても差し支えない: a right kept, not a ban.
             return PERMISSION, role, cur.i
-        if _NARRATED.search(body) and text[cur.idx + len(tail) : cur.idx + len(tail) + 1] in (
-            "。",
-            "",
-        ):
+        cell = re.split(r"[|\s]", body)[0]  # a tail may run on over a table's cells
+        end = cur.idx + len(cur.orth_) + len(cell)
+        if _NARRATED.search(cell) and text[end : end + 1] in ("。", "", "?", "|", " "):
             # …こととしました。 / …定めた。 / …なっていますか。: what was done, or a question,
-            # at the end of a sentence: a report or a minute, not a duty.
+            # at the end of a sentence or a table cell (…承諾を要するか | ○ |): a report, a
+            # minute or a checklist, not a duty.
             return NONE, role, cur.i
         if _defines(cur, text):
             # 「処理」とは、…消去又は破壊その他の一切の作業をいい: a definition says what a

@@ -28,6 +28,11 @@ _PERSON_WORDS = re.compile(
 
 
 _FIRST_PERSON = re.compile(r"^(?:私|わたくし|わたし)(?:は|が|儀)、")
+# An exception that a list spells out: 次の各号のいずれかに該当する場合を除き / 次に掲げる
+# ときを除いて.
+_LISTED_EXCEPTION = re.compile(
+    r"次(?:の各号|に掲げる)[^、。]{0,20}?(?:を除[きいく]|を除いて|以外は)"
+)
 
 
 @dataclass(frozen=True)
@@ -60,7 +65,16 @@ class Context(ScopeMixin):
     def exception(self, i: int) -> str | None:
         """The weakest exception qualifying sentence ``i`` (its own and its provisos)."""
         provisos = [self.norm[k] for k in self.provisos.get(i, [])]
-        return weakest_exception(self.norm[i], provisos, self.principal_rx, self.contractor_rx)
+        text = self.norm[i]
+        listed = _LISTED_EXCEPTION.search(text)
+        if listed:
+            # 次の各号のいずれかに該当するときを除き…してはならない。（一）発注者の指示が
+            # あるとき。（二）…承認を受けたとき: the exceptions are the items of the list.
+            items = [self.norm[s.index] for s in self.doc.sentences[i + 1 : i + 30] if s.lead == i]
+            if items:
+                text = text[: listed.start()] + text[listed.end() :]
+                provisos += [f"{t}を除き" for t in items]
+        return weakest_exception(text, provisos, self.principal_rx, self.contractor_rx)
 
     def approved_by_principal(self, text: str) -> bool:
         """Whether ``text`` makes something depend on the municipality's approval/instruction."""

@@ -20,7 +20,7 @@ to the whole document, one inside a 別記/別紙 only to that attachment.
 from __future__ import annotations
 
 import re
-from collections.abc import Collection
+from collections.abc import Collection, Iterable
 from dataclasses import dataclass
 
 from clauses.catalog import Catalog
@@ -146,7 +146,12 @@ def learn_definitions(
         # The word itself, or what it means: information that identifies a person. What the
         # definition leaves out (…情報（個人情報を除く。）) is not in it.
         body = _EXCLUDED.sub("", body)
-        return bool(catalog.personal.search(body) or (described and described.search(body)))
+        if catalog.personal.search(body):
+            return True
+        # …申込書に基づき締結される契約: a form named as a basis is no part of the thing.
+        return described is not None and any(
+            not _NOT_A_PART.match(body[m.end() :]) for m in described.finditer(body)
+        )
 
     items_of: dict[int, list[int]] = {}
     for s in doc.sentences:
@@ -157,12 +162,17 @@ def learn_definitions(
     # 「本件個人情報」とは、本件秘密情報のうち…個人情報をいう: the wider term holds the
     # personal information its part is made of.
     wider: list[tuple[str, int]] = []
+    # The definitions of terms that name personal information themselves (個人情報等):
+    # they may say what holds it.
+    pi_bodies: list[tuple[int, str]] = []
 
     def add(term: str, i: int, body: str, personal: bool) -> None:
         term = term.strip("「」『』 ")
         part_of = _PART_OF.match(body)
         if part_of and catalog.personal.search(term + body[part_of.end() :]):
             wider.append((part_of.group("whole").strip("「」『』"), doc.sentences[i].section))
+        if term and catalog.personal.search(term):
+            pi_bodies.append((i, body))
         if not term or len(term) > 20 or catalog.personal.search(term):
             return  # a term that names personal information is caught by the vocabulary
         if (
@@ -215,7 +225,9 @@ def learn_definitions(
             # （２）患者情報　…個人情報に該当するもの: under such a lead, a term set off by a
             # space from a noun phrase is defined by it, whatever the ending.
             spaced = bool(re.match(r"^[^\s「」『』、。]{1,20}[\s\u3000]+\S", text))
-            if item and (_ENDS_DEFINITION.search(text) or quoted or spaced):
+            # (6) 利用者データ：預託帳票に記載された情報…: a term set off by a colon.
+            colon = bool(re.match(r"^[^\s「」『』、。:：]{1,20}[:：]\S", text))
+            if item and (_ENDS_DEFINITION.search(text) or quoted or spaced or colon):
                 body = item.group("def")
                 add(item.group("term"), s.index, body, names_pi(body))
     # 「委託情報」とは、…をいう。委託情報には、個人情報を含むものとする: a sentence of its own
@@ -231,18 +243,21 @@ def learn_definitions(
         ):
             wider.append((m.group("term"), s.section))
     raw = _deemed(raw, doc, norm, catalog)
-    # 「個人情報」とは、預かり文書に記載され、又は記録された情報…をいう: the thing the
-    # personal information is written in holds it.
-    for s in doc.sentences:
-        m = _PI_DEFINED_IN.search(norm[s.index])
-        if m is None or not catalog.personal.search(m.group("term")):
-            continue
+    # 「個人情報」とは、預かり文書に記載され、又は記録された情報…をいう, or a definition
+    # list's （三）個人情報等　資料等に記録された個人情報をいう: the thing the personal
+    # information is written in holds it.
+    holders = [
+        (s.index, m.group("body"))
+        for s in doc.sentences
+        if (m := _PI_DEFINED_IN.search(norm[s.index])) and catalog.personal.search(m.group("term"))
+    ]
+    holders += pi_bodies
+    for sentence, body in holders:
         for k, t in enumerate(raw):
             if not t.personal and re.search(
-                rf"{re.escape(t.term)}[」』]?(?:等)?(?:に|へ)(?:記載|記録|保存|含まれ|収録)",
-                m.group("body"),
+                rf"{re.escape(t.term)}[」』]?(?:等)?(?:に|へ)(?:記載|記録|保存|含まれ|収録)", body
             ):
-                raw[k] = DefinedTerm(t.term, s.index, t.section, True, t.body)
+                raw[k] = DefinedTerm(t.term, sentence, t.section, True, t.body)
     for whole, section in wider:
         for k, t in enumerate(raw):
             if t.term == whole and not t.personal and t.section in (0, section):
@@ -303,6 +318,28 @@ def _phrase_start(text: str, end: int) -> int:
     return window + (cut[-1] if cut else 0)
 
 
+# A term that names work, an act or a place, not a thing that holds information.
+_WORK = re.compile(
+    r"(?:業務|事務|役務|作業|行為|操作|活動|サービス|施設|場所|拠点|事業所|設備)[(（]?$"
+)
+# A term named in a definition as a means or a purpose, not as a part of what is defined
+# (本件業務の遂行のため…開示を受けた情報 / データセットを用いて生成されるプログラム).
+_NOT_A_PART = re.compile(
+    r"^(?:の(?:遂行|実施|履行|ため|目的|提供)|のため|を(?:用い|使用し|利用し|基に)|に(?:関し|関する|基づ))"
+)
+
+
+def _component(term: str, body: str, terms: Iterable[str]) -> bool:
+    """Whether ``term`` is named in the definition ``body`` as a part of what it defines (not
+    inside a longer term: 学習用データ in 学習用データセット)."""
+    longer = [t for t in terms if t != term and t.startswith(term)]
+    return any(
+        not _NOT_A_PART.match(body[m.end() :])
+        and not any(body.startswith(t, m.start()) for t in longer)
+        for m in re.finditer(re.escape(term), body)
+    )
+
+
 def _follow(terms: list[DefinedTerm]) -> list[DefinedTerm]:
     """Mark terms defined through a personal-information term (「X等」とは、X並びに…)."""
     by_section: dict[int, dict[str, DefinedTerm]] = {}
@@ -319,7 +356,9 @@ def _follow(terms: list[DefinedTerm]) -> list[DefinedTerm]:
             for key, t in own.items():
                 if t.personal:
                     continue
-                if any(k != key and k in t.body for k in pi_terms):
+                if _WORK.search(re.sub(r"[(（][^()（）]*[)）]?$", "", t.body)):
+                    continue  # 「本件業務」とは、…データセットを作成し…提供する業務をいう
+                if any(k != key and _component(k, t.body, visible) for k in pi_terms):
                     own[key] = DefinedTerm(t.term, t.sentence, t.section, True, t.body)
                     changed = True
     return [t for own in by_section.values() for t in own.values()]

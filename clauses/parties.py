@@ -84,6 +84,12 @@ _ENTRUSTS = re.compile(
 _SUBCONTRACTOR_TERM = re.compile(r"サブプロセッサ|再委託先|再受託者|サブ処理者|再処理者|協力会社")
 _PARTY_NAME = re.compile(r"者$|社$|側$|市$|町$|村$|県$")
 _TERMS_OF_SERVICE = re.compile(r"利用規約|本規約|約款|本サービス|サービス仕様")
+# The writer of terms of service named in their first sentence (X（以下「X」といいます。）は、
+# この利用規約（…）を定め).
+_WRITER_OF_TERMS = re.compile(
+    r"[（(]以下[、]?[「『](?P<term>[^」』]{1,12})[」』]と(?:いい|いう)(?:ます)?。?[)）]は、"
+    r"(?:[^。()]|\([^()]*\)){0,80}?(?:規約|約款)(?:[^。()]|\([^()]*\)){0,40}?定め"
+)
 
 
 def _self_and_customer(norm: list[str], catalog: Catalog) -> dict[str, str]:
@@ -95,6 +101,11 @@ def _self_and_customer(norm: list[str], catalog: Catalog) -> dict[str, str]:
     in its privacy policy, which describes its own handling and binds no contractor."""
     head = "".join(norm[:200])
     present = [t for t in catalog.self_terms if t in head]
+    if not present and _TERMS_OF_SERVICE.search(head):
+        # コネクトスキャン株式会社（以下「コネクトスキャン」といいます。）は、この利用規約を
+        # 定め…: a provider that calls itself by its name writes as 当社 does.
+        writer = next((m for t in norm[:10] if (m := _WRITER_OF_TERMS.search(t))), None)
+        present = [writer.group("term")] if writer else []
     if not present:
         return {}
     for text in norm[:40]:

@@ -17,6 +17,16 @@ from clauses.facets.common import (
     restriction_strength,
 )
 
+_CARRIERS_NOTE = (
+    "記録媒体（紙媒体・電子媒体）の複製のみが制限され、それ以外の複製が制限されていません。"
+)
+
+
+# Words that limit an act the sentence has the contractor do (必要最小限の部数, 指示の範囲で).
+_LIMITS = re.compile(r"最小限|範囲|限|のみ|制限|承|指示|許可|同意|必要")
+# The information itself named beside its carriers (個人情報及び…記録媒体).
+_INFORMATION_BESIDE = re.compile(r"(?:情報|データ)(?:等)?(?:及び|並びに|又は|若しくは)")
+
 
 def candidate(ctx: Context, clause: Clause, i: int) -> bool:
     return bool(clause.facets[0].rx("act").search(ctx.norm[i]))
@@ -52,6 +62,9 @@ def rule(ctx: Context, clause: Clause, i: int) -> list[Finding]:
                 note = "記録媒体への複写のみが制限され、それ以外の複製が制限されていません。"
                 out.append(Finding(facet.id, WEAK, i, note))
                 continue
+            if _carriers_only(facet, text):
+                out.append(Finding(facet.id, WEAK, i, _CARRIERS_NOTE))
+                continue
             strength, note = restriction_strength(
                 ctx, i, mod, "複製の制限に受託者の判断による例外があります。"
             )
@@ -71,6 +84,10 @@ def rule(ctx: Context, clause: Clause, i: int) -> list[Finding]:
                 out.append(Finding(facet.id, WEAK, i, note))
                 continue
             out.append(Finding(facet.id, STRONG, i))
+        elif role == A.CONDITION and approval_obligation(ctx, i):
+            # 秘密情報を複製するときは、…承諾を得なければならない: secrets in general (rule 1).
+            note = "複製の制限の対象に個人情報が明記されていません。"
+            out.append(Finding(facet.id, WEAK, i, note))
         elif role == A.CONDITION and pi and contractor_bound(subj):
             # 複製物を作成した場合には、その作成日…を記録する: copying is presumed and left to
             # the contractor; only what follows it is governed.
@@ -89,25 +106,56 @@ def rule(ctx: Context, clause: Clause, i: int) -> list[Finding]:
                     and re.search(r"帳票", text)
                     and not facet.rx("electronic").search(text)
                 )
+                if _carriers_only(facet, text):
+                    out.append(Finding(facet.id, WEAK, i, _CARRIERS_NOTE))
+                    continue
                 if _paper_only(facet, text) or forms_only:
                     note = "紙の書類の複写のみが制限され、電子データの複製が制限されていません。"
                     out.append(Finding(facet.id, WEAK, i, note))
                     continue
                 out.append(Finding(facet.id, STRONG, i))
-            else:
+            elif _LIMITS.search(text):
                 out.append(Finding(facet.id, WEAK, i, ""))
+            # (…電子化処理を完了し、…閲覧可能な状態にします: doing the act is the work itself,
+            # no restriction of it)
     return out
+
+
+def _acts(facet: Facet, text: str) -> list[re.Match[str]]:
+    """The copying acts done in ``text``; not one named as a heading's noun (| 複写の禁止 |)
+    before the duty itself, unless the noun is all there is (…紙媒体の複写の禁止)."""
+    acts = list(facet.rx("act").finditer(text))
+    done = [m for m in acts if not facet.rx("act_heading").match(text[m.end() :])]
+    return done or acts
 
 
 def _media_only(facet: Facet, text: str) -> bool:
     """Whether every copying act in ``text`` is onto a carrier (媒体に複写), nothing else."""
-    acts = list(facet.rx("act").finditer(text))
+    acts = _acts(facet, text)
     return bool(acts) and all(facet.rx("media_only").search(text[: m.start()]) for m in acts)
+
+
+def _carriers_only(facet: Facet, text: str) -> bool:
+    """Whether every copying act in ``text`` is of paper or portable carriers only (紙媒体及び
+    可搬記録媒体を複写し、又は複製しない)."""
+    acts = _acts(facet, text)
+    if not acts:
+        return False
+    for m in acts:
+        c = facet.rx("carrier_object").search(text[: m.start()])
+        if c is None:
+            return False
+        phrase = text[
+            max(text.rfind("、", 0, c.start()), text.rfind("は", 0, c.start())) + 1 : c.start()
+        ]
+        if _INFORMATION_BESIDE.search(phrase):
+            return False  # 個人情報及び個人情報が記録された記録媒体: the information too
+    return True
 
 
 def _paper_only(facet: Facet, text: str) -> bool:
     """Whether every copying act in ``text`` is of paper documents, nothing electronic."""
-    acts = list(facet.rx("act").finditer(text))
+    acts = _acts(facet, text)
     return (
         bool(acts)
         and all(

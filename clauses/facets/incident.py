@@ -101,18 +101,31 @@ def rule(ctx: Context, clause: Clause, i: int) -> list[Finding]:
         ) and not ctx.generic_only(i)
         if not pi and not ctx.about_information(i):
             return []  # an accident on site (工事中の事故) shares the words only
-        occurred = _occurred(ctx, clause, scene + context_text(ctx, i)) or (
-            bool(scene) and "。" not in scene
+        # 乙は、前項の場合には、…事故の拡大防止のための措置を講じなければならない: the
+        # occurrence is the earlier paragraph's even when this one names the incident again.
+        occurred = (
+            _occurred(ctx, clause, scene + context_text(ctx, i))
+            or (bool(scene) and "。" not in scene)
+            or earlier is not None
         )
     reporting = report.rx("report")
     if "submit" in report.patterns and report.rx("report").search(text):
         # 事故報告書を…提出すること: the report is the thing handed in.
         reporting = re.compile(f"{reporting.pattern}|{report.rx('submit').pattern}")
+    # 毎月末日現在における個人情報の取扱状況を…報告する under a heading 「事故発生時の報告及び
+    # 監査」: a periodic report of the state of things is no report of an incident.
+    periodic = not report.rx("event").search(text) and bool(
+        ctx.catalog.clause("reporting_audit").facets[0].rx("periodic").search(text)
+    )
     for p, mod, _role, subj in ctx.main_with(i, reporting):
-        if not contractor_bound(subj) or not occurred:
+        if not contractor_bound(subj) or not occurred or periodic:
             continue  # a notice given before any incident (運搬の方法を届け出る) is not one
         if _internal(ctx, report, clause_text(ctx.analyses[i], p)):
             note = "報告先が受託者内部の者で、委託者への報告が定められていません。"
+            out.append(Finding(report.id, WEAK, i, note))
+            continue
+        if _outside(ctx, report, clause_text(ctx.analyses[i], p)):
+            note = "報告先が本人又は当局のみで、委託者への報告が定められていません。"
             out.append(Finding(report.id, WEAK, i, note))
             continue
         if mod in A.IMPOSING:
@@ -126,8 +139,13 @@ def rule(ctx: Context, clause: Clause, i: int) -> list[Finding]:
             )
         elif mod == A.EFFORT:
             out.append(Finding(report.id, WEAK, i, "事故の報告が努力義務にとどまっています。"))
-    for _p, mod, _role, subj in ctx.main_with(i, response.rx("respond")):
+    for p, mod, _role, subj in ctx.main_with(i, response.rx("respond")):
         if not contractor_bound(subj) or not occurred:
+            continue
+        if "協議" in p.lemma:
+            # その対応について協議する: consulting on the response is no response (rule 4).
+            note = "事故への対応が協議にとどまり、指示に従う義務や措置が定められていません。"
+            out.append(Finding(response.id, WEAK, i, note))
             continue
         if mod in A.IMPOSING:
             out.append(Finding(response.id, STRONG if pi else WEAK, i))
@@ -242,10 +260,21 @@ def _internal(ctx: Context, report: Facet, words: str) -> bool:
     return internal is not None and bool(internal.search(to)) and not ctx.principal_rx.search(to)
 
 
+def _outside(ctx: Context, report: Facet, words: str) -> bool:
+    """Whether the report in ``words`` goes only to others than the municipality (ご本人に
+    通知し / 個人情報保護委員会に報告し)."""
+    m = _ADDRESSEE.search(words)
+    outside = report.patterns.get("outside")
+    if m is None or outside is None:
+        return False
+    to = m.group(1)
+    return bool(outside.search(to)) and not ctx.principal_rx.search(to)
+
+
 def _referred_article(ctx: Context, article: int, ref: str) -> int | None:
     """The index of the article a reference points to: this one for 前項/第N項, the
     preceding one for 前条, the one numbered N in the same part for 第N条."""
-    if "項" in ref or not ref.endswith(("報告", "通知", "連絡", "事故", "事案", "事態")):
+    if "項" in ref or not ref.endswith(("報告", "通知", "連絡", "事故", "事案", "事態", "場合")):
         return article
     here = ctx.doc.articles[article]
     if ref.startswith("前条"):

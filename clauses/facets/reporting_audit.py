@@ -15,10 +15,11 @@ from clauses.facets.common import (
 )
 from clauses.modality import PERMIT
 
-# An audit named in a condition and accepted by an anaphor: …調査する場合は、これに応じること.
+# An audit named in a condition and accepted by an anaphor: …調査する場合は、これに応じること /
+# …調査するときは、これを拒まないこと.
 _ACCEPTS_NAMED_AUDIT = re.compile(
     r"(?:監査|検査|調査|立入|立ち入)[^。]{0,12}(?:場合|とき)(?:に)?は、(?:これ|当該[^、。]{0,6})に(?:応じ|協力)"
-    r"|(?:監査|検査|調査|立入|立ち入)[^。]{0,12}(?:場合|とき)(?:に)?は、(?:これ|当該[^、。]{0,6})を受け"
+    r"|(?:監査|検査|調査|立入|立ち入)[^。]{0,12}(?:場合|とき)(?:に)?は、(?:これ|当該[^、。]{0,6})を(?:受け|拒|妨げ)"
 )
 
 
@@ -120,9 +121,14 @@ def rule(ctx: Context, clause: Clause, i: int) -> list[Finding]:
         mod, role, subj = ctx.effective(i, pred)
         if (
             role == A.MAIN
-            and contractor_bound(subj)
             and mod == A.PROHIBITION
             and re.match(r"拒ま|妨げ", pred.tail)
+            # 発注者が…調査するときは、これを拒まないこと: the parse lends the condition's
+            # subject to the main predicate; the one told not to refuse is the contractor.
+            and (
+                contractor_bound(subj)
+                or (subj == A.PRINCIPAL and _ACCEPTS_NAMED_AUDIT.search(text))
+            )
         ):
             out.append(Finding(aud.id, STRONG, i))
         elif (

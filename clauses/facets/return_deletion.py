@@ -42,9 +42,14 @@ def rule(ctx: Context, clause: Clause, i: int) -> list[Finding]:
                 )
                 out.append(Finding(ret.id, WEAK, i, note))
     if ctx.pi_level(i) >= 2:
+        # 個人情報を甲又は甲が指定する者に引き継ぐ: handing the information over to the
+        # municipality or its successor is its return (an effort to do so is weak).
         for _p, mod, role, subj in ctx.hits(i, ret.rx("handover")):
-            if role == A.MAIN and contractor_bound(subj) and mod in (*A.IMPOSING, A.EFFORT):
-                out.append(Finding(ret.id, WEAK, i, "個人情報の引継ぎの定めのみです。"))
+            if role == A.MAIN and contractor_bound(subj) and mod in A.IMPOSING:
+                out.append(Finding(ret.id, STRONG, i))
+            elif role == A.MAIN and contractor_bound(subj) and mod == A.EFFORT:
+                note = "個人情報の引継ぎが努力義務にとどまっています。"
+                out.append(Finding(ret.id, WEAK, i, note))
     for facet in clause.facets:
         for _p, mod, role, subj in ctx.hits(i, facet.rx("act")):
             if role != A.MAIN or not contractor_bound(subj):

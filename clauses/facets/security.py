@@ -69,6 +69,7 @@ def candidate(ctx: Context, clause: Clause, i: int) -> bool:
         or f.rx("generic").search(text)
         or f.rx("partial").search(text)
         or (f.rx("harms").search(text) and f.rx("prevent").search(text))
+        or (f.rx("measures").search(text) and re.search(r"努め|努力", text))
     )
 
 
@@ -148,7 +149,9 @@ def rule(ctx: Context, clause: Clause, i: int) -> list[Finding]:
         efforts = [ctx.effective(i, p) for p in an.main_predicates()]
         if any(m == A.EFFORT and contractor_bound(sj) for m, _, sj in efforts):
             mod = A.EFFORT
-    if mod == A.EFFORT and (specific or prevent or f.rx("generic").search(text)) and pi:
+    # …安全管理に努めます: an effort named by the measures' own word is an effort duty too.
+    named = specific or prevent or f.rx("generic").search(text) or f.rx("measures").search(text)
+    if mod == A.EFFORT and named and pi:
         return [Finding(f.id, WEAK, i, "安全管理措置が努力義務にとどまっています。")]
     if mod not in A.IMPOSING:
         return []
