@@ -418,9 +418,10 @@ def _shared_noun(result: SentenceAnalysis, text: str, transitive: set[int]) -> N
 
 
 # 、…の複製、改変が必要なときは: a condition with its own subject (が) after a clause boundary.
-# So is one with an object of its own (…消去若しくは廃棄し、消去又は廃棄を行ったときは).
+# So is one about having done an act (…消去若しくは廃棄し、消去又は廃棄を行ったときは).
 _OWN_CONDITION = re.compile(
-    rf"^、(?!{_AND_OR})[^。]{{0,40}}?(?:が|を)[^、。]{{0,16}}?(?:とき|場合)(?:に)?は"
+    rf"^、(?!{_AND_OR})(?:[^。]{{0,40}}?が[^、。]{{0,16}}?"
+    r"|[^、。]{0,20}?を(?:行っ|実施し|し)た)(?:とき|場合)(?:に)?は"
 )
 # …遅滞なく甲に通知し、 / …資料等は、業務完了後直ちに甲に返還し、: an act addressed to a
 # party, told in the continuative.

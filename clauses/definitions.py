@@ -253,10 +253,13 @@ def learn_definitions(
     ]
     holders += pi_bodies
     for sentence, body in holders:
+        body = _EXCLUDED.sub("", body)  # 個人情報（成果物に記載されたものを除く。）
         for k, t in enumerate(raw):
-            if not t.personal and re.search(
+            held = re.finditer(
                 rf"{re.escape(t.term)}[」』]?(?:等)?(?:に|へ)(?:記載|記録|保存|含まれ|収録)", body
-            ):
+            )
+            # (…成果物に含まれないもの / 公表資料に記載されていないもの: held elsewhere)
+            if not t.personal and any(not _HELD_NOT.match(body[m.end() :]) for m in held):
                 raw[k] = DefinedTerm(t.term, sentence, t.section, True, t.body)
     for whole, section in wider:
         for k, t in enumerate(raw):
@@ -318,6 +321,8 @@ def _phrase_start(text: str, end: int) -> int:
     return window + (cut[-1] if cut else 0)
 
 
+# A negation after "held in" (含まれない, 記載されていない, 記録されたものを除く).
+_HELD_NOT = re.compile(r"^(?:され|て|されて)?(?:い)?(?:ない|ず|ません)|^[^、。]{0,8}を除")
 # A term that names work, an act or a place, not a thing that holds information.
 _WORK = re.compile(
     r"(?:業務|事務|役務|作業|行為|操作|活動|サービス|施設|場所|拠点|事業所|設備)[(（]?$"

@@ -115,9 +115,9 @@ def rule(ctx: Context, clause: Clause, i: int) -> list[Finding]:
                     continue
                 out.append(Finding(facet.id, STRONG, i))
             elif _LIMITS.search(text):
+                # (…電子化処理を完了し、…閲覧可能な状態にします, with no word that limits the
+                # act: doing it is the work itself, no restriction of it)
                 out.append(Finding(facet.id, WEAK, i, ""))
-            # (…電子化処理を完了し、…閲覧可能な状態にします: doing the act is the work itself,
-            # no restriction of it)
     return out
 
 

@@ -237,10 +237,14 @@ def _earlier_paragraph(ctx: Context, clause: Clause, i: int) -> int | None:
             and not back.search(ctx.norm[k])  # itself a reference (前項の事案が…): go on up
             and report.rx("event").search(ctx.norm[k])
             and occurrence.search(ctx.norm[k])
+            and not _PREPARES.search(ctx.norm[k])
         ):
             return k
     return None
 
+
+# …事故が発生した場合に備え、連絡体制を整備する: readiness for an incident, not one.
+_PREPARES = re.compile(r"(?:場合|とき|時)に備え")
 
 _ADDRESSEE = re.compile(
     r"([^、。]{1,30}?)(?:に対し(?:て)?|へ|に)(?:、|直ちに|速やかに|遅滞なく|口頭で|書面で|書面により)*"
@@ -250,25 +254,25 @@ _ADDRESSEE = re.compile(
 
 def _internal(ctx: Context, report: Facet, words: str) -> bool:
     """Whether the report in ``words`` goes to someone within the contractor (乙の個人情報
-    保護管理者に報告し / 業務責任者に報告し), not to the municipality."""
-    m = _ADDRESSEE.search(words)
-    if m is None:
-        return False
-    to = m.group(1)
-    internal = report.patterns.get("internal")
-    # An officer the text names (管理者, 責任者): the contractor's own unless the municipality's.
-    return internal is not None and bool(internal.search(to)) and not ctx.principal_rx.search(to)
+    保護管理者に報告し / 業務責任者に報告し), not to the municipality: an officer the text
+    names (管理者, 責任者) is the contractor's own unless the municipality's."""
+    return _addressed_only(ctx, report.patterns.get("internal"), words)
 
 
 def _outside(ctx: Context, report: Facet, words: str) -> bool:
     """Whether the report in ``words`` goes only to others than the municipality (ご本人に
     通知し / 個人情報保護委員会に報告し)."""
+    return _addressed_only(ctx, report.patterns.get("outside"), words)
+
+
+def _addressed_only(ctx: Context, who: re.Pattern[str] | None, words: str) -> bool:
+    """Whether the report in ``words`` is addressed to someone ``who`` names and not also to
+    the municipality."""
     m = _ADDRESSEE.search(words)
-    outside = report.patterns.get("outside")
-    if m is None or outside is None:
+    if m is None or who is None:
         return False
     to = m.group(1)
-    return bool(outside.search(to)) and not ctx.principal_rx.search(to)
+    return bool(who.search(to)) and not ctx.principal_rx.search(to)
 
 
 def _referred_article(ctx: Context, article: int, ref: str) -> int | None:

@@ -15,6 +15,9 @@ from clauses.facets.common import (
 )
 
 _AT_THE_END = re.compile(r"終了|満了|解約|解除")
+# Whom the information is handed over to: the municipality or whom it names (後任の受託者).
+_DESIGNATED = re.compile(r"指定する者|指定した者|指定するもの|後任|次期|新たな受託者")
+_HANDED_FROM = re.compile(r"から[^、。]{0,12}?引き?継")
 
 
 def candidate(ctx: Context, clause: Clause, i: int) -> bool:
@@ -44,7 +47,12 @@ def rule(ctx: Context, clause: Clause, i: int) -> list[Finding]:
     if ctx.pi_level(i) >= 2:
         # 個人情報を甲又は甲が指定する者に引き継ぐ: handing the information over to the
         # municipality or its successor is its return (an effort to do so is weak).
-        for _p, mod, role, subj in ctx.hits(i, ret.rx("handover")):
+        for p, mod, role, subj in ctx.hits(i, ret.rx("handover")):
+            words = text[: p.start + len(p.tail)]  # the sentence up to the handover
+            if _HANDED_FROM.search(words) or not (
+                ctx.principal_rx.search(words.split("は、", 1)[-1]) or _DESIGNATED.search(words)
+            ):
+                continue  # 前受託者から引き継ぐ: the contractor receives, it returns nothing
             if role == A.MAIN and contractor_bound(subj) and mod in A.IMPOSING:
                 out.append(Finding(ret.id, STRONG, i))
             elif role == A.MAIN and contractor_bound(subj) and mod == A.EFFORT:

@@ -289,3 +289,82 @@ def test_the_principal_supervising_the_contractor_is_the_principal_s_duty() -> N
         "行うものとする。"
     )
     assert status(text, "security") == "weak"
+
+
+REPORTS = "乙は、毎月、個人情報の管理状況を書面により甲に報告しなければならない。"
+LEAD = "この契約において、次の各号に掲げる用語の意義は、当該各号に定めるところによる。\n"
+WORKS = "（一）成果物　乙が本業務により作成する報告書その他の資料をいう。\n"
+ERASED = "乙は、契約が終了したときは、個人情報を速やかに消去しなければならない。"
+
+
+@pytest.mark.parametrize(
+    ("articles", "clause", "expected"),
+    [
+        # Reading the reports, or a visit about something else, is no inspection.
+        (
+            (REPORTS, "甲は、前条の報告により、乙の個人情報の管理状況を確認することができる。"),
+            "reporting_audit",
+            "weak",
+        ),
+        (
+            (
+                REPORTS,
+                "甲は、必要があると認めるときは、乙の事業所を訪問し、業務の進捗について協議"
+                "することができる。",
+            ),
+            "reporting_audit",
+            "weak",
+        ),
+        # A definition that keeps a thing out of the personal information makes it no holder.
+        (
+            (
+                LEAD
+                + WORKS
+                + "（二）個人情報等　個人に関する情報のうち、成果物に含まれないものをいう。",
+                "乙は、甲の承諾を得ないで、成果物を複写し、又は複製してはならない。",
+            ),
+            "copying",
+            "missing",
+        ),
+        (
+            (
+                LEAD
+                + WORKS
+                + "（二）個人情報等　個人情報（成果物に記載されたものを除く。）をいう。",
+                "乙は、甲の承諾を得ないで、成果物を複写し、又は複製してはならない。",
+            ),
+            "copying",
+            "missing",
+        ),
+        # Taking over data from the previous contractor returns nothing.
+        (
+            ("乙は、業務の開始に当たり、前受託者から個人情報を引き継ぐものとする。", ERASED),
+            "return_deletion",
+            "weak",
+        ),
+        # A return named inside a condition (…返還し、その受領書を受け取ったときは) is no duty.
+        (
+            (
+                "乙は、個人情報を甲に返還し、その受領書を受け取ったときは、これを5年間保存"
+                "しなければならない。",
+                ERASED,
+            ),
+            "return_deletion",
+            "weak",
+        ),
+        # Readiness for an incident (…発生した場合に備え) is no incident that occurred.
+        (
+            (
+                "乙は、個人情報の漏えい等の事故が発生した場合に備え、緊急時の連絡体制を整備"
+                "しなければならない。\n２ 乙は、前項の場合には、事故の拡大防止及び再発防止の"
+                "ための措置を甲に報告しなければならない。",
+            ),
+            "incident",
+            "weak",
+        ),
+    ],
+)
+def test_round8_rules_do_not_reach_too_far(
+    articles: tuple[str, ...], clause: str, expected: str
+) -> None:
+    assert status(contract(*articles), clause) == expected
