@@ -423,6 +423,8 @@ _OWN_CONDITION = re.compile(
     rf"^、(?!{_AND_OR})(?:[^。]{{0,40}}?が[^、。]{{0,16}}?"
     r"|[^、。]{0,20}?を(?:行っ|実施し|し)た)(?:とき|場合)(?:に)?は"
 )
+# The ending of a condition (…するときは / 場合に / …すれば).
+_CONDITION_END = re.compile(r"(?:とき|場合|際|時)(?:に)?(?:は|も)?$|ば$")
 # …遅滞なく甲に通知し、 / …資料等は、業務完了後直ちに甲に返還し、: an act addressed to a
 # party, told in the continuative.
 _ADDRESSED = re.compile(
@@ -487,7 +489,7 @@ def _coordinate(
         if (
             _COORDINATOR.match(after)
             and following.role == CONDITION
-            and re.search(r"(?:とき|場合|際|時)(?:に)?(?:は|も)?$|ば$", following.tail)
+            and _CONDITION_END.search(following.tail)
             and "が" not in text[p.start + len(p.tail) : following.start]
         ):
             # …を複製し、又は改変するときは、…承諾を受ける: coordinated with a condition, the

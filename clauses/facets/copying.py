@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 
 from clauses import analysis as A
 from clauses.catalog import Clause, Facet
@@ -129,42 +130,43 @@ def _acts(facet: Facet, text: str) -> list[re.Match[str]]:
     return done or acts
 
 
+def _every_act(facet: Facet, text: str, of: Callable[[re.Match[str], str], bool]) -> bool:
+    """Whether ``text`` copies something and every copying act in it passes ``of`` (given the
+    act and the words before it)."""
+    acts = _acts(facet, text)
+    return bool(acts) and all(of(m, text[: m.start()]) for m in acts)
+
+
 def _media_only(facet: Facet, text: str) -> bool:
     """Whether every copying act in ``text`` is onto a carrier (媒体に複写), nothing else."""
-    acts = _acts(facet, text)
-    return bool(acts) and all(facet.rx("media_only").search(text[: m.start()]) for m in acts)
+    return _every_act(facet, text, lambda _m, before: bool(facet.rx("media_only").search(before)))
 
 
 def _carriers_only(facet: Facet, text: str) -> bool:
     """Whether every copying act in ``text`` is of paper or portable carriers only (紙媒体及び
-    可搬記録媒体を複写し、又は複製しない)."""
-    acts = _acts(facet, text)
-    if not acts:
-        return False
-    for m in acts:
-        c = facet.rx("carrier_object").search(text[: m.start()])
+    可搬記録媒体を複写し、又は複製しない), the information itself not named beside them
+    (個人情報及び個人情報が記録された記録媒体)."""
+
+    def of_carriers(_m: re.Match[str], before: str) -> bool:
+        c = facet.rx("carrier_object").search(before)
         if c is None:
             return False
-        phrase = text[
-            max(text.rfind("、", 0, c.start()), text.rfind("は", 0, c.start())) + 1 : c.start()
-        ]
-        if _INFORMATION_BESIDE.search(phrase):
-            return False  # 個人情報及び個人情報が記録された記録媒体: the information too
-    return True
+        k = max(before.rfind("、", 0, c.start()), before.rfind("は", 0, c.start()))
+        return not _INFORMATION_BESIDE.search(before[k + 1 : c.start()])
+
+    return _every_act(facet, text, of_carriers)
 
 
 def _paper_only(facet: Facet, text: str) -> bool:
     """Whether every copying act in ``text`` is of paper documents, nothing electronic."""
-    acts = _acts(facet, text)
-    return (
-        bool(acts)
-        and all(
-            facet.rx("paper_object").search(text[: m.start()])
-            or (m.group(0) == "複写" and facet.rx("forms_object").search(text[: m.start()]))
-            for m in acts
+
+    def of_paper(m: re.Match[str], before: str) -> bool:
+        return bool(
+            facet.rx("paper_object").search(before)
+            or (m.group(0) == "複写" and facet.rx("forms_object").search(before))
         )
-        and not facet.rx("electronic").search(text)
-    )
+
+    return _every_act(facet, text, of_paper) and not facet.rx("electronic").search(text)
 
 
 def bound(ctx: Context, clause: Clause, i: int) -> dict[str, int]:

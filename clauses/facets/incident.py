@@ -115,7 +115,7 @@ def rule(ctx: Context, clause: Clause, i: int) -> list[Finding]:
     # 毎月末日現在における個人情報の取扱状況を…報告する under a heading 「事故発生時の報告及び
     # 監査」: a periodic report of the state of things is no report of an incident.
     periodic = not report.rx("event").search(text) and bool(
-        ctx.catalog.clause("reporting_audit").facets[0].rx("periodic").search(text)
+        ctx.catalog.clause("reporting_audit").facet("periodic_report").rx("periodic").search(text)
     )
     for p, mod, _role, subj in ctx.main_with(i, reporting):
         if not contractor_bound(subj) or not occurred or periodic:
